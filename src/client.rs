@@ -1,0 +1,266 @@
+//! The async client: one Graph call per method, over any [`Transport`].
+//!
+//! It builds requests with the core, hands them to the transport, and reads
+//! the answers with the core. It never performs I/O itself, so the same code
+//! serves the wasm facade (over `fetch`) and the native tests (over a
+//! scripted transport).
+
+use crate::core::config::ClientConfig;
+use crate::core::error::Error;
+use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
+use crate::core::json::{int_member, Json};
+use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
+use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
+use crate::core::request::{batch_request, GraphRequest, HttpRequest, MAX_BATCH};
+use crate::core::response::{read_response, Body, HttpResponse};
+use crate::core::usage::{ResponseHeaders, UsageValues};
+
+/// The one place where HTTP happens: sends a request, hands back the answer.
+///
+/// Timeouts and cancellation belong to the transport (the fetch transport
+/// aborts its `AbortController`); it reports them as [`Error::Timeout`] and
+/// [`Error::Aborted`], and a failed connection as [`Error::Network`].
+#[allow(async_fn_in_trait)] // single-threaded (wasm): no `Send` bound wanted
+pub trait Transport {
+    /// How this transport's JSON bodies are held.
+    type Json: Json;
+
+    /// Sends `request`; any HTTP answer, whatever its status, is `Ok`.
+    ///
+    /// # Errors
+    /// [`Error::Network`], [`Error::Timeout`] or [`Error::Aborted`] when no
+    /// answer came.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<Self::Json>, Error>;
+
+    /// Sees the usage headers of every answer (for `client.usage`).
+    fn observe_usage(&self, _usage: &UsageValues<Self::Json>) {}
+}
+
+/// A list being read page by page (what `conversations()` and
+/// `messages()` iterate over).
+#[derive(Clone, Debug)]
+pub struct ListWalk {
+    request: GraphRequest,
+    node: Node,
+    cursor: CursorWalk,
+    deferred: Option<Error>,
+}
+
+impl ListWalk {
+    /// Whether the last page has been read.
+    pub fn done(&self) -> bool {
+        self.deferred.is_none() && self.cursor.done()
+    }
+}
+
+/// A Graph client over the transport `T`.
+#[derive(Debug)]
+pub struct Client<T> {
+    config: ClientConfig,
+    transport: T,
+}
+
+impl<T: Transport> Client<T> {
+    /// A client with `config` that sends through `transport`.
+    pub fn new(config: ClientConfig, transport: T) -> Self {
+        Self { config, transport }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// One page of `GET /{page-id}/conversations`.
+    ///
+    /// # Errors
+    /// Any [`Error`]; [`Error::InvalidArgument`] before sending for a bad id
+    /// or query.
+    pub async fn list_conversations(&self, page_id: &str, query: &ConversationQuery) -> Result<T::Json, Error> {
+        let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
+        self.list(&request, Node::Conversation).await
+    }
+
+    /// Starts walking `GET /{page-id}/conversations` from `query.after`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a bad id or query.
+    pub fn walk_conversations(&self, page_id: &str, query: &ConversationQuery) -> Result<ListWalk, Error> {
+        let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
+        Ok(walk(request, Node::Conversation, query.after.clone()))
+    }
+
+    /// The thread between the Page and the person `user_id` on `platform`,
+    /// or `None` when they have none.
+    ///
+    /// # Errors
+    /// Any [`Error`]; [`Error::InvalidArgument`] before sending for a bad id.
+    pub async fn find_conversation(
+        &self,
+        page_id: &str,
+        user_id: &str,
+        platform: Option<Platform>,
+        fields: Option<Fields>,
+    ) -> Result<Option<T::Json>, Error> {
+        let query = ConversationQuery {
+            platform,
+            user_id: Some(UserId::new(user_id)?.to_string()),
+            fields,
+            ..Default::default()
+        };
+        let page = self.list_conversations(page_id, &query).await?;
+        Ok(page.get("data").and_then(|data| data.at(0)))
+    }
+
+    /// `GET /{conversation-id}`.
+    ///
+    /// # Errors
+    /// Any [`Error`]; [`Error::InvalidArgument`] before sending.
+    pub async fn get_conversation(&self, id: &str, fields: Option<&Fields>) -> Result<T::Json, Error> {
+        let request = GraphRequest::get_conversation(&ConversationId::new(id)?, fields)?;
+        self.node(&request, Node::Conversation).await
+    }
+
+    /// One page of a conversation's messages, newest first.
+    ///
+    /// # Errors
+    /// Any [`Error`]; [`Error::InvalidArgument`] before sending.
+    pub async fn list_messages(&self, conversation_id: &str, query: &MessageQuery) -> Result<T::Json, Error> {
+        let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
+        self.list(&request, Node::Message).await
+    }
+
+    /// Starts walking a conversation's messages from `query.after`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a bad id or query.
+    pub fn walk_messages(&self, conversation_id: &str, query: &MessageQuery) -> Result<ListWalk, Error> {
+        let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
+        Ok(walk(request, Node::Message, query.after.clone()))
+    }
+
+    /// `GET /{message-id}`. Only a thread's 20 newest messages have
+    /// details; an older one answers with a Graph error (code 9000001).
+    ///
+    /// # Errors
+    /// Any [`Error`]; [`Error::InvalidArgument`] before sending.
+    pub async fn get_message(&self, id: &str, fields: Option<&Fields>) -> Result<T::Json, Error> {
+        let request = GraphRequest::get_message(&MessageId::new(id)?, fields)?;
+        self.node(&request, Node::Message).await
+    }
+
+    /// Many messages through Graph batch requests, at most 50 per HTTP call,
+    /// in input order; an item that fails is an `Err` in its place. When a
+    /// whole batch call fails, each of its items carries that error, and the
+    /// items of other batch calls are kept.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] (nothing sent) when any id or the fields
+    /// are bad; [`Error::Aborted`] when the caller aborts.
+    pub async fn get_messages(&self, ids: &[String], fields: Option<&Fields>) -> Result<Vec<Result<T::Json, Error>>, Error> {
+        let requests = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let id = MessageId::new(id.as_str()).map_err(|e| Error::invalid_argument(format!("messageIds[{i}]: {e}")))?;
+                GraphRequest::get_message(&id, fields)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut results = Vec::with_capacity(requests.len());
+        for chunk in requests.chunks(MAX_BATCH) {
+            match self.batch(chunk).await {
+                Ok(items) => results.extend(items),
+                Err(Error::Aborted) => return Err(Error::Aborted),
+                Err(error) => results.extend(chunk.iter().map(|_| Err(error.clone()))),
+            }
+        }
+        Ok(results)
+    }
+
+    /// Reads the next page of `walk`; `None` after the last one. A page is
+    /// never lost: when the Graph repeats a cursor, the page that carried it
+    /// is returned and the error comes on the next call.
+    ///
+    /// # Errors
+    /// Any [`Error`]; after a failed call the walk can be tried again.
+    pub async fn next_page(&self, walk: &mut ListWalk) -> Result<Option<T::Json>, Error> {
+        if let Some(error) = walk.deferred.take() {
+            return Err(error);
+        }
+        if walk.cursor.done() {
+            return Ok(None);
+        }
+        let request = match walk.cursor.after() {
+            Some(after) => walk.request.with_after(after),
+            None => walk.request.clone(),
+        };
+        let body = self.list(&request, walk.node).await?;
+        if let Err(error) = walk.cursor.advance(next_cursor(&body)) {
+            walk.deferred = Some(error);
+        }
+        Ok(Some(body))
+    }
+
+    async fn list(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
+        let body = self.send(request.to_http(&self.config)).await?;
+        check_page(&body, node, Some(200))?;
+        Ok(body)
+    }
+
+    async fn node(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
+        let body = self.send(request.to_http(&self.config)).await?;
+        check_node(&body, node, Some(200))?;
+        Ok(body)
+    }
+
+    async fn batch(&self, chunk: &[GraphRequest]) -> Result<Vec<Result<T::Json, Error>>, Error> {
+        let body = self.send(batch_request(chunk, &self.config)?).await?;
+        if body.array_len() != Some(chunk.len()) {
+            return Err(Error::decode(Some(200), format!("a batch answer must be an array of {} items", chunk.len())));
+        }
+        let secrets = self.config.secrets();
+        Ok((0..chunk.len())
+            .map(|i| {
+                let item = batch_item(body.at(i), i)?;
+                check_node(&item, Node::Message, Some(200))?;
+                Ok(item)
+            })
+            .map(|result: Result<_, Error>| result.map_err(|e| e.redact(&secrets)))
+            .collect())
+    }
+
+    /// Sends one request and reads its answer; every error is redacted.
+    async fn send(&self, request: HttpRequest) -> Result<T::Json, Error> {
+        let secrets = self.config.secrets();
+        let response = self.transport.send(request).await.map_err(|e| e.redact(&secrets))?;
+        let usage = UsageValues::parse(&response.headers);
+        if !usage.is_empty() {
+            self.transport.observe_usage(&usage);
+        }
+        read_response(response, &usage).map_err(|e| e.redact(&secrets))
+    }
+}
+
+fn walk(request: GraphRequest, node: Node, after: Option<String>) -> ListWalk {
+    ListWalk { request, node, cursor: CursorWalk::starting_at(after), deferred: None }
+}
+
+/// One item of a batch answer: `{code, headers?, body: "<JSON text>"}`, or
+/// `null` for an item the Graph did not process.
+fn batch_item<J: Json>(item: Option<J>, index: usize) -> Result<J, Error> {
+    let item = item.filter(|item| !item.is_null()).ok_or_else(|| {
+        Error::network(format!("the Graph did not process batch item {index} (it answered null); try it again"))
+    })?;
+    let status = int_member(&item, "code").and_then(|c| u16::try_from(c).ok());
+    let (Some(status), Some(text)) = (status, item.get("body").and_then(|b| b.string())) else {
+        return Err(Error::decode(Some(200), format!("batch item {index} is not {{code, body}}")));
+    };
+    let body = J::parse(&text).map_or(Body::Text(text), Body::Json);
+    let response = HttpResponse { status, headers: ResponseHeaders::default(), body };
+    read_response(response, &UsageValues { app: None, page: None, business_use_case: None })
+}

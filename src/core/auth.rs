@@ -1,0 +1,148 @@
+//! The access token and the app secret: kept out of every URL, log, `Debug`
+//! string and error message, and turned into `appsecret_proof`.
+//!
+//! See <https://developers.facebook.com/docs/graph-api/securing-requests#appsecret_proof>.
+
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::error::Error;
+
+/// A Page (or Instagram) access token. Travels only in the
+/// `Authorization` header; its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(String);
+
+impl AccessToken {
+    /// Checks that `token` can travel in an HTTP header: not empty, printable
+    /// ASCII, no white space.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] otherwise; the message does not repeat it.
+    pub fn new(token: impl Into<String>) -> Result<Self, Error> {
+        let token = token.into();
+        check_secret("accessToken", &token)?;
+        Ok(Self(token))
+    }
+
+    /// The token itself, for the `Authorization` header and for redaction.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The `Authorization` header value.
+    pub fn authorization(&self) -> String {
+        format!("Bearer {}", self.0)
+    }
+
+    /// `appsecret_proof`: hex HMAC-SHA256 of the token, keyed by the app
+    /// secret.
+    pub fn proof(&self, app_secret: &AppSecret) -> String {
+        appsecret_proof(&self.0, &app_secret.0)
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken([redacted])")
+    }
+}
+
+/// An app secret: used only to compute `appsecret_proof`, never sent.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AppSecret(String);
+
+impl AppSecret {
+    /// Checks that `secret` is a plausible app secret.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an empty or non-printable value.
+    pub fn new(secret: impl Into<String>) -> Result<Self, Error> {
+        let secret = secret.into();
+        check_secret("appSecret", &secret)?;
+        Ok(Self(secret))
+    }
+
+    /// The secret itself, for redaction.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AppSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AppSecret([redacted])")
+    }
+}
+
+fn check_secret(name: &str, value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::invalid_argument(format!("{name} is empty")));
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::invalid_argument(format!(
+            "{name} contains white space or a character that is not printable ASCII"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a precomputed `appsecret_proof`: 64 hex digits.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] otherwise.
+pub fn check_proof(proof: &str) -> Result<(), Error> {
+    if proof.len() == 64 && proof.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(Error::invalid_argument("appSecretProof must be 64 hex digits (HMAC-SHA256 of the token)"))
+    }
+}
+
+/// Hex HMAC-SHA256 of `token` with `app_secret` as the key.
+pub fn appsecret_proof(token: &str, app_secret: &str) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()) else {
+        // HMAC takes keys of any length; this arm cannot be reached.
+        return String::new();
+    };
+    mac.update(token.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proof_is_hex_hmac_sha256_of_the_token() {
+        // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+        assert_eq!(
+            appsecret_proof("what do ya want for nothing?", "Jefe"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        let token = AccessToken::new("EAAG-token").unwrap();
+        let proof = token.proof(&AppSecret::new("s3cret").unwrap());
+        assert_eq!(proof.len(), 64);
+        assert!(check_proof(&proof).is_ok());
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let token = AccessToken::new("EAAG-very-secret").unwrap();
+        let secret = AppSecret::new("app-very-secret").unwrap();
+        let shown = format!("{token:?} {secret:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+    }
+
+    #[test]
+    fn tokens_that_could_split_a_header_are_refused() {
+        assert!(AccessToken::new("").is_err());
+        assert!(AccessToken::new("abc\r\nX-Evil: 1").is_err());
+        assert!(AccessToken::new("abc def").is_err());
+        let err = AccessToken::new("EAAG secret").unwrap_err();
+        assert!(!err.to_string().contains("EAAG"));
+        assert!(check_proof("xyz").is_err());
+    }
+}

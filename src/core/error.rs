@@ -1,0 +1,336 @@
+//! The one error type of the crate, and whether trying again can help.
+//!
+//! Every failure — an error object from the Graph, an unexpected HTTP
+//! answer, the network, a timeout, an abort, a body of the wrong shape, a bad
+//! argument caught before sending — is one [`Error`], so callers branch on
+//! [`Error::kind`] and [`Error::transient`] instead of on strings. In JS it
+//! becomes a `GraphError` with the same fields.
+
+use std::fmt;
+
+/// What kind of failure an [`Error`] is; `GraphError.kind` in JS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The Graph answered with an error object (`{"error":{…}}`).
+    Graph,
+    /// A non-JSON or otherwise unexpected HTTP answer (a proxy's HTML page).
+    Http,
+    /// The request did not get an answer: DNS, connection, CORS, reset.
+    Network,
+    /// No answer within `timeoutMs`.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+    /// A body that does not have the Graph's shape.
+    Decode,
+    /// A bad argument, caught before anything was sent.
+    InvalidArgument,
+}
+
+impl ErrorKind {
+    /// The name JS sees in `GraphError.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Graph => "graph",
+            Self::Http => "http",
+            Self::Network => "network",
+            Self::Timeout => "timeout",
+            Self::Aborted => "aborted",
+            Self::Decode => "decode",
+            Self::InvalidArgument => "invalid_argument",
+        }
+    }
+}
+
+/// The Graph's error object: `{"error":{"message","type","code",
+/// "error_subcode","error_user_title","error_user_msg","fbtrace_id",
+/// "is_transient"}}`. Every field but `message` is optional in real answers.
+///
+/// See <https://developers.facebook.com/docs/graph-api/guides/error-handling>.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GraphErrorBody {
+    /// `message`: what went wrong, in the Graph's words.
+    pub message: String,
+    /// `type`: `OAuthException`, `GraphMethodException`, `IGApiException`, …
+    pub error_type: Option<String>,
+    /// `code`: 100, 190, 613, 80006, …
+    pub code: Option<i64>,
+    /// `error_subcode`: 33, 463, …
+    pub subcode: Option<i64>,
+    /// `error_user_title`: a title to show a person.
+    pub user_title: Option<String>,
+    /// `error_user_msg`: a message to show a person.
+    pub user_message: Option<String>,
+    /// `fbtrace_id`: what Meta's support asks for.
+    pub fbtrace_id: Option<String>,
+    /// `is_transient`: the Graph's own word on whether to retry.
+    pub is_transient: Option<bool>,
+}
+
+/// Graph error codes that mean "too many calls, wait": application (4), user
+/// (17), Page (32), API-specific (613) and the business-use-case throttles
+/// 80000–80014 (80001 Pages, 80002 Instagram, 80006 Messenger, …).
+pub fn is_rate_limit_code(code: i64) -> bool {
+    matches!(code, 4 | 17 | 32 | 613 | 80000..=80014)
+}
+
+/// Codes the Graph uses for a temporary fault on its side.
+fn is_temporary_code(code: i64) -> bool {
+    matches!(code, 1 | 2)
+}
+
+impl GraphErrorBody {
+    /// Whether asking again later can succeed: the Graph's own
+    /// `is_transient` when present, otherwise rate limits and temporary
+    /// faults are, except code 1 "reduce the amount of data", which fails
+    /// again for the same request.
+    pub fn transient(&self, status: Option<u16>) -> bool {
+        if let Some(said) = self.is_transient {
+            return said;
+        }
+        match self.code {
+            Some(1) if self.asks_for_less_data() => false,
+            Some(code) if is_rate_limit_code(code) || is_temporary_code(code) => true,
+            Some(_) => false,
+            None => status.is_some_and(|s| s >= 500),
+        }
+    }
+}
+
+impl GraphErrorBody {
+    /// Code 1 "Please reduce the amount of data you're asking for": the
+    /// phrase can stand in `message` or only in the user-facing texts.
+    fn asks_for_less_data(&self) -> bool {
+        [Some(&self.message), self.user_title.as_ref(), self.user_message.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|text| text.contains("reduce the amount of data"))
+    }
+}
+
+/// A failed Graph call, or a call that was never sent. See [`ErrorKind`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The Graph answered with an error object.
+    Graph {
+        /// The HTTP status it came with.
+        status: Option<u16>,
+        /// The error object.
+        body: GraphErrorBody,
+        /// How long the usage headers said to wait, in milliseconds.
+        retry_after_ms: Option<u64>,
+    },
+    /// An HTTP answer that is not the Graph's JSON (a proxy's error page).
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// What was wrong with it.
+        message: String,
+        /// From a `Retry-After` header, in milliseconds.
+        retry_after_ms: Option<u64>,
+    },
+    /// No answer: the connection failed.
+    Network {
+        /// What the runtime said.
+        message: String,
+    },
+    /// No answer within the timeout.
+    Timeout {
+        /// The timeout that ran out, in milliseconds.
+        after_ms: u64,
+    },
+    /// The caller aborted.
+    Aborted,
+    /// The body is not of the Graph's shape.
+    Decode {
+        /// The HTTP status, when there was an answer.
+        status: Option<u16>,
+        /// What was expected, and where (`data[3].id`).
+        message: String,
+    },
+    /// A bad argument; nothing was sent.
+    InvalidArgument {
+        /// Which argument, and what is wrong with it.
+        message: String,
+    },
+}
+
+impl Error {
+    /// A bad argument caught before sending.
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::InvalidArgument { message: message.into() }
+    }
+
+    /// A body that does not match the Graph's shape.
+    pub fn decode(status: Option<u16>, message: impl Into<String>) -> Self {
+        Self::Decode { status, message: message.into() }
+    }
+
+    /// A failed connection.
+    pub fn network(message: impl Into<String>) -> Self {
+        Self::Network { message: message.into() }
+    }
+
+    /// The kind, for branching.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Graph { .. } => ErrorKind::Graph,
+            Self::Http { .. } => ErrorKind::Http,
+            Self::Network { .. } => ErrorKind::Network,
+            Self::Timeout { .. } => ErrorKind::Timeout,
+            Self::Aborted => ErrorKind::Aborted,
+            Self::Decode { .. } => ErrorKind::Decode,
+            Self::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+        }
+    }
+
+    /// Whether trying again later can succeed (rate limits, 5xx, timeouts,
+    /// network failures; the Graph's `is_transient` when it says).
+    pub fn transient(&self) -> bool {
+        match self {
+            Self::Graph { status, body, .. } => body.transient(*status),
+            Self::Http { status, .. } => *status >= 500 || *status == 429,
+            Self::Network { .. } | Self::Timeout { .. } => true,
+            Self::Aborted | Self::Decode { .. } | Self::InvalidArgument { .. } => false,
+        }
+    }
+
+    /// The HTTP status, when there was an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Graph { status, .. } | Self::Decode { status, .. } => *status,
+            Self::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The Graph's error object, for `kind == Graph`.
+    pub fn graph(&self) -> Option<&GraphErrorBody> {
+        match self {
+            Self::Graph { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// How long the answer said to wait before trying again.
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            Self::Graph { retry_after_ms, .. } | Self::Http { retry_after_ms, .. } => *retry_after_ms,
+            _ => None,
+        }
+    }
+
+    /// Replaces every occurrence of each secret in every text of the error
+    /// with `[redacted]`: the last guard that keeps a token that a proxy or
+    /// the Graph echoed out of messages and logs.
+    pub fn redact(mut self, secrets: &[&str]) -> Self {
+        let scrub = |text: &mut String| {
+            for secret in secrets.iter().filter(|s| !s.is_empty()) {
+                if text.contains(secret) {
+                    *text = text.replace(secret, "[redacted]");
+                }
+            }
+        };
+        match &mut self {
+            Self::Graph { body, .. } => {
+                scrub(&mut body.message);
+                for text in [&mut body.user_title, &mut body.user_message, &mut body.error_type, &mut body.fbtrace_id]
+                    .into_iter()
+                    .flatten()
+                {
+                    scrub(text);
+                }
+            }
+            Self::Http { message, .. }
+            | Self::Network { message }
+            | Self::Decode { message, .. }
+            | Self::InvalidArgument { message } => scrub(message),
+            Self::Timeout { .. } | Self::Aborted => {}
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Graph { body, .. } => {
+                f.write_str(&body.message)?;
+                match (body.code, body.subcode) {
+                    (Some(code), Some(sub)) => write!(f, " (code {code}, subcode {sub})"),
+                    (Some(code), None) => write!(f, " (code {code})"),
+                    _ => Ok(()),
+                }
+            }
+            Self::Http { status, message, .. } => write!(f, "HTTP {status}: {message}"),
+            Self::Network { message } => write!(f, "network error: {message}"),
+            Self::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
+            Self::Aborted => f.write_str("the request was aborted"),
+            Self::Decode { message, .. } => write!(f, "unexpected answer from the Graph: {message}"),
+            Self::InvalidArgument { message } => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(code: i64, message: &str, is_transient: Option<bool>, status: u16) -> Error {
+        Error::Graph {
+            status: Some(status),
+            body: GraphErrorBody { message: message.into(), code: Some(code), is_transient, ..Default::default() },
+            retry_after_ms: None,
+        }
+    }
+
+    #[test]
+    fn rate_limits_and_temporary_faults_are_transient() {
+        for code in [1, 2, 4, 17, 32, 613, 80001, 80002, 80006] {
+            assert!(graph(code, "x", None, 400).transient(), "{code}");
+        }
+        for code in [100, 104, 190, 200, 230, 368, 2500, 9000001] {
+            assert!(!graph(code, "x", None, 400).transient(), "{code}");
+        }
+    }
+
+    #[test]
+    fn the_graphs_own_word_wins() {
+        assert!(!graph(1, "An unknown error occurred", Some(false), 500).transient());
+        assert!(graph(100, "x", Some(true), 400).transient());
+    }
+
+    #[test]
+    fn asking_for_too_much_data_is_not_worth_repeating() {
+        let e = graph(1, "Please reduce the amount of data you're asking for, then retry your request", None, 500);
+        assert!(!e.transient());
+    }
+
+    #[test]
+    fn http_answers_are_transient_only_for_5xx_and_429() {
+        let http = |status| Error::Http { status, message: "x".into(), retry_after_ms: None };
+        assert!(http(502).transient());
+        assert!(http(429).transient());
+        assert!(!http(404).transient());
+    }
+
+    #[test]
+    fn display_names_code_and_subcode() {
+        let mut e = graph(190, "Error validating access token", None, 400);
+        if let Error::Graph { body, .. } = &mut e {
+            body.subcode = Some(463);
+        }
+        assert_eq!(e.to_string(), "Error validating access token (code 190, subcode 463)");
+    }
+
+    #[test]
+    fn redact_scrubs_every_text() {
+        let e = graph(190, "bad token EAAGsecret in url", None, 400).redact(&["EAAGsecret", ""]);
+        assert_eq!(e.to_string(), "bad token [redacted] in url (code 190)");
+        assert!(!format!("{e:?}").contains("EAAGsecret"));
+    }
+}

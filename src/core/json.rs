@@ -1,0 +1,81 @@
+//! A read-only view of a parsed JSON value, so the core can check and read
+//! Graph answers without choosing who parsed them.
+//!
+//! In the wasm build the engine's own `JSON.parse` parses a body and the
+//! facade implements [`Json`] over the resulting JS objects, which go back to
+//! the caller untouched (no copy into wasm memory and out again); natively,
+//! and in the core's tests, [`serde_json::Value`] implements it.
+
+/// A parsed JSON value the core can look into.
+pub trait Json: Sized {
+    /// Parses JSON text (a header value, a batch item's body).
+    fn parse(text: &str) -> Option<Self>;
+    /// The member `key` of an object; `None` when this is not an object or
+    /// has no such member.
+    fn get(&self, key: &str) -> Option<Self>;
+    /// The length, when this is an array.
+    fn array_len(&self) -> Option<usize>;
+    /// The element at `index` of an array.
+    fn at(&self, index: usize) -> Option<Self>;
+    /// The value, when this is a string.
+    fn string(&self) -> Option<String>;
+    /// The value, when this is a number.
+    fn number(&self) -> Option<f64>;
+    /// The value, when this is a boolean.
+    fn boolean(&self) -> Option<bool>;
+    /// Whether this is an object (not an array, not null).
+    fn is_object(&self) -> bool;
+    /// Whether this is `null`.
+    fn is_null(&self) -> bool;
+    /// The members of an object, in order; empty for anything else.
+    fn entries(&self) -> Vec<(String, Self)>;
+    /// Whether this is a string; cheaper than [`Json::string`] where the
+    /// value lives outside Rust.
+    fn is_string(&self) -> bool {
+        self.string().is_some()
+    }
+}
+
+/// The string member `key` of `value`, if it is one.
+pub fn str_member<J: Json>(value: &J, key: &str) -> Option<String> {
+    value.get(key).and_then(|v| v.string())
+}
+
+/// The integer member `key` of `value`, if it is a whole number.
+pub fn int_member<J: Json>(value: &J, key: &str) -> Option<i64> {
+    let n = value.get(key)?.number()?;
+    (n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15).then_some(n as i64)
+}
+
+impl Json for serde_json::Value {
+    fn parse(text: &str) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
+    fn get(&self, key: &str) -> Option<Self> {
+        self.as_object()?.get(key).cloned()
+    }
+    fn array_len(&self) -> Option<usize> {
+        self.as_array().map(Vec::len)
+    }
+    fn at(&self, index: usize) -> Option<Self> {
+        self.as_array()?.get(index).cloned()
+    }
+    fn string(&self) -> Option<String> {
+        self.as_str().map(str::to_owned)
+    }
+    fn number(&self) -> Option<f64> {
+        self.as_f64()
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.as_bool()
+    }
+    fn is_object(&self) -> bool {
+        self.is_object()
+    }
+    fn is_null(&self) -> bool {
+        self.is_null()
+    }
+    fn entries(&self) -> Vec<(String, Self)> {
+        self.as_object().map_or_else(Vec::new, |o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+}

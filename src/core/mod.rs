@@ -1,0 +1,16 @@
+//! The pure core: everything that can be decided without I/O. Ids, queries,
+//! requests, answers, errors, paging and usage headers are plain values and
+//! functions here, tested on the host with `cargo test`; nothing in this
+//! module calls JS or the network.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod ids;
+pub mod json;
+pub mod models;
+pub mod page;
+pub mod query;
+pub mod request;
+pub mod response;
+pub mod usage;

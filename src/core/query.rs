@@ -1,0 +1,315 @@
+//! What a caller can ask of a list or a node: platform, folder, fields,
+//! limit and cursors, checked before anything is sent.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::Error;
+
+/// The inbox to read: `platform` of `GET /{page-id}/conversations`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// The Page's Messenger inbox (the Graph's default).
+    Messenger,
+    /// The inbox of the Instagram professional account linked to the Page.
+    Instagram,
+}
+
+impl Platform {
+    /// The value of the `platform` parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Messenger => "messenger",
+            Self::Instagram => "instagram",
+        }
+    }
+
+    /// Reads `"messenger"` or `"instagram"` (any case).
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for anything else.
+    pub fn parse(value: &str) -> Result<Self, Error> {
+        match value.to_ascii_lowercase().as_str() {
+            "messenger" => Ok(Self::Messenger),
+            "instagram" => Ok(Self::Instagram),
+            _ => Err(Error::invalid_argument(format!(
+                "invalid platform {:?}: expected \"messenger\" or \"instagram\"",
+                shorten(value)
+            ))),
+        }
+    }
+}
+
+/// A folder of the inbox: `folder` of `GET /{page-id}/conversations`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "snake_case")]
+pub enum Folder {
+    /// The main inbox (the Graph's default).
+    Inbox,
+    /// Message requests and filtered threads.
+    Other,
+    /// Threads marked done.
+    PageDone,
+    /// Spam.
+    Spam,
+}
+
+impl Folder {
+    /// The value of the `folder` parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Inbox => "inbox",
+            Self::Other => "other",
+            Self::PageDone => "page_done",
+            Self::Spam => "spam",
+        }
+    }
+
+    /// Reads `"inbox"`, `"other"`, `"page_done"` or `"spam"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for anything else.
+    pub fn parse(value: &str) -> Result<Self, Error> {
+        match value {
+            "inbox" => Ok(Self::Inbox),
+            "other" => Ok(Self::Other),
+            "page_done" => Ok(Self::PageDone),
+            "spam" => Ok(Self::Spam),
+            _ => Err(Error::invalid_argument(format!(
+                "invalid folder {:?}: expected \"inbox\", \"other\", \"page_done\" or \"spam\"",
+                shorten(value)
+            ))),
+        }
+    }
+}
+
+/// Which fields to ask for: a list of names (`["id", "message"]`) or one
+/// Graph field-expansion string (`"messages.limit(20){id,message,from}"`).
+///
+/// See <https://developers.facebook.com/docs/graph-api/guides/field-expansion>.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(untagged)]
+pub enum Fields {
+    /// Field names, each of which may itself be an expansion.
+    List(Vec<String>),
+    /// One field-expansion string.
+    Expansion(String),
+}
+
+impl Fields {
+    /// The value of the `fields` parameter: white space removed, checked for
+    /// characters and balanced `{}` / `()`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for an empty list or name, a character
+    /// that has no place in a field expansion, or unbalanced brackets.
+    pub fn to_param(&self) -> Result<String, Error> {
+        let joined = match self {
+            Self::List(names) => {
+                if names.is_empty() {
+                    return Err(Error::invalid_argument("invalid fields: the list is empty"));
+                }
+                names.join(",")
+            }
+            Self::Expansion(text) => text.clone(),
+        };
+        let compact: String = joined.chars().filter(|c| !c.is_whitespace()).collect();
+        check_expansion(&compact)?;
+        Ok(compact)
+    }
+}
+
+/// Checks a field-expansion string: names of `[A-Za-z0-9_]`, modifiers such
+/// as `.limit(5)` or `.after(QVFI…)`, nested `{…}`, no empty name.
+fn check_expansion(text: &str) -> Result<(), Error> {
+    let fail = |why: String| Err(Error::invalid_argument(format!("invalid fields: {why}")));
+    if text.is_empty() {
+        return fail("it is empty".into());
+    }
+    let mut stack = Vec::new();
+    let mut previous = ',';
+    for (at, c) in text.char_indices() {
+        let in_modifier = stack.last() == Some(&'(');
+        match c {
+            '{' | '(' if !(previous.is_ascii_alphanumeric() || previous == '_' || previous == ')') => {
+                return fail(format!("{c:?} at position {at} follows no field name"));
+            }
+            '{' | '(' => stack.push(c),
+            '}' | ')' => {
+                let open = if c == '}' { '{' } else { '(' };
+                if stack.pop() != Some(open) {
+                    return fail(format!("unbalanced {c:?} at position {at}"));
+                }
+            }
+            ',' if !in_modifier && matches!(previous, ',' | '{') => {
+                return fail(format!("empty field name at position {at}"));
+            }
+            c if c.is_ascii_alphanumeric() || "_,.".contains(c) => {}
+            // Cursors inside `.after(…)` are base64url, sometimes padded.
+            '-' | '=' | '%' if in_modifier => {}
+            c => return fail(format!("character {c:?} at position {at} has no place in a field list")),
+        }
+        previous = c;
+    }
+    if let Some(open) = stack.last() {
+        return fail(format!("{open:?} is never closed"));
+    }
+    if matches!(previous, ',' | '.') {
+        return fail("it ends with a separator".into());
+    }
+    Ok(())
+}
+
+/// The largest `limit` accepted. The Graph caps larger ones silently
+/// (reportedly at 200 conversations and 100 messages); a larger value is
+/// almost certainly a mistake.
+pub const MAX_LIMIT: u32 = 500;
+
+/// Checks a page size.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] outside `1..=MAX_LIMIT`.
+pub fn check_limit(limit: u32) -> Result<u32, Error> {
+    if (1..=MAX_LIMIT).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(Error::invalid_argument(format!("invalid limit {limit}: expected 1 to {MAX_LIMIT}")))
+    }
+}
+
+/// Checks a paging cursor (`after` / `before`): printable ASCII, no white
+/// space, at most 4096 characters.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] otherwise.
+pub fn check_cursor(name: &str, cursor: &str) -> Result<(), Error> {
+    let ok = !cursor.is_empty() && cursor.len() <= 4096 && cursor.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_argument(format!(
+            "invalid {name} cursor: expected the non-empty cursor string from paging.cursors"
+        )))
+    }
+}
+
+/// What to ask of `GET /{page-id}/conversations` (`query` in JS).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct ConversationQuery {
+    /// `messenger` (the default) or `instagram`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<Platform>,
+    /// `inbox` (the default), `other`, `page_done` or `spam`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folder: Option<Folder>,
+    /// Only the thread with this person (PSID or IGSID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The conversation fields to return; the Graph's default is
+    /// `id,updated_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Fields>,
+    /// Page size, 1 to 500 (the Graph's default is 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The `paging.cursors.after` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// The `paging.cursors.before` of the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+}
+
+/// What to ask of a conversation's `messages` edge (`query` in JS).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct MessageQuery {
+    /// The message fields to return; the default is the documented set
+    /// ([`DEFAULT_MESSAGE_FIELDS`](super::request::DEFAULT_MESSAGE_FIELDS)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Fields>,
+    /// Page size, 1 to 500 (the Graph's default is 25).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// The `paging.cursors.after` of the previous page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// The `paging.cursors.before` of the next page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+}
+
+/// What to ask of a single node (`getConversation`, `getMessage`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct NodeQuery {
+    /// The fields to return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Fields>,
+}
+
+/// A value shown in an error message, cut short so that a pasted secret is
+/// never repeated whole.
+fn shorten(value: &str) -> String {
+    let mut cut: String = value.chars().take(16).collect();
+    if cut.len() < value.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_and_folder_read_the_graphs_values() {
+        assert_eq!(Platform::parse("instagram").unwrap(), Platform::Instagram);
+        assert_eq!(Platform::parse("MESSENGER").unwrap(), Platform::Messenger);
+        assert!(Platform::parse("whatsapp").is_err());
+        assert_eq!(Folder::parse("page_done").unwrap().as_str(), "page_done");
+        assert!(Folder::parse("archive").is_err());
+    }
+
+    #[test]
+    fn fields_accept_lists_and_expansions() {
+        let list = Fields::List(vec!["id".into(), "message".into(), "attachments{image_data}".into()]);
+        assert_eq!(list.to_param().unwrap(), "id,message,attachments{image_data}");
+        let nested = Fields::Expansion("id, messages.limit(20){id,message,from}, participants".into());
+        assert_eq!(nested.to_param().unwrap(), "id,messages.limit(20){id,message,from},participants");
+        let cursor = Fields::Expansion("messages.limit(5).after(QVFIU-_x=){id}".into());
+        assert!(cursor.to_param().is_ok());
+    }
+
+    #[test]
+    fn fields_refuse_what_the_graph_would_reject_or_misread() {
+        for bad in ["", "id,,message", ",id", "id,", "messages{id", "messages{id}}", "a(b}", "id&access_token=x", "id#x", "id/x", "{id}"] {
+            let err = Fields::Expansion(bad.into()).to_param().unwrap_err();
+            assert!(err.to_string().starts_with("invalid fields: "), "{bad:?}: {err}");
+        }
+        assert!(Fields::List(vec![]).to_param().is_err());
+        assert!(Fields::List(vec!["".into()]).to_param().is_err());
+    }
+
+    #[test]
+    fn limits_and_cursors_are_checked() {
+        assert!(check_limit(0).is_err());
+        assert_eq!(check_limit(25).unwrap(), 25);
+        assert!(check_limit(MAX_LIMIT + 1).is_err());
+        assert!(check_cursor("after", "QVFIUmxfZA2").is_ok());
+        assert!(check_cursor("after", "").is_err());
+        assert!(check_cursor("after", "a b").is_err());
+    }
+
+    #[test]
+    fn long_values_are_not_echoed_whole() {
+        let err = Platform::parse("EAAGsecret-token-pasted-here").unwrap_err();
+        assert!(!err.to_string().contains("pasted-here"), "{err}");
+    }
+}

@@ -1,0 +1,362 @@
+//! One typed value per Graph call, and its HTTP form: method, URL, headers,
+//! body. The token goes in the `Authorization` header, never in a URL.
+
+use std::fmt;
+
+use super::config::ClientConfig;
+use super::error::Error;
+use super::ids::{ConversationId, MessageId, PageId, UserId};
+use super::query::{check_cursor, check_limit, ConversationQuery, Fields, MessageQuery};
+
+/// The message fields asked for when the caller names none: the documented
+/// set, with the sub-fields the Graph needs to return attachment details.
+///
+/// See <https://developers.facebook.com/docs/messenger-platform/conversations>.
+pub const DEFAULT_MESSAGE_FIELDS: &str = "id,created_time,from,to,message,\
+attachments{id,mime_type,name,size,file_url,image_data,video_data,generic_template},\
+reactions,shares,story,tags,is_unsupported";
+
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// Reads.
+    Get,
+    /// Batch requests.
+    Post,
+}
+
+impl Method {
+    /// `GET` or `POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
+/// One Graph call: a path below the version and its parameters, before any
+/// address, version or credential is added.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphRequest {
+    /// `/104620945892041/conversations`, `/t_1/messages`, `/m_1`.
+    pub path: String,
+    /// Parameters in the order they are sent.
+    pub params: Vec<(&'static str, String)>,
+}
+
+impl GraphRequest {
+    /// `GET /{page-id}/conversations` with `query`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a bad `userId`, `fields`, `limit` or
+    /// cursor, or both `after` and `before`.
+    pub fn list_conversations(page: &PageId, query: &ConversationQuery) -> Result<Self, Error> {
+        let mut params = Vec::new();
+        if let Some(platform) = query.platform {
+            params.push(("platform", platform.as_str().to_owned()));
+        }
+        if let Some(user) = &query.user_id {
+            params.push(("user_id", UserId::new(user.as_str())?.to_string()));
+        }
+        if let Some(folder) = query.folder {
+            params.push(("folder", folder.as_str().to_owned()));
+        }
+        if let Some(fields) = &query.fields {
+            params.push(("fields", fields.to_param()?));
+        }
+        push_paging(&mut params, query.limit, query.after.as_deref(), query.before.as_deref())?;
+        Ok(Self { path: format!("/{page}/conversations"), params })
+    }
+
+    /// `GET /{conversation-id}`, with `fields` or the Graph's default.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for bad `fields`.
+    pub fn get_conversation(id: &ConversationId, fields: Option<&Fields>) -> Result<Self, Error> {
+        let params = match fields {
+            Some(fields) => vec![("fields", fields.to_param()?)],
+            None => Vec::new(),
+        };
+        Ok(Self { path: format!("/{id}"), params })
+    }
+
+    /// `GET /{conversation-id}/messages`, with the documented message fields
+    /// unless `query.fields` names others.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for bad `fields`, `limit` or cursor.
+    pub fn list_messages(id: &ConversationId, query: &MessageQuery) -> Result<Self, Error> {
+        let mut params = vec![("fields", message_fields(query.fields.as_ref())?)];
+        push_paging(&mut params, query.limit, query.after.as_deref(), query.before.as_deref())?;
+        Ok(Self { path: format!("/{id}/messages"), params })
+    }
+
+    /// `GET /{message-id}`, with the documented message fields unless
+    /// `fields` names others.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for bad `fields`.
+    pub fn get_message(id: &MessageId, fields: Option<&Fields>) -> Result<Self, Error> {
+        Ok(Self { path: format!("/{id}"), params: vec![("fields", message_fields(fields)?)] })
+    }
+
+    /// The same request with another `after` cursor (the next page).
+    pub fn with_after(&self, cursor: &str) -> Self {
+        let mut next = self.clone();
+        next.params.retain(|(name, _)| !matches!(*name, "after" | "before"));
+        next.params.push(("after", cursor.to_owned()));
+        next
+    }
+
+    /// `path?query`, percent-encoded, without version or credentials: the
+    /// `relative_url` of a batch item.
+    pub fn relative_url(&self) -> String {
+        let path = self.path.trim_start_matches('/');
+        if self.params.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", form_encode(&self.params))
+        }
+    }
+
+    /// The `GET` request to send with `config`.
+    pub fn to_http(&self, config: &ClientConfig) -> HttpRequest {
+        let mut params = self.params.clone();
+        if let Some(proof) = &config.appsecret_proof {
+            params.push(("appsecret_proof", proof.clone()));
+        }
+        let mut url = format!("{}/{}{}", config.base_url, config.api_version, self.path);
+        if !params.is_empty() {
+            url.push('?');
+            url.push_str(&form_encode(&params));
+        }
+        HttpRequest { method: Method::Get, url, headers: auth_headers(config), body: None }
+    }
+}
+
+/// The most items the Graph takes in one batch request.
+pub const MAX_BATCH: usize = 50;
+
+/// A Graph batch request (`POST /` with `batch=[…]`) for up to
+/// [`MAX_BATCH`] `GET` calls; each item still counts as one call.
+///
+/// See <https://developers.facebook.com/docs/graph-api/batch-requests>.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an empty batch or more than 50 items.
+pub fn batch_request(items: &[GraphRequest], config: &ClientConfig) -> Result<HttpRequest, Error> {
+    if items.is_empty() || items.len() > MAX_BATCH {
+        return Err(Error::invalid_argument(format!("a batch holds 1 to {MAX_BATCH} requests, not {}", items.len())));
+    }
+    let mut batch = String::from("[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            batch.push(',');
+        }
+        batch.push_str("{\"method\":\"GET\",\"relative_url\":");
+        push_json_string(&mut batch, &item.relative_url());
+        batch.push('}');
+    }
+    batch.push(']');
+    let mut form = vec![("batch", batch), ("include_headers", "false".to_owned())];
+    if let Some(proof) = &config.appsecret_proof {
+        form.push(("appsecret_proof", proof.clone()));
+    }
+    let mut headers = auth_headers(config);
+    headers.push(("Content-Type", "application/x-www-form-urlencoded".to_owned()));
+    Ok(HttpRequest {
+        method: Method::Post,
+        url: format!("{}/{}/", config.base_url, config.api_version),
+        headers,
+        body: Some(form_encode(&form)),
+    })
+}
+
+fn message_fields(fields: Option<&Fields>) -> Result<String, Error> {
+    fields.map_or_else(|| Ok(DEFAULT_MESSAGE_FIELDS.to_owned()), Fields::to_param)
+}
+
+fn push_paging(
+    params: &mut Vec<(&'static str, String)>,
+    limit: Option<u32>,
+    after: Option<&str>,
+    before: Option<&str>,
+) -> Result<(), Error> {
+    if after.is_some() && before.is_some() {
+        return Err(Error::invalid_argument("give either after or before, not both"));
+    }
+    if let Some(limit) = limit {
+        params.push(("limit", check_limit(limit)?.to_string()));
+    }
+    for (name, cursor) in [("after", after), ("before", before)] {
+        if let Some(cursor) = cursor {
+            check_cursor(name, cursor)?;
+            params.push((name, cursor.to_owned()));
+        }
+    }
+    Ok(())
+}
+
+fn auth_headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
+    vec![("Authorization", config.access_token.authorization())]
+}
+
+/// An HTTP request ready for a transport. Its `Debug` leaves out header
+/// values, so the token cannot reach a log through it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// `GET` or `POST`.
+    pub method: Method,
+    /// The whole URL; never holds the token.
+    pub url: String,
+    /// Header names and values (`Authorization` among them).
+    pub headers: Vec<(&'static str, String)>,
+    /// A form-encoded body, for `POST`.
+    pub body: Option<String>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| *name).collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &names)
+            .field("body_len", &self.body.as_ref().map(String::len))
+            .finish()
+    }
+}
+
+/// `a=1&b=x%2Cy`: names and values percent-encoded, keeping only RFC 3986
+/// unreserved characters and `,` (common in field lists) as they are.
+pub fn form_encode(params: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for (i, (name, value)) in params.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        percent_encode_into(&mut out, name);
+        out.push('=');
+        percent_encode_into(&mut out, value);
+    }
+    out
+}
+
+fn percent_encode_into(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in text.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b',') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
+}
+
+/// Appends `text` as a JSON string literal.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::query::{Folder, Platform};
+
+    fn config() -> ClientConfig {
+        ClientConfig::new("EAAG-secret-token").unwrap().base_url("http://127.0.0.1:9").unwrap().api_version("v21.0").unwrap()
+    }
+
+    #[test]
+    fn conversations_request_carries_every_parameter() {
+        let query = ConversationQuery {
+            platform: Some(Platform::Instagram),
+            folder: Some(Folder::PageDone),
+            user_id: Some("17841400000000009".into()),
+            fields: Some(Fields::Expansion("id,messages.limit(2){id,message}".into())),
+            limit: Some(10),
+            after: Some("QVFI+/=".into()),
+            before: None,
+        };
+        let page = PageId::new("104620945892041").unwrap();
+        let http = GraphRequest::list_conversations(&page, &query).unwrap().to_http(&config());
+        assert_eq!(http.method, Method::Get);
+        assert_eq!(
+            http.url,
+            "http://127.0.0.1:9/v21.0/104620945892041/conversations?platform=instagram&user_id=17841400000000009\
+&folder=page_done&fields=id,messages.limit%282%29%7Bid,message%7D&limit=10&after=QVFI%2B%2F%3D"
+        );
+        assert_eq!(http.headers, vec![("Authorization", "Bearer EAAG-secret-token".to_owned())]);
+        assert!(http.body.is_none());
+    }
+
+    #[test]
+    fn the_token_is_never_in_the_url_or_debug() {
+        let config = config().app_secret("app-secret-value").unwrap();
+        let http = GraphRequest::get_message(&MessageId::new("m_1").unwrap(), None).unwrap().to_http(&config);
+        assert!(!http.url.contains("EAAG-secret-token"));
+        assert!(!http.url.contains("app-secret-value"));
+        assert!(http.url.contains("&appsecret_proof="));
+        assert!(!format!("{http:?}").contains("EAAG-secret-token"));
+    }
+
+    #[test]
+    fn messages_default_to_the_documented_fields() {
+        let id = ConversationId::new("t_1").unwrap();
+        let request = GraphRequest::list_messages(&id, &MessageQuery::default()).unwrap();
+        assert_eq!(request.params[0], ("fields", DEFAULT_MESSAGE_FIELDS.to_owned()));
+        for field in ["from", "to", "attachments{", "image_data", "reactions", "shares", "story", "tags", "is_unsupported"] {
+            assert!(DEFAULT_MESSAGE_FIELDS.contains(field), "{field}");
+        }
+        let node = GraphRequest::get_conversation(&id, None).unwrap();
+        assert!(node.params.is_empty());
+    }
+
+    #[test]
+    fn bad_query_values_are_refused() {
+        let page = PageId::new("1").unwrap();
+        let both = ConversationQuery { after: Some("a".into()), before: Some("b".into()), ..Default::default() };
+        assert!(GraphRequest::list_conversations(&page, &both).is_err());
+        let user = ConversationQuery { user_id: Some("1&platform=x".into()), ..Default::default() };
+        assert!(GraphRequest::list_conversations(&page, &user).is_err());
+        let limit = ConversationQuery { limit: Some(0), ..Default::default() };
+        assert!(GraphRequest::list_conversations(&page, &limit).is_err());
+    }
+
+    #[test]
+    fn next_page_replaces_the_cursor() {
+        let page = PageId::new("1").unwrap();
+        let query = ConversationQuery { before: Some("B".into()), limit: Some(5), ..Default::default() };
+        let next = GraphRequest::list_conversations(&page, &query).unwrap().with_after("A2");
+        assert_eq!(next.relative_url(), "1/conversations?limit=5&after=A2");
+    }
+
+    #[test]
+    fn batch_is_a_form_post_of_relative_urls() {
+        let items: Vec<_> = ["m_1", "m_2"]
+            .iter()
+            .map(|id| GraphRequest::get_message(&MessageId::new(*id).unwrap(), Some(&Fields::List(vec!["id".into()]))).unwrap())
+            .collect();
+        let http = batch_request(&items, &config()).unwrap();
+        assert_eq!(http.method, Method::Post);
+        assert_eq!(http.url, "http://127.0.0.1:9/v21.0/");
+        let body = http.body.unwrap();
+        assert!(body.starts_with("batch=%5B%7B%22method%22%3A%22GET%22,%22relative_url%22%3A%22m_1%3Ffields%3Did%22%7D,"), "{body}");
+        assert!(body.ends_with("&include_headers=false"));
+        assert!(!body.contains("EAAG"));
+        assert!(batch_request(&[], &config()).is_err());
+        assert!(batch_request(&vec![items[0].clone(); 51], &config()).is_err());
+    }
+}

@@ -1,0 +1,55 @@
+//! # graph-conversations
+//!
+//! A typed client for Meta's Graph **Conversations API**: the Messenger and
+//! Instagram inboxes of a Facebook Page. It lists conversations (by
+//! platform, folder or person), pages through their messages, and reads
+//! message details — attachments, reactions, shares, story replies, tags —
+//! with Graph errors turned into one typed [`Error`].
+//!
+//! The crate compiles to WebAssembly and ships as the npm package
+//! `graph-conversations` (`GraphClient`, `GraphError`), for Node, browsers
+//! and Cloudflare Workers. In Rust, the [`Client`] runs over any
+//! [`Transport`]:
+//!
+//! ```
+//! use graph_conversations::{Client, ClientConfig, ConversationQuery, Platform};
+//! use graph_conversations::transport::scripted::{block_on, ScriptedTransport};
+//! use serde_json::json;
+//!
+//! let transport = ScriptedTransport::new();
+//! transport.answer_json(200, json!({"data": [{"id": "t_1", "updated_time": "2026-11-20T14:03:11+0000"}]}));
+//! let client = Client::new(ClientConfig::new("PAGE-ACCESS-TOKEN")?, transport);
+//!
+//! let query = ConversationQuery { platform: Some(Platform::Instagram), ..Default::default() };
+//! let page = block_on(client.list_conversations("104620945892041", &query))?;
+//! assert_eq!(page["data"][0]["id"], "t_1");
+//!
+//! let sent = &client.transport().sent()[0];
+//! assert!(sent.url.ends_with("/104620945892041/conversations?platform=instagram"));
+//! # Ok::<(), graph_conversations::Error>(())
+//! ```
+//!
+//! Layout: [`core`] is pure (requests, answers, errors, paging, usage);
+//! [`client`] is the async client over one [`Transport`] seam;
+//! [`transport`] holds the global `fetch` (wasm) and a scripted test double;
+//! `wasm` is the thin `#[wasm_bindgen]` facade.
+//!
+//! Reference: <https://developers.facebook.com/docs/messenger-platform/conversations>.
+
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod core;
+pub mod transport;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use crate::client::{Client, ListWalk, Transport};
+pub use crate::core::config::ClientConfig;
+pub use crate::core::error::{Error, ErrorKind, GraphErrorBody};
+pub use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
+pub use crate::core::models::{Conversation, Message, Participant};
+pub use crate::core::page::{Cursors, Page, Paging};
+pub use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, NodeQuery, Platform};
+pub use crate::core::usage::Usage;

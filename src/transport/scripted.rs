@@ -1,0 +1,85 @@
+//! A [`Transport`] that answers from a script: for tests of the client on
+//! the host, with no network and no JS engine.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use serde_json::Value;
+
+use crate::client::Transport;
+use crate::core::error::Error;
+use crate::core::request::HttpRequest;
+use crate::core::response::{Body, HttpResponse};
+use crate::core::usage::{ResponseHeaders, Usage, UsageValues};
+
+/// Answers requests in order from a queue and records every request.
+#[derive(Debug, Default)]
+pub struct ScriptedTransport {
+    answers: RefCell<VecDeque<Result<HttpResponse<Value>, Error>>>,
+    sent: RefCell<Vec<HttpRequest>>,
+    usage: RefCell<Option<Usage>>,
+}
+
+impl ScriptedTransport {
+    /// A transport with nothing to answer yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Queues a JSON answer with `status`.
+    pub fn answer_json(&self, status: u16, body: Value) -> &Self {
+        self.answer(Ok(HttpResponse { status, headers: ResponseHeaders::default(), body: Body::Json(body) }))
+    }
+
+    /// Queues any answer, or a failure to get one.
+    pub fn answer(&self, answer: Result<HttpResponse<Value>, Error>) -> &Self {
+        self.answers.borrow_mut().push_back(answer);
+        self
+    }
+
+    /// Every request sent so far.
+    pub fn sent(&self) -> Vec<HttpRequest> {
+        self.sent.borrow().clone()
+    }
+
+    /// The usage headers of the latest answer that had any.
+    pub fn usage(&self) -> Option<Usage> {
+        self.usage.borrow().clone()
+    }
+}
+
+impl Transport for ScriptedTransport {
+    type Json = Value;
+
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<Value>, Error> {
+        self.sent.borrow_mut().push(request);
+        self.answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or_else(|| Err(Error::network("the script has no answer left")))
+    }
+
+    fn observe_usage(&self, usage: &UsageValues<Value>) {
+        *self.usage.borrow_mut() = Some(Usage::read(usage));
+    }
+}
+
+/// Runs a future that never waits on anything outside itself (as with a
+/// [`ScriptedTransport`]) to its end.
+///
+/// # Panics
+/// When the future is still pending after many polls: it waits on
+/// something no one will wake. For tests only.
+pub fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    for _ in 0..10_000 {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+    panic!("block_on: the future never finished");
+}
