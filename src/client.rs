@@ -81,7 +81,11 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// Any [`Error`]; [`Error::InvalidArgument`] before sending for a bad id
     /// or query.
-    pub async fn list_conversations(&self, page_id: &str, query: &ConversationQuery) -> Result<T::Json, Error> {
+    pub async fn list_conversations(
+        &self,
+        page_id: &str,
+        query: &ConversationQuery,
+    ) -> Result<T::Json, Error> {
         let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
         self.list(&request, Node::Conversation).await
     }
@@ -90,7 +94,11 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a bad id or query.
-    pub fn walk_conversations(&self, page_id: &str, query: &ConversationQuery) -> Result<ListWalk, Error> {
+    pub fn walk_conversations(
+        &self,
+        page_id: &str,
+        query: &ConversationQuery,
+    ) -> Result<ListWalk, Error> {
         let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
         Ok(walk(request, Node::Conversation, query.after.clone()))
     }
@@ -121,7 +129,11 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// Any [`Error`]; [`Error::InvalidArgument`] before sending.
-    pub async fn get_conversation(&self, id: &str, fields: Option<&Fields>) -> Result<T::Json, Error> {
+    pub async fn get_conversation(
+        &self,
+        id: &str,
+        fields: Option<&Fields>,
+    ) -> Result<T::Json, Error> {
         let request = GraphRequest::get_conversation(&ConversationId::new(id)?, fields)?;
         self.node(&request, Node::Conversation).await
     }
@@ -130,7 +142,11 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// Any [`Error`]; [`Error::InvalidArgument`] before sending.
-    pub async fn list_messages(&self, conversation_id: &str, query: &MessageQuery) -> Result<T::Json, Error> {
+    pub async fn list_messages(
+        &self,
+        conversation_id: &str,
+        query: &MessageQuery,
+    ) -> Result<T::Json, Error> {
         let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
         self.list(&request, Node::Message).await
     }
@@ -139,7 +155,11 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a bad id or query.
-    pub fn walk_messages(&self, conversation_id: &str, query: &MessageQuery) -> Result<ListWalk, Error> {
+    pub fn walk_messages(
+        &self,
+        conversation_id: &str,
+        query: &MessageQuery,
+    ) -> Result<ListWalk, Error> {
         let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
         Ok(walk(request, Node::Message, query.after.clone()))
     }
@@ -162,12 +182,17 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// [`Error::InvalidArgument`] (nothing sent) when any id or the fields
     /// are bad; [`Error::Aborted`] when the caller aborts.
-    pub async fn get_messages(&self, ids: &[String], fields: Option<&Fields>) -> Result<Vec<Result<T::Json, Error>>, Error> {
+    pub async fn get_messages(
+        &self,
+        ids: &[String],
+        fields: Option<&Fields>,
+    ) -> Result<Vec<Result<T::Json, Error>>, Error> {
         let requests = ids
             .iter()
             .enumerate()
             .map(|(i, id)| {
-                let id = MessageId::new(id.as_str()).map_err(|e| Error::invalid_argument(format!("messageIds[{i}]: {e}")))?;
+                let id = MessageId::new(id.as_str())
+                    .map_err(|e| Error::invalid_argument(format!("messageIds[{i}]: {e}")))?;
                 GraphRequest::get_message(&id, fields)
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -221,7 +246,10 @@ impl<T: Transport> Client<T> {
     async fn batch(&self, chunk: &[GraphRequest]) -> Result<Vec<Result<T::Json, Error>>, Error> {
         let body = self.send(batch_request(chunk, &self.config)?).await?;
         if body.array_len() != Some(chunk.len()) {
-            return Err(Error::decode(Some(200), format!("a batch answer must be an array of {} items", chunk.len())));
+            return Err(Error::decode(
+                Some(200),
+                format!("a batch answer must be an array of {} items", chunk.len()),
+            ));
         }
         let secrets = self.config.secrets();
         Ok((0..chunk.len())
@@ -237,7 +265,11 @@ impl<T: Transport> Client<T> {
     /// Sends one request and reads its answer; every error is redacted.
     async fn send(&self, request: HttpRequest) -> Result<T::Json, Error> {
         let secrets = self.config.secrets();
-        let response = self.transport.send(request).await.map_err(|e| e.redact(&secrets))?;
+        let response = self
+            .transport
+            .send(request)
+            .await
+            .map_err(|e| e.redact(&secrets))?;
         let usage = UsageValues::parse(&response.headers);
         if !usage.is_empty() {
             self.transport.observe_usage(&usage);
@@ -247,20 +279,41 @@ impl<T: Transport> Client<T> {
 }
 
 fn walk(request: GraphRequest, node: Node, after: Option<String>) -> ListWalk {
-    ListWalk { request, node, cursor: CursorWalk::starting_at(after), deferred: None }
+    ListWalk {
+        request,
+        node,
+        cursor: CursorWalk::starting_at(after),
+        deferred: None,
+    }
 }
 
 /// One item of a batch answer: `{code, headers?, body: "<JSON text>"}`, or
 /// `null` for an item the Graph did not process.
 fn batch_item<J: Json>(item: Option<J>, index: usize) -> Result<J, Error> {
     let item = item.filter(|item| !item.is_null()).ok_or_else(|| {
-        Error::network(format!("the Graph did not process batch item {index} (it answered null); try it again"))
+        Error::network(format!(
+            "the Graph did not process batch item {index} (it answered null); try it again"
+        ))
     })?;
     let status = int_member(&item, "code").and_then(|c| u16::try_from(c).ok());
     let (Some(status), Some(text)) = (status, item.get("body").and_then(|b| b.string())) else {
-        return Err(Error::decode(Some(200), format!("batch item {index} is not {{code, body}}")));
+        return Err(Error::decode(
+            Some(200),
+            format!("batch item {index} is not {{code, body}}"),
+        ));
     };
     let body = J::parse(&text).map_or(Body::Text(text), Body::Json);
-    let response = HttpResponse { status, headers: ResponseHeaders::default(), body };
-    read_response(response, &UsageValues { app: None, page: None, business_use_case: None })
+    let response = HttpResponse {
+        status,
+        headers: ResponseHeaders::default(),
+        body,
+    };
+    read_response(
+        response,
+        &UsageValues {
+            app: None,
+            page: None,
+            business_use_case: None,
+        },
+    )
 }

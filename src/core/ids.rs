@@ -36,7 +36,10 @@ pub fn check_id(what: &str, value: &str) -> Result<(), Error> {
     for (at, c) in value.char_indices() {
         let allowed = c.is_ascii_alphanumeric() || "_-.:=+@!~*'(),;".contains(c);
         if !allowed {
-            return refuse(format!("character {} at position {at} is not allowed in an id", describe(c)));
+            return refuse(format!(
+                "character {} at position {at} is not allowed in an id",
+                describe(c)
+            ));
         }
     }
     Ok(())

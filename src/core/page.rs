@@ -80,14 +80,29 @@ pub fn check_node<J: Json>(body: &J, node: Node, status: Option<u16>) -> Result<
 }
 
 fn check_page_at<J: Json>(body: &J, node: Node, path: &str) -> Result<(), String> {
-    let at = |member: &str| if path.is_empty() { member.to_owned() } else { format!("{path}.{member}") };
+    let at = |member: &str| {
+        if path.is_empty() {
+            member.to_owned()
+        } else {
+            format!("{path}.{member}")
+        }
+    };
     if !body.is_object() {
-        return Err(format!("{} is not an object", if path.is_empty() { "the body" } else { path }));
+        return Err(format!(
+            "{} is not an object",
+            if path.is_empty() { "the body" } else { path }
+        ));
     }
-    let data = body.get("data").ok_or_else(|| format!("{} is missing", at("data")))?;
-    let len = data.array_len().ok_or_else(|| format!("{} is not an array", at("data")))?;
+    let data = body
+        .get("data")
+        .ok_or_else(|| format!("{} is missing", at("data")))?;
+    let len = data
+        .array_len()
+        .ok_or_else(|| format!("{} is not an array", at("data")))?;
     for i in 0..len {
-        let item = data.at(i).ok_or_else(|| format!("{}[{i}] is missing", at("data")))?;
+        let item = data
+            .at(i)
+            .ok_or_else(|| format!("{}[{i}] is missing", at("data")))?;
         check_node_at(&item, node, &format!("{}[{i}]", at("data")))?;
     }
     if let Some(paging) = body.get("paging").filter(|p| !p.is_null()) {
@@ -106,9 +121,18 @@ fn check_page_at<J: Json>(body: &J, node: Node, path: &str) -> Result<(), String
 }
 
 fn check_node_at<J: Json>(item: &J, node: Node, path: &str) -> Result<(), String> {
-    let at = |member: &str| if path.is_empty() { member.to_owned() } else { format!("{path}.{member}") };
+    let at = |member: &str| {
+        if path.is_empty() {
+            member.to_owned()
+        } else {
+            format!("{path}.{member}")
+        }
+    };
     if !item.is_object() {
-        return Err(format!("{} is not an object", if path.is_empty() { "the body" } else { path }));
+        return Err(format!(
+            "{} is not an object",
+            if path.is_empty() { "the body" } else { path }
+        ));
     }
     if !item.get("id").is_some_and(|id| id.is_string()) {
         return Err(format!("{} is missing or not a string", at("id")));
@@ -125,8 +149,14 @@ fn check_node_at<J: Json>(item: &J, node: Node, path: &str) -> Result<(), String
 /// says there is a next page and this page was not empty.
 pub fn next_cursor<J: Json>(body: &J) -> Option<String> {
     let paging = body.get("paging")?;
-    paging.get("next")?.string().filter(|next| !next.is_empty())?;
-    let non_empty = body.get("data").and_then(|d| d.array_len()).is_some_and(|n| n > 0);
+    paging
+        .get("next")?
+        .string()
+        .filter(|next| !next.is_empty())?;
+    let non_empty = body
+        .get("data")
+        .and_then(|d| d.array_len())
+        .is_some_and(|n| n > 0);
     let after = paging.get("cursors")?.get("after")?.string()?;
     (non_empty && !after.is_empty()).then_some(after)
 }
@@ -143,7 +173,11 @@ pub struct CursorWalk {
 impl CursorWalk {
     /// A walk that starts at `after` (or at the first page).
     pub fn starting_at(after: Option<String>) -> Self {
-        Self { seen: after.iter().cloned().collect(), after, done: false }
+        Self {
+            seen: after.iter().cloned().collect(),
+            after,
+            done: false,
+        }
     }
 
     /// Whether the last page has been read.
@@ -166,7 +200,10 @@ impl CursorWalk {
             None => self.done = true,
             Some(cursor) if !self.seen.insert(cursor.clone()) => {
                 self.done = true;
-                return Err(Error::decode(None, "the Graph repeated a paging cursor; stopped to avoid an endless loop"));
+                return Err(Error::decode(
+                    None,
+                    "the Graph repeated a paging cursor; stopped to avoid an endless loop",
+                ));
             }
             Some(cursor) => self.after = Some(cursor),
         }
@@ -189,9 +226,18 @@ mod tests {
             (json!([]), "the body is not an object"),
             (json!({"data": 5}), "data is not an array"),
             (json!({}), "data is missing"),
-            (json!({"data": [{"id": "1"}, {"id": 2}]}), "data[1].id is missing or not a string"),
-            (json!({"data": [{"id": "1", "messages": {"data": [null]}}]}), "data[0].messages.data[0] is not an object"),
-            (json!({"data": [], "paging": {"cursors": {"after": 1}}}), "paging.cursors.after is not a string"),
+            (
+                json!({"data": [{"id": "1"}, {"id": 2}]}),
+                "data[1].id is missing or not a string",
+            ),
+            (
+                json!({"data": [{"id": "1", "messages": {"data": [null]}}]}),
+                "data[0].messages.data[0] is not an object",
+            ),
+            (
+                json!({"data": [], "paging": {"cursors": {"after": 1}}}),
+                "paging.cursors.after is not a string",
+            ),
         ];
         for (body, why) in cases {
             let err = check_page(&body, Node::Conversation, Some(200)).unwrap_err();

@@ -31,7 +31,11 @@ impl ScriptedTransport {
 
     /// Queues a JSON answer with `status`.
     pub fn answer_json(&self, status: u16, body: Value) -> &Self {
-        self.answer(Ok(HttpResponse { status, headers: ResponseHeaders::default(), body: Body::Json(body) }))
+        self.answer(Ok(HttpResponse {
+            status,
+            headers: ResponseHeaders::default(),
+            body: Body::Json(body),
+        }))
     }
 
     /// Queues any answer, or a failure to get one.

@@ -7,7 +7,7 @@
 //   item     := name modifier* ("{" list "}")? modifier*
 //   modifier := "." name "(" argument ")"
 
-import { GraphFailure, failures } from "./errors.mjs";
+import { failures } from "./errors.mjs";
 
 // ---------------------------------------------------------------- parser
 
@@ -161,6 +161,9 @@ export const SCHEMA = {
 
 const EDGE_MODIFIERS = new Set(["limit", "after", "before"]);
 
+// Graph nodes always answer with their id, appended last when not asked for.
+const NODE_TYPES = new Set(["Page", "IGUser", "Conversation", "Message", "Participant"]);
+
 /** Throws the Graph's errors for unknown fields or modifiers, before any data is read. */
 export function validateFields(type, items) {
   for (const item of items) {
@@ -180,6 +183,7 @@ export function validateFields(type, items) {
  * Projects `value` (a full mock object of `type`) onto the selection.
  * `edge(fieldItem, value, type)` answers edges: the server owns paging.
  * Absent values are left out, as the Graph omits fields that have no data.
+ * Nodes keep their `id` even when it was not asked for.
  */
 export function project(value, type, items, edge) {
   const out = {};
@@ -192,6 +196,7 @@ export function project(value, type, items, edge) {
     const field = value[item.name];
     if (field !== undefined) out[item.name] = projectField(field, kind, item.children, edge);
   }
+  if (NODE_TYPES.has(type) && !("id" in out) && value.id !== undefined) out.id = value.id;
   return out;
 }
 
@@ -211,4 +216,3 @@ export function selectFields(type, text, defaults) {
   return items;
 }
 
-export { GraphFailure };

@@ -112,6 +112,7 @@ pub struct ImageData {
     pub max_height: Option<u32>,
     /// The image's kind (a number in the Graph's answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | string"))]
     pub image_type: Option<serde_json::Value>,
     /// Whether to show it as a sticker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,6 +150,7 @@ pub struct VideoData {
     pub length: Option<f64>,
     /// The video's kind (a number in the Graph's answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | string"))]
     pub video_type: Option<serde_json::Value>,
     /// Rotation in degrees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,6 +240,7 @@ pub struct Share {
     pub description: Option<String>,
     /// A template the share was sent as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
     pub template: Option<serde_json::Value>,
     /// Fields these types do not know.
     #[serde(flatten)]

@@ -1,0 +1,44 @@
+/** What kind of failure a `GraphError` is. */
+export type GraphErrorKind =
+  | "graph"
+  | "http"
+  | "network"
+  | "timeout"
+  | "aborted"
+  | "decode"
+  | "invalid_argument";
+
+/**
+ * Every failure of graph-conversations. `err instanceof GraphError` and
+ * `err instanceof Error` both hold. The message never contains the access
+ * token or the app secret.
+ */
+export declare class GraphError extends Error {
+  constructor(message: string, fields?: Partial<GraphError>);
+  readonly name: "GraphError";
+  /**
+   * `"graph"`: the Graph answered with an error object; `"http"`: a non-JSON
+   * or unexpected HTTP answer; `"network"`; `"timeout"`; `"aborted"`;
+   * `"decode"`: a body not of the Graph's shape; `"invalid_argument"`: caught
+   * before any request was sent.
+   */
+  readonly kind: GraphErrorKind;
+  /** Whether trying again later can succeed (rate limits, 5xx, timeouts). */
+  readonly transient: boolean;
+  /** The HTTP status, when there was an answer. */
+  readonly status?: number;
+  /** The Graph's error `code` (100, 190, 613, 80006, …). */
+  readonly code?: number;
+  /** The Graph's `error_subcode`. */
+  readonly subcode?: number;
+  /** The Graph's error `type` (`OAuthException`, …). */
+  readonly type?: string;
+  /** The Graph's `fbtrace_id`, for Meta's support. */
+  readonly fbtraceId?: string;
+  /** The Graph's `error_user_title`. */
+  readonly userTitle?: string;
+  /** The Graph's `error_user_msg`. */
+  readonly userMessage?: string;
+  /** How long the answer said to wait before trying again, in milliseconds. */
+  readonly retryAfterMs?: number;
+}

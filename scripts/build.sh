@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: release wasm, wasm-bindgen glue
+# (--target web, loaded by the hand-written entries in js/), wasm-opt -Oz,
+# the hand-written files, and the type entry.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --target wasm32-unknown-unknown --lib
+rm -rf pkg && mkdir -p pkg
+wasm-bindgen --target web --weak-refs --out-dir pkg --out-name graph_conversations \
+  target/wasm32-unknown-unknown/release/graph_conversations.wasm
+
+wasm="pkg/graph_conversations_bg.wasm"
+raw=$(wc -c <"$wasm")
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+  "$wasm" -o "$wasm.opt"
+mv "$wasm.opt" "$wasm"
+
+cp js/graph_error.js js/graph_error.d.ts js/node.js js/web.js js/workerd.js js/package.json README.md pkg/
+node scripts/write-types.mjs
+echo "pkg/$(basename "$wasm"): $raw bytes before wasm-opt, $(wc -c <"$wasm") after, $(gzip -9c "$wasm" | wc -c) gzipped"

@@ -1,0 +1,302 @@
+//! The `fetch` transport: the *global* `fetch` (so one build runs in Node,
+//! browsers and workerd), or the one given in the options, with a timeout
+//! and the caller's `AbortSignal`.
+//!
+//! The body stays a JS string and is parsed by the engine's `JSON.parse`;
+//! the core checks its shape through [`Json`](crate::core::json::Json).
+//! No `mode`, `credentials`, `cache` or `referrer` is set: workerd rejects
+//! some of them and the defaults are right for the Graph.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Function, JsString, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{intern, JsCast};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::client::Transport;
+use crate::core::error::Error;
+use crate::core::request::HttpRequest;
+use crate::core::response::{Body, HttpResponse};
+use crate::core::usage::{ResponseHeaders, UsageValues};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `AbortController`.
+    #[derive(Clone)]
+    pub type AbortController;
+    #[wasm_bindgen(catch, constructor)]
+    fn new() -> Result<AbortController, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn signal(this: &AbortController) -> AbortSignal;
+    #[wasm_bindgen(method)]
+    fn abort(this: &AbortController);
+
+    /// An `AbortSignal`, the caller's or a controller's.
+    #[derive(Clone)]
+    pub type AbortSignal;
+    #[wasm_bindgen(method, getter)]
+    fn aborted(this: &AbortSignal) -> bool;
+    #[wasm_bindgen(method, catch, js_name = addEventListener)]
+    fn add_event_listener(
+        this: &AbortSignal,
+        kind: &str,
+        listener: &Function,
+    ) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch, js_name = removeEventListener)]
+    fn remove_event_listener(
+        this: &AbortSignal,
+        kind: &str,
+        listener: &Function,
+    ) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue);
+
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+impl AbortSignal {
+    /// Whether this signal has fired.
+    pub fn is_aborted(&self) -> bool {
+        self.aborted()
+    }
+}
+
+/// Sends requests with `fetch`. One is made per client call, carrying that
+/// call's `AbortSignal`.
+pub struct FetchTransport {
+    /// A caller's `fetch`; `None` uses the global one at call time.
+    pub fetch: Option<Function>,
+    /// Per request, in milliseconds.
+    pub timeout_ms: u64,
+    /// The caller's signal for this call.
+    pub signal: Option<AbortSignal>,
+    /// Gets the usage headers of every answer.
+    pub on_usage: Rc<dyn Fn(&UsageValues<JsValue>)>,
+}
+
+/// Aborts a request when its timeout runs out or the caller's signal fires;
+/// undoes both when dropped, so no timer or listener outlives the request.
+struct Cancellation {
+    controller: Option<AbortController>,
+    timed_out: Rc<Cell<bool>>,
+    timer: Option<JsValue>,
+    _on_timeout: Option<Closure<dyn FnMut()>>,
+    listener: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+}
+
+impl Cancellation {
+    fn new(timeout_ms: u64, signal: Option<&AbortSignal>) -> Self {
+        let controller = AbortController::new().ok();
+        let timed_out = Rc::new(Cell::new(false));
+        let mut this = Self {
+            controller,
+            timed_out,
+            timer: None,
+            _on_timeout: None,
+            listener: None,
+        };
+        let Some(controller) = &this.controller else {
+            return this;
+        };
+        let abort = {
+            let controller = controller.clone();
+            move || controller.abort()
+        };
+        let on_timeout = {
+            let abort = abort.clone();
+            let timed_out = this.timed_out.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                timed_out.set(true);
+                abort();
+            })
+        };
+        this.timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms as f64).ok();
+        this._on_timeout = Some(on_timeout);
+        if let Some(signal) = signal {
+            let listener = Closure::<dyn FnMut()>::new(abort);
+            if signal
+                .add_event_listener("abort", listener.as_ref().unchecked_ref())
+                .is_ok()
+            {
+                this.listener = Some((signal.clone(), listener));
+            }
+        }
+        this
+    }
+
+    fn signal(&self) -> Option<AbortSignal> {
+        self.controller.as_ref().map(AbortController::signal)
+    }
+}
+
+impl Drop for Cancellation {
+    fn drop(&mut self) {
+        if let Some(timer) = &self.timer {
+            clear_timeout(timer);
+        }
+        if let Some((signal, listener)) = &self.listener {
+            let _ = signal.remove_event_listener("abort", listener.as_ref().unchecked_ref());
+        }
+    }
+}
+
+impl FetchTransport {
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::is_aborted)
+    }
+
+    /// What a failure to get an answer was: the caller's abort, our
+    /// timeout, or the network.
+    fn failure(&self, cancellation: &Cancellation, error: &JsValue) -> Error {
+        if self.aborted() {
+            Error::Aborted
+        } else if cancellation.timed_out.get() {
+            Error::Timeout {
+                after_ms: self.timeout_ms,
+            }
+        } else {
+            Error::network(describe_js_error(error))
+        }
+    }
+
+    fn init(&self, request: &HttpRequest, signal: Option<AbortSignal>) -> Object {
+        let init = Object::new();
+        let set = |target: &Object, key: &str, value: &JsValue| {
+            let _ = Reflect::set(target, &JsValue::from_str(intern(key)), value);
+        };
+        set(&init, "method", &JsValue::from_str(request.method.as_str()));
+        let headers = Object::new();
+        for (name, value) in &request.headers {
+            set(&headers, name, &JsValue::from_str(value));
+        }
+        set(&init, "headers", &headers);
+        if let Some(body) = &request.body {
+            set(&init, "body", &JsValue::from_str(body));
+        }
+        if let Some(signal) = signal {
+            set(&init, "signal", &signal);
+        }
+        init
+    }
+
+    fn call_fetch(&self, url: &str, init: &Object) -> Result<Promise, JsValue> {
+        let global = js_sys::global();
+        let (fetch, this) = match &self.fetch {
+            Some(fetch) => (fetch.clone(), JsValue::UNDEFINED),
+            None => {
+                let fetch = Reflect::get(&global, &JsValue::from_str("fetch"))?;
+                let fetch = fetch.dyn_into::<Function>().map_err(|_| {
+                    JsValue::from_str("this runtime has no global fetch; pass options.fetch")
+                })?;
+                (fetch, global.into())
+            }
+        };
+        let answer = fetch.call2(&this, &JsValue::from_str(url), init)?;
+        Ok(Promise::resolve(&answer))
+    }
+}
+
+impl Transport for FetchTransport {
+    type Json = JsValue;
+
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<JsValue>, Error> {
+        if self.aborted() {
+            return Err(Error::Aborted);
+        }
+        let cancellation = Cancellation::new(self.timeout_ms, self.signal.as_ref());
+        let init = self.init(&request, cancellation.signal());
+        let response = match self.call_fetch(&request.url, &init) {
+            Ok(promise) => JsFuture::from(promise).await,
+            Err(error) => Err(error),
+        };
+        let response = response.map_err(|e| self.failure(&cancellation, &e))?;
+        let status = member(&response, "status").as_f64().unwrap_or(0.0) as u16;
+        let headers = read_headers(&response);
+        // The body is read under the same timeout and signal as the request.
+        let text = match call_method(&response, "text") {
+            Ok(promise) => JsFuture::from(Promise::resolve(&promise)).await,
+            Err(error) => Err(error),
+        }
+        .map_err(|e| self.failure(&cancellation, &e))?;
+        drop(cancellation);
+        let body = match json_parse(&text) {
+            Ok(json) => Body::Json(json),
+            Err(_) => Body::Text(text_start(&text)),
+        };
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    fn observe_usage(&self, usage: &UsageValues<JsValue>) {
+        (self.on_usage)(usage);
+    }
+}
+
+fn member(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(intern(key))).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
+    let method = member(target, name)
+        .dyn_into::<Function>()
+        .map_err(|_| JsValue::from_str("the fetch answer is not a Response"))?;
+    method.call0(target)
+}
+
+/// The headers the client reads; a custom `fetch` whose answer has no
+/// `headers.get` simply has none.
+fn read_headers(response: &JsValue) -> ResponseHeaders {
+    let headers = member(response, "headers");
+    let get = member(&headers, "get").dyn_into::<Function>().ok();
+    let read = |name: &str| {
+        let get = get.as_ref()?;
+        get.call1(&headers, &JsValue::from_str(intern(name)))
+            .ok()?
+            .as_string()
+    };
+    ResponseHeaders {
+        app_usage: read("x-app-usage"),
+        page_usage: read("x-page-usage"),
+        business_use_case_usage: read("x-business-use-case-usage"),
+        retry_after: read("retry-after"),
+        content_type: read("content-type"),
+    }
+}
+
+/// The start of a body that is not JSON, for an error message, without
+/// copying a large body into wasm memory.
+fn text_start(text: &JsValue) -> String {
+    match text.dyn_ref::<JsString>() {
+        Some(text) => String::from(text.slice(0, 2000)),
+        None => String::new(),
+    }
+}
+
+/// A JS exception as words: its `name: message`, or its string form.
+fn describe_js_error(error: &JsValue) -> String {
+    let text = |key: &str| member(error, key).as_string().filter(|s| !s.is_empty());
+    let cause = text("cause").or_else(|| {
+        let cause = member(error, "cause");
+        member(&cause, "code")
+            .as_string()
+            .or_else(|| member(&cause, "message").as_string())
+    });
+    let base = match (text("name"), text("message")) {
+        (Some(name), Some(message)) => format!("{name}: {message}"),
+        (None, Some(message)) => message,
+        _ => error.as_string().unwrap_or_else(|| "fetch failed".into()),
+    };
+    match cause {
+        Some(cause) => format!("{base} ({cause})"),
+        None => base,
+    }
+}

@@ -1,0 +1,265 @@
+//! `GraphClient`: the JS class over [`Client`].
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::error::to_js;
+use super::iterator::ItemIterator;
+use super::options::{
+    client_options, conversation_query, find_options, id_argument, id_list, message_query,
+    node_options,
+};
+use crate::client::Client;
+use crate::core::config::ClientConfig;
+use crate::core::error::Error;
+use crate::core::usage::UsageValues;
+use crate::transport::fetch::{AbortSignal, FetchTransport};
+
+/// What all calls of one `GraphClient` share.
+pub(super) struct Shared {
+    config: ClientConfig,
+    fetch: Option<Function>,
+    usage: Rc<RefCell<Object>>,
+}
+
+impl Shared {
+    /// A client for one call, which `signal` can abort.
+    pub(super) fn client(&self, signal: Option<AbortSignal>) -> Client<FetchTransport> {
+        let usage = self.usage.clone();
+        let transport = FetchTransport {
+            fetch: self.fetch.clone(),
+            timeout_ms: self.config.timeout_ms,
+            signal,
+            on_usage: Rc::new(move |values: &UsageValues<JsValue>| {
+                record_usage(&usage.borrow(), values)
+            }),
+        };
+        Client::new(self.config.clone(), transport)
+    }
+}
+
+/// Keeps the latest value of each usage header on `client.usage`.
+fn record_usage(usage: &Object, values: &UsageValues<JsValue>) {
+    for (key, value) in [
+        ("app", &values.app),
+        ("page", &values.page),
+        ("business_use_case", &values.business_use_case),
+    ] {
+        if let Some(value) = value {
+            let _ = Reflect::set(usage, &JsValue::from_str(key), value);
+        }
+    }
+}
+
+/// A client for the Graph Conversations API: the Messenger and Instagram
+/// inboxes of a Page.
+///
+/// ```js
+/// const client = new GraphClient({ accessToken });
+/// for await (const c of client.conversations(pageId, { platform: "instagram" })) console.log(c.id);
+/// ```
+///
+/// Every method returns a Promise (or an async iterator); every failure
+/// rejects with a `GraphError`.
+#[wasm_bindgen]
+pub struct GraphClient {
+    shared: Rc<Shared>,
+}
+
+/// Runs `work` as a Promise that rejects with a `GraphError`.
+fn promise<F>(work: F) -> Promise
+where
+    F: Future<Output = Result<JsValue, Error>> + 'static,
+{
+    future_to_promise(async move { work.await.map_err(|e| to_js(&e)) })
+}
+
+#[wasm_bindgen]
+impl GraphClient {
+    /// Creates a client. Throws a `GraphError` (`kind: "invalid_argument"`)
+    /// for a missing token or a bad option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Result<GraphClient, JsValue> {
+        let (config, fetch) = client_options(&options).map_err(|e| to_js(&e))?;
+        let shared = Shared {
+            config,
+            fetch,
+            usage: Rc::new(RefCell::new(Object::new())),
+        };
+        Ok(GraphClient {
+            shared: Rc::new(shared),
+        })
+    }
+
+    /// The latest `X-App-Usage`, `X-Page-Usage` and
+    /// `X-Business-Use-Case-Usage` headers, parsed: how close the app and the
+    /// Page are to their rate limits.
+    #[wasm_bindgen(getter, unchecked_return_type = "Usage")]
+    pub fn usage(&self) -> JsValue {
+        self.shared.usage.borrow().clone().into()
+    }
+
+    /// One page of `GET /{page-id}/conversations`, newest first.
+    #[wasm_bindgen(js_name = listConversations, unchecked_return_type = "Promise<Page<Conversation>>")]
+    pub fn list_conversations(
+        &self,
+        #[wasm_bindgen(js_name = pageId, unchecked_param_type = "string")] page_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ConversationQuery & RequestOptions")] query: Option<JsValue>,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let page_id = id_argument("pageId", &page_id)?;
+            let (query, signal) = conversation_query(&query.unwrap_or_default())?;
+            shared
+                .client(signal)
+                .list_conversations(&page_id, &query)
+                .await
+        })
+    }
+
+    /// Every conversation of `GET /{page-id}/conversations`, following the
+    /// cursors page by page.
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<Conversation>")]
+    pub fn conversations(
+        &self,
+        #[wasm_bindgen(js_name = pageId, unchecked_param_type = "string")] page_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ConversationQuery & RequestOptions")] query: Option<JsValue>,
+    ) -> JsValue {
+        let walk = id_argument("pageId", &page_id).and_then(|page_id| {
+            let (query, signal) = conversation_query(&query.unwrap_or_default())?;
+            let walk = self
+                .shared
+                .client(None)
+                .walk_conversations(&page_id, &query)?;
+            Ok((walk, signal))
+        });
+        ItemIterator::start(self.shared.clone(), walk)
+    }
+
+    /// The conversation between the Page and the person `userId` (PSID or
+    /// IGSID), or `null` when they have none.
+    #[wasm_bindgen(js_name = findConversation, unchecked_return_type = "Promise<Conversation | null>")]
+    pub fn find_conversation(
+        &self,
+        #[wasm_bindgen(js_name = pageId, unchecked_param_type = "string")] page_id: JsValue,
+        #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "FindConversationOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let page_id = id_argument("pageId", &page_id)?;
+            let user_id = id_argument("userId", &user_id)?;
+            let (platform, fields, signal) = find_options(&options.unwrap_or_default())?;
+            let found = shared
+                .client(signal)
+                .find_conversation(&page_id, &user_id, platform, fields)
+                .await?;
+            Ok(found.unwrap_or(JsValue::NULL))
+        })
+    }
+
+    /// `GET /{conversation-id}`.
+    #[wasm_bindgen(js_name = getConversation, unchecked_return_type = "Promise<Conversation>")]
+    pub fn get_conversation(
+        &self,
+        #[wasm_bindgen(js_name = conversationId, unchecked_param_type = "string")] conversation_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let id = id_argument("conversationId", &conversation_id)?;
+            let (fields, signal) = node_options(&options.unwrap_or_default())?;
+            shared
+                .client(signal)
+                .get_conversation(&id, fields.as_ref())
+                .await
+        })
+    }
+
+    /// One page of a conversation's messages, newest first, with the
+    /// documented message fields unless `fields` names others.
+    #[wasm_bindgen(js_name = listMessages, unchecked_return_type = "Promise<Page<Message>>")]
+    pub fn list_messages(
+        &self,
+        #[wasm_bindgen(js_name = conversationId, unchecked_param_type = "string")] conversation_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")]
+        query: Option<JsValue>,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let id = id_argument("conversationId", &conversation_id)?;
+            let (query, signal) = message_query(&query.unwrap_or_default())?;
+            shared.client(signal).list_messages(&id, &query).await
+        })
+    }
+
+    /// Every message of a conversation, newest first, following the cursors.
+    #[wasm_bindgen(unchecked_return_type = "AsyncIterableIterator<Message>")]
+    pub fn messages(
+        &self,
+        #[wasm_bindgen(js_name = conversationId, unchecked_param_type = "string")] conversation_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")]
+        query: Option<JsValue>,
+    ) -> JsValue {
+        let walk = id_argument("conversationId", &conversation_id).and_then(|id| {
+            let (query, signal) = message_query(&query.unwrap_or_default())?;
+            let walk = self.shared.client(None).walk_messages(&id, &query)?;
+            Ok((walk, signal))
+        });
+        ItemIterator::start(self.shared.clone(), walk)
+    }
+
+    /// `GET /{message-id}`. The Graph gives details only for a thread's 20
+    /// newest messages; an older one rejects (code 9000001).
+    #[wasm_bindgen(js_name = getMessage, unchecked_return_type = "Promise<Message>")]
+    pub fn get_message(
+        &self,
+        #[wasm_bindgen(js_name = messageId, unchecked_param_type = "string")] message_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let id = id_argument("messageId", &message_id)?;
+            let (fields, signal) = node_options(&options.unwrap_or_default())?;
+            shared
+                .client(signal)
+                .get_message(&id, fields.as_ref())
+                .await
+        })
+    }
+
+    /// Many messages through Graph batch requests (at most 50 per HTTP
+    /// call), in input order; an item that fails is a `GraphError` in its
+    /// place.
+    #[wasm_bindgen(js_name = getMessages, unchecked_return_type = "Promise<MessageResult[]>")]
+    pub fn get_messages(
+        &self,
+        #[wasm_bindgen(js_name = messageIds, unchecked_param_type = "string[]")]
+        message_ids: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let ids = id_list(&message_ids)?;
+            let (fields, signal) = node_options(&options.unwrap_or_default())?;
+            let results = shared
+                .client(signal)
+                .get_messages(&ids, fields.as_ref())
+                .await?;
+            let out = Array::new_with_length(results.len() as u32);
+            for (i, result) in results.iter().enumerate() {
+                out.set(i as u32, result.as_ref().map_or_else(to_js, Clone::clone));
+            }
+            Ok(out.into())
+        })
+    }
+}

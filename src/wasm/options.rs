@@ -1,0 +1,279 @@
+//! JS option objects → the core's typed values, checked field by field.
+//!
+//! Each reader refuses what a caller most likely got wrong — a misspelled
+//! option, a number given as a string, an unknown platform — with an
+//! `invalid_argument` error before anything is sent.
+
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::{intern, JsCast, JsValue};
+
+use crate::core::config::ClientConfig;
+use crate::core::error::Error;
+use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use crate::transport::fetch::AbortSignal;
+
+/// An options object being read: which keys it may have, and typed getters.
+struct Options<'a> {
+    name: &'a str,
+    value: &'a JsValue,
+}
+
+impl<'a> Options<'a> {
+    /// `value` as an options object with only `allowed` keys; `undefined`
+    /// and `null` read as `{}`.
+    fn new(name: &'a str, value: &'a JsValue, allowed: &[&str]) -> Result<Self, Error> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Self { name, value });
+        }
+        if !value.is_object() || Array::is_array(value) || value.is_function() {
+            return Err(Error::invalid_argument(format!("{name} must be an object")));
+        }
+        let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+        for key in keys.iter().filter_map(|k| k.as_string()) {
+            if !allowed.contains(&key.as_str()) {
+                return Err(Error::invalid_argument(format!(
+                    "{name} has no option {key:?}; the options are {}",
+                    allowed.join(", ")
+                )));
+            }
+        }
+        Ok(Self { name, value })
+    }
+
+    fn get(&self, key: &str) -> Option<JsValue> {
+        if !self.value.is_object() {
+            return None;
+        }
+        let value = Reflect::get(self.value, &JsValue::from_str(intern(key))).ok()?;
+        (!value.is_undefined() && !value.is_null()).then_some(value)
+    }
+
+    fn wrong(&self, key: &str, expected: &str) -> Error {
+        Error::invalid_argument(format!("{}.{key} must be {expected}", self.name))
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, Error> {
+        self.get(key)
+            .map(|v| v.as_string().ok_or_else(|| self.wrong(key, "a string")))
+            .transpose()
+    }
+
+    fn number(&self, key: &str) -> Result<Option<f64>, Error> {
+        self.get(key)
+            .map(|v| v.as_f64().ok_or_else(|| self.wrong(key, "a number")))
+            .transpose()
+    }
+
+    fn limit(&self) -> Result<Option<u32>, Error> {
+        match self.number("limit")? {
+            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
+                Ok(Some(n as u32))
+            }
+            Some(_) => Err(self.wrong("limit", "a whole number")),
+            None => Ok(None),
+        }
+    }
+
+    fn fields(&self) -> Result<Option<Fields>, Error> {
+        let Some(value) = self.get("fields") else {
+            return Ok(None);
+        };
+        if let Some(text) = value.as_string() {
+            return Ok(Some(Fields::Expansion(text)));
+        }
+        let list = value
+            .dyn_into::<Array>()
+            .map_err(|_| self.wrong("fields", "an array of field names or a string"))?;
+        let names = list
+            .iter()
+            .map(|name| {
+                name.as_string()
+                    .ok_or_else(|| self.wrong("fields", "an array of strings"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(Fields::List(names)))
+    }
+
+    fn signal(&self) -> Result<Option<AbortSignal>, Error> {
+        let Some(value) = self.get("signal") else {
+            return Ok(None);
+        };
+        let looks_like_signal = Reflect::get(&value, &JsValue::from_str("aborted"))
+            .is_ok_and(|a| a.as_bool().is_some())
+            && Reflect::get(&value, &JsValue::from_str("addEventListener"))
+                .is_ok_and(|f| f.is_function());
+        if looks_like_signal {
+            Ok(Some(value.unchecked_into()))
+        } else {
+            Err(self.wrong("signal", "an AbortSignal"))
+        }
+    }
+}
+
+const CLIENT_OPTIONS: &[&str] = &[
+    "accessToken",
+    "apiVersion",
+    "baseUrl",
+    "appSecret",
+    "appSecretProof",
+    "timeoutMs",
+    "maxRetries",
+    "callsPerSecond",
+    "fetch",
+];
+
+/// `new GraphClient(options)`: the settings and the caller's `fetch`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a missing token or a bad option.
+pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
+    if value.is_undefined() || value.is_null() {
+        return Err(Error::invalid_argument(
+            "new GraphClient(options) needs options with an accessToken",
+        ));
+    }
+    let options = Options::new("options", value, CLIENT_OPTIONS)?;
+    let token = options
+        .string("accessToken")?
+        .ok_or_else(|| Error::invalid_argument("options.accessToken is required"))?;
+    let mut config = ClientConfig::new(token)?;
+    if let Some(version) = options.string("apiVersion")? {
+        config = config.api_version(&version)?;
+    }
+    if let Some(url) = options.string("baseUrl")? {
+        config = config.base_url(&url)?;
+    }
+    if let Some(secret) = options.string("appSecret")? {
+        config = config.app_secret(&secret)?;
+    }
+    if let Some(proof) = options.string("appSecretProof")? {
+        if config.app_secret.is_some() {
+            return Err(Error::invalid_argument(
+                "give appSecret or appSecretProof, not both",
+            ));
+        }
+        config = config.app_secret_proof(&proof)?;
+    }
+    if let Some(ms) = options.number("timeoutMs")? {
+        config = config.timeout_ms(ms)?;
+    }
+    if let Some(retries) = options.number("maxRetries")? {
+        config = config.max_retries(retries)?;
+    }
+    if let Some(rate) = options.number("callsPerSecond")? {
+        config = config.calls_per_second(rate)?;
+    }
+    let fetch = match options.get("fetch") {
+        Some(f) => Some(
+            f.dyn_into::<Function>()
+                .map_err(|_| options.wrong("fetch", "a function"))?,
+        ),
+        None => None,
+    };
+    Ok((config, fetch))
+}
+
+/// `query` of `listConversations` / `conversations`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
+pub fn conversation_query(
+    value: &JsValue,
+) -> Result<(ConversationQuery, Option<AbortSignal>), Error> {
+    let options = Options::new(
+        "query",
+        value,
+        &[
+            "platform", "folder", "userId", "fields", "limit", "after", "before", "signal",
+        ],
+    )?;
+    let query = ConversationQuery {
+        platform: options
+            .string("platform")?
+            .as_deref()
+            .map(Platform::parse)
+            .transpose()?,
+        folder: options
+            .string("folder")?
+            .as_deref()
+            .map(Folder::parse)
+            .transpose()?,
+        user_id: options.string("userId")?,
+        fields: options.fields()?,
+        limit: options.limit()?,
+        after: options.string("after")?,
+        before: options.string("before")?,
+    };
+    Ok((query, options.signal()?))
+}
+
+/// `query` of `listMessages` / `messages`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
+pub fn message_query(value: &JsValue) -> Result<(MessageQuery, Option<AbortSignal>), Error> {
+    let options = Options::new(
+        "query",
+        value,
+        &["fields", "limit", "after", "before", "signal"],
+    )?;
+    let query = MessageQuery {
+        fields: options.fields()?,
+        limit: options.limit()?,
+        after: options.string("after")?,
+        before: options.string("before")?,
+    };
+    Ok((query, options.signal()?))
+}
+
+/// `{ fields?, signal? }` of `getConversation`, `getMessage`, `getMessages`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
+pub fn node_options(value: &JsValue) -> Result<(Option<Fields>, Option<AbortSignal>), Error> {
+    let options = Options::new("options", value, &["fields", "signal"])?;
+    Ok((options.fields()?, options.signal()?))
+}
+
+/// `{ platform?, fields?, signal? }` of `findConversation`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
+pub fn find_options(
+    value: &JsValue,
+) -> Result<(Option<Platform>, Option<Fields>, Option<AbortSignal>), Error> {
+    let options = Options::new("options", value, &["platform", "fields", "signal"])?;
+    let platform = options
+        .string("platform")?
+        .as_deref()
+        .map(Platform::parse)
+        .transpose()?;
+    Ok((platform, options.fields()?, options.signal()?))
+}
+
+/// An id argument, which must be a string.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for anything else.
+pub fn id_argument(name: &str, value: &JsValue) -> Result<String, Error> {
+    value
+        .as_string()
+        .ok_or_else(|| Error::invalid_argument(format!("{name} must be a string")))
+}
+
+/// The `messageIds` argument of `getMessages`: an array of strings.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for anything else.
+pub fn id_list(value: &JsValue) -> Result<Vec<String>, Error> {
+    let list = value
+        .dyn_ref::<Array>()
+        .ok_or_else(|| Error::invalid_argument("messageIds must be an array of strings"))?;
+    list.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            id.as_string()
+                .ok_or_else(|| Error::invalid_argument(format!("messageIds[{i}] must be a string")))
+        })
+        .collect()
+}

@@ -1,0 +1,68 @@
+// Graph batch requests: `POST /` with `batch=[{method, relative_url}]`.
+// Each item is answered like a plain call and comes back in order as
+// `{code, headers, body}` with `body` a JSON *string*; an item the Graph did
+// not process is `null` (here: the id `batch-null`, or a dropped connection).
+
+import { failures } from "./errors.mjs";
+import { answerCall } from "./graph.mjs";
+import { graphJson } from "./json.mjs";
+
+export const MAX_BATCH = 50;
+
+export async function answerBatch(call, env) {
+  const items = parseBatch(call.params.batch);
+  const includeHeaders = String(call.params.include_headers ?? "true") !== "false";
+  const answers = await Promise.all(items.map((item) => answerItem(item, call, env)));
+  return answers.map((answer) => answer && itemOf(answer, includeHeaders));
+}
+
+function parseBatch(text) {
+  if (text === undefined) throw failures.param("(#100) The parameter batch is required");
+  let items;
+  try {
+    items = JSON.parse(text);
+  } catch {
+    throw failures.param("(#100) param batch must be a JSON array");
+  }
+  if (!Array.isArray(items) || items.length === 0) throw failures.param("(#100) param batch must be a non-empty JSON array");
+  if (items.length > MAX_BATCH) throw failures.batchTooLarge();
+  return items;
+}
+
+// `relative_url` may start with "/" or "vNN.N/" and carry its own query.
+async function answerItem(item, outer, env) {
+  const [path, query = ""] = String(item?.relative_url ?? "").split("?", 2);
+  const firstSegment = path.split("/").filter(Boolean).find((s) => !/^v\d+\.\d+$/.test(s));
+  if (firstSegment === "batch-null") return null;
+  const params = { ...Object.fromEntries(new URLSearchParams(query)) };
+  if (outer.params.appsecret_proof !== undefined && params.appsecret_proof === undefined) {
+    params.appsecret_proof = outer.params.appsecret_proof;
+  }
+  const call = {
+    method: String(item?.method ?? "GET").toUpperCase(),
+    path: `/${path.replace(/^\/+/, "")}`,
+    params,
+    token: params.access_token ?? outer.token,
+    origin: outer.origin,
+  };
+  const answer = await answerCall(call, env);
+  return answer.drop ? null : answer;
+}
+
+function itemOf(answer, includeHeaders) {
+  const body = answer.raw ? answer.raw.text : graphJson(answer.json);
+  const item = { code: answer.status };
+  if (includeHeaders) item.headers = itemHeaders(answer);
+  item.body = body;
+  return item;
+}
+
+function itemHeaders(answer) {
+  const headers = [
+    { name: "Content-Type", value: answer.raw ? answer.raw.contentType : "text/javascript; charset=UTF-8" },
+    { name: "Facebook-API-Version", value: answer.version },
+    { name: "Cache-Control", value: "private, no-cache, no-store, must-revalidate" },
+  ];
+  for (const [name, value] of Object.entries(answer.headers)) headers.push({ name, value });
+  return headers;
+}

@@ -1,0 +1,261 @@
+// The Graph's answers, independent of HTTP: one call in, one answer out.
+// The server uses this for plain requests and for every batch item.
+//
+// A call is `{ method, path, params, token, origin }`; an answer is
+// `{ status, json | raw, headers, platform, throttle, version, drop? }`.
+
+import { createHmac } from "node:crypto";
+import {
+  APP_SECRET, DEFAULT_VERSION, DETAIL_WINDOW, EXPIRED_TOKEN, FOLDERS, IG_ACCOUNT_ID, IG_USERNAME,
+  PAGE_ID, PAGE_NAME, SECOND_TOKEN, TOKEN, findThreadByUser,
+} from "./data.mjs";
+import { GraphFailure, errorBody, failures, triggerFailure } from "./errors.mjs";
+import { project, selectFields, stringifyFields } from "./fields.mjs";
+import { pagingFor, parseLimit, slicePage } from "./paging.mjs";
+
+export const VALID_TOKENS = Object.freeze([TOKEN, SECOND_TOKEN]);
+
+/** hex HMAC-SHA256 of the token keyed by the app secret, as the Graph checks it. */
+export function appsecretProof(token, secret = APP_SECRET) {
+  return createHmac("sha256", secret).update(token).digest("hex");
+}
+
+
+/** Thrown by `net-reset`: the server drops the connection instead of answering. */
+class DropConnection {}
+
+// ---------------------------------------------------------------- entry point
+
+export async function answerCall(call, env) {
+  const { version, segments } = splitPath(call.path);
+  const ctx = { ...call, env, version, verb: call.method.toLowerCase(), platform: platformHint(call.params) };
+  let answer;
+  try {
+    authenticate(call);
+    ctx.counted = true;
+    answer = { status: 200, json: withDateFormat(await route(segments, ctx), call.params.date_format) };
+  } catch (err) {
+    if (err instanceof DropConnection) return { drop: true };
+    if (!(err instanceof GraphFailure)) throw err;
+    answer = failureAnswer(err);
+  }
+  if (ctx.counted) env.usage.count(ctx.platform);
+  return { headers: {}, ...answer, platform: ctx.platform, version };
+}
+
+export function failureAnswer(failure) {
+  if (failure.raw) return { status: failure.status, raw: failure.raw, headers: {}, throttle: null };
+  const headers = { ...failure.headers };
+  if (failure.error.type === "OAuthException" && !headers["WWW-Authenticate"]) {
+    headers["WWW-Authenticate"] = `OAuth "Facebook Platform" "invalid_request" "${headerSafe(failure.error.message)}"`;
+  }
+  return { status: failure.status, json: errorBody(failure), headers, throttle: failure.usage };
+}
+
+// Header values must be printable ASCII; error messages may echo user input.
+function headerSafe(text) {
+  return text.replace(/[^\x20-\x7e]|"/g, "?");
+}
+
+// `/v21.0/a/b` and `/a/b` both name [a, b]; any vNN.N is accepted.
+function splitPath(path) {
+  const segments = path.split("/").filter(Boolean).map(decodeSegment);
+  const version = /^v\d+\.\d+$/.test(segments[0] ?? "") ? segments.shift() : DEFAULT_VERSION;
+  return { version, segments };
+}
+
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function platformHint(params) {
+  return String(params.platform ?? "").toLowerCase() === "instagram" ? "instagram" : "messenger";
+}
+
+export function authenticate({ token, params }) {
+  if (!token) throw failures.missingToken();
+  if (token === EXPIRED_TOKEN) throw failures.expiredToken();
+  if (!VALID_TOKENS.includes(token)) throw failures.badToken();
+  const proof = params.appsecret_proof;
+  if (proof !== undefined && proof !== appsecretProof(token)) throw failures.badProof();
+}
+
+// ---------------------------------------------------------------- routing
+
+const HANDLERS = {
+  page: { "": getPage, conversations: listConversations },
+  iguser: { "": getIgUser, conversations: listConversations },
+  conversation: { "": getConversation, messages: listMessages },
+  message: { "": getMessage },
+};
+
+async function route(segments, ctx) {
+  if (segments.length === 0) throw failures.unknownPath("/");
+  const id = await unwrap(segments[0], ctx);
+  const trigger = triggerFailure(id);
+  if (trigger) throw trigger;
+  const node = resolveNode(id, ctx.env.inbox);
+  if (!node || ctx.verb !== "get") throw failures.unknownNode(id, ctx.verb);
+  if (node.thread) ctx.platform = node.thread.platform;
+  if (segments.length > 2) throw failures.unknownPath(`/${segments.slice(2).join("/")}`);
+  const handler = HANDLERS[node.kind][segments[1] ?? ""];
+  if (!handler) throw failures.unknownPath(`/${segments.slice(1).join("/")}`);
+  return handler({ ...node, id }, ctx);
+}
+
+function resolveNode(id, inbox) {
+  if (id === PAGE_ID) return { kind: "page" };
+  if (id === IG_ACCOUNT_ID) return { kind: "iguser" };
+  return inbox.byId.get(id) ?? null;
+}
+
+/**
+ * Wrapper ids for transport tests:
+ * `slow-<ms>-<id>` answers <id> after a delay (timeouts, aborts);
+ * `flaky-<n>-<id>` answers error-1 (500, transient) to its first n calls since reset, then <id>;
+ * `net-reset` drops the connection without an answer.
+ */
+async function unwrap(id, ctx) {
+  if (id === "net-reset") throw new DropConnection();
+  const slow = /^slow-(\d+)-(.+)$/.exec(id);
+  if (slow) {
+    await ctx.env.sleep(Number(slow[1]));
+    return unwrap(slow[2], ctx);
+  }
+  const flaky = /^flaky-(\d+)-(.+)$/.exec(id);
+  if (flaky) {
+    const seen = ctx.env.flakyCalls.get(id) ?? 0;
+    ctx.env.flakyCalls.set(id, seen + 1);
+    if (seen < Number(flaky[1])) throw triggerFailure("error-1");
+    return unwrap(flaky[2], ctx);
+  }
+  return id;
+}
+
+// ---------------------------------------------------------------- nodes
+
+function getPage(_node, ctx) {
+  const fields = selectFields("Page", ctx.params.fields, "id,name");
+  return project({ id: PAGE_ID, name: PAGE_NAME }, "Page", fields);
+}
+
+function getIgUser(_node, ctx) {
+  ctx.platform = "instagram";
+  const fields = selectFields("IGUser", ctx.params.fields, "id,username");
+  return project({ id: IG_ACCOUNT_ID, username: IG_USERNAME, name: PAGE_NAME }, "IGUser", fields);
+}
+
+function getConversation({ thread }, ctx) {
+  const fields = selectFields("Conversation", ctx.params.fields, "id,updated_time");
+  return projectConversation(thread, fields, ctx);
+}
+
+// Only a thread's 20 newest messages have details; older ones "were deleted".
+function getMessage({ message, index }, ctx) {
+  const fields = selectFields("Message", ctx.params.fields, "id,created_time");
+  if (index >= DETAIL_WINDOW) throw failures.deletedMessage();
+  return project(message, "Message", fields);
+}
+
+// ---------------------------------------------------------------- conversations edge
+
+function parseChoice(name, value, choices, fallback) {
+  if (value === undefined || value === "") return fallback;
+  const lower = String(value).toLowerCase();
+  if (choices.includes(lower)) return lower;
+  const shown = choices.map((c) => c.toUpperCase()).join(", ");
+  throw failures.param(`(#100) param ${name} must be one of {${shown}} - got "${value}"`);
+}
+
+function listConversations(node, ctx) {
+  const { params } = ctx;
+  const platform = parseChoice("platform", params.platform, ["messenger", "instagram"],
+    node.kind === "iguser" ? "instagram" : "messenger");
+  ctx.platform = platform;
+  const folder = parseChoice("folder", params.folder, FOLDERS, "inbox");
+  const limit = parseLimit(params.limit, 25, 200);
+  const fields = selectFields("Conversation", params.fields, "id,updated_time");
+  if (params.user_id !== undefined) return findConversation(platform, params.user_id, fields, ctx);
+
+  const list = ctx.env.inbox[platform][folder];
+  const scope = `c|${platform}|${folder}`;
+  const page = slicePage(list, scope, { limit, after: params.after, before: params.before });
+  const body = { data: page.items.map((thread) => projectConversation(thread, fields, ctx)) };
+  const carried = { fields: params.fields, platform: params.platform, folder: params.folder, limit };
+  const paging = pagingFor(page, list.length, scope, (cursor) => pagingLink(ctx, `${node.id}/conversations`, { ...carried, ...cursor }));
+  // A real Instagram last page came without any `paging` key.
+  if (paging && !(platform === "instagram" && !paging.next)) body.paging = paging;
+  return body;
+}
+
+function findConversation(platform, userId, fields, ctx) {
+  const thread = findThreadByUser(ctx.env.inbox, platform, userId);
+  return { data: thread ? [projectConversation(thread, fields, ctx)] : [] };
+}
+
+function projectConversation(thread, fields, ctx) {
+  return project(thread, "Conversation", fields, (item) => nestedMessages(thread, item, ctx));
+}
+
+// ---------------------------------------------------------------- messages edge
+
+const MESSAGE_DEFAULTS = "id,created_time";
+
+function listMessages({ thread }, ctx) {
+  const fields = selectFields("Message", ctx.params.fields, MESSAGE_DEFAULTS);
+  const { limit, after, before } = ctx.params;
+  return messagesPage(thread, fields, { limit, after, before }, ctx);
+}
+
+// `messages.limit(5){…}` inside a conversation's fields.
+function nestedMessages(thread, item, ctx) {
+  const fields = item.children ?? selectFields("Message", undefined, MESSAGE_DEFAULTS);
+  return messagesPage(thread, fields, item.modifiers, ctx);
+}
+
+function messagesPage(thread, fields, modifiers, ctx) {
+  const limit = parseLimit(modifiers.limit, 25, 100);
+  const scope = `m|${thread.id}`;
+  const page = slicePage(thread.messages, scope, { limit, after: modifiers.after, before: modifiers.before });
+  const data = page.items.map((message, i) => projectListedMessage(message, page.start + i, fields));
+  const carried = { fields: stringifyFields(fields), limit };
+  const paging = pagingFor(page, thread.messages.length, scope, (cursor) => pagingLink(ctx, `${thread.id}/messages`, { ...carried, ...cursor }));
+  return paging ? { data, paging } : { data };
+}
+
+// Beyond the 20 newest, a listed message carries only its id and time.
+function projectListedMessage(message, index, fields) {
+  if (index >= DETAIL_WINDOW) return { id: message.id, created_time: message.created_time };
+  return project(message, "Message", fields);
+}
+
+// ---------------------------------------------------------------- paging links
+
+/**
+ * Absolute next/previous URL as the Graph writes it, token included: tests use
+ * it to prove that the client never fetches these links.
+ */
+function pagingLink(ctx, path, params) {
+  const query = new URLSearchParams({ access_token: ctx.token, pretty: "0" });
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, String(value));
+  if (ctx.params.appsecret_proof !== undefined) query.set("appsecret_proof", ctx.params.appsecret_proof);
+  return `${ctx.origin}/${ctx.version}/${path}?${query}`;
+}
+
+// ---------------------------------------------------------------- date_format=U
+
+const GRAPH_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0000$/;
+
+// `date_format=U` asks for Unix seconds instead of ISO strings.
+function withDateFormat(value, format) {
+  if (format !== "U" || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => withDateFormat(v, format));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k,
+    (k === "created_time" || k === "updated_time") && GRAPH_TIME.test(v)
+      ? Date.parse(v.replace("+0000", "Z")) / 1000
+      : withDateFormat(v, format)]));
+}
