@@ -5,7 +5,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 
 const pkg = new URL("../pkg/", import.meta.url);
-const glue = readFileSync(new URL("graph_conversations.d.ts", pkg), "utf8");
+// `[Symbol.dispose]` needs TypeScript >= 5.2 with lib esnext; users free
+// nothing by hand (the glue is built with --weak-refs), so drop it and keep
+// the types usable with an ES2022 lib.
+const gluePath = new URL("graph_conversations.d.ts", pkg);
+const glue = readFileSync(gluePath, "utf8").replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "");
+writeFileSync(gluePath, glue);
 const loaders = new Set(["InitInput", "InitOutput", "SyncInitInput", "ItemIterator"]);
 const types = [...glue.matchAll(/^export (?:interface|type) (\w+)/gm)]
   .map((m) => m[1])

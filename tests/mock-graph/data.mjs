@@ -331,37 +331,43 @@ function tagsFor(platform, fromPage) {
   return { data: [{ name: "inbox" }, { name: fromPage ? "sent" : "read" }, { name: "source:chat" }] };
 }
 
-// Fills text and extras for one message kind.
+// What each kind of message carries besides its text. `c` holds the platform,
+// the rng, the sender side and a `text()` maker in the sender's voice.
+const attach = (message, c, items) => { message.attachments = attachmentList(items, c.rng); };
+const KINDS = {
+  text: (m, c) => { m.message = c.text(); },
+  long: (m, c) => { m.message = longText(c.rng, c.pool); },
+  "non-latin": (m, c) => { m.message = lines(c.rng, NON_LATIN_LINES, int(c.rng, 1, 2)); },
+  emoji: (m, c) => { m.message = pick(c.rng, EMOJI_LINES); },
+  image: (m, c) => { m.message = c.maybeText(); attach(m, c, [imageAttachment(c.platform, c.rng)]); },
+  "image-empty": (m, c) => attach(m, c, [imageAttachment(c.platform, c.rng)]),
+  "multi-attachment": (m, c) => {
+    m.message = c.text();
+    attach(m, c, [imageAttachment(c.platform, c.rng), imageAttachment(c.platform, c.rng), videoAttachment(c.platform, c.rng)]);
+  },
+  gif: (m, c) => attach(m, c, [imageAttachment(c.platform, c.rng, { gif: true })]),
+  sticker: (m, c) => {
+    m.sticker = `https://scontent.xx.fbcdn.net/v/t39.1997-6/${digits(c.rng, 9)}_${digits(c.rng, 15)}_${digits(c.rng, 19)}_n.png` +
+      `?_nc_cat=1&ccb=1-7&_nc_sid=ac3552&_nc_ht=scontent.xx&oh=00_${base64url(c.rng, 30)}&oe=${hex(c.rng, 8).toUpperCase()}`;
+    attach(m, c, [imageAttachment(c.platform, c.rng, { sticker: true })]);
+  },
+  video: (m, c) => { m.message = c.maybeText(); attach(m, c, [videoAttachment(c.platform, c.rng)]); },
+  file: (m, c) => { m.message = c.text(); attach(m, c, [fileAttachment(c.rng)]); },
+  "eu-privacy": (m, c) => attach(m, c, [euPrivacyAttachment(c.rng)]),
+  template: (m, c) => { m.message = c.text(); attach(m, c, [templateAttachment(c.rng)]); },
+  share: (m, c) => { m.message = c.maybeText(); m.shares = shareList(c.platform, c.rng, false); },
+  "share-nulls": (m, c) => { m.shares = shareList(c.platform, c.rng, true); },
+  "story-reply": (m, c) => { m.message = c.text(); m.story = storyOf(c.rng, "reply_to"); },
+  "story-mention": (m, c) => { m.story = storyOf(c.rng, "mention"); },
+  unsupported: (m) => { m.is_unsupported = true; },
+};
+
+// Fills text and extras for one message kind (message stays "" unless set).
 function applyKind(message, kind, { platform, rng, fromPage, page }) {
   const pool = fromPage ? PAGE_LINES : CUSTOMER_LINES;
   const text = () => lines(rng, pool, int(rng, 2, 4));
-  switch (kind) {
-    case "long": message.message = longText(rng, pool); break;
-    case "non-latin": message.message = lines(rng, NON_LATIN_LINES, int(rng, 1, 2)); break;
-    case "emoji": message.message = pick(rng, EMOJI_LINES); break;
-    case "image": message.message = rng() < 0.5 ? text() : "";
-      message.attachments = attachmentList([imageAttachment(platform, rng)], rng); break;
-    case "image-empty": message.message = "";
-      message.attachments = attachmentList([imageAttachment(platform, rng)], rng); break;
-    case "multi-attachment": message.message = text();
-      message.attachments = attachmentList([imageAttachment(platform, rng), imageAttachment(platform, rng), videoAttachment(platform, rng)], rng); break;
-    case "gif": message.message = "";
-      message.attachments = attachmentList([imageAttachment(platform, rng, { gif: true })], rng); break;
-    case "sticker": message.message = "";
-      message.sticker = `https://scontent.xx.fbcdn.net/v/t39.1997-6/${digits(rng, 9)}_${digits(rng, 15)}_${digits(rng, 19)}_n.png?_nc_cat=1&ccb=1-7&_nc_sid=ac3552&_nc_ht=scontent.xx&oh=00_${base64url(rng, 30)}&oe=${hex(rng, 8).toUpperCase()}`;
-      message.attachments = attachmentList([imageAttachment(platform, rng, { sticker: true })], rng); break;
-    case "video": message.message = rng() < 0.5 ? text() : "";
-      message.attachments = attachmentList([videoAttachment(platform, rng)], rng); break;
-    case "file": message.message = text(); message.attachments = attachmentList([fileAttachment(rng)], rng); break;
-    case "eu-privacy": message.message = ""; message.attachments = attachmentList([euPrivacyAttachment(rng)], rng); break;
-    case "template": message.message = text(); message.attachments = attachmentList([templateAttachment(rng)], rng); break;
-    case "share": message.message = rng() < 0.5 ? text() : ""; message.shares = shareList(platform, rng, false); break;
-    case "share-nulls": message.message = ""; message.shares = shareList(platform, rng, true); break;
-    case "story-reply": message.message = text(); message.story = storyOf(rng, "reply_to"); break;
-    case "story-mention": message.message = ""; message.story = storyOf(rng, "mention"); break;
-    case "unsupported": message.message = ""; message.is_unsupported = true; break;
-    default: message.message = text();
-  }
+  const maybeText = () => (rng() < 0.5 ? text() : "");
+  KINDS[kind](message, { platform, rng, pool, text, maybeText });
   if (rng() < 0.15 || kind === "emoji") message.reactions = reactionList(platform, rng, fromPage ? message.to.data[0] : page);
 }
 

@@ -20,12 +20,12 @@ export function appsecretProof(token, secret = APP_SECRET) {
   return createHmac("sha256", secret).update(token).digest("hex");
 }
 
-
 /** Thrown by `net-reset`: the server drops the connection instead of answering. */
 class DropConnection {}
 
 // ---------------------------------------------------------------- entry point
 
+/** Answers one Graph call; Graph failures become error answers, never exceptions. */
 export async function answerCall(call, env) {
   const { version, segments } = splitPath(call.path);
   const ctx = { ...call, env, version, verb: call.method.toLowerCase(), platform: platformHint(call.params) };

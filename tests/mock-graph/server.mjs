@@ -16,7 +16,7 @@
 // (and batch.mjs); the data in data.mjs; field expansion in fields.mjs.
 
 import { createServer } from "node:http";
-import { buildInbox } from "./data.mjs";
+import { DEFAULT_VERSION, buildInbox } from "./data.mjs";
 import { GraphFailure, nextTraceId } from "./errors.mjs";
 import { answerCall, authenticate, failureAnswer } from "./graph.mjs";
 import { answerBatch } from "./batch.mjs";
@@ -122,7 +122,8 @@ function close(server, env) {
 
 async function handle(req, res, env) {
   const body = await readBody(req);
-  const url = new URL(req.url, "http://127.0.0.1");
+  // Concatenated, not resolved: a path such as "//v21.0/x" must stay a path.
+  const url = new URL(`http://127.0.0.1${req.url.startsWith("/") ? "" : "/"}${req.url}`);
   if (url.pathname.startsWith("/__mock/")) return control(req, res, url, env);
   env.requests.push(recordOf(req, url, body));
   if (env.latencyMs > 0) await env.sleep(env.latencyMs);
@@ -193,7 +194,7 @@ function tokenOf(req, params) {
 }
 
 async function batchAnswer(call, env) {
-  const version = /^\/(v\d+\.\d+)/.exec(call.path)?.[1] ?? "v21.0";
+  const version = /^\/(v\d+\.\d+)/.exec(call.path)?.[1] ?? DEFAULT_VERSION;
   try {
     authenticate(call);
     return { status: 200, json: await answerBatch(call, env), headers: {}, platform: "messenger", version };
@@ -262,15 +263,23 @@ function control(req, res, url, env) {
 
 // ---------------------------------------------------------------- CLI
 
+const USAGE = "usage: node server.mjs [--port 8787] [--latency-ms 0] [--messenger-threads 60] [--instagram-threads 45]";
+
+// Each flag takes a non-negative integer, as `--flag N` or `--flag=N`.
+const FLAGS = {
+  "--port": (o, n) => { o.port = n; },
+  "--latency-ms": (o, n) => { o.latencyMs = n; },
+  "--messenger-threads": (o, n) => { o.threads.messenger = n; },
+  "--instagram-threads": (o, n) => { o.threads.instagram = n; },
+};
+
 function parseArgs(argv) {
   const options = { port: 8787, latencyMs: 0, threads: {} };
-  const numbers = { "--port": (n) => { options.port = n; }, "--latency-ms": (n) => { options.latencyMs = n; },
-    "--messenger-threads": (n) => { options.threads.messenger = n; }, "--instagram-threads": (n) => { options.threads.instagram = n; } };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
     const value = Number(inline ?? argv[++i]);
-    if (!numbers[flag] || !Number.isInteger(value) || value < 0) throw new Error(`usage: server.mjs [--port N] [--latency-ms N] [--messenger-threads N] [--instagram-threads N] (bad: ${argv[i]})`);
-    numbers[flag](value);
+    if (!FLAGS[flag] || !Number.isInteger(value) || value < 0) throw new Error(`${USAGE}\n(bad argument: ${flag})`);
+    FLAGS[flag](options, value);
   }
   return options;
 }

@@ -1,0 +1,44 @@
+# graph-conversations — every step a fresh machine needs lives here.
+#   make demo   build, start the mock Graph, run the Node example against it
+#   make test   native tests, the wasm build, Node tests, type and package checks
+
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: setup build test test-native test-node test-types test-package demo clean
+
+## Tools: the wasm target, the wasm-bindgen CLI of the crate's exact version,
+## npm packages (binaryen's wasm-opt, TypeScript).
+setup:
+	rustup target add wasm32-unknown-unknown
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+	npm ci --no-audit --no-fund
+
+## The npm package in pkg/.
+build: setup
+	./scripts/build.sh
+
+test-native:
+	cargo test --all-targets
+
+test-node: build
+	node --test --test-reporter=spec tests/mock-graph/ tests/node/
+
+test-types: build
+	tsc -p tests/types/tsconfig.json
+
+test-package: build
+	./scripts/check-package.sh
+
+test: setup test-native build test-node test-types test-package
+	@echo "make test: all passed"
+
+demo: build
+	node examples/demo.mjs
+
+clean:
+	rm -rf pkg target node_modules
