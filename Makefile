@@ -32,7 +32,7 @@ test-types: build
 	tsc -p tests/types/tsconfig.json
 
 test-package: build
-	./scripts/check-package.sh
+	node --test --test-reporter=spec tests/package/
 
 test: setup test-native build test-node test-types test-package
 	@echo "make test: all passed"

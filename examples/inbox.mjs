@@ -1,0 +1,40 @@
+// Prints a Page's conversations and its newest thread. Point it at the
+// local mock (what `make demo` does) or at the real Graph:
+//
+//   GRAPH_URL=https://graph.facebook.com PAGE_TOKEN=… PAGE_ID=… node examples/inbox.mjs
+import { GraphClient, GraphError } from "../pkg/node.js";
+
+const { PAGE_TOKEN, PAGE_ID, GRAPH_URL, PLATFORM = "messenger" } = process.env;
+const client = new GraphClient({ accessToken: PAGE_TOKEN, baseUrl: GRAPH_URL });
+
+try {
+  const page = await client.listConversations(PAGE_ID, {
+    platform: PLATFORM,
+    fields: ["id", "updated_time", "unread_count", "snippet", "participants"],
+    limit: 10,
+  });
+  console.log(`${PLATFORM} conversations of Page ${PAGE_ID} (first page):`);
+  for (const c of page.data) {
+    const people = (c.participants?.data ?? []).filter((p) => p.id !== PAGE_ID);
+    const who = people.map((p) => p.name ?? `@${p.username}`).join(", ");
+    console.log(`  ${c.updated_time}  ${who.padEnd(28)} unread ${c.unread_count ?? 0}  ${c.snippet ?? ""}`);
+  }
+
+  const thread = page.data[0];
+  console.log(`\nThread ${thread.id}, newest messages:`);
+  for (const m of (await client.listMessages(thread.id, { limit: 8 })).data) {
+    const from = m.from?.name ?? (m.from?.username ? `@${m.from.username}` : "?");
+    const extras = [
+      ...(m.attachments?.data ?? []).map((a) => `[${a.mime_type ?? "attachment"}]`),
+      ...(m.reactions?.data ?? []).map((r) => r.reaction),
+      m.story ? "[story]" : "",
+      m.is_unsupported ? "[unsupported message]" : "",
+    ].filter(Boolean);
+    console.log(`  ${m.created_time}  ${from}: ${m.message ?? "(no details: older than the 20 newest)"} ${extras.join(" ")}`);
+  }
+  console.log(`\nusage: ${JSON.stringify(client.usage)}`);
+} catch (err) {
+  if (!(err instanceof GraphError)) throw err;
+  console.error(`GraphError (${err.kind}${err.code ? `, code ${err.code}` : ""}): ${err.message}`);
+  process.exitCode = 1;
+}
