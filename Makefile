@@ -23,7 +23,7 @@ build: setup
 	./scripts/build.sh
 
 test-native:
-	cargo test --all-targets
+	cargo test
 
 test-node: build
 	node --test --test-reporter=spec tests/mock-graph/ tests/node/

@@ -98,25 +98,17 @@ pub struct AppUsage {
     pub estimated_time_to_regain_access: Option<f64>,
 }
 
-/// One entry of `X-Business-Use-Case-Usage`.
+/// One entry of `X-Business-Use-Case-Usage`: a use case and its usage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct BusinessUseCaseUsage {
     /// `messenger`, `instagram`, `pages`, …
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub use_case: Option<String>,
-    /// Calls, in percent of the budget.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_count: Option<f64>,
-    /// CPU time, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_cputime: Option<f64>,
-    /// Wall time, in percent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_time: Option<f64>,
-    /// Minutes until calls are allowed again (0 when not throttled).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_time_to_regain_access: Option<f64>,
+    /// Percentages used, and minutes until calls are allowed again (0 when
+    /// not throttled).
+    #[serde(flatten)]
+    pub usage: AppUsage,
 }
 
 /// The latest usage headers (`client.usage` in JS).
@@ -150,19 +142,6 @@ impl AppUsage {
     }
 }
 
-impl BusinessUseCaseUsage {
-    fn read<J: Json>(value: &J) -> Self {
-        let number = |key: &str| value.get(key).and_then(|v| v.number());
-        Self {
-            use_case: value.get("type").and_then(|v| v.string()),
-            call_count: number("call_count"),
-            total_cputime: number("total_cputime"),
-            total_time: number("total_time"),
-            estimated_time_to_regain_access: number("estimated_time_to_regain_access"),
-        }
-    }
-}
-
 impl Usage {
     /// Reads parsed usage headers into typed values; entries of another
     /// shape are left out.
@@ -175,7 +154,10 @@ impl Usage {
                     let list = (0..entries.array_len().unwrap_or(0))
                         .filter_map(|i| entries.at(i))
                         .filter(J::is_object)
-                        .map(|entry| BusinessUseCaseUsage::read(&entry))
+                        .map(|entry| BusinessUseCaseUsage {
+                            use_case: entry.get("type").and_then(|v| v.string()),
+                            usage: AppUsage::read(&entry),
+                        })
                         .collect();
                     (id, list)
                 })
@@ -216,7 +198,7 @@ mod tests {
         let buc = usage.business_use_case.unwrap();
         let entry = &buc["100200300400500"][0];
         assert_eq!(entry.use_case.as_deref(), Some("messenger"));
-        assert_eq!(entry.call_count, Some(7.0));
+        assert_eq!(entry.usage.call_count, Some(7.0));
         assert_eq!(wait_ms(&values, None), None);
     }
 
