@@ -1,0 +1,209 @@
+// The access token and the app secret never show in a URL, a body, an error or a log.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { inspect } from "node:util";
+import { APP_SECRET, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, PAGE_ID, TOKEN, appsecretProof, threads } from "../mock-graph/server.mjs";
+import { GraphClient, GraphError, useMockGraph } from "./helpers.mjs";
+
+const env = useMockGraph();
+const SECRETS = [TOKEN, APP_SECRET];
+const messenger = threads("messenger");
+const instagram = threads("instagram");
+
+/** Every way a GraphError reaches a person or a log. */
+function renderings(err) {
+  return {
+    message: err.message,
+    string: String(err),
+    json: JSON.stringify(err),
+    ownValues: JSON.stringify(Object.values(err)),
+    stack: String(err.stack),
+    inspect: inspect(err, { depth: 5 }),
+  };
+}
+
+function assertNoSecret(err, label) {
+  assert.ok(err instanceof GraphError, `${label}: ${err}`);
+  for (const [how, text] of Object.entries(renderings(err))) {
+    for (const secret of SECRETS) {
+      assert.ok(!text.includes(secret), `${label}: ${how} contains ${secret === TOKEN ? "the token" : "the app secret"}: ${text}`);
+    }
+  }
+}
+
+const failure = (promise) => promise.then(
+  (value) => assert.fail(`expected a rejection, got ${JSON.stringify(value)?.slice(0, 200)}`),
+  (err) => err,
+);
+
+async function collect(iterator) {
+  const out = [];
+  for await (const item of iterator) out.push(item);
+  return out;
+}
+
+test("with an app secret: every method and several failures; the mock saw no secret outside the Authorization header", async () => {
+  const client = env.client({ appSecret: APP_SECRET, maxRetries: 0 });
+  const thread = messenger[3];
+  const userId = thread.participants.data[0].id;
+
+  // every method, successfully: the mock accepted the proof
+  assert.equal((await client.listConversations(PAGE_ID, { limit: 5 })).data.length, 5);
+  assert.equal((await collect(client.conversations(PAGE_ID, { platform: "instagram", limit: 20 }))).length, instagram.length);
+  assert.equal((await client.findConversation(PAGE_ID, userId)).id, thread.id);
+  assert.equal((await client.getConversation(thread.id)).id, thread.id);
+  assert.equal((await client.listMessages(thread.id, { limit: 5 })).data.length, 5);
+  assert.equal((await collect(client.messages(thread.id))).length, thread.messages.length);
+  assert.equal((await client.getMessage(ODD_MESSAGE_ID)).id, ODD_MESSAGE_ID);
+  const batch = await client.getMessages([ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, thread.messages[0].id]);
+  assert.equal(batch[0].id, ODD_MESSAGE_ID);
+  assert.ok(batch[1] instanceof GraphError);
+  assert.equal(batch[2].id, thread.messages[0].id);
+
+  // failures of several kinds
+  const errors = [
+    batch[1],
+    await failure(client.getMessage("error-190")),
+    await failure(client.getMessage(OLD_ODD_MESSAGE_ID)),
+    await failure(client.listConversations("error-613")),
+    await failure(client.getConversation("http-502")),
+    await failure(client.listMessages("bad-json")),
+    await failure(client.getMessage("net-reset")),
+    await failure(env.client({ appSecret: APP_SECRET, timeoutMs: 100, maxRetries: 0 }).getMessage(`slow-2000-${ODD_MESSAGE_ID}`)),
+    await failure(client.getMessage(ODD_MESSAGE_ID, { signal: AbortSignal.abort() })),
+  ];
+  assert.deepEqual(errors.map((e) => e.kind), ["graph", "graph", "graph", "graph", "http", "decode", "network", "timeout", "aborted"]);
+  errors.forEach((err, i) => assertNoSecret(err, `error ${i} (${err.kind})`));
+
+  const proof = appsecretProof(TOKEN);
+  assert.ok(env.mock.requests.length >= 12);
+  for (const request of env.mock.requests) {
+    const label = `${request.method} ${request.url}`;
+    for (const secret of SECRETS) {
+      assert.ok(!request.url.includes(secret) && !request.url.includes(encodeURIComponent(secret)), `${label}: secret in the URL`);
+      assert.ok(!request.body.includes(secret), `${label}: secret in the body`);
+      for (const [name, value] of Object.entries(request.headers)) {
+        if (name !== "authorization") assert.ok(!String(value).includes(secret), `${label}: secret in header ${name}`);
+      }
+    }
+    assert.equal(request.headers.authorization, `Bearer ${TOKEN}`, label);
+    assert.equal("access_token" in request.query, false, label);
+    const sentProof = request.method === "POST"
+      ? new URLSearchParams(request.body).get("appsecret_proof")
+      : request.query.appsecret_proof;
+    assert.equal(sentProof, proof, `${label}: appsecret_proof`);
+  }
+  assert.ok(env.mock.requests.some((r) => r.method === "POST"), "the batch was among them");
+});
+
+test("the proof is really checked: a wrong app secret is refused by the Graph (code 100)", async () => {
+  const err = await failure(env.client({ appSecret: "not-the-app-secret", maxRetries: 0 }).getMessage(ODD_MESSAGE_ID));
+  assert.equal(err.kind, "graph");
+  assert.equal(err.code, 100);
+  assert.match(err.message, /appsecret_proof/);
+  assert.ok(!err.message.includes("not-the-app-secret"));
+});
+
+test("a precomputed appSecretProof is sent as it is and accepted", async () => {
+  const client = env.client({ appSecretProof: appsecretProof(TOKEN) });
+  assert.equal((await client.getMessage(ODD_MESSAGE_ID)).id, ODD_MESSAGE_ID);
+  assert.equal(env.mock.requests[0].query.appsecret_proof, appsecretProof(TOKEN));
+});
+
+test("without an app secret no appsecret_proof is sent", async () => {
+  await env.client().getMessage(ODD_MESSAGE_ID);
+  assert.equal(env.mock.requests[0].query.appsecret_proof, undefined);
+  assert.equal(env.mock.requests[0].headers.authorization, `Bearer ${TOKEN}`);
+});
+
+// ---------------------------------------------------------------- echoes
+
+/** A client whose fetch answers `respond(url, init)` and never touches the network. */
+function echoClient(respond) {
+  return new GraphClient({ accessToken: TOKEN, appSecret: APP_SECRET, callsPerSecond: 0, maxRetries: 0, fetch: async (url, init) => respond(url, init) });
+}
+
+const json = (status, body) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json; charset=UTF-8" } });
+const ECHO = `Invalid OAuth access token: ${TOKEN} (signed with ${APP_SECRET})`;
+
+test("a Graph error that echoes the token and the secret is redacted everywhere", async () => {
+  const client = echoClient(() => json(400, {
+    error: {
+      message: ECHO,
+      type: `OAuthException ${TOKEN}`,
+      code: 190,
+      error_subcode: 460,
+      error_user_title: `Token ${TOKEN}`,
+      error_user_msg: `Please reconnect; secret ${APP_SECRET}`,
+      fbtrace_id: `trace-${TOKEN}`,
+    },
+  }));
+  const err = await failure(client.getMessage(ODD_MESSAGE_ID));
+  assert.equal(err.kind, "graph");
+  assert.equal(err.code, 190);
+  assert.match(err.message, /Invalid OAuth access token/, "the rest of the message is kept");
+  assertNoSecret(err, "graph echo");
+  for (const key of ["userTitle", "userMessage", "type", "fbtraceId"]) {
+    for (const secret of SECRETS) assert.ok(!String(err[key]).includes(secret), key);
+  }
+});
+
+test("a proxy page or a non-JSON body that echoes the token is redacted", async () => {
+  const page = `<html><body><h1>502 Bad Gateway</h1><p>upstream: /v24.0/me?access_token=${TOKEN}&secret=${APP_SECRET}</p></body></html>`;
+  const http = await failure(echoClient(() => new Response(page, { status: 502, headers: { "content-type": "text/html" } })).getMessage(ODD_MESSAGE_ID));
+  assert.equal(http.kind, "http");
+  assertNoSecret(http, "http echo");
+
+  const decode = await failure(echoClient(() => new Response(`token=${TOKEN} secret=${APP_SECRET}`, { status: 200 })).listConversations(PAGE_ID));
+  assert.equal(decode.kind, "decode");
+  assertNoSecret(decode, "decode echo");
+});
+
+test("a network failure whose message holds the token is redacted", async () => {
+  const client = echoClient(() => {
+    throw new TypeError(`fetch failed for https://graph.facebook.com/?access_token=${TOKEN}`, { cause: new Error(`secret ${APP_SECRET}`) });
+  });
+  const err = await failure(client.getConversation(messenger[0].id));
+  assert.equal(err.kind, "network");
+  assertNoSecret(err, "network echo");
+});
+
+test("a batch item that echoes the token is redacted", async () => {
+  const client = echoClient(() => json(200, [
+    { code: 400, body: JSON.stringify({ error: { message: ECHO, type: "OAuthException", code: 190 } }) },
+    { code: 200, body: JSON.stringify({ id: "m_ok", message: "fine" }) },
+  ]));
+  const [bad, good] = await client.getMessages(["m_bad", "m_ok"]);
+  assert.equal(good.id, "m_ok");
+  assert.equal(bad.code, 190);
+  assertNoSecret(bad, "batch echo");
+});
+
+test("a token pasted where an id or an option belongs is not repeated in the error", async () => {
+  const client = env.client();
+  const errors = [
+    await failure(client.getMessage(`${TOKEN} `)),
+    await failure(client.getConversation(`${TOKEN}/x`)),
+    await failure(client.listConversations(PAGE_ID, { platform: TOKEN })),
+    await failure(client.listConversations(PAGE_ID, { folder: TOKEN })),
+    await failure(client.listMessages(messenger[0].id, { fields: `${TOKEN}}` })),
+  ];
+  errors.forEach((err, i) => {
+    assert.equal(err.kind, "invalid_argument");
+    assertNoSecret(err, `argument ${i}`);
+  });
+  assert.equal(env.mock.requests.length, 0);
+  let thrown;
+  try {
+    new GraphClient({ accessToken: TOKEN, appSecret: APP_SECRET, baseUrl: `http://127.0.0.1/?${TOKEN}` });
+  } catch (err) {
+    thrown = err;
+  }
+  assertNoSecret(thrown, "constructor");
+});
+
+test("the client object itself does not show the token or the secret", () => {
+  const client = new GraphClient({ accessToken: TOKEN, appSecret: APP_SECRET });
+  const shown = `${inspect(client, { depth: 5, showHidden: true })} ${JSON.stringify(client) ?? ""} ${String(client)}`;
+  for (const secret of SECRETS) assert.ok(!shown.includes(secret), shown);
+});
