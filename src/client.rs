@@ -81,11 +81,7 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// Any [`Error`]; [`Error::InvalidArgument`] before sending for a bad id
     /// or query.
-    pub async fn list_conversations(
-        &self,
-        page_id: &str,
-        query: &ConversationQuery,
-    ) -> Result<T::Json, Error> {
+    pub async fn list_conversations(&self, page_id: &str, query: &ConversationQuery) -> Result<T::Json, Error> {
         let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
         self.list(&request, Node::Conversation).await
     }
@@ -94,13 +90,9 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a bad id or query.
-    pub fn walk_conversations(
-        &self,
-        page_id: &str,
-        query: &ConversationQuery,
-    ) -> Result<ListWalk, Error> {
+    pub fn walk_conversations(&self, page_id: &str, query: &ConversationQuery) -> Result<ListWalk, Error> {
         let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
-        Ok(walk(request, Node::Conversation, query.after.clone()))
+        walk(request, Node::Conversation, query.after.clone(), query.before.as_ref())
     }
 
     /// The thread between the Page and the person `user_id` on `platform`,
@@ -129,11 +121,7 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// Any [`Error`]; [`Error::InvalidArgument`] before sending.
-    pub async fn get_conversation(
-        &self,
-        id: &str,
-        fields: Option<&Fields>,
-    ) -> Result<T::Json, Error> {
+    pub async fn get_conversation(&self, id: &str, fields: Option<&Fields>) -> Result<T::Json, Error> {
         let request = GraphRequest::get_conversation(&ConversationId::new(id)?, fields)?;
         self.node(&request, Node::Conversation).await
     }
@@ -142,11 +130,7 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// Any [`Error`]; [`Error::InvalidArgument`] before sending.
-    pub async fn list_messages(
-        &self,
-        conversation_id: &str,
-        query: &MessageQuery,
-    ) -> Result<T::Json, Error> {
+    pub async fn list_messages(&self, conversation_id: &str, query: &MessageQuery) -> Result<T::Json, Error> {
         let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
         self.list(&request, Node::Message).await
     }
@@ -155,13 +139,9 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for a bad id or query.
-    pub fn walk_messages(
-        &self,
-        conversation_id: &str,
-        query: &MessageQuery,
-    ) -> Result<ListWalk, Error> {
+    pub fn walk_messages(&self, conversation_id: &str, query: &MessageQuery) -> Result<ListWalk, Error> {
         let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
-        Ok(walk(request, Node::Message, query.after.clone()))
+        walk(request, Node::Message, query.after.clone(), query.before.as_ref())
     }
 
     /// `GET /{message-id}`. Only a thread's 20 newest messages have
@@ -176,12 +156,13 @@ impl<T: Transport> Client<T> {
 
     /// Many messages through Graph batch requests, at most 50 per HTTP call,
     /// in input order; an item that fails is an `Err` in its place. When a
-    /// whole batch call fails, each of its items carries that error, and the
-    /// items of other batch calls are kept.
+    /// whole batch call fails but another one succeeded, each item of the
+    /// failed call carries its error, so nothing fetched is lost.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] (nothing sent) when any id or the fields
-    /// are bad; [`Error::Aborted`] when the caller aborts.
+    /// are bad; [`Error::Aborted`] when the caller aborts; the error of the
+    /// first batch call when every batch call failed (a bad token, say).
     pub async fn get_messages(
         &self,
         ids: &[String],
@@ -197,14 +178,25 @@ impl<T: Transport> Client<T> {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let mut results = Vec::with_capacity(requests.len());
+        let mut first_failure = None;
+        let mut any_answered = false;
         for chunk in requests.chunks(MAX_BATCH) {
             match self.batch(chunk).await {
-                Ok(items) => results.extend(items),
+                Ok(items) => {
+                    any_answered = true;
+                    results.extend(items);
+                }
                 Err(Error::Aborted) => return Err(Error::Aborted),
-                Err(error) => results.extend(chunk.iter().map(|_| Err(error.clone()))),
+                Err(error) => {
+                    results.extend(chunk.iter().map(|_| Err(error.clone())));
+                    first_failure.get_or_insert(error);
+                }
             }
         }
-        Ok(results)
+        match first_failure {
+            Some(error) if !any_answered => Err(error),
+            _ => Ok(results),
+        }
     }
 
     /// Reads the next page of `walk`; `None` after the last one. A page is
@@ -225,7 +217,8 @@ impl<T: Transport> Client<T> {
             None => walk.request.clone(),
         };
         let body = self.list(&request, walk.node).await?;
-        if let Err(error) = walk.cursor.advance(next_cursor(&body)) {
+        if let Err(error) = next_cursor(&body).and_then(|next| walk.cursor.advance(next)) {
+            let _ = walk.cursor.advance(None);
             walk.deferred = Some(error);
         }
         Ok(Some(body))
@@ -246,10 +239,7 @@ impl<T: Transport> Client<T> {
     async fn batch(&self, chunk: &[GraphRequest]) -> Result<Vec<Result<T::Json, Error>>, Error> {
         let body = self.send(batch_request(chunk, &self.config)?).await?;
         if body.array_len() != Some(chunk.len()) {
-            return Err(Error::decode(
-                Some(200),
-                format!("a batch answer must be an array of {} items", chunk.len()),
-            ));
+            return Err(Error::decode(Some(200), format!("a batch answer must be an array of {} items", chunk.len())));
         }
         let secrets = self.config.secrets();
         Ok((0..chunk.len())
@@ -265,11 +255,7 @@ impl<T: Transport> Client<T> {
     /// Sends one request and reads its answer; every error is redacted.
     async fn send(&self, request: HttpRequest) -> Result<T::Json, Error> {
         let secrets = self.config.secrets();
-        let response = self
-            .transport
-            .send(request)
-            .await
-            .map_err(|e| e.redact(&secrets))?;
+        let response = self.transport.send(request).await.map_err(|e| e.redact(&secrets))?;
         let usage = UsageValues::parse(&response.headers);
         if !usage.is_empty() {
             self.transport.observe_usage(&usage);
@@ -278,42 +264,28 @@ impl<T: Transport> Client<T> {
     }
 }
 
-fn walk(request: GraphRequest, node: Node, after: Option<String>) -> ListWalk {
-    ListWalk {
-        request,
-        node,
-        cursor: CursorWalk::starting_at(after),
-        deferred: None,
+/// A walk over `request` from `after`. Walks go forward (to older items)
+/// only: a `before` cursor belongs to a single `list…` call.
+fn walk(request: GraphRequest, node: Node, after: Option<String>, before: Option<&String>) -> Result<ListWalk, Error> {
+    if before.is_some() {
+        return Err(Error::invalid_argument(
+            "the iterators walk forward from `after`; use listConversations / listMessages with `before`",
+        ));
     }
+    Ok(ListWalk { request, node, cursor: CursorWalk::starting_at(after), deferred: None })
 }
 
 /// One item of a batch answer: `{code, headers?, body: "<JSON text>"}`, or
 /// `null` for an item the Graph did not process.
 fn batch_item<J: Json>(item: Option<J>, index: usize) -> Result<J, Error> {
     let item = item.filter(|item| !item.is_null()).ok_or_else(|| {
-        Error::network(format!(
-            "the Graph did not process batch item {index} (it answered null); try it again"
-        ))
+        Error::network(format!("the Graph did not process batch item {index} (it answered null); try it again"))
     })?;
     let status = int_member(&item, "code").and_then(|c| u16::try_from(c).ok());
     let (Some(status), Some(text)) = (status, item.get("body").and_then(|b| b.string())) else {
-        return Err(Error::decode(
-            Some(200),
-            format!("batch item {index} is not {{code, body}}"),
-        ));
+        return Err(Error::decode(Some(200), format!("batch item {index} is not {{code, body}}")));
     };
     let body = J::parse(&text).map_or(Body::Text(text), Body::Json);
-    let response = HttpResponse {
-        status,
-        headers: ResponseHeaders::default(),
-        body,
-    };
-    read_response(
-        response,
-        &UsageValues {
-            app: None,
-            page: None,
-            business_use_case: None,
-        },
-    )
+    let response = HttpResponse { status, headers: ResponseHeaders::default(), body };
+    read_response(response, &UsageValues { app: None, page: None, business_use_case: None })
 }

@@ -5,9 +5,7 @@ use graph_conversations::core::request::Method;
 use graph_conversations::core::response::{Body, HttpResponse};
 use graph_conversations::core::usage::ResponseHeaders;
 use graph_conversations::transport::scripted::{block_on, ScriptedTransport};
-use graph_conversations::{
-    Client, ClientConfig, ConversationQuery, ErrorKind, Fields, MessageQuery, Platform,
-};
+use graph_conversations::{Client, ClientConfig, ConversationQuery, ErrorKind, Fields, MessageQuery, Platform};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "EAAG-secret-token";
@@ -18,12 +16,8 @@ fn fixture(name: &str) -> Value {
 }
 
 fn client() -> Client<ScriptedTransport> {
-    let config = ClientConfig::new(TOKEN)
-        .unwrap()
-        .base_url("http://127.0.0.1:9")
-        .unwrap()
-        .api_version("v21.0")
-        .unwrap();
+    let config =
+        ClientConfig::new(TOKEN).unwrap().base_url("http://127.0.0.1:9").unwrap().api_version("v21.0").unwrap();
     Client::new(config, ScriptedTransport::new())
 }
 
@@ -32,19 +26,12 @@ fn lists_conversations_as_the_graph_sent_them() {
     let client = client();
     let body = fixture("conversations_messenger.json");
     client.transport().answer_json(200, body.clone());
-    let query = ConversationQuery {
-        platform: Some(Platform::Messenger),
-        limit: Some(2),
-        ..Default::default()
-    };
+    let query = ConversationQuery { platform: Some(Platform::Messenger), limit: Some(2), ..Default::default() };
     let page = block_on(client.list_conversations("104620945892041", &query)).unwrap();
     assert_eq!(page, body, "the page comes back untouched");
     let sent = client.transport().sent();
     assert_eq!(sent.len(), 1);
-    assert_eq!(
-        sent[0].url,
-        "http://127.0.0.1:9/v21.0/104620945892041/conversations?platform=messenger&limit=2"
-    );
+    assert_eq!(sent[0].url, "http://127.0.0.1:9/v21.0/104620945892041/conversations?platform=messenger&limit=2");
 }
 
 #[test]
@@ -54,38 +41,16 @@ fn walks_every_page_by_cursor_without_fetching_next_links() {
         200,
         json!({"data": [{"id": "t_1"}], "paging": {"cursors": {"after": "C1"}, "next": format!("https://graph/x?access_token={TOKEN}")}}),
     );
-    client.transport().answer_json(
-        200,
-        json!({"data": [{"id": "t_2"}], "paging": {"cursors": {"after": "C2"}}}),
-    );
-    let mut walk = client
-        .walk_conversations("1", &ConversationQuery::default())
-        .unwrap();
+    client.transport().answer_json(200, json!({"data": [{"id": "t_2"}], "paging": {"cursors": {"after": "C2"}}}));
+    let mut walk = client.walk_conversations("1", &ConversationQuery::default()).unwrap();
     let mut ids = Vec::new();
     while let Some(page) = block_on(client.next_page(&mut walk)).unwrap() {
-        ids.extend(
-            page["data"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c["id"].as_str().unwrap().to_owned()),
-        );
+        ids.extend(page["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()));
     }
     assert_eq!(ids, ["t_1", "t_2"]);
     assert!(walk.done());
-    let urls: Vec<_> = client
-        .transport()
-        .sent()
-        .into_iter()
-        .map(|r| r.url)
-        .collect();
-    assert_eq!(
-        urls,
-        [
-            "http://127.0.0.1:9/v21.0/1/conversations",
-            "http://127.0.0.1:9/v21.0/1/conversations?after=C1"
-        ]
-    );
+    let urls: Vec<_> = client.transport().sent().into_iter().map(|r| r.url).collect();
+    assert_eq!(urls, ["http://127.0.0.1:9/v21.0/1/conversations", "http://127.0.0.1:9/v21.0/1/conversations?after=C1"]);
     assert!(urls.iter().all(|u| !u.contains(TOKEN)));
 }
 
@@ -95,14 +60,9 @@ fn a_repeated_cursor_keeps_the_page_and_then_stops_with_an_error() {
     let page = |id: &str| json!({"data": [{"id": id}], "paging": {"cursors": {"after": "SAME"}, "next": "n"}});
     client.transport().answer_json(200, page("m_1"));
     client.transport().answer_json(200, page("m_2"));
-    let mut walk = client
-        .walk_messages("t_1", &MessageQuery::default())
-        .unwrap();
+    let mut walk = client.walk_messages("t_1", &MessageQuery::default()).unwrap();
     assert!(block_on(client.next_page(&mut walk)).unwrap().is_some());
-    assert!(
-        block_on(client.next_page(&mut walk)).unwrap().is_some(),
-        "the second page is not lost"
-    );
+    assert!(block_on(client.next_page(&mut walk)).unwrap().is_some(), "the second page is not lost");
     let err = block_on(client.next_page(&mut walk)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
     assert!(err.to_string().contains("repeated a paging cursor"));
@@ -112,40 +72,24 @@ fn a_repeated_cursor_keeps_the_page_and_then_stops_with_an_error() {
 #[test]
 fn find_returns_the_thread_or_none() {
     let client = client();
-    client
-        .transport()
-        .answer_json(200, fixture("conversations_find_by_user.json"));
-    client
-        .transport()
-        .answer_json(200, fixture("conversations_find_miss.json"));
-    let hit = block_on(client.find_conversation(
-        "1",
-        "24000000000000001",
-        Some(Platform::Instagram),
-        None,
-    ))
-    .unwrap();
+    client.transport().answer_json(200, fixture("conversations_find_by_user.json"));
+    client.transport().answer_json(200, fixture("conversations_find_miss.json"));
+    let hit = block_on(client.find_conversation("1", "24000000000000001", Some(Platform::Instagram), None)).unwrap();
     assert!(hit.unwrap()["id"].is_string());
     let miss = block_on(client.find_conversation("1", "24000000000000002", None, None)).unwrap();
     assert_eq!(miss, None);
-    assert!(client.transport().sent()[0]
-        .url
-        .contains("platform=instagram&user_id=24000000000000001"));
+    assert!(client.transport().sent()[0].url.contains("platform=instagram&user_id=24000000000000001"));
 }
 
 #[test]
 fn bad_arguments_send_nothing() {
     let client = client();
-    let bad_limit = ConversationQuery {
-        limit: Some(0),
-        ..Default::default()
-    };
+    let bad_limit = ConversationQuery { limit: Some(0), ..Default::default() };
     let errors = [
         block_on(client.list_conversations("", &ConversationQuery::default())).unwrap_err(),
         block_on(client.list_conversations("1", &bad_limit)).unwrap_err(),
         block_on(client.get_message("m_1?fields=x", None)).unwrap_err(),
-        block_on(client.get_conversation("t_1", Some(&Fields::Expansion("messages{id".into()))))
-            .unwrap_err(),
+        block_on(client.get_conversation("t_1", Some(&Fields::Expansion("messages{id".into())))).unwrap_err(),
         block_on(client.find_conversation("1", "a b", None, None)).unwrap_err(),
         block_on(client.get_messages(&["m_1".into(), "../x".into()], None)).unwrap_err(),
     ];
@@ -163,15 +107,18 @@ fn message_details_use_the_documented_fields_and_keep_odd_values() {
     let message = block_on(client.get_message("m_mid.46348462:357234723feb", None)).unwrap();
     assert_eq!(message, odd);
     let url = &client.transport().sent()[0].url;
-    assert!(url.starts_with("http://127.0.0.1:9/v21.0/m_mid.46348462:357234723feb?fields=id,created_time,from,to,message,attachments"), "{url}");
+    assert!(
+        url.starts_with(
+            "http://127.0.0.1:9/v21.0/m_mid.46348462:357234723feb?fields=id,created_time,from,to,message,attachments"
+        ),
+        "{url}"
+    );
 }
 
 #[test]
 fn an_older_message_answers_with_the_graphs_error() {
     let client = client();
-    client
-        .transport()
-        .answer_json(400, fixture("error_9000001.json"));
+    client.transport().answer_json(400, fixture("error_9000001.json"));
     let err = block_on(client.get_message("m_old", None)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Graph);
     assert_eq!(err.graph().unwrap().code, Some(9000001));
@@ -181,21 +128,13 @@ fn an_older_message_answers_with_the_graphs_error() {
 #[test]
 fn batch_keeps_input_order_and_per_item_errors() {
     let client = client();
-    client
-        .transport()
-        .answer_json(200, fixture("batch_response.json"));
+    client.transport().answer_json(200, fixture("batch_response.json"));
     let ids: Vec<String> = ["m_a", "m_b", "m_c"].map(String::from).to_vec();
     let results = block_on(client.get_messages(&ids, None)).unwrap();
     assert_eq!(results.len(), 3);
     assert!(results[0].as_ref().unwrap()["id"].is_string());
-    assert_eq!(
-        results[1].as_ref().unwrap_err().graph().unwrap().code,
-        Some(9000001)
-    );
-    assert!(
-        results[2].as_ref().unwrap_err().transient(),
-        "a null item can be asked again"
-    );
+    assert_eq!(results[1].as_ref().unwrap_err().graph().unwrap().code, Some(9000001));
+    assert!(results[2].as_ref().unwrap_err().transient(), "a null item can be asked again");
     let sent = &client.transport().sent()[0];
     assert_eq!(sent.method, Method::Post);
     assert!(sent.body.as_ref().unwrap().contains("relative_url"));
@@ -205,21 +144,14 @@ fn batch_keeps_input_order_and_per_item_errors() {
 fn batches_hold_at_most_fifty_and_a_failed_batch_keeps_the_others() {
     let client = client();
     let item = |i: usize| json!({"code": 200, "body": json!({"id": format!("m_{i}")}).to_string()});
-    client
-        .transport()
-        .answer_json(200, Value::Array((0..50).map(item).collect()));
-    client
-        .transport()
-        .answer_json(400, fixture("error_190.json"));
+    client.transport().answer_json(200, Value::Array((0..50).map(item).collect()));
+    client.transport().answer_json(400, fixture("error_190.json"));
     let ids: Vec<String> = (0..60).map(|i| format!("m_{i}")).collect();
     let results = block_on(client.get_messages(&ids, None)).unwrap();
     assert_eq!(client.transport().sent().len(), 2);
     assert_eq!(results.len(), 60);
     assert_eq!(results[49].as_ref().unwrap()["id"], "m_49");
-    assert_eq!(
-        results[50].as_ref().unwrap_err().graph().unwrap().code,
-        Some(190)
-    );
+    assert_eq!(results[50].as_ref().unwrap_err().graph().unwrap().code, Some(190));
     assert!(block_on(client.get_messages(&[], None)).unwrap().is_empty());
 }
 
@@ -230,16 +162,12 @@ fn errors_never_carry_the_token() {
     client.transport().answer_json(400, echo);
     client.transport().answer(Ok(HttpResponse {
         status: 502,
-        headers: ResponseHeaders {
-            content_type: Some("text/html".into()),
-            ..Default::default()
-        },
+        headers: ResponseHeaders { content_type: Some("text/html".into()), ..Default::default() },
         body: Body::Text(format!("<h1>Bad gateway for /x?access_token={TOKEN}</h1>")),
     }));
-    for err in [
-        block_on(client.get_message("m_1", None)).unwrap_err(),
-        block_on(client.get_message("m_1", None)).unwrap_err(),
-    ] {
+    for err in
+        [block_on(client.get_message("m_1", None)).unwrap_err(), block_on(client.get_message("m_1", None)).unwrap_err()]
+    {
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains(TOKEN), "{shown}");
         assert!(shown.contains("[redacted]"), "{shown}");
@@ -252,10 +180,7 @@ fn a_body_of_the_wrong_shape_is_a_decode_error() {
     client.transport().answer_json(200, json!({"data": 5}));
     let err = block_on(client.list_messages("t_1", &MessageQuery::default())).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode);
-    assert_eq!(
-        err.to_string(),
-        "unexpected answer from the Graph: data is not an array"
-    );
+    assert_eq!(err.to_string(), "unexpected answer from the Graph: data is not an array");
 }
 
 #[test]
@@ -265,52 +190,58 @@ fn usage_headers_reach_the_transport() {
         app_usage: Some(r#"{"call_count":41,"total_cputime":12,"total_time":30}"#.into()),
         ..Default::default()
     };
-    client.transport().answer(Ok(HttpResponse {
-        status: 200,
-        headers,
-        body: Body::Json(json!({"data": []})),
-    }));
+    client.transport().answer(Ok(HttpResponse { status: 200, headers, body: Body::Json(json!({"data": []})) }));
     block_on(client.list_conversations("1", &ConversationQuery::default())).unwrap();
-    assert_eq!(
-        client.transport().usage().unwrap().app.unwrap().call_count,
-        Some(41.0)
-    );
+    assert_eq!(client.transport().usage().unwrap().app.unwrap().call_count, Some(41.0));
 }
 
 #[test]
 fn fixtures_read_as_the_typed_models() {
     use graph_conversations::{Conversation, Message, Page};
-    for name in [
-        "conversations_messenger.json",
-        "conversations_instagram.json",
-        "conversations_find_by_user.json",
-    ] {
+    for name in ["conversations_messenger.json", "conversations_instagram.json", "conversations_find_by_user.json"] {
         let page: Page<Conversation> = serde_json::from_value(fixture(name)).unwrap();
         assert!(!page.data.is_empty(), "{name}");
     }
     let messages: Page<Message> = serde_json::from_value(fixture("messages_edge.json")).unwrap();
     assert!(messages.data.iter().all(|m| m.created_time.is_some()));
-    let nested: Conversation =
-        serde_json::from_value(fixture("conversation_messages.json")).unwrap();
+    let nested: Conversation = serde_json::from_value(fixture("conversation_messages.json")).unwrap();
     assert!(!nested.messages.unwrap().data.is_empty());
     let ig: Message = serde_json::from_value(fixture("message_instagram.json")).unwrap();
     assert!(ig.from.unwrap().username.is_some());
     assert!(ig.story.is_some() && ig.reactions.is_some() && ig.shares.is_some());
     let odd_value = fixture("message_odd.json");
     let odd: Message = serde_json::from_value(odd_value.clone()).unwrap();
-    assert!(
-        odd.other.contains_key("new_field_2027"),
-        "unknown fields are kept"
-    );
+    assert!(odd.other.contains_key("new_field_2027"), "unknown fields are kept");
     let written = serde_json::to_value(&odd).unwrap();
-    assert_eq!(
-        written["new_field_2027"], odd_value["new_field_2027"],
-        "and written back untouched"
-    );
+    assert_eq!(written["new_field_2027"], odd_value["new_field_2027"], "and written back untouched");
     assert_eq!(written["message"], odd_value["message"]);
-    assert_eq!(
-        odd.shares.unwrap().data[0].link,
-        None,
-        "a null field reads as absent"
-    );
+    assert_eq!(odd.shares.unwrap().data[0].link, None, "a null field reads as absent");
+}
+
+#[test]
+fn get_messages_rejects_when_no_batch_call_was_answered() {
+    let client = client();
+    client.transport().answer_json(400, fixture("error_190.json"));
+    let err = block_on(client.get_messages(&["m_1".into(), "m_2".into()], None)).unwrap_err();
+    assert_eq!(err.graph().unwrap().code, Some(190));
+}
+
+#[test]
+fn iterators_walk_forward_only() {
+    let client = client();
+    let before = ConversationQuery { before: Some("B".into()), ..Default::default() };
+    assert_eq!(client.walk_conversations("1", &before).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    let before = MessageQuery { before: Some("B".into()), ..Default::default() };
+    assert_eq!(client.walk_messages("t_1", &before).unwrap_err().kind(), ErrorKind::InvalidArgument);
+}
+
+#[test]
+fn a_next_link_without_a_cursor_ends_the_walk_with_an_error_after_the_page() {
+    let client = client();
+    client.transport().answer_json(200, json!({"data": [{"id": "t_1"}], "paging": {"next": "https://graph/x"}}));
+    let mut walk = client.walk_conversations("1", &ConversationQuery::default()).unwrap();
+    assert!(block_on(client.next_page(&mut walk)).unwrap().is_some());
+    assert_eq!(block_on(client.next_page(&mut walk)).unwrap_err().kind(), ErrorKind::Decode);
+    assert_eq!(block_on(client.next_page(&mut walk)).unwrap(), None);
+    assert_eq!(client.transport().sent().len(), 1);
 }

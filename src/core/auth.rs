@@ -97,9 +97,7 @@ pub fn check_proof(proof: &str) -> Result<(), Error> {
     if proof.len() == 64 && proof.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(Error::invalid_argument(
-            "appSecretProof must be 64 hex digits (HMAC-SHA256 of the token)",
-        ))
+        Err(Error::invalid_argument("appSecretProof must be 64 hex digits (HMAC-SHA256 of the token)"))
     }
 }
 
@@ -110,11 +108,7 @@ pub fn appsecret_proof(token: &str, app_secret: &str) -> String {
         return String::new();
     };
     mac.update(token.as_bytes());
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -58,13 +58,11 @@ impl ClientConfig {
     /// # Errors
     /// [`Error::InvalidArgument`] unless it reads `v<major>.<minor>`.
     pub fn api_version(mut self, version: &str) -> Result<Self, Error> {
-        let digits = version
-            .strip_prefix('v')
-            .and_then(|rest| rest.split_once('.'));
+        let digits = version.strip_prefix('v').and_then(|rest| rest.split_once('.'));
         let ok = digits.is_some_and(|(major, minor)| {
-            [major, minor].iter().all(|part| {
-                !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit())
-            })
+            [major, minor]
+                .iter()
+                .all(|part| !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit()))
         });
         if !ok {
             return Err(Error::invalid_argument(format!(
@@ -83,16 +81,12 @@ impl ClientConfig {
     /// without user info, query or fragment.
     pub fn base_url(mut self, url: &str) -> Result<Self, Error> {
         let trimmed = url.trim_end_matches('/');
-        let rest = trimmed
-            .strip_prefix("https://")
-            .or_else(|| trimmed.strip_prefix("http://"));
+        let rest = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
         let ok = rest.is_some_and(|rest| {
             let host = rest.split('/').next().unwrap_or("");
             !host.is_empty()
                 && !host.contains('@')
-                && rest
-                    .bytes()
-                    .all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'\\'))
+                && rest.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'\\'))
         });
         if !ok {
             return Err(Error::invalid_argument(
@@ -150,9 +144,7 @@ impl ClientConfig {
     /// above 1000.
     pub fn calls_per_second(mut self, rate: f64) -> Result<Self, Error> {
         if !(rate.is_finite() && (0.0..=1000.0).contains(&rate)) {
-            return Err(Error::invalid_argument(
-                "invalid callsPerSecond: expected 0 (off) to 1000",
-            ));
+            return Err(Error::invalid_argument("invalid callsPerSecond: expected 0 (off) to 1000"));
         }
         self.calls_per_second = rate;
         Ok(self)
@@ -170,9 +162,7 @@ fn whole_in_range(name: &str, value: f64, min: f64, max: f64) -> Result<f64, Err
     if value.is_finite() && value.fract() == 0.0 && (min..=max).contains(&value) {
         Ok(value)
     } else {
-        Err(Error::invalid_argument(format!(
-            "invalid {name}: expected a whole number from {min} to {max}"
-        )))
+        Err(Error::invalid_argument(format!("invalid {name}: expected a whole number from {min} to {max}")))
     }
 }
 
@@ -191,20 +181,8 @@ mod tests {
     #[test]
     fn options_are_checked() {
         let config = || ClientConfig::new("EAAG").unwrap();
-        assert_eq!(
-            config()
-                .base_url("http://127.0.0.1:8787/")
-                .unwrap()
-                .base_url,
-            "http://127.0.0.1:8787"
-        );
-        assert_eq!(
-            config()
-                .base_url("https://proxy.example/graph")
-                .unwrap()
-                .base_url,
-            "https://proxy.example/graph"
-        );
+        assert_eq!(config().base_url("http://127.0.0.1:8787/").unwrap().base_url, "http://127.0.0.1:8787");
+        assert_eq!(config().base_url("https://proxy.example/graph").unwrap().base_url, "https://proxy.example/graph");
         for bad in [
             "ftp://x",
             "graph.facebook.com",
@@ -230,10 +208,7 @@ mod tests {
 
     #[test]
     fn app_secret_gives_a_proof_and_is_a_secret() {
-        let config = ClientConfig::new("EAAG")
-            .unwrap()
-            .app_secret("shh")
-            .unwrap();
+        let config = ClientConfig::new("EAAG").unwrap().app_secret("shh").unwrap();
         assert_eq!(config.appsecret_proof.as_deref().map(str::len), Some(64));
         assert_eq!(config.secrets(), vec!["EAAG", "shh"]);
         assert!(!format!("{config:?}").contains("shh"));

@@ -102,14 +102,10 @@ impl GraphErrorBody {
     /// Code 1 "Please reduce the amount of data you're asking for": the
     /// phrase can stand in `message` or only in the user-facing texts.
     fn asks_for_less_data(&self) -> bool {
-        [
-            Some(&self.message),
-            self.user_title.as_ref(),
-            self.user_message.as_ref(),
-        ]
-        .into_iter()
-        .flatten()
-        .any(|text| text.contains("reduce the amount of data"))
+        [Some(&self.message), self.user_title.as_ref(), self.user_message.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|text| text.contains("reduce the amount of data"))
     }
 }
 
@@ -164,24 +160,17 @@ pub enum Error {
 impl Error {
     /// A bad argument caught before sending.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
-        Self::InvalidArgument {
-            message: message.into(),
-        }
+        Self::InvalidArgument { message: message.into() }
     }
 
     /// A body that does not match the Graph's shape.
     pub fn decode(status: Option<u16>, message: impl Into<String>) -> Self {
-        Self::Decode {
-            status,
-            message: message.into(),
-        }
+        Self::Decode { status, message: message.into() }
     }
 
     /// A failed connection.
     pub fn network(message: impl Into<String>) -> Self {
-        Self::Network {
-            message: message.into(),
-        }
+        Self::Network { message: message.into() }
     }
 
     /// The kind, for branching.
@@ -228,9 +217,7 @@ impl Error {
     /// How long the answer said to wait before trying again.
     pub fn retry_after_ms(&self) -> Option<u64> {
         match self {
-            Self::Graph { retry_after_ms, .. } | Self::Http { retry_after_ms, .. } => {
-                *retry_after_ms
-            }
+            Self::Graph { retry_after_ms, .. } | Self::Http { retry_after_ms, .. } => *retry_after_ms,
             _ => None,
         }
     }
@@ -249,14 +236,9 @@ impl Error {
         match &mut self {
             Self::Graph { body, .. } => {
                 scrub(&mut body.message);
-                for text in [
-                    &mut body.user_title,
-                    &mut body.user_message,
-                    &mut body.error_type,
-                    &mut body.fbtrace_id,
-                ]
-                .into_iter()
-                .flatten()
+                for text in [&mut body.user_title, &mut body.user_message, &mut body.error_type, &mut body.fbtrace_id]
+                    .into_iter()
+                    .flatten()
                 {
                     scrub(text);
                 }
@@ -282,9 +264,7 @@ impl fmt::Display for Error {
                     _ => Ok(()),
                 }
             }
-            Self::Http {
-                status, message, ..
-            } => write!(f, "HTTP {status}: {message}"),
+            Self::Http { status, message, .. } => write!(f, "HTTP {status}: {message}"),
             Self::Network { message } => write!(f, "network error: {message}"),
             Self::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
             Self::Aborted => f.write_str("the request was aborted"),
@@ -305,12 +285,7 @@ mod tests {
     fn graph(code: i64, message: &str, is_transient: Option<bool>, status: u16) -> Error {
         Error::Graph {
             status: Some(status),
-            body: GraphErrorBody {
-                message: message.into(),
-                code: Some(code),
-                is_transient,
-                ..Default::default()
-            },
+            body: GraphErrorBody { message: message.into(), code: Some(code), is_transient, ..Default::default() },
             retry_after_ms: None,
         }
     }
@@ -333,22 +308,13 @@ mod tests {
 
     #[test]
     fn asking_for_too_much_data_is_not_worth_repeating() {
-        let e = graph(
-            1,
-            "Please reduce the amount of data you're asking for, then retry your request",
-            None,
-            500,
-        );
+        let e = graph(1, "Please reduce the amount of data you're asking for, then retry your request", None, 500);
         assert!(!e.transient());
     }
 
     #[test]
     fn http_answers_are_transient_only_for_5xx_and_429() {
-        let http = |status| Error::Http {
-            status,
-            message: "x".into(),
-            retry_after_ms: None,
-        };
+        let http = |status| Error::Http { status, message: "x".into(), retry_after_ms: None };
         assert!(http(502).transient());
         assert!(http(429).transient());
         assert!(!http(404).transient());
@@ -360,10 +326,7 @@ mod tests {
         if let Error::Graph { body, .. } = &mut e {
             body.subcode = Some(463);
         }
-        assert_eq!(
-            e.to_string(),
-            "Error validating access token (code 190, subcode 463)"
-        );
+        assert_eq!(e.to_string(), "Error validating access token (code 190, subcode 463)");
     }
 
     #[test]

@@ -76,8 +76,6 @@ impl Json for serde_json::Value {
         self.is_null()
     }
     fn entries(&self) -> Vec<(String, Self)> {
-        self.as_object().map_or_else(Vec::new, |o| {
-            o.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
-        })
+        self.as_object().map_or_else(Vec::new, |o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
     }
 }

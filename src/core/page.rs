@@ -88,21 +88,12 @@ fn check_page_at<J: Json>(body: &J, node: Node, path: &str) -> Result<(), String
         }
     };
     if !body.is_object() {
-        return Err(format!(
-            "{} is not an object",
-            if path.is_empty() { "the body" } else { path }
-        ));
+        return Err(format!("{} is not an object", if path.is_empty() { "the body" } else { path }));
     }
-    let data = body
-        .get("data")
-        .ok_or_else(|| format!("{} is missing", at("data")))?;
-    let len = data
-        .array_len()
-        .ok_or_else(|| format!("{} is not an array", at("data")))?;
+    let data = body.get("data").ok_or_else(|| format!("{} is missing", at("data")))?;
+    let len = data.array_len().ok_or_else(|| format!("{} is not an array", at("data")))?;
     for i in 0..len {
-        let item = data
-            .at(i)
-            .ok_or_else(|| format!("{}[{i}] is missing", at("data")))?;
+        let item = data.at(i).ok_or_else(|| format!("{}[{i}] is missing", at("data")))?;
         check_node_at(&item, node, &format!("{}[{i}]", at("data")))?;
     }
     if let Some(paging) = body.get("paging").filter(|p| !p.is_null()) {
@@ -111,7 +102,7 @@ fn check_page_at<J: Json>(body: &J, node: Node, path: &str) -> Result<(), String
         }
         if let Some(cursors) = paging.get("cursors").filter(|c| !c.is_null()) {
             for name in ["before", "after"] {
-                if cursors.get(name).is_some_and(|c| !c.is_string()) {
+                if cursors.get(name).is_some_and(|c| !c.is_string() && !c.is_null()) {
                     return Err(format!("{}.{name} is not a string", at("paging.cursors")));
                 }
             }
@@ -129,10 +120,7 @@ fn check_node_at<J: Json>(item: &J, node: Node, path: &str) -> Result<(), String
         }
     };
     if !item.is_object() {
-        return Err(format!(
-            "{} is not an object",
-            if path.is_empty() { "the body" } else { path }
-        ));
+        return Err(format!("{} is not an object", if path.is_empty() { "the body" } else { path }));
     }
     if !item.get("id").is_some_and(|id| id.is_string()) {
         return Err(format!("{} is missing or not a string", at("id")));
@@ -146,19 +134,24 @@ fn check_node_at<J: Json>(item: &J, node: Node, path: &str) -> Result<(), String
 }
 
 /// The cursor of the next page: `paging.cursors.after`, when `paging.next`
-/// says there is a next page and this page was not empty.
-pub fn next_cursor<J: Json>(body: &J) -> Option<String> {
-    let paging = body.get("paging")?;
-    paging
-        .get("next")?
-        .string()
-        .filter(|next| !next.is_empty())?;
-    let non_empty = body
-        .get("data")
-        .and_then(|d| d.array_len())
-        .is_some_and(|n| n > 0);
-    let after = paging.get("cursors")?.get("after")?.string()?;
-    (non_empty && !after.is_empty()).then_some(after)
+/// says there is a next page and this page was not empty; `None` on the
+/// last page (no `paging`, or no `next`, as real Instagram lists end).
+///
+/// # Errors
+/// [`Error::Decode`] when `paging.next` announces a next page but there is
+/// no `after` cursor to ask for it with: the list would otherwise end early
+/// without a word (the client never fetches `next`, which holds the token).
+pub fn next_cursor<J: Json>(body: &J) -> Result<Option<String>, Error> {
+    let Some(paging) = body.get("paging") else { return Ok(None) };
+    let has_next = paging.get("next").and_then(|n| n.string()).is_some_and(|n| !n.is_empty());
+    let non_empty = body.get("data").and_then(|d| d.array_len()).is_some_and(|n| n > 0);
+    if !(has_next && non_empty) {
+        return Ok(None);
+    }
+    match paging.get("cursors").and_then(|c| c.get("after")).and_then(|a| a.string()) {
+        Some(after) if !after.is_empty() => Ok(Some(after)),
+        _ => Err(Error::decode(Some(200), "paging.next announces a next page, but paging.cursors.after is missing")),
+    }
 }
 
 /// Walks a list page by page, stopping at the last page and refusing to
@@ -173,11 +166,7 @@ pub struct CursorWalk {
 impl CursorWalk {
     /// A walk that starts at `after` (or at the first page).
     pub fn starting_at(after: Option<String>) -> Self {
-        Self {
-            seen: after.iter().cloned().collect(),
-            after,
-            done: false,
-        }
+        Self { seen: after.iter().cloned().collect(), after, done: false }
     }
 
     /// Whether the last page has been read.
@@ -226,18 +215,9 @@ mod tests {
             (json!([]), "the body is not an object"),
             (json!({"data": 5}), "data is not an array"),
             (json!({}), "data is missing"),
-            (
-                json!({"data": [{"id": "1"}, {"id": 2}]}),
-                "data[1].id is missing or not a string",
-            ),
-            (
-                json!({"data": [{"id": "1", "messages": {"data": [null]}}]}),
-                "data[0].messages.data[0] is not an object",
-            ),
-            (
-                json!({"data": [], "paging": {"cursors": {"after": 1}}}),
-                "paging.cursors.after is not a string",
-            ),
+            (json!({"data": [{"id": "1"}, {"id": 2}]}), "data[1].id is missing or not a string"),
+            (json!({"data": [{"id": "1", "messages": {"data": [null]}}]}), "data[0].messages.data[0] is not an object"),
+            (json!({"data": [], "paging": {"cursors": {"after": 1}}}), "paging.cursors.after is not a string"),
         ];
         for (body, why) in cases {
             let err = check_page(&body, Node::Conversation, Some(200)).unwrap_err();
@@ -247,19 +227,26 @@ mod tests {
 
     #[test]
     fn odd_fields_pass() {
-        let odd = json!({"data": [{"id": "m_1", "message": null, "shares": {"data": [{"link": null}]}, "new_field": [1]}]});
+        let odd =
+            json!({"data": [{"id": "m_1", "message": null, "shares": {"data": [{"link": null}]}, "new_field": [1]}]});
         assert!(check_page(&odd, Node::Message, None).is_ok());
     }
 
     #[test]
     fn next_cursor_needs_next_and_after() {
-        let more = json!({"data": [{"id": "1"}], "paging": {"cursors": {"after": "A"}, "next": "https://x?access_token=T"}});
-        assert_eq!(next_cursor(&more).as_deref(), Some("A"));
+        let more =
+            json!({"data": [{"id": "1"}], "paging": {"cursors": {"after": "A"}, "next": "https://x?access_token=T"}});
+        assert_eq!(next_cursor(&more).unwrap().as_deref(), Some("A"));
         let last = json!({"data": [{"id": "1"}], "paging": {"cursors": {"after": "A"}}});
-        assert_eq!(next_cursor(&last), None);
-        assert_eq!(next_cursor(&json!({"data": [{"id": "1"}]})), None);
+        assert_eq!(next_cursor(&last).unwrap(), None);
+        assert_eq!(next_cursor(&json!({"data": [{"id": "1"}]})).unwrap(), None);
         let empty = json!({"data": [], "paging": {"cursors": {"after": "A"}, "next": "n"}});
-        assert_eq!(next_cursor(&empty), None);
+        assert_eq!(next_cursor(&empty).unwrap(), None);
+        let null_after = json!({"data": [{"id": "1"}], "paging": {"cursors": {"after": null}}});
+        assert!(check_page(&null_after, Node::Message, None).is_ok(), "a null cursor is not an odd page");
+        assert_eq!(next_cursor(&null_after).unwrap(), None);
+        let no_after = json!({"data": [{"id": "1"}], "paging": {"next": "https://x"}});
+        assert_eq!(next_cursor(&no_after).unwrap_err().kind(), crate::core::error::ErrorKind::Decode);
     }
 
     #[test]

@@ -67,12 +67,12 @@ impl Folder {
         }
     }
 
-    /// Reads `"inbox"`, `"other"`, `"page_done"` or `"spam"`.
+    /// Reads `"inbox"`, `"other"`, `"page_done"` or `"spam"` (any case).
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] for anything else.
     pub fn parse(value: &str) -> Result<Self, Error> {
-        match value {
+        match value.to_ascii_lowercase().as_str() {
             "inbox" => Ok(Self::Inbox),
             "other" => Ok(Self::Other),
             "page_done" => Ok(Self::PageDone),
@@ -134,9 +134,7 @@ fn check_expansion(text: &str) -> Result<(), Error> {
     for (at, c) in text.char_indices() {
         let in_modifier = stack.last() == Some(&'(');
         match c {
-            '{' | '('
-                if !(previous.is_ascii_alphanumeric() || previous == '_' || previous == ')') =>
-            {
+            '{' | '(' if !(previous.is_ascii_alphanumeric() || previous == '_' || previous == ')') => {
                 return fail(format!("{c:?} at position {at} follows no field name"));
             }
             '{' | '(' => stack.push(c),
@@ -152,11 +150,7 @@ fn check_expansion(text: &str) -> Result<(), Error> {
             c if c.is_ascii_alphanumeric() || "_,.".contains(c) => {}
             // Cursors inside `.after(…)` are base64url, sometimes padded.
             '-' | '=' | '%' if in_modifier => {}
-            c => {
-                return fail(format!(
-                    "character {c:?} at position {at} has no place in a field list"
-                ))
-            }
+            c => return fail(format!("character {c:?} at position {at} has no place in a field list")),
         }
         previous = c;
     }
@@ -182,9 +176,7 @@ pub fn check_limit(limit: u32) -> Result<u32, Error> {
     if (1..=MAX_LIMIT).contains(&limit) {
         Ok(limit)
     } else {
-        Err(Error::invalid_argument(format!(
-            "invalid limit {limit}: expected 1 to {MAX_LIMIT}"
-        )))
+        Err(Error::invalid_argument(format!("invalid limit {limit}: expected 1 to {MAX_LIMIT}")))
     }
 }
 
@@ -194,8 +186,7 @@ pub fn check_limit(limit: u32) -> Result<u32, Error> {
 /// # Errors
 /// [`Error::InvalidArgument`] otherwise.
 pub fn check_cursor(name: &str, cursor: &str) -> Result<(), Error> {
-    let ok =
-        !cursor.is_empty() && cursor.len() <= 4096 && cursor.bytes().all(|b| b.is_ascii_graphic());
+    let ok = !cursor.is_empty() && cursor.len() <= 4096 && cursor.bytes().all(|b| b.is_ascii_graphic());
     if ok {
         Ok(())
     } else {
@@ -288,21 +279,10 @@ mod tests {
 
     #[test]
     fn fields_accept_lists_and_expansions() {
-        let list = Fields::List(vec![
-            "id".into(),
-            "message".into(),
-            "attachments{image_data}".into(),
-        ]);
-        assert_eq!(
-            list.to_param().unwrap(),
-            "id,message,attachments{image_data}"
-        );
-        let nested =
-            Fields::Expansion("id, messages.limit(20){id,message,from}, participants".into());
-        assert_eq!(
-            nested.to_param().unwrap(),
-            "id,messages.limit(20){id,message,from},participants"
-        );
+        let list = Fields::List(vec!["id".into(), "message".into(), "attachments{image_data}".into()]);
+        assert_eq!(list.to_param().unwrap(), "id,message,attachments{image_data}");
+        let nested = Fields::Expansion("id, messages.limit(20){id,message,from}, participants".into());
+        assert_eq!(nested.to_param().unwrap(), "id,messages.limit(20){id,message,from},participants");
         let cursor = Fields::Expansion("messages.limit(5).after(QVFIU-_x=){id}".into());
         assert!(cursor.to_param().is_ok());
     }
@@ -323,10 +303,7 @@ mod tests {
             "{id}",
         ] {
             let err = Fields::Expansion(bad.into()).to_param().unwrap_err();
-            assert!(
-                err.to_string().starts_with("invalid fields: "),
-                "{bad:?}: {err}"
-            );
+            assert!(err.to_string().starts_with("invalid fields: "), "{bad:?}: {err}");
         }
         assert!(Fields::List(vec![]).to_param().is_err());
         assert!(Fields::List(vec!["".into()]).to_param().is_err());

@@ -65,16 +65,8 @@ impl GraphRequest {
         if let Some(fields) = &query.fields {
             params.push(("fields", fields.to_param()?));
         }
-        push_paging(
-            &mut params,
-            query.limit,
-            query.after.as_deref(),
-            query.before.as_deref(),
-        )?;
-        Ok(Self {
-            path: format!("/{page}/conversations"),
-            params,
-        })
+        push_paging(&mut params, query.limit, query.after.as_deref(), query.before.as_deref())?;
+        Ok(Self { path: format!("/{page}/conversations"), params })
     }
 
     /// `GET /{conversation-id}`, with `fields` or the Graph's default.
@@ -86,10 +78,7 @@ impl GraphRequest {
             Some(fields) => vec![("fields", fields.to_param()?)],
             None => Vec::new(),
         };
-        Ok(Self {
-            path: format!("/{id}"),
-            params,
-        })
+        Ok(Self { path: format!("/{id}"), params })
     }
 
     /// `GET /{conversation-id}/messages`, with the documented message fields
@@ -99,16 +88,8 @@ impl GraphRequest {
     /// [`Error::InvalidArgument`] for bad `fields`, `limit` or cursor.
     pub fn list_messages(id: &ConversationId, query: &MessageQuery) -> Result<Self, Error> {
         let mut params = vec![("fields", message_fields(query.fields.as_ref())?)];
-        push_paging(
-            &mut params,
-            query.limit,
-            query.after.as_deref(),
-            query.before.as_deref(),
-        )?;
-        Ok(Self {
-            path: format!("/{id}/messages"),
-            params,
-        })
+        push_paging(&mut params, query.limit, query.after.as_deref(), query.before.as_deref())?;
+        Ok(Self { path: format!("/{id}/messages"), params })
     }
 
     /// `GET /{message-id}`, with the documented message fields unless
@@ -117,17 +98,13 @@ impl GraphRequest {
     /// # Errors
     /// [`Error::InvalidArgument`] for bad `fields`.
     pub fn get_message(id: &MessageId, fields: Option<&Fields>) -> Result<Self, Error> {
-        Ok(Self {
-            path: format!("/{id}"),
-            params: vec![("fields", message_fields(fields)?)],
-        })
+        Ok(Self { path: format!("/{id}"), params: vec![("fields", message_fields(fields)?)] })
     }
 
     /// The same request with another `after` cursor (the next page).
     pub fn with_after(&self, cursor: &str) -> Self {
         let mut next = self.clone();
-        next.params
-            .retain(|(name, _)| !matches!(*name, "after" | "before"));
+        next.params.retain(|(name, _)| !matches!(*name, "after" | "before"));
         next.params.push(("after", cursor.to_owned()));
         next
     }
@@ -154,12 +131,7 @@ impl GraphRequest {
             url.push('?');
             url.push_str(&form_encode(&params));
         }
-        HttpRequest {
-            method: Method::Get,
-            url,
-            headers: auth_headers(config),
-            body: None,
-        }
+        HttpRequest { method: Method::Get, url, headers: auth_headers(config), body: None }
     }
 }
 
@@ -175,10 +147,7 @@ pub const MAX_BATCH: usize = 50;
 /// [`Error::InvalidArgument`] for an empty batch or more than 50 items.
 pub fn batch_request(items: &[GraphRequest], config: &ClientConfig) -> Result<HttpRequest, Error> {
     if items.is_empty() || items.len() > MAX_BATCH {
-        return Err(Error::invalid_argument(format!(
-            "a batch holds 1 to {MAX_BATCH} requests, not {}",
-            items.len()
-        )));
+        return Err(Error::invalid_argument(format!("a batch holds 1 to {MAX_BATCH} requests, not {}", items.len())));
     }
     let mut batch = String::from("[");
     for (i, item) in items.iter().enumerate() {
@@ -195,10 +164,7 @@ pub fn batch_request(items: &[GraphRequest], config: &ClientConfig) -> Result<Ht
         form.push(("appsecret_proof", proof.clone()));
     }
     let mut headers = auth_headers(config);
-    headers.push((
-        "Content-Type",
-        "application/x-www-form-urlencoded".to_owned(),
-    ));
+    headers.push(("Content-Type", "application/x-www-form-urlencoded".to_owned()));
     Ok(HttpRequest {
         method: Method::Post,
         url: format!("{}/{}/", config.base_url, config.api_version),
@@ -218,9 +184,7 @@ fn push_paging(
     before: Option<&str>,
 ) -> Result<(), Error> {
     if after.is_some() && before.is_some() {
-        return Err(Error::invalid_argument(
-            "give either after or before, not both",
-        ));
+        return Err(Error::invalid_argument("give either after or before, not both"));
     }
     if let Some(limit) = limit {
         params.push(("limit", check_limit(limit)?.to_string()));
@@ -332,28 +296,21 @@ mod tests {
             before: None,
         };
         let page = PageId::new("104620945892041").unwrap();
-        let http = GraphRequest::list_conversations(&page, &query)
-            .unwrap()
-            .to_http(&config());
+        let http = GraphRequest::list_conversations(&page, &query).unwrap().to_http(&config());
         assert_eq!(http.method, Method::Get);
         assert_eq!(
             http.url,
             "http://127.0.0.1:9/v21.0/104620945892041/conversations?platform=instagram&user_id=17841400000000009\
 &folder=page_done&fields=id,messages.limit%282%29%7Bid,message%7D&limit=10&after=QVFI%2B%2F%3D"
         );
-        assert_eq!(
-            http.headers,
-            vec![("Authorization", "Bearer EAAG-secret-token".to_owned())]
-        );
+        assert_eq!(http.headers, vec![("Authorization", "Bearer EAAG-secret-token".to_owned())]);
         assert!(http.body.is_none());
     }
 
     #[test]
     fn the_token_is_never_in_the_url_or_debug() {
         let config = config().app_secret("app-secret-value").unwrap();
-        let http = GraphRequest::get_message(&MessageId::new("m_1").unwrap(), None)
-            .unwrap()
-            .to_http(&config);
+        let http = GraphRequest::get_message(&MessageId::new("m_1").unwrap(), None).unwrap().to_http(&config);
         assert!(!http.url.contains("EAAG-secret-token"));
         assert!(!http.url.contains("app-secret-value"));
         assert!(http.url.contains("&appsecret_proof="));
@@ -364,21 +321,10 @@ mod tests {
     fn messages_default_to_the_documented_fields() {
         let id = ConversationId::new("t_1").unwrap();
         let request = GraphRequest::list_messages(&id, &MessageQuery::default()).unwrap();
-        assert_eq!(
-            request.params[0],
-            ("fields", DEFAULT_MESSAGE_FIELDS.to_owned())
-        );
-        for field in [
-            "from",
-            "to",
-            "attachments{",
-            "image_data",
-            "reactions",
-            "shares",
-            "story",
-            "tags",
-            "is_unsupported",
-        ] {
+        assert_eq!(request.params[0], ("fields", DEFAULT_MESSAGE_FIELDS.to_owned()));
+        for field in
+            ["from", "to", "attachments{", "image_data", "reactions", "shares", "story", "tags", "is_unsupported"]
+        {
             assert!(DEFAULT_MESSAGE_FIELDS.contains(field), "{field}");
         }
         let node = GraphRequest::get_conversation(&id, None).unwrap();
@@ -388,35 +334,19 @@ mod tests {
     #[test]
     fn bad_query_values_are_refused() {
         let page = PageId::new("1").unwrap();
-        let both = ConversationQuery {
-            after: Some("a".into()),
-            before: Some("b".into()),
-            ..Default::default()
-        };
+        let both = ConversationQuery { after: Some("a".into()), before: Some("b".into()), ..Default::default() };
         assert!(GraphRequest::list_conversations(&page, &both).is_err());
-        let user = ConversationQuery {
-            user_id: Some("1&platform=x".into()),
-            ..Default::default()
-        };
+        let user = ConversationQuery { user_id: Some("1&platform=x".into()), ..Default::default() };
         assert!(GraphRequest::list_conversations(&page, &user).is_err());
-        let limit = ConversationQuery {
-            limit: Some(0),
-            ..Default::default()
-        };
+        let limit = ConversationQuery { limit: Some(0), ..Default::default() };
         assert!(GraphRequest::list_conversations(&page, &limit).is_err());
     }
 
     #[test]
     fn next_page_replaces_the_cursor() {
         let page = PageId::new("1").unwrap();
-        let query = ConversationQuery {
-            before: Some("B".into()),
-            limit: Some(5),
-            ..Default::default()
-        };
-        let next = GraphRequest::list_conversations(&page, &query)
-            .unwrap()
-            .with_after("A2");
+        let query = ConversationQuery { before: Some("B".into()), limit: Some(5), ..Default::default() };
+        let next = GraphRequest::list_conversations(&page, &query).unwrap().with_after("A2");
         assert_eq!(next.relative_url(), "1/conversations?limit=5&after=A2");
     }
 
@@ -425,18 +355,18 @@ mod tests {
         let items: Vec<_> = ["m_1", "m_2"]
             .iter()
             .map(|id| {
-                GraphRequest::get_message(
-                    &MessageId::new(*id).unwrap(),
-                    Some(&Fields::List(vec!["id".into()])),
-                )
-                .unwrap()
+                GraphRequest::get_message(&MessageId::new(*id).unwrap(), Some(&Fields::List(vec!["id".into()])))
+                    .unwrap()
             })
             .collect();
         let http = batch_request(&items, &config()).unwrap();
         assert_eq!(http.method, Method::Post);
         assert_eq!(http.url, "http://127.0.0.1:9/v21.0/");
         let body = http.body.unwrap();
-        assert!(body.starts_with("batch=%5B%7B%22method%22%3A%22GET%22,%22relative_url%22%3A%22m_1%3Ffields%3Did%22%7D,"), "{body}");
+        assert!(
+            body.starts_with("batch=%5B%7B%22method%22%3A%22GET%22,%22relative_url%22%3A%22m_1%3Ffields%3Did%22%7D,"),
+            "{body}"
+        );
         assert!(body.ends_with("&include_headers=false"));
         assert!(!body.contains("EAAG"));
         assert!(batch_request(&[], &config()).is_err());

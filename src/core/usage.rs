@@ -57,14 +57,8 @@ impl<J: Json> UsageValues<J> {
 /// the usage headers, or `Retry-After` (seconds); `None` when neither asks
 /// for a wait.
 pub fn wait_ms<J: Json>(usage: &UsageValues<J>, retry_after: Option<&str>) -> Option<u64> {
-    let regain_minutes =
-        |value: &J| int_member(value, "estimated_time_to_regain_access").unwrap_or(0);
-    let mut minutes = [&usage.app, &usage.page]
-        .into_iter()
-        .flatten()
-        .map(regain_minutes)
-        .max()
-        .unwrap_or(0);
+    let regain_minutes = |value: &J| int_member(value, "estimated_time_to_regain_access").unwrap_or(0);
+    let mut minutes = [&usage.app, &usage.page].into_iter().flatten().map(regain_minutes).max().unwrap_or(0);
     if let Some(by_object) = &usage.business_use_case {
         for (_, entries) in by_object.entries() {
             for i in 0..entries.array_len().unwrap_or(0) {
@@ -73,10 +67,7 @@ pub fn wait_ms<J: Json>(usage: &UsageValues<J>, retry_after: Option<&str>) -> Op
         }
     }
     let from_usage = u64::try_from(minutes).unwrap_or(0).saturating_mul(60_000);
-    let from_retry_after = retry_after
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or(0)
-        .saturating_mul(1000);
+    let from_retry_after = retry_after.and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(0).saturating_mul(1000);
     Some(from_usage.max(from_retry_after)).filter(|&ms| ms > 0)
 }
 
@@ -123,10 +114,7 @@ pub struct Usage {
     pub page: Option<AppUsage>,
     /// `X-Business-Use-Case-Usage`, by object id (Page or Instagram account).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        tsify(type = "Record<string, BusinessUseCaseUsage[]>")
-    )]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, BusinessUseCaseUsage[]>"))]
     pub business_use_case: Option<BTreeMap<String, Vec<BusinessUseCaseUsage>>>,
 }
 
@@ -189,9 +177,7 @@ mod tests {
 
     #[test]
     fn reads_the_three_headers() {
-        let values = UsageValues::<Value>::parse(&headers(include_str!(
-            "../../tests/fixtures/usage_headers.json"
-        )));
+        let values = UsageValues::<Value>::parse(&headers(include_str!("../../tests/fixtures/usage_headers.json")));
         let usage = Usage::read(&values);
         assert_eq!(usage.app.as_ref().and_then(|a| a.call_count), Some(12.0));
         assert_eq!(usage.page.as_ref().and_then(|a| a.total_time), Some(2.0));
@@ -204,22 +190,17 @@ mod tests {
 
     #[test]
     fn a_throttled_answer_says_how_long_to_wait() {
-        let values = UsageValues::<Value>::parse(&headers(include_str!(
-            "../../tests/fixtures/usage_headers_throttled.json"
-        )));
+        let values =
+            UsageValues::<Value>::parse(&headers(include_str!("../../tests/fixtures/usage_headers_throttled.json")));
         assert_eq!(wait_ms(&values, None), Some(5 * 60_000));
         assert_eq!(wait_ms(&values, Some("600")), Some(600_000));
     }
 
     #[test]
     fn instagram_usage_can_come_under_two_ids() {
-        let values = UsageValues::<Value>::parse(&headers(include_str!(
-            "../../tests/fixtures/usage_headers_instagram.json"
-        )));
-        assert_eq!(
-            Usage::read(&values).business_use_case.map(|b| b.len()),
-            Some(2)
-        );
+        let values =
+            UsageValues::<Value>::parse(&headers(include_str!("../../tests/fixtures/usage_headers_instagram.json")));
+        assert_eq!(Usage::read(&values).business_use_case.map(|b| b.len()), Some(2));
     }
 
     #[test]

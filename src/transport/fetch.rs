@@ -39,17 +39,9 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     fn aborted(this: &AbortSignal) -> bool;
     #[wasm_bindgen(method, catch, js_name = addEventListener)]
-    fn add_event_listener(
-        this: &AbortSignal,
-        kind: &str,
-        listener: &Function,
-    ) -> Result<(), JsValue>;
+    fn add_event_listener(this: &AbortSignal, kind: &str, listener: &Function) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = removeEventListener)]
-    fn remove_event_listener(
-        this: &AbortSignal,
-        kind: &str,
-        listener: &Function,
-    ) -> Result<(), JsValue>;
+    fn remove_event_listener(this: &AbortSignal, kind: &str, listener: &Function) -> Result<(), JsValue>;
 
     #[wasm_bindgen(catch, js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
@@ -78,6 +70,10 @@ pub struct FetchTransport {
     pub signal: Option<AbortSignal>,
     /// Gets the usage headers of every answer.
     pub on_usage: Rc<dyn Fn(&UsageValues<JsValue>)>,
+    /// The token and app secret: replaced by `[redacted]` wherever an
+    /// answer holds them (the Graph's `paging.next` links carry the token),
+    /// so no object handed to the caller contains them.
+    pub secrets: Vec<String>,
 }
 
 /// Aborts a request when its timeout runs out or the caller's signal fires;
@@ -94,13 +90,7 @@ impl Cancellation {
     fn new(timeout_ms: u64, signal: Option<&AbortSignal>) -> Self {
         let controller = AbortController::new().ok();
         let timed_out = Rc::new(Cell::new(false));
-        let mut this = Self {
-            controller,
-            timed_out,
-            timer: None,
-            _on_timeout: None,
-            listener: None,
-        };
+        let mut this = Self { controller, timed_out, timer: None, _on_timeout: None, listener: None };
         let Some(controller) = &this.controller else {
             return this;
         };
@@ -120,10 +110,7 @@ impl Cancellation {
         this._on_timeout = Some(on_timeout);
         if let Some(signal) = signal {
             let listener = Closure::<dyn FnMut()>::new(abort);
-            if signal
-                .add_event_listener("abort", listener.as_ref().unchecked_ref())
-                .is_ok()
-            {
+            if signal.add_event_listener("abort", listener.as_ref().unchecked_ref()).is_ok() {
                 this.listener = Some((signal.clone(), listener));
             }
         }
@@ -157,9 +144,7 @@ impl FetchTransport {
         if self.aborted() {
             Error::Aborted
         } else if cancellation.timed_out.get() {
-            Error::Timeout {
-                after_ms: self.timeout_ms,
-            }
+            Error::Timeout { after_ms: self.timeout_ms }
         } else {
             Error::network(describe_js_error(error))
         }
@@ -191,9 +176,9 @@ impl FetchTransport {
             Some(fetch) => (fetch.clone(), JsValue::UNDEFINED),
             None => {
                 let fetch = Reflect::get(&global, &JsValue::from_str("fetch"))?;
-                let fetch = fetch.dyn_into::<Function>().map_err(|_| {
-                    JsValue::from_str("this runtime has no global fetch; pass options.fetch")
-                })?;
+                let fetch = fetch
+                    .dyn_into::<Function>()
+                    .map_err(|_| JsValue::from_str("this runtime has no global fetch; pass options.fetch"))?;
                 (fetch, global.into())
             }
         };
@@ -225,20 +210,30 @@ impl Transport for FetchTransport {
         }
         .map_err(|e| self.failure(&cancellation, &e))?;
         drop(cancellation);
+        let text = redact(text, &self.secrets);
         let body = match json_parse(&text) {
             Ok(json) => Body::Json(json),
             Err(_) => Body::Text(text_start(&text)),
         };
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+        Ok(HttpResponse { status, headers, body })
     }
 
     fn observe_usage(&self, usage: &UsageValues<JsValue>) {
         (self.on_usage)(usage);
     }
+}
+
+/// `text` with every secret replaced by `[redacted]`. The body stays a JS
+/// string: the engine searches it, and copies it only when a secret is in it.
+fn redact(text: JsValue, secrets: &[String]) -> JsValue {
+    let Some(body) = text.dyn_ref::<JsString>() else { return text };
+    let mut body = body.clone();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        if body.includes(secret, 0) {
+            body = body.replace_all(secret, "[redacted]");
+        }
+    }
+    body.into()
 }
 
 fn member(target: &JsValue, key: &str) -> JsValue {
@@ -259,9 +254,7 @@ fn read_headers(response: &JsValue) -> ResponseHeaders {
     let get = member(&headers, "get").dyn_into::<Function>().ok();
     let read = |name: &str| {
         let get = get.as_ref()?;
-        get.call1(&headers, &JsValue::from_str(intern(name)))
-            .ok()?
-            .as_string()
+        get.call1(&headers, &JsValue::from_str(intern(name))).ok()?.as_string()
     };
     ResponseHeaders {
         app_usage: read("x-app-usage"),
@@ -286,9 +279,7 @@ fn describe_js_error(error: &JsValue) -> String {
     let text = |key: &str| member(error, key).as_string().filter(|s| !s.is_empty());
     let cause = text("cause").or_else(|| {
         let cause = member(error, "cause");
-        member(&cause, "code")
-            .as_string()
-            .or_else(|| member(&cause, "message").as_string())
+        member(&cause, "code").as_string().or_else(|| member(&cause, "message").as_string())
     });
     let base = match (text("name"), text("message")) {
         (Some(name), Some(message)) => format!("{name}: {message}"),

@@ -31,11 +31,7 @@ impl ScriptedTransport {
 
     /// Queues a JSON answer with `status`.
     pub fn answer_json(&self, status: u16, body: Value) -> &Self {
-        self.answer(Ok(HttpResponse {
-            status,
-            headers: ResponseHeaders::default(),
-            body: Body::Json(body),
-        }))
+        self.answer(Ok(HttpResponse { status, headers: ResponseHeaders::default(), body: Body::Json(body) }))
     }
 
     /// Queues any answer, or a failure to get one.
@@ -60,10 +56,7 @@ impl Transport for ScriptedTransport {
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse<Value>, Error> {
         self.sent.borrow_mut().push(request);
-        self.answers
-            .borrow_mut()
-            .pop_front()
-            .unwrap_or_else(|| Err(Error::network("the script has no answer left")))
+        self.answers.borrow_mut().pop_front().unwrap_or_else(|| Err(Error::network("the script has no answer left")))
     }
 
     fn observe_usage(&self, usage: &UsageValues<Value>) {

@@ -11,8 +11,7 @@ use wasm_bindgen_futures::future_to_promise;
 use super::error::to_js;
 use super::iterator::ItemIterator;
 use super::options::{
-    client_options, conversation_query, find_options, id_argument, id_list, message_query,
-    node_options,
+    client_options, conversation_query, find_options, id_argument, id_list, message_query, node_options,
 };
 use crate::client::Client;
 use crate::core::config::ClientConfig;
@@ -35,9 +34,8 @@ impl Shared {
             fetch: self.fetch.clone(),
             timeout_ms: self.config.timeout_ms,
             signal,
-            on_usage: Rc::new(move |values: &UsageValues<JsValue>| {
-                record_usage(&usage.borrow(), values)
-            }),
+            on_usage: Rc::new(move |values: &UsageValues<JsValue>| record_usage(&usage.borrow(), values)),
+            secrets: self.config.secrets().into_iter().map(str::to_owned).collect(),
         };
         Client::new(self.config.clone(), transport)
     }
@@ -45,11 +43,8 @@ impl Shared {
 
 /// Keeps the latest value of each usage header on `client.usage`.
 fn record_usage(usage: &Object, values: &UsageValues<JsValue>) {
-    for (key, value) in [
-        ("app", &values.app),
-        ("page", &values.page),
-        ("business_use_case", &values.business_use_case),
-    ] {
+    for (key, value) in [("app", &values.app), ("page", &values.page), ("business_use_case", &values.business_use_case)]
+    {
         if let Some(value) = value {
             let _ = Reflect::set(usage, &JsValue::from_str(key), value);
         }
@@ -88,14 +83,8 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
     ) -> Result<GraphClient, JsValue> {
         let (config, fetch) = client_options(&options).map_err(|e| to_js(&e))?;
-        let shared = Shared {
-            config,
-            fetch,
-            usage: Rc::new(RefCell::new(Object::new())),
-        };
-        Ok(GraphClient {
-            shared: Rc::new(shared),
-        })
+        let shared = Shared { config, fetch, usage: Rc::new(RefCell::new(Object::new())) };
+        Ok(GraphClient { shared: Rc::new(shared) })
     }
 
     /// The latest `X-App-Usage`, `X-Page-Usage` and
@@ -117,10 +106,7 @@ impl GraphClient {
         promise(async move {
             let page_id = id_argument("pageId", &page_id)?;
             let (query, signal) = conversation_query(&query.unwrap_or_default())?;
-            shared
-                .client(signal)
-                .list_conversations(&page_id, &query)
-                .await
+            shared.client(signal).list_conversations(&page_id, &query).await
         })
     }
 
@@ -134,10 +120,7 @@ impl GraphClient {
     ) -> JsValue {
         let walk = id_argument("pageId", &page_id).and_then(|page_id| {
             let (query, signal) = conversation_query(&query.unwrap_or_default())?;
-            let walk = self
-                .shared
-                .client(None)
-                .walk_conversations(&page_id, &query)?;
+            let walk = self.shared.client(None).walk_conversations(&page_id, &query)?;
             Ok((walk, signal))
         });
         ItemIterator::start(self.shared.clone(), walk)
@@ -150,19 +133,14 @@ impl GraphClient {
         &self,
         #[wasm_bindgen(js_name = pageId, unchecked_param_type = "string")] page_id: JsValue,
         #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "FindConversationOptions")] options: Option<
-            JsValue,
-        >,
+        #[wasm_bindgen(unchecked_optional_param_type = "FindConversationOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
         promise(async move {
             let page_id = id_argument("pageId", &page_id)?;
             let user_id = id_argument("userId", &user_id)?;
             let (platform, fields, signal) = find_options(&options.unwrap_or_default())?;
-            let found = shared
-                .client(signal)
-                .find_conversation(&page_id, &user_id, platform, fields)
-                .await?;
+            let found = shared.client(signal).find_conversation(&page_id, &user_id, platform, fields).await?;
             Ok(found.unwrap_or(JsValue::NULL))
         })
     }
@@ -178,10 +156,7 @@ impl GraphClient {
         promise(async move {
             let id = id_argument("conversationId", &conversation_id)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
-            shared
-                .client(signal)
-                .get_conversation(&id, fields.as_ref())
-                .await
+            shared.client(signal).get_conversation(&id, fields.as_ref()).await
         })
     }
 
@@ -191,8 +166,7 @@ impl GraphClient {
     pub fn list_messages(
         &self,
         #[wasm_bindgen(js_name = conversationId, unchecked_param_type = "string")] conversation_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")]
-        query: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")] query: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
         promise(async move {
@@ -207,8 +181,7 @@ impl GraphClient {
     pub fn messages(
         &self,
         #[wasm_bindgen(js_name = conversationId, unchecked_param_type = "string")] conversation_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")]
-        query: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")] query: Option<JsValue>,
     ) -> JsValue {
         let walk = id_argument("conversationId", &conversation_id).and_then(|id| {
             let (query, signal) = message_query(&query.unwrap_or_default())?;
@@ -230,10 +203,7 @@ impl GraphClient {
         promise(async move {
             let id = id_argument("messageId", &message_id)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
-            shared
-                .client(signal)
-                .get_message(&id, fields.as_ref())
-                .await
+            shared.client(signal).get_message(&id, fields.as_ref()).await
         })
     }
 
@@ -243,18 +213,14 @@ impl GraphClient {
     #[wasm_bindgen(js_name = getMessages, unchecked_return_type = "Promise<MessageResult[]>")]
     pub fn get_messages(
         &self,
-        #[wasm_bindgen(js_name = messageIds, unchecked_param_type = "string[]")]
-        message_ids: JsValue,
+        #[wasm_bindgen(js_name = messageIds, unchecked_param_type = "string[]")] message_ids: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
         promise(async move {
             let ids = id_list(&message_ids)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
-            let results = shared
-                .client(signal)
-                .get_messages(&ids, fields.as_ref())
-                .await?;
+            let results = shared.client(signal).get_messages(&ids, fields.as_ref()).await?;
             let out = Array::new_with_length(results.len() as u32);
             for (i, result) in results.iter().enumerate() {
                 out.set(i as u32, result.as_ref().map_or_else(to_js, Clone::clone));

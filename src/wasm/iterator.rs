@@ -45,10 +45,7 @@ pub struct ItemIterator {
 impl ItemIterator {
     /// The iterator JS sees. A bad argument in `walk` rejects the first
     /// `next()`.
-    pub(super) fn start(
-        shared: Rc<Shared>,
-        walk: Result<(ListWalk, Option<AbortSignal>), Error>,
-    ) -> JsValue {
+    pub(super) fn start(shared: Rc<Shared>, walk: Result<(ListWalk, Option<AbortSignal>), Error>) -> JsValue {
         let (walk, signal) = match walk {
             Ok((walk, signal)) => (Ok(walk), signal),
             Err(error) => (Err(error), None),
@@ -62,10 +59,7 @@ impl ItemIterator {
             finished: false,
             tail: Promise::resolve(&JsValue::UNDEFINED),
         };
-        let iterator: JsValue = ItemIterator {
-            state: Rc::new(RefCell::new(state)),
-        }
-        .into();
+        let iterator: JsValue = ItemIterator { state: Rc::new(RefCell::new(state)) }.into();
         async_iterable(&iterator);
         iterator
     }
@@ -89,10 +83,7 @@ impl ItemIterator {
     }
 
     /// Stops the iteration (what `break` in `for await` calls).
-    #[wasm_bindgen(
-        js_name = "return",
-        unchecked_return_type = "Promise<IteratorResult<any>>"
-    )]
+    #[wasm_bindgen(js_name = "return", unchecked_return_type = "Promise<IteratorResult<any>>")]
     pub fn finish(&self) -> Promise {
         let mut state = self.state.borrow_mut();
         state.finished = true;
@@ -161,10 +152,6 @@ impl State {
 fn result(value: JsValue, done: bool) -> JsValue {
     let result = Object::new();
     let _ = Reflect::set(&result, &JsValue::from_str("value"), &value);
-    let _ = Reflect::set(
-        &result,
-        &JsValue::from_str("done"),
-        &JsValue::from_bool(done),
-    );
+    let _ = Reflect::set(&result, &JsValue::from_str("done"), &JsValue::from_bool(done));
     result.into()
 }

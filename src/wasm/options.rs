@@ -53,22 +53,16 @@ impl<'a> Options<'a> {
     }
 
     fn string(&self, key: &str) -> Result<Option<String>, Error> {
-        self.get(key)
-            .map(|v| v.as_string().ok_or_else(|| self.wrong(key, "a string")))
-            .transpose()
+        self.get(key).map(|v| v.as_string().ok_or_else(|| self.wrong(key, "a string"))).transpose()
     }
 
     fn number(&self, key: &str) -> Result<Option<f64>, Error> {
-        self.get(key)
-            .map(|v| v.as_f64().ok_or_else(|| self.wrong(key, "a number")))
-            .transpose()
+        self.get(key).map(|v| v.as_f64().ok_or_else(|| self.wrong(key, "a number"))).transpose()
     }
 
     fn limit(&self) -> Result<Option<u32>, Error> {
         match self.number("limit")? {
-            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
-                Ok(Some(n as u32))
-            }
+            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(Some(n as u32)),
             Some(_) => Err(self.wrong("limit", "a whole number")),
             None => Ok(None),
         }
@@ -81,15 +75,11 @@ impl<'a> Options<'a> {
         if let Some(text) = value.as_string() {
             return Ok(Some(Fields::Expansion(text)));
         }
-        let list = value
-            .dyn_into::<Array>()
-            .map_err(|_| self.wrong("fields", "an array of field names or a string"))?;
+        let list =
+            value.dyn_into::<Array>().map_err(|_| self.wrong("fields", "an array of field names or a string"))?;
         let names = list
             .iter()
-            .map(|name| {
-                name.as_string()
-                    .ok_or_else(|| self.wrong("fields", "an array of strings"))
-            })
+            .map(|name| name.as_string().ok_or_else(|| self.wrong("fields", "an array of strings")))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(Fields::List(names)))
     }
@@ -100,8 +90,7 @@ impl<'a> Options<'a> {
         };
         let looks_like_signal = Reflect::get(&value, &JsValue::from_str("aborted"))
             .is_ok_and(|a| a.as_bool().is_some())
-            && Reflect::get(&value, &JsValue::from_str("addEventListener"))
-                .is_ok_and(|f| f.is_function());
+            && Reflect::get(&value, &JsValue::from_str("addEventListener")).is_ok_and(|f| f.is_function());
         if looks_like_signal {
             Ok(Some(value.unchecked_into()))
         } else {
@@ -128,14 +117,11 @@ const CLIENT_OPTIONS: &[&str] = &[
 /// [`Error::InvalidArgument`] for a missing token or a bad option.
 pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>), Error> {
     if value.is_undefined() || value.is_null() {
-        return Err(Error::invalid_argument(
-            "new GraphClient(options) needs options with an accessToken",
-        ));
+        return Err(Error::invalid_argument("new GraphClient(options) needs options with an accessToken"));
     }
     let options = Options::new("options", value, CLIENT_OPTIONS)?;
-    let token = options
-        .string("accessToken")?
-        .ok_or_else(|| Error::invalid_argument("options.accessToken is required"))?;
+    let token =
+        options.string("accessToken")?.ok_or_else(|| Error::invalid_argument("options.accessToken is required"))?;
     let mut config = ClientConfig::new(token)?;
     if let Some(version) = options.string("apiVersion")? {
         config = config.api_version(&version)?;
@@ -148,9 +134,7 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
     }
     if let Some(proof) = options.string("appSecretProof")? {
         if config.app_secret.is_some() {
-            return Err(Error::invalid_argument(
-                "give appSecret or appSecretProof, not both",
-            ));
+            return Err(Error::invalid_argument("give appSecret or appSecretProof, not both"));
         }
         config = config.app_secret_proof(&proof)?;
     }
@@ -164,10 +148,7 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
         config = config.calls_per_second(rate)?;
     }
     let fetch = match options.get("fetch") {
-        Some(f) => Some(
-            f.dyn_into::<Function>()
-                .map_err(|_| options.wrong("fetch", "a function"))?,
-        ),
+        Some(f) => Some(f.dyn_into::<Function>().map_err(|_| options.wrong("fetch", "a function"))?),
         None => None,
     };
     Ok((config, fetch))
@@ -177,27 +158,15 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
-pub fn conversation_query(
-    value: &JsValue,
-) -> Result<(ConversationQuery, Option<AbortSignal>), Error> {
+pub fn conversation_query(value: &JsValue) -> Result<(ConversationQuery, Option<AbortSignal>), Error> {
     let options = Options::new(
         "query",
         value,
-        &[
-            "platform", "folder", "userId", "fields", "limit", "after", "before", "signal",
-        ],
+        &["platform", "folder", "userId", "fields", "limit", "after", "before", "signal"],
     )?;
     let query = ConversationQuery {
-        platform: options
-            .string("platform")?
-            .as_deref()
-            .map(Platform::parse)
-            .transpose()?,
-        folder: options
-            .string("folder")?
-            .as_deref()
-            .map(Folder::parse)
-            .transpose()?,
+        platform: options.string("platform")?.as_deref().map(Platform::parse).transpose()?,
+        folder: options.string("folder")?.as_deref().map(Folder::parse).transpose()?,
         user_id: options.string("userId")?,
         fields: options.fields()?,
         limit: options.limit()?,
@@ -212,11 +181,7 @@ pub fn conversation_query(
 /// # Errors
 /// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
 pub fn message_query(value: &JsValue) -> Result<(MessageQuery, Option<AbortSignal>), Error> {
-    let options = Options::new(
-        "query",
-        value,
-        &["fields", "limit", "after", "before", "signal"],
-    )?;
+    let options = Options::new("query", value, &["fields", "limit", "after", "before", "signal"])?;
     let query = MessageQuery {
         fields: options.fields()?,
         limit: options.limit()?,
@@ -239,15 +204,9 @@ pub fn node_options(value: &JsValue) -> Result<(Option<Fields>, Option<AbortSign
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
-pub fn find_options(
-    value: &JsValue,
-) -> Result<(Option<Platform>, Option<Fields>, Option<AbortSignal>), Error> {
+pub fn find_options(value: &JsValue) -> Result<(Option<Platform>, Option<Fields>, Option<AbortSignal>), Error> {
     let options = Options::new("options", value, &["platform", "fields", "signal"])?;
-    let platform = options
-        .string("platform")?
-        .as_deref()
-        .map(Platform::parse)
-        .transpose()?;
+    let platform = options.string("platform")?.as_deref().map(Platform::parse).transpose()?;
     Ok((platform, options.fields()?, options.signal()?))
 }
 
@@ -256,9 +215,7 @@ pub fn find_options(
 /// # Errors
 /// [`Error::InvalidArgument`] for anything else.
 pub fn id_argument(name: &str, value: &JsValue) -> Result<String, Error> {
-    value
-        .as_string()
-        .ok_or_else(|| Error::invalid_argument(format!("{name} must be a string")))
+    value.as_string().ok_or_else(|| Error::invalid_argument(format!("{name} must be a string")))
 }
 
 /// The `messageIds` argument of `getMessages`: an array of strings.
@@ -266,14 +223,12 @@ pub fn id_argument(name: &str, value: &JsValue) -> Result<String, Error> {
 /// # Errors
 /// [`Error::InvalidArgument`] for anything else.
 pub fn id_list(value: &JsValue) -> Result<Vec<String>, Error> {
-    let list = value
-        .dyn_ref::<Array>()
-        .ok_or_else(|| Error::invalid_argument("messageIds must be an array of strings"))?;
+    let list =
+        value.dyn_ref::<Array>().ok_or_else(|| Error::invalid_argument("messageIds must be an array of strings"))?;
     list.iter()
         .enumerate()
         .map(|(i, id)| {
-            id.as_string()
-                .ok_or_else(|| Error::invalid_argument(format!("messageIds[{i}] must be a string")))
+            id.as_string().ok_or_else(|| Error::invalid_argument(format!("messageIds[{i}] must be a string")))
         })
         .collect()
 }

@@ -31,7 +31,9 @@ function parseBatch(text) {
 
 // `relative_url` may start with "/" or "vNN.N/" and carry its own query.
 async function answerItem(item, outer, env) {
-  const [path, query = ""] = String(item?.relative_url ?? "").split("?", 2);
+  const url = String(item?.relative_url ?? "");
+  const at = url.indexOf("?");
+  const [path, query] = at < 0 ? [url, ""] : [url.slice(0, at), url.slice(at + 1)];
   const firstSegment = path.split("/").filter(Boolean).find((s) => !/^v\d+\.\d+$/.test(s));
   if (firstSegment === "batch-null") return null;
   const params = { ...Object.fromEntries(new URLSearchParams(query)) };

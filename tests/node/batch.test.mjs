@@ -95,3 +95,15 @@ test("getMessages: an empty array resolves to [] without a request", async () =>
   assert.deepEqual(await env.client().getMessages([]), []);
   assert.equal(env.mock.requests.length, 0);
 });
+
+test("getMessages: when no batch call is answered (an expired token) the call rejects with that error", async () => {
+  const { EXPIRED_TOKEN } = await import("../mock-graph/server.mjs");
+  const client = env.client({ accessToken: EXPIRED_TOKEN });
+  const err = await client.getMessages(recentIds(3)).then(
+    () => assert.fail("expected a rejection"),
+    (e) => e,
+  );
+  assert.ok(err instanceof GraphError);
+  assert.equal(err.code, 190);
+  assert.equal(err.subcode, 463);
+});

@@ -264,3 +264,14 @@ test("syncInbox: one call per page of conversations, each with its newest messag
   assert.equal(inbox.requests, env.mock.requests.length);
   assert.ok(env.mock.requests.length < instagram.length, "not one call per thread");
 });
+
+test("conversations() and messages() walk forward only: a `before` cursor is refused before sending", async () => {
+  const client = env.client();
+  for (const iterator of [
+    client.conversations(PAGE_ID, { before: "QQ+/x==" }),
+    client.messages(messenger[0].id, { before: "QQ+/x==" }),
+  ]) {
+    await assert.rejects(iterator.next(), (err) => err.kind === "invalid_argument" && /before/.test(err.message));
+  }
+  assert.equal(env.mock.requests.length, 0);
+});

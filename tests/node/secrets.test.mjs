@@ -207,3 +207,19 @@ test("the client object itself does not show the token or the secret", () => {
   const shown = `${inspect(client, { depth: 5, showHidden: true })} ${JSON.stringify(client) ?? ""} ${String(client)}`;
   for (const secret of SECRETS) assert.ok(!shown.includes(secret), shown);
 });
+
+test("objects handed back hold no token: the Graph's paging.next links come redacted", async () => {
+  const client = env.client();
+  const fields = "id,messages.limit(2){id,attachments}";
+  const page = await client.listConversations(PAGE_ID, { limit: 3, fields });
+  const text = JSON.stringify(page);
+  assert.ok(!text.includes(TOKEN), "no token anywhere in the page");
+  assert.match(page.paging.next, /access_token=\[redacted\]/, "the link says where the token was");
+  assert.match(page.data[0].messages.paging.next, /access_token=\[redacted\]/, "nested links too");
+  const raw = await fetch(`${env.mock.url}/v21.0/${PAGE_ID}/conversations?limit=3&fields=${encodeURIComponent(fields)}`, {
+    headers: { Authorization: `Bearer ${TOKEN}` },
+  });
+  assert.ok((await raw.text()).includes(`access_token=${TOKEN}`), "the mock really sends the token in its links");
+  const messages = await client.listMessages(messenger[0].id, { limit: 2 });
+  assert.ok(!JSON.stringify(messages).includes(TOKEN));
+});

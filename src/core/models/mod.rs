@@ -13,8 +13,7 @@ mod message;
 
 pub use conversation::Conversation;
 pub use message::{
-    Attachment, CallToAction, GenericTemplate, ImageData, Message, Reaction, Share, Story,
-    StoryLink, Tag, VideoData,
+    Attachment, CallToAction, GenericTemplate, ImageData, Message, Reaction, Share, Story, StoryLink, Tag, VideoData,
 };
 
 use serde::{Deserialize, Serialize};
