@@ -1,12 +1,13 @@
 # graph-conversations — every step a fresh machine needs lives here.
 #   make demo   build, start the mock Graph, run the Node example against it
 #   make test   native tests, the wasm build, Node tests, type and package checks
+#   make bench  per-call overhead against raw fetch + JSON.parse
 
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup build test test-native test-node test-types test-package demo clean
+.PHONY: setup build test test-native test-node test-types test-package demo bench clean
 
 ## Tools: the wasm target, the wasm-bindgen CLI of the crate's exact version,
 ## npm packages (binaryen's wasm-opt, TypeScript).
@@ -39,6 +40,10 @@ test: setup test-native build test-node test-types test-package
 
 demo: build
 	node examples/demo.mjs
+
+## Per-call overhead against raw fetch + JSON.parse (a ratio, not a timed test).
+bench: build
+	node bench/decode.mjs 30
 
 clean:
 	rm -rf pkg target node_modules

@@ -16,8 +16,9 @@ use super::options::{
 use crate::client::Client;
 use crate::core::config::ClientConfig;
 use crate::core::error::Error;
-use crate::core::usage::UsageValues;
+use crate::core::usage::{Usage, UsageValues};
 use crate::transport::fetch::{AbortSignal, FetchTransport};
+use tsify::Ts;
 
 /// What all calls of one `GraphClient` share.
 pub(super) struct Shared {
@@ -90,9 +91,10 @@ impl GraphClient {
     /// The latest `X-App-Usage`, `X-Page-Usage` and
     /// `X-Business-Use-Case-Usage` headers, parsed: how close the app and the
     /// Page are to their rate limits.
-    #[wasm_bindgen(getter, unchecked_return_type = "Usage")]
-    pub fn usage(&self) -> JsValue {
-        self.shared.usage.borrow().clone().into()
+    #[wasm_bindgen(getter)]
+    pub fn usage(&self) -> Ts<Usage> {
+        // The parsed header objects, kept as JS values: typed, not copied.
+        Ts::new_unchecked(self.shared.usage.borrow().clone().into())
     }
 
     /// One page of `GET /{page-id}/conversations`, newest first.
