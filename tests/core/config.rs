@@ -1,0 +1,49 @@
+//! `core::config`.
+
+use graph_conversations::core::config::*;
+#[allow(unused_imports)]
+use graph_conversations::*;
+
+#[test]
+fn defaults_point_at_the_graph() {
+    let config = ClientConfig::new("EAAG").unwrap();
+    assert_eq!(config.base_url, "https://graph.facebook.com");
+    assert_eq!(config.api_version, DEFAULT_API_VERSION);
+    assert_eq!(config.appsecret_proof, None);
+}
+
+#[test]
+fn options_are_checked() {
+    let config = || ClientConfig::new("EAAG").unwrap();
+    assert_eq!(config().base_url("http://127.0.0.1:8787/").unwrap().base_url, "http://127.0.0.1:8787");
+    assert_eq!(config().base_url("https://proxy.example/graph").unwrap().base_url, "https://proxy.example/graph");
+    for bad in [
+        "ftp://x",
+        "graph.facebook.com",
+        "https://",
+        "https://u:p@host",
+        "https://h/?a=b",
+        "https://h/#x",
+        "https://h /",
+    ] {
+        assert!(config().base_url(bad).is_err(), "{bad}");
+    }
+    assert!(config().api_version("v21.0").is_ok());
+    for bad in ["21.0", "v21", "v21.x", "v21.0/../x"] {
+        assert!(config().api_version(bad).is_err(), "{bad}");
+    }
+    assert!(config().timeout_ms(0.0).is_err());
+    assert!(config().timeout_ms(1.5).is_err());
+    assert!(config().max_retries(11.0).is_err());
+    assert!(config().calls_per_second(-1.0).is_err());
+    assert!(config().calls_per_second(f64::NAN).is_err());
+    assert!(config().app_secret_proof("abc").is_err());
+}
+
+#[test]
+fn app_secret_gives_a_proof_and_is_a_secret() {
+    let config = ClientConfig::new("EAAG").unwrap().app_secret("shh").unwrap();
+    assert_eq!(config.appsecret_proof.as_deref().map(str::len), Some(64));
+    assert_eq!(config.secrets(), vec!["EAAG", "shh"]);
+    assert!(!format!("{config:?}").contains("shh"));
+}

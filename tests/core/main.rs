@@ -1,0 +1,11 @@
+//! Unit tests of the pure core (`src/core`), run on the host with `cargo test`.
+
+mod auth;
+mod config;
+mod error;
+mod ids;
+mod page;
+mod query;
+mod request;
+mod response;
+mod usage;
