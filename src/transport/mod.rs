@@ -7,4 +7,5 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod fetch;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod scripted;
