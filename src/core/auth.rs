@@ -81,6 +81,11 @@ fn check_secret(name: &str, value: &str) -> Result<(), Error> {
     if value.is_empty() {
         return Err(Error::invalid_argument(format!("{name} is empty")));
     }
+    if value.starts_with("Bearer ") || value.starts_with("OAuth ") {
+        return Err(Error::invalid_argument(format!(
+            "{name} must be the token alone, without \"Bearer \" or \"OAuth \""
+        )));
+    }
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::invalid_argument(format!(
             "{name} contains white space or a character that is not printable ASCII"

@@ -33,4 +33,6 @@ fn tokens_that_could_split_a_header_are_refused() {
     let err = AccessToken::new("EAAG secret").unwrap_err();
     assert!(!err.to_string().contains("EAAG"));
     assert!(check_proof("xyz").is_err());
+    let prefixed = AccessToken::new("Bearer EAAGsecret").unwrap_err().to_string();
+    assert!(prefixed.contains("without \"Bearer \"") && !prefixed.contains("EAAG"), "{prefixed}");
 }
