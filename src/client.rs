@@ -47,6 +47,36 @@ pub struct ListWalk {
 }
 
 impl ListWalk {
+    /// Starts walking `GET /{page-id}/conversations` from `query.after`.
+    /// Nothing is sent until [`Client::next_page`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a bad id or query.
+    pub fn conversations(page_id: &str, query: &ConversationQuery) -> Result<Self, Error> {
+        let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
+        Self::new(request, Node::Conversation, query.after.clone(), query.before.as_ref())
+    }
+
+    /// Starts walking a conversation's messages from `query.after`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a bad id or query.
+    pub fn messages(conversation_id: &str, query: &MessageQuery) -> Result<Self, Error> {
+        let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
+        Self::new(request, Node::Message, query.after.clone(), query.before.as_ref())
+    }
+
+    /// A walk over `request` from `after`. Walks go forward (to older
+    /// items) only: a `before` cursor belongs to a single `list…` call.
+    fn new(request: GraphRequest, node: Node, after: Option<String>, before: Option<&String>) -> Result<Self, Error> {
+        if before.is_some() {
+            return Err(Error::invalid_argument(
+                "the iterators walk forward from `after`; use listConversations / listMessages with `before`",
+            ));
+        }
+        Ok(Self { request, node, cursor: CursorWalk::starting_at(after), deferred: None })
+    }
+
     /// Whether the last page has been read.
     pub fn done(&self) -> bool {
         self.deferred.is_none() && self.cursor.done()
@@ -84,15 +114,6 @@ impl<T: Transport> Client<T> {
     pub async fn list_conversations(&self, page_id: &str, query: &ConversationQuery) -> Result<T::Json, Error> {
         let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
         self.list(&request, Node::Conversation).await
-    }
-
-    /// Starts walking `GET /{page-id}/conversations` from `query.after`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] for a bad id or query.
-    pub fn walk_conversations(&self, page_id: &str, query: &ConversationQuery) -> Result<ListWalk, Error> {
-        let request = GraphRequest::list_conversations(&PageId::new(page_id)?, query)?;
-        walk(request, Node::Conversation, query.after.clone(), query.before.as_ref())
     }
 
     /// The thread between the Page and the person `user_id` on `platform`,
@@ -133,15 +154,6 @@ impl<T: Transport> Client<T> {
     pub async fn list_messages(&self, conversation_id: &str, query: &MessageQuery) -> Result<T::Json, Error> {
         let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
         self.list(&request, Node::Message).await
-    }
-
-    /// Starts walking a conversation's messages from `query.after`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidArgument`] for a bad id or query.
-    pub fn walk_messages(&self, conversation_id: &str, query: &MessageQuery) -> Result<ListWalk, Error> {
-        let request = GraphRequest::list_messages(&ConversationId::new(conversation_id)?, query)?;
-        walk(request, Node::Message, query.after.clone(), query.before.as_ref())
     }
 
     /// `GET /{message-id}`. Only a thread's 20 newest messages have
@@ -262,17 +274,6 @@ impl<T: Transport> Client<T> {
         }
         read_response(response, &usage).map_err(|e| e.redact(&secrets))
     }
-}
-
-/// A walk over `request` from `after`. Walks go forward (to older items)
-/// only: a `before` cursor belongs to a single `list…` call.
-fn walk(request: GraphRequest, node: Node, after: Option<String>, before: Option<&String>) -> Result<ListWalk, Error> {
-    if before.is_some() {
-        return Err(Error::invalid_argument(
-            "the iterators walk forward from `after`; use listConversations / listMessages with `before`",
-        ));
-    }
-    Ok(ListWalk { request, node, cursor: CursorWalk::starting_at(after), deferred: None })
 }
 
 /// One item of a batch answer: `{code, headers?, body: "<JSON text>"}`, or

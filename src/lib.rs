@@ -51,5 +51,5 @@ pub use crate::core::error::{Error, ErrorKind, GraphErrorBody};
 pub use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 pub use crate::core::models::{Conversation, Message, Participant};
 pub use crate::core::page::{Cursors, Page, Paging};
-pub use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, NodeQuery, Platform};
+pub use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
 pub use crate::core::usage::Usage;

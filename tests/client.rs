@@ -5,7 +5,9 @@ use graph_conversations::core::request::Method;
 use graph_conversations::core::response::{Body, HttpResponse};
 use graph_conversations::core::usage::ResponseHeaders;
 use graph_conversations::transport::scripted::{block_on, ScriptedTransport};
-use graph_conversations::{Client, ClientConfig, ConversationQuery, ErrorKind, Fields, MessageQuery, Platform};
+use graph_conversations::{
+    Client, ClientConfig, ConversationQuery, ErrorKind, Fields, ListWalk, MessageQuery, Platform,
+};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "EAAG-secret-token";
@@ -42,7 +44,7 @@ fn walks_every_page_by_cursor_without_fetching_next_links() {
         json!({"data": [{"id": "t_1"}], "paging": {"cursors": {"after": "C1"}, "next": format!("https://graph/x?access_token={TOKEN}")}}),
     );
     client.transport().answer_json(200, json!({"data": [{"id": "t_2"}], "paging": {"cursors": {"after": "C2"}}}));
-    let mut walk = client.walk_conversations("1", &ConversationQuery::default()).unwrap();
+    let mut walk = ListWalk::conversations("1", &ConversationQuery::default()).unwrap();
     let mut ids = Vec::new();
     while let Some(page) = block_on(client.next_page(&mut walk)).unwrap() {
         ids.extend(page["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()));
@@ -60,7 +62,7 @@ fn a_repeated_cursor_keeps_the_page_and_then_stops_with_an_error() {
     let page = |id: &str| json!({"data": [{"id": id}], "paging": {"cursors": {"after": "SAME"}, "next": "n"}});
     client.transport().answer_json(200, page("m_1"));
     client.transport().answer_json(200, page("m_2"));
-    let mut walk = client.walk_messages("t_1", &MessageQuery::default()).unwrap();
+    let mut walk = ListWalk::messages("t_1", &MessageQuery::default()).unwrap();
     assert!(block_on(client.next_page(&mut walk)).unwrap().is_some());
     assert!(block_on(client.next_page(&mut walk)).unwrap().is_some(), "the second page is not lost");
     let err = block_on(client.next_page(&mut walk)).unwrap_err();
@@ -228,18 +230,17 @@ fn get_messages_rejects_when_no_batch_call_was_answered() {
 
 #[test]
 fn iterators_walk_forward_only() {
-    let client = client();
     let before = ConversationQuery { before: Some("B".into()), ..Default::default() };
-    assert_eq!(client.walk_conversations("1", &before).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(ListWalk::conversations("1", &before).unwrap_err().kind(), ErrorKind::InvalidArgument);
     let before = MessageQuery { before: Some("B".into()), ..Default::default() };
-    assert_eq!(client.walk_messages("t_1", &before).unwrap_err().kind(), ErrorKind::InvalidArgument);
+    assert_eq!(ListWalk::messages("t_1", &before).unwrap_err().kind(), ErrorKind::InvalidArgument);
 }
 
 #[test]
 fn a_next_link_without_a_cursor_ends_the_walk_with_an_error_after_the_page() {
     let client = client();
     client.transport().answer_json(200, json!({"data": [{"id": "t_1"}], "paging": {"next": "https://graph/x"}}));
-    let mut walk = client.walk_conversations("1", &ConversationQuery::default()).unwrap();
+    let mut walk = ListWalk::conversations("1", &ConversationQuery::default()).unwrap();
     assert!(block_on(client.next_page(&mut walk)).unwrap().is_some());
     assert_eq!(block_on(client.next_page(&mut walk)).unwrap_err().kind(), ErrorKind::Decode);
     assert_eq!(block_on(client.next_page(&mut walk)).unwrap(), None);

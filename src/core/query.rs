@@ -245,15 +245,6 @@ pub struct MessageQuery {
     pub before: Option<String>,
 }
 
-/// What to ask of a single node (`getConversation`, `getMessage`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
-pub struct NodeQuery {
-    /// The fields to return.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fields: Option<Fields>,
-}
-
 /// A value shown in an error message, cut short so that a pasted secret is
 /// never repeated whole.
 fn shorten(value: &str) -> String {

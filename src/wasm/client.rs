@@ -13,7 +13,7 @@ use super::iterator::ItemIterator;
 use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, message_query, node_options,
 };
-use crate::client::Client;
+use crate::client::{Client, ListWalk};
 use crate::core::config::ClientConfig;
 use crate::core::error::Error;
 use crate::core::usage::{Usage, UsageValues};
@@ -122,7 +122,7 @@ impl GraphClient {
     ) -> JsValue {
         let walk = id_argument("pageId", &page_id).and_then(|page_id| {
             let (query, signal) = conversation_query(&query.unwrap_or_default())?;
-            let walk = self.shared.client(None).walk_conversations(&page_id, &query)?;
+            let walk = ListWalk::conversations(&page_id, &query)?;
             Ok((walk, signal))
         });
         ItemIterator::start(self.shared.clone(), walk)
@@ -187,7 +187,7 @@ impl GraphClient {
     ) -> JsValue {
         let walk = id_argument("conversationId", &conversation_id).and_then(|id| {
             let (query, signal) = message_query(&query.unwrap_or_default())?;
-            let walk = self.shared.client(None).walk_messages(&id, &query)?;
+            let walk = ListWalk::messages(&id, &query)?;
             Ok((walk, signal))
         });
         ItemIterator::start(self.shared.clone(), walk)
