@@ -7,7 +7,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup build test test-native test-node test-types test-package demo bench clean
+.PHONY: setup setup-chromium build test test-native test-node test-types test-package demo bench clean
 
 ## Tools: the wasm target, the wasm-bindgen CLI of the crate's exact version,
 ## npm packages (binaryen's wasm-opt, TypeScript).
@@ -17,7 +17,18 @@ setup:
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
 	fi
-	npm ci --no-audit --no-fund
+	@# npm ci refuses this lock file (npm 11 leaves out rollup's other-platform builds);
+	@# npm install keeps the pinned versions of package.json and the lock.
+	npm install --no-audit --no-fund
+
+## Debian's Chromium for the browser tests (playwright-core drives it; it
+## never downloads a browser of its own).
+setup-chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  echo "installing Debian's chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@chromium --version
 
 ## The npm package in pkg/.
 build: setup

@@ -46,7 +46,7 @@ pub mod transport;
 mod wasm;
 
 pub use crate::client::{Client, ListWalk, Transport};
-pub use crate::core::config::ClientConfig;
+pub use crate::core::config::{ClientConfig, TokenIn};
 pub use crate::core::error::{Error, ErrorKind, GraphErrorBody};
 pub use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 pub use crate::core::models::{Conversation, Message, Participant};

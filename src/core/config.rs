@@ -14,11 +14,43 @@ pub const DEFAULT_MAX_RETRIES: u32 = 3;
 /// The documented Conversations API budget: 2 calls per second per Page.
 pub const DEFAULT_CALLS_PER_SECOND: f64 = 2.0;
 
+/// Where the access token travels. Never in a URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TokenIn {
+    /// `Authorization: Bearer …` on a `GET`: the usual form on servers and
+    /// at the edge. In a browser it makes the request "non-simple", so the
+    /// browser first sends a CORS preflight (`OPTIONS`).
+    #[default]
+    Header,
+    /// A form-encoded `POST` with `method=GET` and `access_token` in the
+    /// body: what Meta's own web code sends. The Graph reads it as a `GET`,
+    /// and it is a CORS "simple" request, so a browser sends no preflight.
+    Body,
+}
+
+impl TokenIn {
+    /// Reads `"header"` or `"body"`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for anything else.
+    pub fn parse(text: &str) -> Result<Self, Error> {
+        match text {
+            "header" => Ok(Self::Header),
+            "body" => Ok(Self::Body),
+            other => Err(Error::invalid_argument(format!(
+                "invalid tokenIn {other:?}: expected \"header\" or \"body\""
+            ))),
+        }
+    }
+}
+
 /// Everything a client needs to build and send requests.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
-    /// The token, sent as `Authorization: Bearer …`.
+    /// The token, sent as `Authorization: Bearer …` or in a form body.
     pub access_token: AccessToken,
+    /// Where the token travels.
+    pub token_in: TokenIn,
     /// The app secret, kept only to compute the proof and to redact it.
     pub app_secret: Option<AppSecret>,
     /// `appsecret_proof`, sent with every call when set.
@@ -43,6 +75,7 @@ impl ClientConfig {
     pub fn new(token: impl Into<String>) -> Result<Self, Error> {
         Ok(Self {
             access_token: AccessToken::new(token)?,
+            token_in: TokenIn::default(),
             app_secret: None,
             appsecret_proof: None,
             api_version: DEFAULT_API_VERSION.into(),
@@ -117,6 +150,12 @@ impl ClientConfig {
         check_proof(proof)?;
         self.appsecret_proof = Some(proof.to_ascii_lowercase());
         Ok(self)
+    }
+
+    /// Sends the token in a header or in a form body (see [`TokenIn`]).
+    pub fn token_in(mut self, token_in: TokenIn) -> Self {
+        self.token_in = token_in;
+        self
     }
 
     /// Per-request timeout, 1 ms to 10 minutes.

@@ -1,9 +1,10 @@
 //! One typed value per Graph call, and its HTTP form: method, URL, headers,
-//! body. The token goes in the `Authorization` header, never in a URL.
+//! body. The token goes in the `Authorization` header or in a form body
+//! (see [`TokenIn`]), never in a URL.
 
 use std::fmt;
 
-use super::config::ClientConfig;
+use super::config::{ClientConfig, TokenIn};
 use super::error::Error;
 use super::ids::{ConversationId, MessageId, PageId, UserId};
 use super::query::{check_cursor, check_limit, ConversationQuery, Fields, MessageQuery};
@@ -19,9 +20,9 @@ reactions,shares,story,tags,is_unsupported";
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
-    /// Reads.
+    /// Reads, with the token in a header.
     Get,
-    /// Batch requests.
+    /// Batch requests, and reads with the token in a form body.
     Post,
 }
 
@@ -120,18 +121,28 @@ impl GraphRequest {
         }
     }
 
-    /// The `GET` request to send with `config`.
+    /// The HTTP request to send with `config`: a `GET` with the token in a
+    /// header, or a form `POST` with `method=GET` and the token in the body.
     pub fn to_http(&self, config: &ClientConfig) -> HttpRequest {
         let mut params = self.params.clone();
         if let Some(proof) = &config.appsecret_proof {
             params.push(("appsecret_proof", proof.clone()));
         }
         let mut url = format!("{}/{}{}", config.base_url, config.api_version, self.path);
-        if !params.is_empty() {
-            url.push('?');
-            url.push_str(&form_encode(&params));
+        match config.token_in {
+            TokenIn::Header => {
+                if !params.is_empty() {
+                    url.push('?');
+                    url.push_str(&form_encode(&params));
+                }
+                HttpRequest { method: Method::Get, url, headers: auth_headers(config), body: None }
+            }
+            TokenIn::Body => {
+                params.push(("method", "GET".to_owned()));
+                params.push(("access_token", config.access_token.expose().to_owned()));
+                HttpRequest { method: Method::Post, url, headers: form_headers(config), body: Some(form_encode(&params)) }
+            }
         }
-        HttpRequest { method: Method::Get, url, headers: auth_headers(config), body: None }
     }
 }
 
@@ -163,12 +174,13 @@ pub fn batch_request(items: &[GraphRequest], config: &ClientConfig) -> Result<Ht
     if let Some(proof) = &config.appsecret_proof {
         form.push(("appsecret_proof", proof.clone()));
     }
-    let mut headers = auth_headers(config);
-    headers.push(("Content-Type", "application/x-www-form-urlencoded".to_owned()));
+    if config.token_in == TokenIn::Body {
+        form.push(("access_token", config.access_token.expose().to_owned()));
+    }
     Ok(HttpRequest {
         method: Method::Post,
         url: format!("{}/{}/", config.base_url, config.api_version),
-        headers,
+        headers: form_headers(config),
         body: Some(form_encode(&form)),
     })
 }
@@ -202,6 +214,17 @@ fn auth_headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
     vec![("Authorization", config.access_token.authorization())]
 }
 
+/// A form body's headers: `Content-Type` (a CORS-safelisted value), plus
+/// `Authorization` unless the token travels in the body.
+fn form_headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
+    let mut headers = match config.token_in {
+        TokenIn::Header => auth_headers(config),
+        TokenIn::Body => Vec::new(),
+    };
+    headers.push(("Content-Type", "application/x-www-form-urlencoded".to_owned()));
+    headers
+}
+
 /// An HTTP request ready for a transport. Its `Debug` leaves out header
 /// values, so the token cannot reach a log through it.
 #[derive(Clone, PartialEq, Eq)]
@@ -212,7 +235,7 @@ pub struct HttpRequest {
     pub url: String,
     /// Header names and values (`Authorization` among them).
     pub headers: Vec<(&'static str, String)>,
-    /// A form-encoded body, for `POST`.
+    /// A form-encoded body, for `POST`. It may hold the token: never log it.
     pub body: Option<String>,
 }
 

@@ -16,7 +16,7 @@ import type { GraphError } from "./graph_error.js";
 
 /** Options of `new GraphClient(…)`. */
 export interface ClientOptions {
-    /** A Page (or Instagram) access token. Sent in the `Authorization` header, never in a URL. */
+    /** A Page (or Instagram) access token. Sent in the `Authorization` header or a form body (see `tokenIn`), never in a URL. */
     accessToken: string;
     /** Graph API version such as `"v24.0"`; default: a current version. */
     apiVersion?: string;
@@ -32,6 +32,12 @@ export interface ClientOptions {
     maxRetries?: number;
     /** Calls per second per access token (default 2); 0 turns pacing off. */
     callsPerSecond?: number;
+    /**
+     * Where the token travels: `"header"` (`Authorization: Bearer …` on a GET) or `"body"`
+     * (a form-encoded POST with `method=GET`, which needs no CORS preflight).
+     * Default: `"body"` in a browser page or web worker, `"header"` elsewhere.
+     */
+    tokenIn?: "header" | "body";
     /** A `fetch` to use instead of the global one (a service binding, a test). */
     fetch?: (input: string, init?: RequestInit) => Promise<Response>;
 }

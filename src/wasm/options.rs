@@ -7,7 +7,7 @@
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{intern, JsCast, JsValue};
 
-use crate::core::config::ClientConfig;
+use crate::core::config::{ClientConfig, TokenIn};
 use crate::core::error::Error;
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
 use crate::transport::fetch::AbortSignal;
@@ -108,6 +108,7 @@ const CLIENT_OPTIONS: &[&str] = &[
     "timeoutMs",
     "maxRetries",
     "callsPerSecond",
+    "tokenIn",
     "fetch",
 ];
 
@@ -147,11 +148,28 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
     if let Some(rate) = options.number("callsPerSecond")? {
         config = config.calls_per_second(rate)?;
     }
+    let token_in = match options.string("tokenIn")? {
+        Some(text) => TokenIn::parse(&text)?,
+        None if in_browser() => TokenIn::Body,
+        None => TokenIn::Header,
+    };
+    config = config.token_in(token_in);
     let fetch = match options.get("fetch") {
         Some(f) => Some(f.dyn_into::<Function>().map_err(|_| options.wrong("fetch", "a function"))?),
         None => None,
     };
     Ok((config, fetch))
+}
+
+/// A browser page or a browser worker, where a request with an
+/// `Authorization` header needs a CORS preflight: it has `document`, or
+/// `importScripts` (web workers). Node, Deno and Cloudflare Workers have
+/// neither.
+fn in_browser() -> bool {
+    let global = js_sys::global();
+    ["document", "importScripts"]
+        .iter()
+        .any(|name| Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined()))
 }
 
 /// `query` of `listConversations` / `conversations`.

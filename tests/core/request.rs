@@ -100,3 +100,35 @@ fn batch_is_a_form_post_of_relative_urls() {
     assert!(batch_request(&[], &config()).is_err());
     assert!(batch_request(&vec![items[0].clone(); 51], &config()).is_err());
 }
+
+#[test]
+fn token_in_body_is_a_simple_form_post_the_graph_reads_as_get() {
+    let config = config().app_secret("app-secret-value").unwrap().token_in(TokenIn::Body);
+    let page = PageId::new("104620945892041").unwrap();
+    let query = ConversationQuery { platform: Some(Platform::Instagram), ..Default::default() };
+    let http = GraphRequest::list_conversations(&page, &query).unwrap().to_http(&config);
+    assert_eq!(http.method, Method::Post);
+    assert_eq!(http.url, "http://127.0.0.1:9/v21.0/104620945892041/conversations");
+    // No Authorization header: only a CORS-safelisted Content-Type, so a
+    // browser sends no preflight.
+    assert_eq!(http.headers, vec![("Content-Type", "application/x-www-form-urlencoded".to_owned())]);
+    let body = http.body.clone().unwrap();
+    assert!(body.starts_with("platform=instagram&appsecret_proof="), "{body}");
+    assert!(body.ends_with("&method=GET&access_token=EAAG-secret-token"), "{body}");
+    assert!(!format!("{http:?}").contains("EAAG-secret-token"));
+    assert!(!body.contains("app-secret-value"));
+
+    let item = GraphRequest::get_message(&MessageId::new("m_1").unwrap(), None).unwrap();
+    let batch = batch_request(&[item], &config).unwrap();
+    assert_eq!(batch.headers, http.headers);
+    assert!(batch.body.unwrap().ends_with("&access_token=EAAG-secret-token"));
+}
+
+#[test]
+fn token_in_reads_header_or_body_only() {
+    assert_eq!(TokenIn::parse("header").unwrap(), TokenIn::Header);
+    assert_eq!(TokenIn::parse("body").unwrap(), TokenIn::Body);
+    let err = TokenIn::parse("query").unwrap_err();
+    assert!(err.to_string().contains("\"header\" or \"body\""), "{err}");
+    assert_eq!(ClientConfig::new("t").unwrap().token_in, TokenIn::Header);
+}
