@@ -11,7 +11,7 @@ use wasm_bindgen_futures::future_to_promise;
 use super::error::to_js;
 use super::iterator::ItemIterator;
 use super::options::{
-    client_options, conversation_query, find_options, id_argument, id_list, message_query, node_options,
+    client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
 };
 use crate::client::{Client, ListWalk};
 use crate::core::config::ClientConfig;
@@ -39,6 +39,27 @@ impl Shared {
             secrets: self.config.secrets().into_iter().map(str::to_owned).collect(),
         };
         Client::new(self.config.clone(), transport)
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = console, js_name = warn)]
+    fn console_warn(message: &str);
+}
+
+thread_local! {
+    static APP_SECRET_WARNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Anyone who opens the page can read an app secret out of it: say so,
+/// once per page, without the secret.
+fn warn_app_secret_once() {
+    if !APP_SECRET_WARNED.replace(true) {
+        console_warn(
+            "graph-conversations: appSecret was given in a browser. Anyone who opens this page can read it; \
+             keep app secrets on a server or an edge worker, or pass a precomputed appSecretProof from there.",
+        );
     }
 }
 
@@ -84,6 +105,9 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
     ) -> Result<GraphClient, JsValue> {
         let (config, fetch) = client_options(&options).map_err(|e| to_js(&e))?;
+        if config.app_secret.is_some() && in_browser() {
+            warn_app_secret_once();
+        }
         let shared = Shared { config, fetch, usage: Rc::new(RefCell::new(Object::new())) };
         Ok(GraphClient { shared: Rc::new(shared) })
     }

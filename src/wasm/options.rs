@@ -165,7 +165,7 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
 /// `Authorization` header needs a CORS preflight: it has `document`, or
 /// `importScripts` (web workers). Node, Deno and Cloudflare Workers have
 /// neither.
-fn in_browser() -> bool {
+pub fn in_browser() -> bool {
     let global = js_sys::global();
     ["document", "importScripts"]
         .iter()
