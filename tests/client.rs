@@ -17,10 +17,13 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+fn config() -> ClientConfig {
+    ClientConfig::new(TOKEN).unwrap().base_url("http://127.0.0.1:9").unwrap().api_version("v21.0").unwrap()
+}
+
+/// A client that does not retry, so each scripted answer is one call.
 fn client() -> Client<ScriptedTransport> {
-    let config =
-        ClientConfig::new(TOKEN).unwrap().base_url("http://127.0.0.1:9").unwrap().api_version("v21.0").unwrap();
-    Client::new(config, ScriptedTransport::new())
+    Client::new(config().max_retries(0.0).unwrap(), ScriptedTransport::new())
 }
 
 #[test]

@@ -11,6 +11,10 @@ pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
 pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 /// Retries of transient failures when none is given.
 pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// The first retry's longest wait when none is given; later ones double.
+pub const DEFAULT_RETRY_DELAY_MS: u64 = 1_000;
+/// The longest single wait before a retry when none is given.
+pub const DEFAULT_MAX_RETRY_DELAY_MS: u64 = 60_000;
 /// The documented Conversations API budget: 2 calls per second per Page.
 pub const DEFAULT_CALLS_PER_SECOND: f64 = 2.0;
 
@@ -63,6 +67,10 @@ pub struct ClientConfig {
     pub timeout_ms: u64,
     /// How many times a transient failure is retried.
     pub max_retries: u32,
+    /// The first retry's longest wait (exponential backoff, full jitter).
+    pub retry_delay_ms: u64,
+    /// The longest single wait; a longer one asked by the Graph is not waited.
+    pub max_retry_delay_ms: u64,
     /// Pacing per access token; 0 turns it off.
     pub calls_per_second: f64,
 }
@@ -82,6 +90,8 @@ impl ClientConfig {
             base_url: DEFAULT_BASE_URL.into(),
             timeout_ms: DEFAULT_TIMEOUT_MS,
             max_retries: DEFAULT_MAX_RETRIES,
+            retry_delay_ms: DEFAULT_RETRY_DELAY_MS,
+            max_retry_delay_ms: DEFAULT_MAX_RETRY_DELAY_MS,
             calls_per_second: DEFAULT_CALLS_PER_SECOND,
         })
     }
@@ -173,6 +183,27 @@ impl ClientConfig {
     /// [`Error::InvalidArgument`] outside that range.
     pub fn max_retries(mut self, retries: f64) -> Result<Self, Error> {
         self.max_retries = whole_in_range("maxRetries", retries, 0.0, 10.0)? as u32;
+        Ok(self)
+    }
+
+    /// The first retry's longest wait, 0 ms to 10 minutes; later retries
+    /// double it, with full jitter.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] outside that range.
+    pub fn retry_delay_ms(mut self, ms: f64) -> Result<Self, Error> {
+        self.retry_delay_ms = whole_in_range("retryDelayMs", ms, 0.0, 600_000.0)? as u64;
+        Ok(self)
+    }
+
+    /// The longest single wait before a retry, 0 ms to 1 hour. When the
+    /// Graph asks for a longer wait (a rate limit's regain time), the call is
+    /// not retried and its error says how long to wait.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] outside that range.
+    pub fn max_retry_delay_ms(mut self, ms: f64) -> Result<Self, Error> {
+        self.max_retry_delay_ms = whole_in_range("maxRetryDelayMs", ms, 0.0, 3_600_000.0)? as u64;
         Ok(self)
     }
 

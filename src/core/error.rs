@@ -149,11 +149,22 @@ pub enum Error {
         status: Option<u16>,
         /// What was expected, and where (`data[3].id`).
         message: String,
+        /// A success whose body is not JSON at all: most likely cut off on
+        /// the way, so asking again can help (unlike a body of the wrong shape).
+        not_json: bool,
     },
     /// A bad argument; nothing was sent.
     InvalidArgument {
         /// Which argument, and what is wrong with it.
         message: String,
+    },
+    /// A transient failure that lasted through every retry: `last` is the
+    /// failure of the last of `attempts` attempts.
+    Retried {
+        /// How many times the call was sent.
+        attempts: u32,
+        /// What the last attempt ended with.
+        last: Box<Error>,
     },
 }
 
@@ -165,7 +176,41 @@ impl Error {
 
     /// A body that does not match the Graph's shape.
     pub fn decode(status: Option<u16>, message: impl Into<String>) -> Self {
-        Self::Decode { status, message: message.into() }
+        Self::Decode { status, message: message.into(), not_json: false }
+    }
+
+    /// A success whose body is not JSON (cut off on the way, most likely).
+    pub fn not_json(status: Option<u16>, message: impl Into<String>) -> Self {
+        Self::Decode { status, message: message.into(), not_json: true }
+    }
+
+    /// `error` after `attempts` sends; a single attempt leaves it as it is.
+    pub fn after_attempts(error: Self, attempts: u32) -> Self {
+        match error {
+            Self::Retried { last, .. } => Self::Retried { attempts, last },
+            // An abort is the caller's choice, not a failure that lasted.
+            Self::Aborted => Self::Aborted,
+            error if attempts > 1 => Self::Retried { attempts, last: Box::new(error) },
+            error => error,
+        }
+    }
+
+    /// How many times the failed call was sent: `None` when nothing was
+    /// sent (a bad argument, an abort before sending is counted as 1).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Self::Retried { attempts, .. } => Some(*attempts),
+            Self::InvalidArgument { .. } => None,
+            _ => Some(1),
+        }
+    }
+
+    /// The failure itself, under any retry wrapper.
+    pub fn last(&self) -> &Self {
+        match self {
+            Self::Retried { last, .. } => last.last(),
+            error => error,
+        }
     }
 
     /// A failed connection.
@@ -183,6 +228,7 @@ impl Error {
             Self::Aborted => ErrorKind::Aborted,
             Self::Decode { .. } => ErrorKind::Decode,
             Self::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+            Self::Retried { last, .. } => last.kind(),
         }
     }
 
@@ -193,7 +239,9 @@ impl Error {
             Self::Graph { status, body, .. } => body.transient(*status),
             Self::Http { status, .. } => *status >= 500 || *status == 429,
             Self::Network { .. } | Self::Timeout { .. } => true,
-            Self::Aborted | Self::Decode { .. } | Self::InvalidArgument { .. } => false,
+            Self::Decode { not_json, .. } => *not_json,
+            Self::Aborted | Self::InvalidArgument { .. } => false,
+            Self::Retried { last, .. } => last.transient(),
         }
     }
 
@@ -202,6 +250,7 @@ impl Error {
         match self {
             Self::Graph { status, .. } | Self::Decode { status, .. } => *status,
             Self::Http { status, .. } => Some(*status),
+            Self::Retried { last, .. } => last.status(),
             _ => None,
         }
     }
@@ -210,6 +259,7 @@ impl Error {
     pub fn graph(&self) -> Option<&GraphErrorBody> {
         match self {
             Self::Graph { body, .. } => Some(body),
+            Self::Retried { last, .. } => last.graph(),
             _ => None,
         }
     }
@@ -218,6 +268,7 @@ impl Error {
     pub fn retry_after_ms(&self) -> Option<u64> {
         match self {
             Self::Graph { retry_after_ms, .. } | Self::Http { retry_after_ms, .. } => *retry_after_ms,
+            Self::Retried { last, .. } => last.retry_after_ms(),
             _ => None,
         }
     }
@@ -248,6 +299,10 @@ impl Error {
             | Self::Decode { message, .. }
             | Self::InvalidArgument { message } => scrub(message),
             Self::Timeout { .. } | Self::Aborted => {}
+            Self::Retried { last, .. } => {
+                let inner = std::mem::replace(&mut **last, Self::Aborted);
+                **last = inner.redact(secrets);
+            }
         }
         self
     }
@@ -272,6 +327,7 @@ impl fmt::Display for Error {
                 write!(f, "unexpected answer from the Graph: {message}")
             }
             Self::InvalidArgument { message } => f.write_str(message),
+            Self::Retried { attempts, last } => write!(f, "{last} (after {attempts} attempts)"),
         }
     }
 }

@@ -13,4 +13,7 @@ pub mod page;
 pub mod query;
 pub mod request;
 pub mod response;
+pub mod retry;
+pub mod sync;
+pub mod time;
 pub mod usage;

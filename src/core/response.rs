@@ -50,7 +50,7 @@ pub fn read_response<J: Json>(response: HttpResponse<J>, usage: &UsageValues<J>)
             }
         }
         Body::Text(text) if (200..300).contains(&status) => {
-            Err(Error::decode(Some(status), format!("the body is not JSON: {}", snippet(&text))))
+            Err(Error::not_json(Some(status), format!("the body is not JSON: {}", snippet(&text))))
         }
         Body::Text(text) => {
             let kind = response.headers.content_type.as_deref().unwrap_or("no content type");

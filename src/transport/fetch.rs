@@ -187,8 +187,67 @@ impl FetchTransport {
     }
 }
 
+/// A `setTimeout` that the caller's signal cuts short; cleared when
+/// dropped, so a dropped future leaves no timer or listener behind.
+struct Wait {
+    wake: Closure<dyn FnMut()>,
+    timer: Option<JsValue>,
+    signal: Option<AbortSignal>,
+}
+
+impl Wait {
+    /// A promise that resolves after `ms`, or at once when `signal` fires.
+    fn start(ms: f64, signal: Option<&AbortSignal>) -> (Self, Promise) {
+        let mut resolve = None;
+        let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
+        let wake = Closure::<dyn FnMut()>::new(move || {
+            if let Some(resolve) = &resolve {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            }
+        });
+        let timer = set_timeout(wake.as_ref().unchecked_ref(), ms).ok();
+        let signal = signal.filter(|s| s.add_event_listener("abort", wake.as_ref().unchecked_ref()).is_ok());
+        (Self { timer, signal: signal.cloned(), wake }, promise)
+    }
+}
+
+impl Drop for Wait {
+    fn drop(&mut self) {
+        if let Some(timer) = &self.timer {
+            clear_timeout(timer);
+        }
+        if let Some(signal) = &self.signal {
+            let _ = signal.remove_event_listener("abort", self.wake.as_ref().unchecked_ref());
+        }
+    }
+}
+
 impl Transport for FetchTransport {
     type Json = JsValue;
+
+    async fn sleep(&self, ms: f64) -> Result<(), Error> {
+        if self.aborted() {
+            return Err(Error::Aborted);
+        }
+        if ms > 0.0 {
+            let (wait, promise) = Wait::start(ms, self.signal.as_ref());
+            let _ = JsFuture::from(promise).await;
+            drop(wait);
+        }
+        if self.aborted() {
+            Err(Error::Aborted)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse<JsValue>, Error> {
         if self.aborted() {

@@ -1,7 +1,7 @@
 //! A [`Transport`] that answers from a script: for tests of the client on
 //! the host, with no network and no JS engine.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::pin;
@@ -21,6 +21,9 @@ pub struct ScriptedTransport {
     answers: RefCell<VecDeque<Result<HttpResponse<Value>, Error>>>,
     sent: RefCell<Vec<HttpRequest>>,
     usage: RefCell<Option<Usage>>,
+    clock_ms: Cell<f64>,
+    waits: RefCell<Vec<f64>>,
+    sent_at: RefCell<Vec<f64>>,
 }
 
 impl ScriptedTransport {
@@ -45,6 +48,17 @@ impl ScriptedTransport {
         self.sent.borrow().clone()
     }
 
+    /// Every wait the client asked for (backoff, pacing), in order; waits
+    /// take no real time, they move this transport's clock.
+    pub fn waits(&self) -> Vec<f64> {
+        self.waits.borrow().clone()
+    }
+
+    /// The clock time (ms) at which each request was sent.
+    pub fn sent_at(&self) -> Vec<f64> {
+        self.sent_at.borrow().clone()
+    }
+
     /// The usage headers of the latest answer that had any.
     pub fn usage(&self) -> Option<Usage> {
         self.usage.borrow().clone()
@@ -56,7 +70,23 @@ impl Transport for ScriptedTransport {
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse<Value>, Error> {
         self.sent.borrow_mut().push(request);
+        self.sent_at.borrow_mut().push(self.clock_ms.get());
         self.answers.borrow_mut().pop_front().unwrap_or_else(|| Err(Error::network("the script has no answer left")))
+    }
+
+    async fn sleep(&self, ms: f64) -> Result<(), Error> {
+        self.waits.borrow_mut().push(ms);
+        self.clock_ms.set(self.clock_ms.get() + ms.max(0.0));
+        Ok(())
+    }
+
+    fn now_ms(&self) -> f64 {
+        self.clock_ms.get()
+    }
+
+    /// Always the middle, so backoff waits are predictable in tests.
+    fn random(&self) -> f64 {
+        0.5
     }
 
     fn observe_usage(&self, usage: &UsageValues<Value>) {

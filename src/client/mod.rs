@@ -1,9 +1,18 @@
 //! The async client: one Graph call per method, over any [`Transport`].
 //!
 //! It builds requests with the core, hands them to the transport, and reads
-//! the answers with the core. It never performs I/O itself, so the same code
+//! the answers with the core; it paces calls per access token and retries
+//! transient failures. It never performs I/O itself, so the same code
 //! serves the wasm facade (over `fetch`) and the native tests (over a
 //! scripted transport).
+
+mod first_of;
+mod sync;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncedThread};
 
 use crate::core::config::ClientConfig;
 use crate::core::error::Error;
@@ -13,6 +22,7 @@ use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
 use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
 use crate::core::request::{batch_request, GraphRequest, HttpRequest, MAX_BATCH};
 use crate::core::response::{read_response, Body, HttpResponse};
+use crate::core::retry::{Pacer, RetryPolicy};
 use crate::core::usage::{ResponseHeaders, UsageValues};
 
 /// The one place where HTTP happens: sends a request, hands back the answer.
@@ -31,6 +41,18 @@ pub trait Transport {
     /// [`Error::Network`], [`Error::Timeout`] or [`Error::Aborted`] when no
     /// answer came.
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse<Self::Json>, Error>;
+
+    /// Waits `ms` milliseconds (before a retry, or to keep a pace).
+    ///
+    /// # Errors
+    /// [`Error::Aborted`] when the caller aborts meanwhile.
+    async fn sleep(&self, ms: f64) -> Result<(), Error>;
+
+    /// The time, in milliseconds, on a clock that [`Transport::sleep`] moves.
+    fn now_ms(&self) -> f64;
+
+    /// A number in `[0, 1)`, for the backoff's jitter.
+    fn random(&self) -> f64;
 
     /// Sees the usage headers of every answer (for `client.usage`).
     fn observe_usage(&self, _usage: &UsageValues<Self::Json>) {}
@@ -88,12 +110,20 @@ impl ListWalk {
 pub struct Client<T> {
     config: ClientConfig,
     transport: T,
+    pacer: Rc<RefCell<Pacer>>,
 }
 
 impl<T: Transport> Client<T> {
-    /// A client with `config` that sends through `transport`.
+    /// A client with `config` that sends through `transport`, with a pace
+    /// of its own.
     pub fn new(config: ClientConfig, transport: T) -> Self {
-        Self { config, transport }
+        Self::with_pacer(config, transport, Rc::default())
+    }
+
+    /// A client that shares `pacer` with every other client of the same
+    /// access token, so that together they keep the token's budget.
+    pub fn with_pacer(config: ClientConfig, transport: T, pacer: Rc<RefCell<Pacer>>) -> Self {
+        Self { config, transport, pacer }
     }
 
     /// The settings.
@@ -237,19 +267,20 @@ impl<T: Transport> Client<T> {
     }
 
     async fn list(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
-        let body = self.send(request.to_http(&self.config)).await?;
+        let body = self.send(&request.to_http(&self.config), 1).await?;
         check_page(&body, node, Some(200))?;
         Ok(body)
     }
 
     async fn node(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
-        let body = self.send(request.to_http(&self.config)).await?;
+        let body = self.send(&request.to_http(&self.config), 1).await?;
         check_node(&body, node, Some(200))?;
         Ok(body)
     }
 
     async fn batch(&self, chunk: &[GraphRequest]) -> Result<Vec<Result<T::Json, Error>>, Error> {
-        let body = self.send(batch_request(chunk, &self.config)?).await?;
+        let calls = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
+        let body = self.send(&batch_request(chunk, &self.config)?, calls).await?;
         if body.array_len() != Some(chunk.len()) {
             return Err(Error::decode(Some(200), format!("a batch answer must be an array of {} items", chunk.len())));
         }
@@ -264,8 +295,37 @@ impl<T: Transport> Client<T> {
             .collect())
     }
 
-    /// Sends one request and reads its answer; every error is redacted.
-    async fn send(&self, request: HttpRequest) -> Result<T::Json, Error> {
+    /// Sends `request` (worth `calls` Graph calls) at the token's pace and
+    /// reads its answer, retrying transient failures with backoff. The error
+    /// of the last attempt says how many were made; every error is redacted.
+    async fn send(&self, request: &HttpRequest, calls: u32) -> Result<T::Json, Error> {
+        let policy = RetryPolicy::of(&self.config);
+        let mut attempts = 0;
+        loop {
+            self.pace(calls).await?;
+            attempts += 1;
+            let error = match self.send_once(request.clone()).await {
+                Ok(body) => return Ok(body),
+                Err(error) => error,
+            };
+            match policy.delay_ms(&error, attempts, self.transport.random()) {
+                Some(ms) => self.transport.sleep(ms as f64).await?,
+                None => return Err(Error::after_attempts(error, attempts)),
+            }
+        }
+    }
+
+    /// Waits for this request's turn in the token's budget.
+    async fn pace(&self, calls: u32) -> Result<(), Error> {
+        let wait = self.pacer.borrow_mut().reserve(self.transport.now_ms(), calls, self.config.calls_per_second);
+        if wait > 0.0 {
+            self.transport.sleep(wait).await?;
+        }
+        Ok(())
+    }
+
+    /// One attempt: sends and reads the answer; the error is redacted.
+    async fn send_once(&self, request: HttpRequest) -> Result<T::Json, Error> {
         let secrets = self.config.secrets();
         let response = self.transport.send(request).await.map_err(|e| e.redact(&secrets))?;
         let usage = UsageValues::parse(&response.headers);

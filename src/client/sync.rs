@@ -1,0 +1,154 @@
+//! `syncInbox`: runs the core's [`SyncPlan`] over the client, with a bound
+//! on the calls in flight, progress after each call, and everything
+//! fetched kept when the sync stops early.
+
+use std::collections::HashMap;
+
+use super::first_of::InFlight;
+use super::{Client, Transport};
+use crate::core::error::Error;
+use crate::core::ids::PageId;
+use crate::core::page::Node;
+use crate::core::sync::{SyncCall, SyncOptions, SyncPlan, ThreadPart};
+
+/// Counts reported after each call of a sync.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyncProgress {
+    /// Threads read so far.
+    pub conversations: u32,
+    /// Messages read so far.
+    pub messages: u32,
+    /// Calls answered so far.
+    pub requests: u32,
+}
+
+/// One thread of a sync.
+#[derive(Clone, Debug)]
+pub struct SyncedThread<J> {
+    /// The conversation id.
+    pub id: String,
+    /// The conversation as the Graph gave it; `None` when this sync only
+    /// read the rest of its messages (it resumed a cut-short thread).
+    pub conversation: Option<J>,
+    /// Its newest messages, newest first.
+    pub messages: Vec<J>,
+}
+
+/// What a sync read.
+#[derive(Clone, Debug)]
+pub struct InboxSync<J> {
+    /// The threads, newest first.
+    pub conversations: Vec<SyncedThread<J>>,
+    /// Calls answered.
+    pub requests: u32,
+    /// Whether every thread was read (`false` when `max_requests` stopped it).
+    pub complete: bool,
+    /// Where a later sync goes on, when it is not complete.
+    pub cursor: Option<String>,
+}
+
+/// A sync that stopped on an error: the error, and what was read before
+/// it, with the cursor to go on from (`None` when nothing was sent).
+#[derive(Clone, Debug)]
+pub struct SyncFailure<J> {
+    /// Why it stopped.
+    pub error: Error,
+    /// What it had read, for a sync that got under way.
+    pub partial: Option<InboxSync<J>>,
+}
+
+/// The threads read so far, merged by id.
+struct Threads<J> {
+    list: Vec<SyncedThread<J>>,
+    index: HashMap<String, usize>,
+    messages: u32,
+}
+
+impl<J> Threads<J> {
+    fn add(&mut self, part: ThreadPart<J>) {
+        self.messages += u32::try_from(part.messages.len()).unwrap_or(u32::MAX);
+        match self.index.get(&part.id) {
+            Some(&at) => self.list[at].messages.extend(part.messages),
+            None => {
+                self.index.insert(part.id.clone(), self.list.len());
+                let thread = SyncedThread { id: part.id, conversation: part.conversation, messages: part.messages };
+                self.list.push(thread);
+            }
+        }
+    }
+}
+
+impl<T: Transport> Client<T> {
+    /// Reads an inbox with its threads' newest messages and their details
+    /// in as few calls as the Graph allows, `concurrency` calls at most at
+    /// once, calling `on_progress` after each one.
+    ///
+    /// # Errors
+    /// A [`SyncFailure`]: [`Error::InvalidArgument`] before anything is
+    /// sent, or the error that stopped the sync with what it had read and a
+    /// cursor to go on from.
+    pub async fn sync_inbox(
+        &self,
+        page_id: &str,
+        options: SyncOptions,
+        cursor: Option<&str>,
+        concurrency: usize,
+        on_progress: &mut dyn FnMut(SyncProgress),
+    ) -> Result<InboxSync<T::Json>, SyncFailure<T::Json>> {
+        let early = |error| SyncFailure { error, partial: None };
+        let page = PageId::new(page_id).map_err(early)?;
+        let mut plan = SyncPlan::new(page, options, cursor).map_err(early)?;
+        let mut threads = Threads { list: Vec::new(), index: HashMap::new(), messages: 0 };
+        let mut requests = 0;
+        let mut in_flight = InFlight::new();
+        let mut failure = None;
+        loop {
+            while in_flight.len() < concurrency.max(1) {
+                let Some((id, call)) = plan.next_call() else { break };
+                let request = plan.request(&call);
+                let node = match call {
+                    SyncCall::Conversations { .. } => Node::Conversation,
+                    SyncCall::Messages(_) => Node::Message,
+                };
+                in_flight.push(async move {
+                    let answer = match request {
+                        Ok(request) => self.list(&request, node).await,
+                        Err(error) => Err(error),
+                    };
+                    (id, answer)
+                });
+            }
+            let Some((id, answer)) = in_flight.next().await else { break };
+            requests += 1;
+            let error = match answer {
+                Ok(body) => {
+                    let (parts, error) = plan.answered(id, &body);
+                    parts.into_iter().for_each(|part| threads.add(part));
+                    error
+                }
+                Err(error) => {
+                    plan.failed(id);
+                    Some(error)
+                }
+            };
+            on_progress(SyncProgress {
+                conversations: u32::try_from(threads.list.len()).unwrap_or(u32::MAX),
+                messages: threads.messages,
+                requests,
+            });
+            if error.is_some() {
+                failure = error;
+                break;
+            }
+        }
+        // Calls still under way are dropped (their requests cancelled) and
+        // stay in the cursor.
+        drop(in_flight);
+        let cursor = plan.cursor();
+        let inbox = InboxSync { conversations: threads.list, requests, complete: cursor.is_none(), cursor };
+        match failure {
+            Some(error) => Err(SyncFailure { error, partial: Some(inbox) }),
+            None => Ok(inbox),
+        }
+    }
+}

@@ -1,0 +1,425 @@
+//! The inbox-sync planner: which Graph call to make next, and what each
+//! answer means for the calls still to make. A state machine with no I/O;
+//! the client runs it (see `Client::sync_inbox`).
+//!
+//! One call reads a page of conversations *with* each thread's newest
+//! messages and their details, through field expansion on the conversations
+//! edge (`messages.limit(n){…}`). A thread's own messages edge is read only
+//! when its nested page held fewer messages than asked for and has more.
+//! Whatever is left to do can be written into a cursor, from which a later
+//! sync goes on without asking again for anything it already has.
+
+use std::collections::{HashSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::error::Error;
+use super::ids::{ConversationId, PageId};
+use super::json::{str_member, Json};
+use super::page::next_cursor;
+use super::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use super::request::{GraphRequest, DEFAULT_MESSAGE_FIELDS};
+use super::time::unix_seconds;
+
+/// How many of each thread's newest messages a sync reads by default.
+pub const DEFAULT_MESSAGES_PER_CONVERSATION: u32 = 20;
+/// Conversations per call by default.
+pub const DEFAULT_PAGE_SIZE: u32 = 25;
+/// The most messages per thread, and conversations per call, a sync asks for.
+pub const MAX_SYNC_LIMIT: u32 = 100;
+
+/// What to sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Messenger (the Graph's default) or Instagram.
+    pub platform: Option<Platform>,
+    /// The folder to read; the Graph's default is the inbox.
+    pub folder: Option<Folder>,
+    /// How many of each thread's newest messages to read, 1 to 100.
+    pub messages_per_conversation: u32,
+    /// Conversations come newest first: stop at the first one updated
+    /// before this (Unix seconds).
+    pub updated_since: Option<i64>,
+    /// Conversations per call, 1 to 100.
+    pub page_size: u32,
+    /// Make no more than this many calls; the rest goes into the cursor.
+    pub max_requests: Option<u32>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            platform: None,
+            folder: None,
+            messages_per_conversation: DEFAULT_MESSAGES_PER_CONVERSATION,
+            updated_since: None,
+            page_size: DEFAULT_PAGE_SIZE,
+            max_requests: None,
+        }
+    }
+}
+
+impl SyncOptions {
+    /// Checks the numbers.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a count out of range.
+    pub fn check(&self) -> Result<(), Error> {
+        for (name, value) in [("messagesPerConversation", self.messages_per_conversation), ("pageSize", self.page_size)]
+        {
+            if !(1..=MAX_SYNC_LIMIT).contains(&value) {
+                return Err(Error::invalid_argument(format!(
+                    "invalid {name}: expected a whole number from 1 to {MAX_SYNC_LIMIT}, got {value}"
+                )));
+            }
+        }
+        if self.max_requests == Some(0) {
+            return Err(Error::invalid_argument("invalid maxRequests: expected at least 1"));
+        }
+        Ok(())
+    }
+}
+
+/// The rest of one thread's messages: read from `after`, `remaining` more.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// The conversation id.
+    #[serde(rename = "c")]
+    pub conversation: String,
+    /// The cursor of its messages edge.
+    #[serde(rename = "a")]
+    pub after: String,
+    /// How many messages are still wanted.
+    #[serde(rename = "n")]
+    pub remaining: u32,
+}
+
+/// One call of a sync.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncCall {
+    /// A page of conversations with their newest messages, from `after`.
+    Conversations {
+        /// The cursor; `None` for the first page.
+        after: Option<String>,
+    },
+    /// More of one thread's messages.
+    Messages(FollowUp),
+}
+
+/// What is left of a sync, as its cursor holds it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+struct Remaining {
+    /// Version of this layout.
+    v: u8,
+    /// The Page, and the platform and folder the sync was for.
+    page: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    platform: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    folder: Option<String>,
+    /// `Some(after)` while conversation pages are left (`after` = `None`
+    /// for the first page); `None` when all have been read.
+    #[serde(default)]
+    pages: Option<Option<String>>,
+    /// Threads whose messages were cut short.
+    #[serde(default)]
+    threads: Vec<FollowUp>,
+}
+
+/// One thread from an answer: the conversation (absent for a follow-up
+/// call) and the messages the answer held for it, newest first.
+#[derive(Clone, Debug)]
+pub struct ThreadPart<J> {
+    /// The conversation id.
+    pub id: String,
+    /// The conversation object as the Graph gave it (its `messages` member
+    /// is the nested page), or `None` for more messages of a known thread.
+    pub conversation: Option<J>,
+    /// Its messages in this answer.
+    pub messages: Vec<J>,
+}
+
+/// The planner. Ask it for calls with [`SyncPlan::next_call`], report each
+/// answer with [`SyncPlan::answered`] or [`SyncPlan::failed`].
+#[derive(Debug)]
+pub struct SyncPlan {
+    page: PageId,
+    options: SyncOptions,
+    /// `Some(after)` when a conversations page is ready to be asked for.
+    next_page: Option<Option<String>>,
+    /// The conversations page under way, if any.
+    page_in_flight: Option<Option<String>>,
+    follow_ups: VecDeque<FollowUp>,
+    in_flight: Vec<(u64, FollowUp)>,
+    seen_cursors: HashSet<String>,
+    next_id: u64,
+    calls: u32,
+}
+
+impl SyncPlan {
+    /// A plan for `page` with `options`, fresh or from a `cursor` that an
+    /// interrupted sync of the same Page, platform and folder gave.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for bad options, a cursor that is not one
+    /// of ours, or one from another sync.
+    pub fn new(page: PageId, options: SyncOptions, cursor: Option<&str>) -> Result<Self, Error> {
+        options.check()?;
+        let mut plan = Self {
+            page,
+            options,
+            next_page: Some(None),
+            page_in_flight: None,
+            follow_ups: VecDeque::new(),
+            in_flight: Vec::new(),
+            seen_cursors: HashSet::new(),
+            next_id: 0,
+            calls: 0,
+        };
+        if let Some(cursor) = cursor {
+            let remaining = plan.read_cursor(cursor)?;
+            plan.next_page = remaining.pages;
+            plan.seen_cursors.extend(plan.next_page.clone().flatten());
+            plan.follow_ups = remaining.threads.into();
+        }
+        Ok(plan)
+    }
+
+    fn read_cursor(&self, cursor: &str) -> Result<Remaining, Error> {
+        let bad = || Error::invalid_argument("cursor is not a syncInbox cursor");
+        let bytes = base64url_decode(cursor).ok_or_else(bad)?;
+        let remaining: Remaining = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if remaining.v != 1 {
+            return Err(bad());
+        }
+        let (platform, folder) = self.scope();
+        if remaining.page != self.page.as_str() || remaining.platform != platform || remaining.folder != folder {
+            return Err(Error::invalid_argument(
+                "cursor belongs to a sync of another Page, platform or folder; start without it",
+            ));
+        }
+        for follow_up in &remaining.threads {
+            ConversationId::new(follow_up.conversation.as_str()).map_err(|_| bad())?;
+        }
+        Ok(remaining)
+    }
+
+    fn scope(&self) -> (Option<String>, Option<String>) {
+        (self.options.platform.map(|p| p.as_str().to_owned()), self.options.folder.map(|f| f.as_str().to_owned()))
+    }
+
+    /// Calls made so far.
+    pub fn calls(&self) -> u32 {
+        self.calls
+    }
+
+    /// The next call to make now, with its id for reporting the answer;
+    /// `None` when nothing can start before an answer comes, or when
+    /// `max_requests` calls have been made.
+    pub fn next_call(&mut self) -> Option<(u64, SyncCall)> {
+        if self.options.max_requests.is_some_and(|max| self.calls >= max) {
+            return None;
+        }
+        let call = if let Some(after) = self.next_page.take() {
+            self.page_in_flight = Some(after.clone());
+            SyncCall::Conversations { after }
+        } else {
+            let follow_up = self.follow_ups.pop_front()?;
+            self.in_flight.push((self.next_id, follow_up.clone()));
+            SyncCall::Messages(follow_up)
+        };
+        self.calls += 1;
+        self.next_id += 1;
+        Some((self.next_id - 1, call))
+    }
+
+    /// The Graph request for `call`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a conversation id a cursor smuggled in
+    /// (checked when the cursor is read, so this does not happen).
+    pub fn request(&self, call: &SyncCall) -> Result<GraphRequest, Error> {
+        match call {
+            SyncCall::Conversations { after } => {
+                let query = ConversationQuery {
+                    platform: self.options.platform,
+                    folder: self.options.folder,
+                    fields: Some(Fields::Expansion(self.conversation_fields())),
+                    limit: Some(self.options.page_size),
+                    after: after.clone(),
+                    ..ConversationQuery::default()
+                };
+                GraphRequest::list_conversations(&self.page, &query)
+            }
+            SyncCall::Messages(follow_up) => {
+                let query = MessageQuery {
+                    limit: Some(follow_up.remaining.min(MAX_SYNC_LIMIT)),
+                    after: Some(follow_up.after.clone()),
+                    ..MessageQuery::default()
+                };
+                GraphRequest::list_messages(&ConversationId::new(follow_up.conversation.as_str())?, &query)
+            }
+        }
+    }
+
+    /// The conversation fields with the nested messages and their details.
+    /// Instagram threads have fewer fields than Messenger ones.
+    fn conversation_fields(&self) -> String {
+        let conversation = match self.options.platform {
+            Some(Platform::Instagram) => "id,updated_time,participants",
+            _ => "id,updated_time,link,snippet,message_count,unread_count,participants,can_reply",
+        };
+        format!("{conversation},messages.limit({}){{{DEFAULT_MESSAGE_FIELDS}}}", self.options.messages_per_conversation)
+    }
+
+    /// Takes the answer to call `id`: the threads it brought, in order, and
+    /// an error that ends the sync after them: [`Error::Decode`] when the
+    /// Graph repeats a conversations cursor (which would loop for ever) or
+    /// announces a next page without a cursor.
+    pub fn answered<J: Json>(&mut self, id: u64, body: &J) -> (Vec<ThreadPart<J>>, Option<Error>) {
+        if let Some(at) = self.in_flight.iter().position(|(call, _)| *call == id) {
+            let (_, follow_up) = self.in_flight.swap_remove(at);
+            return (self.more_messages(follow_up, body), None);
+        }
+        self.page_in_flight = None;
+        self.next_page = None;
+        let (threads, reached_older) = self.conversations_page(body);
+        if reached_older {
+            return (threads, None);
+        }
+        match next_cursor(body) {
+            Ok(Some(after)) if !self.seen_cursors.insert(after.clone()) => {
+                let error = "the Graph repeated a conversations cursor; stopped to avoid an endless loop";
+                (threads, Some(Error::decode(Some(200), error)))
+            }
+            Ok(Some(after)) => {
+                self.next_page = Some(Some(after));
+                (threads, None)
+            }
+            Ok(None) => (threads, None),
+            Err(error) => (threads, Some(error)),
+        }
+    }
+
+    /// The threads of a conversations page, and whether one older than
+    /// `updated_since` ended it.
+    fn conversations_page<J: Json>(&mut self, body: &J) -> (Vec<ThreadPart<J>>, bool) {
+        let mut threads = Vec::new();
+        let Some(data) = body.get("data") else { return (threads, false) };
+        let wanted = self.options.messages_per_conversation;
+        for conversation in (0..data.array_len().unwrap_or(0)).filter_map(|i| data.at(i)) {
+            let Some(id) = str_member(&conversation, "id") else { continue };
+            if let Some(since) = self.options.updated_since {
+                let updated = str_member(&conversation, "updated_time").as_deref().and_then(unix_seconds);
+                if updated.is_some_and(|t| t < since) {
+                    return (threads, true);
+                }
+            }
+            let nested = conversation.get("messages");
+            let messages = nested.as_ref().map_or_else(Vec::new, |page| items(page, wanted));
+            let got = u32::try_from(messages.len()).unwrap_or(u32::MAX);
+            if let Some(after) = nested.as_ref().and_then(|page| next_cursor(page).ok().flatten()) {
+                if got > 0 && got < wanted {
+                    self.follow_ups.push_back(FollowUp { conversation: id.clone(), after, remaining: wanted - got });
+                }
+            }
+            threads.push(ThreadPart { id, conversation: Some(conversation), messages });
+        }
+        (threads, false)
+    }
+
+    fn more_messages<J: Json>(&mut self, follow_up: FollowUp, body: &J) -> Vec<ThreadPart<J>> {
+        let messages = items(body, follow_up.remaining);
+        let got = u32::try_from(messages.len()).unwrap_or(u32::MAX);
+        // A page with no messages ends the thread even if it names a next
+        // cursor: asking again could go on for ever.
+        if got > 0 && got < follow_up.remaining {
+            if let Ok(Some(after)) = next_cursor(body) {
+                if after != follow_up.after {
+                    let remaining = follow_up.remaining - got;
+                    self.follow_ups.push_back(FollowUp { conversation: follow_up.conversation.clone(), after, remaining });
+                }
+            }
+        }
+        vec![ThreadPart { id: follow_up.conversation, conversation: None, messages }]
+    }
+
+    /// Call `id` failed or was given up: it goes back to the work left, so
+    /// the cursor still holds it.
+    pub fn failed(&mut self, id: u64) {
+        if let Some(at) = self.in_flight.iter().position(|(call, _)| *call == id) {
+            let (_, follow_up) = self.in_flight.swap_remove(at);
+            self.follow_ups.push_front(follow_up);
+        } else if let Some(after) = self.page_in_flight.take() {
+            self.next_page = Some(after);
+        }
+    }
+
+    /// Whether every call has been made and answered.
+    pub fn finished(&self) -> bool {
+        self.next_page.is_none()
+            && self.page_in_flight.is_none()
+            && self.follow_ups.is_empty()
+            && self.in_flight.is_empty()
+    }
+
+    /// The work left, including calls under way (as if they failed), as an
+    /// opaque cursor; `None` when the sync is finished.
+    pub fn cursor(&self) -> Option<String> {
+        if self.finished() {
+            return None;
+        }
+        let (platform, folder) = self.scope();
+        let mut threads: Vec<FollowUp> = self.in_flight.iter().map(|(_, f)| f.clone()).collect();
+        threads.extend(self.follow_ups.iter().cloned());
+        let remaining = Remaining {
+            v: 1,
+            page: self.page.as_str().to_owned(),
+            platform,
+            folder,
+            pages: self.page_in_flight.clone().or_else(|| self.next_page.clone()),
+            threads,
+        };
+        let json = serde_json::to_vec(&remaining).ok()?;
+        Some(base64url_encode(&json))
+    }
+}
+
+/// The first `max` items of a page's `data`.
+fn items<J: Json>(page: &J, max: u32) -> Vec<J> {
+    let Some(data) = page.get("data") else { return Vec::new() };
+    let len = data.array_len().unwrap_or(0).min(max as usize);
+    (0..len).filter_map(|i| data.at(i)).collect()
+}
+
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Unpadded base64url: a cursor travels in URLs and forms unchanged.
+fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(BASE64URL[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let values = text
+        .bytes()
+        .map(|c| BASE64URL.iter().position(|&b| b == c).map(|v| v as u32))
+        .collect::<Option<Vec<_>>>()?;
+    if values.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(values.len() * 3 / 4);
+    for chunk in values.chunks(4) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &v)| n | v << (18 - 6 * i));
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Some(out)
+}

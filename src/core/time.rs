@@ -1,0 +1,74 @@
+//! The Graph's times (`2026-01-31T09:15:00+0000`) as Unix seconds, for
+//! comparing `updated_time` with a sync's `updatedSince`.
+
+/// Unix seconds of an ISO 8601 date-time such as the Graph writes
+/// (`2026-01-31T09:15:00+0000`), or as `Date.toISOString()` does
+/// (`2026-01-31T09:15:00.000Z`); a bare date is midnight UTC. `None` for
+/// anything else.
+pub fn unix_seconds(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    let digits = |from: usize, len: usize| -> Option<i64> {
+        let part = bytes.get(from..from + len)?;
+        part.iter().all(u8::is_ascii_digit).then(|| part.iter().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
+    };
+    let (year, month, day) = (digits(0, 4)?, digits(5, 2)?, digits(8, 2)?);
+    if bytes.get(4) != Some(&b'-') || bytes.get(7) != Some(&b'-') || !(1..=12).contains(&month) || !(1..=31).contains(&day)
+    {
+        return None;
+    }
+    let date = days_from_civil(year, month, day) * 86_400;
+    if bytes.len() == 10 {
+        return Some(date);
+    }
+    if !matches!(bytes.get(10), Some(b'T' | b't' | b' ')) || bytes.get(13) != Some(&b':') {
+        return None;
+    }
+    let (hour, minute) = (digits(11, 2)?, digits(14, 2)?);
+    let mut rest = 16;
+    let second = if bytes.get(16) == Some(&b':') {
+        rest = 19;
+        digits(17, 2)?
+    } else {
+        0
+    };
+    if bytes.get(rest) == Some(&b'.') {
+        rest += 1;
+        while bytes.get(rest).is_some_and(u8::is_ascii_digit) {
+            rest += 1;
+        }
+    }
+    let offset = match bytes.get(rest..)? {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), ..] => {
+            let tail = &text[rest + 1..];
+            let (h, m) = match tail.len() {
+                4 => (digits(rest + 1, 2)?, digits(rest + 3, 2)?),
+                5 if tail.as_bytes()[2] == b':' => (digits(rest + 1, 2)?, digits(rest + 4, 2)?),
+                2 => (digits(rest + 1, 2)?, 0),
+                _ => return None,
+            };
+            let minutes = h * 60 + m;
+            if *sign == b'+' {
+                minutes
+            } else {
+                -minutes
+            }
+        }
+        _ => return None,
+    };
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    Some(date + hour * 3600 + minute * 60 + second - offset * 60)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}

@@ -1,0 +1,104 @@
+// Shared setup for the tests that run the package in headless Chromium
+// (tests/browser, tests/bundlers): the mock Graph on one port, the app's
+// files on another (so every Graph call is cross-origin, as in real life),
+// and one Chromium for the test file.
+//
+//   const env = useBrowserApp(() => ({ "/": "tests/browser/page", "/pkg/": "pkg" }));
+//   const app = await env.open("/");      // a fresh page, once window.scenarios is there
+//   await app.run("getMessage", env.config());
+//   env.mock.requests                     // what the mock saw; emptied before each test
+
+import { after, before, beforeEach } from "node:test";
+import { PAGE_ID, TOKEN, startMockGraph, threads } from "../mock-graph/server.mjs";
+import { chromiumVersion, launchChromium } from "../support/chromium.mjs";
+import { serveStatic } from "../support/static-server.mjs";
+
+export { PAGE_ID, TOKEN };
+
+// Generous: Chromium shares two cores with other jobs. Bounds, not expectations.
+const LOAD_TIMEOUT_MS = 20_000;
+
+/** The Instagram thread and message the scenarios read: the newest ones, which have details. */
+export const THREAD = threads("instagram")[0];
+export const MESSAGE = THREAD.messages.find((m) => m.attachments) ?? THREAD.messages[0];
+
+/**
+ * Starts the mock, serves `mounts()` (URL prefix → folder; a function so a
+ * test file can build its app in an earlier `before`) and launches Chromium.
+ */
+export function useBrowserApp(mounts) {
+  const env = {
+    mock: null,
+    site: null,
+    browser: null,
+    config: () => ({ baseUrl: env.mock.url, token: TOKEN, pageId: PAGE_ID, threadId: THREAD.id, messageId: MESSAGE.id }),
+    open: (path = "/") => openApp(env, path),
+  };
+  before(async () => {
+    env.mock = await startMockGraph();
+    env.site = await serveStatic(await mounts());
+    env.browser = await launchChromium();
+    console.log(`Chromium ${await chromiumVersion(env.browser)}`);
+  });
+  beforeEach(() => env.mock.reset());
+  after(async () => {
+    await env.browser?.close();
+    await env.site?.close();
+    await env.mock?.close();
+  });
+  return env;
+}
+
+/**
+ * Opens the app in a new page (a new document: a fresh wasm instance) and
+ * waits until it has set `window.scenarios`. Resolves to
+ * `{ page, run(name, ...args), warnings, errors, close() }`; `warnings` and
+ * `errors` collect the page's console warnings and uncaught errors.
+ */
+async function openApp(env, path) {
+  const page = await env.browser.newPage();
+  const warnings = [];
+  const errors = [];
+  page.on("console", (message) => {
+    if (message.type() === "warning") warnings.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(`${env.site.url}${path}`, { timeout: LOAD_TIMEOUT_MS });
+  await page
+    .waitForFunction(() => window.scenarios, null, { timeout: LOAD_TIMEOUT_MS })
+    .catch((err) => {
+      throw new Error(`the app did not start: ${errors.join("; ") || err.message}`);
+    });
+  return {
+    page,
+    warnings,
+    errors,
+    run: (name, ...args) => page.evaluate(([n, a]) => window.scenarios[n](...a), [name, args]),
+    close: () => page.close(),
+  };
+}
+
+/**
+ * Opens `path` and resolves to the first uncaught error of the page (for an
+ * app that is expected not to start), or rejects when none comes in time.
+ */
+export async function firstPageError(env, path) {
+  const page = await env.browser.newPage();
+  try {
+    const error = page.waitForEvent("pageerror", { timeout: LOAD_TIMEOUT_MS });
+    await page.goto(`${env.site.url}${path}`, { timeout: LOAD_TIMEOUT_MS });
+    return (await error).message;
+  } finally {
+    await page.close();
+  }
+}
+
+/** Resolves once the mock has seen a request matching `test` (bounded polling). */
+export async function mockRequest(mock, test, { tries = 200, everyMs = 25 } = {}) {
+  for (let i = 0; i < tries; i++) {
+    const hit = mock.requests.find(test);
+    if (hit) return hit;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error("the mock never saw the expected request");
+}

@@ -1,0 +1,68 @@
+// The JS beside each view. A view's call is kept as data
+// (`{ method, args }`), the page runs `client[method](...args)` and this
+// module prints the same data as code, so what is shown is what ran.
+
+/** A piece of code printed as is (a variable name), not as a value. */
+export class Code {
+  constructor(text) {
+    this.text = text;
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const WIDTH = 72;
+
+/**
+ * A JS literal for `value`: on one line when it fits (or `open` is false),
+ * else one entry per line. A list of plain values, such as `fields`, always
+ * stays on one line: that is how people write it.
+ */
+export function literal(value, indent = "", open = false) {
+  if (value instanceof Code) return value.text;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => literal(v, `${indent}  `));
+    const line = `[${items.join(", ")}]`;
+    const plain = value.every((v) => v === null || typeof v !== "object");
+    return plain || (!open && fits(line, indent)) ? line : multiLine("[", "]", items, indent);
+  }
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${IDENTIFIER.test(k) ? k : JSON.stringify(k)}: ${literal(v, `${indent}  `)}`);
+    if (entries.length === 0) return "{}";
+    const line = `{ ${entries.join(", ")} }`;
+    return !open && fits(line, indent) ? line : multiLine("{", "}", entries, indent);
+  }
+  return JSON.stringify(value);
+}
+
+const fits = (line, indent) => !line.includes("\n") && indent.length + line.length <= WIDTH;
+
+function multiLine(open, close, items, indent) {
+  return `${open}\n${items.map((item) => `${indent}  ${item},`).join("\n")}\n${indent}${close}`;
+}
+
+/** `const page = await client.listConversations("…", { … });` */
+export function callSnippet({ method, args, result = "page" }) {
+  const printed = args.map((arg) => literal(arg));
+  const oneLine = `const ${result} = await client.${method}(${printed.join(", ")});`;
+  if (!oneLine.includes("\n") && oneLine.length <= WIDTH + 8) return oneLine;
+  // The last argument (the options) opens over several lines; the rest stay put.
+  const head = printed.slice(0, -1).map((p) => `${p}, `).join("");
+  return `const ${result} = await client.${method}(${head}${literal(args.at(-1), "", true)});`;
+}
+
+/** How to make the client the page uses, without the token itself. */
+export function clientSnippet(options) {
+  const shown = {
+    accessToken: new Code("PAGE_TOKEN"),
+    ...(options.baseUrl && options.baseUrl !== "https://graph.facebook.com" ? { baseUrl: options.baseUrl } : {}),
+    ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+  };
+  return [
+    'import { GraphClient, GraphError } from "graph-conversations/web";',
+    "",
+    "// PAGE_TOKEN: a Page access token. Keep it out of URLs and source control.",
+    `const client = new GraphClient(${literal(shown)});`,
+  ].join("\n");
+}

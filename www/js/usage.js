@@ -1,0 +1,54 @@
+// The small meter of `client.usage`: the latest X-App-Usage, X-Page-Usage and
+// X-Business-Use-Case-Usage headers, in percent of the budget. The Graph
+// starts refusing calls at 100 on any of them.
+
+import { h, replace } from "./dom.js";
+
+const MEASURES = [["call_count", "calls"], ["total_cputime", "CPU"], ["total_time", "time"]];
+
+/** Rows of the meter: `[label, { call_count, total_cputime, total_time, estimated_time_to_regain_access }]`. */
+function rowsOf(usage) {
+  const rows = [];
+  if (usage?.app) rows.push(["App", usage.app]);
+  if (usage?.page) rows.push(["Page", usage.page]);
+  for (const [id, entries] of Object.entries(usage?.business_use_case ?? {})) {
+    for (const entry of entries ?? []) rows.push([`${entry.type ?? "use case"} · ${id}`, entry]);
+  }
+  return rows;
+}
+
+function level(percent) {
+  if (percent >= 90) return "high";
+  if (percent >= 60) return "mid";
+  return "low";
+}
+
+function cell(value) {
+  if (typeof value !== "number") return h("td", { class: "usage-na" }, "–");
+  const bar = h("span", { class: "bar-fill" });
+  // CSSOM, not a style attribute: the page's CSP forbids inline styles.
+  bar.style.width = `${Math.min(100, Math.max(0, value))}%`;
+  return h("td", { class: `usage-cell ${level(value)}` },
+    h("span", { class: "usage-number" }, `${value}%`),
+    h("span", { class: "bar", "aria-hidden": "true" }, bar));
+}
+
+/** Draws the meter from `client.usage` (an empty note before the first call). */
+export function renderUsage(container, usage) {
+  const rows = rowsOf(usage);
+  if (rows.length === 0) {
+    replace(container, h("p", { class: "hint" }, "No usage headers yet: they come with the first answer."));
+    return;
+  }
+  const body = h("tbody");
+  for (const [label, entry] of rows) {
+    const regain = entry.estimated_time_to_regain_access;
+    body.append(h("tr", {},
+      h("th", { scope: "row", title: label }, label),
+      MEASURES.map(([key]) => cell(entry[key])),
+      h("td", { class: "usage-regain" }, regain > 0 ? `wait ${regain} min` : "")));
+  }
+  replace(container, h("table", { class: "usage-table" },
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""), MEASURES.map(([, name]) => h("th", { scope: "col" }, name)), h("th", {}, ""))),
+    body));
+}
