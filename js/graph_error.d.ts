@@ -1,3 +1,5 @@
+import type { InboxSync } from "./graph_conversations.js";
+
 /** What kind of failure a `GraphError` is. */
 export type GraphErrorKind =
   | "graph"
@@ -41,4 +43,17 @@ export declare class GraphError extends Error {
   readonly userMessage?: string;
   /** How long the answer said to wait before trying again, in milliseconds. */
   readonly retryAfterMs?: number;
+  /**
+   * How many times the failed call was sent: 1 when it was not retried,
+   * `maxRetries + 1` after the last retry. Absent when nothing was sent.
+   */
+  readonly attempts?: number;
+  /**
+   * Where to go on without fetching again what was read: from an iterator,
+   * the `after` cursor of the page that failed; from `syncInbox`, the sync
+   * cursor to pass back as its `cursor` option.
+   */
+  readonly cursor?: string;
+  /** From `syncInbox`: what it had read before it stopped. */
+  readonly inbox?: InboxSync;
 }

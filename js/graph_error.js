@@ -12,7 +12,7 @@ export class GraphError extends Error {
     this.name = "GraphError";
     this.kind = fields.kind ?? "http";
     this.transient = fields.transient ?? false;
-    for (const key of ["status", "code", "subcode", "type", "fbtraceId", "userTitle", "userMessage", "retryAfterMs"]) {
+    for (const key of ["status", "code", "subcode", "type", "fbtraceId", "userTitle", "userMessage", "retryAfterMs", "attempts"]) {
       if (fields[key] !== undefined) this[key] = fields[key];
     }
   }

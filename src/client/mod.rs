@@ -103,6 +103,12 @@ impl ListWalk {
     pub fn done(&self) -> bool {
         self.deferred.is_none() && self.cursor.done()
     }
+
+    /// The `after` cursor of the page to read next (`None` for the first):
+    /// where a new walk goes on after this one failed.
+    pub fn after(&self) -> Option<&str> {
+        self.cursor.after()
+    }
 }
 
 /// A Graph client over the transport `T`.

@@ -126,6 +126,10 @@ impl<T: Transport> Client<T> {
                     parts.into_iter().for_each(|part| threads.add(part));
                     error
                 }
+                Err(error) if error.graph().is_some_and(|body| body.code == Some(1) && body.asks_for_less_data()) => {
+                    // Too heavy: the page is asked for again, smaller.
+                    (!plan.ask_for_less(id)).then_some(error)
+                }
                 Err(error) => {
                     plan.failed(id);
                     Some(error)

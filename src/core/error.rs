@@ -101,7 +101,7 @@ impl GraphErrorBody {
 impl GraphErrorBody {
     /// Code 1 "Please reduce the amount of data you're asking for": the
     /// phrase can stand in `message` or only in the user-facing texts.
-    fn asks_for_less_data(&self) -> bool {
+    pub fn asks_for_less_data(&self) -> bool {
         [Some(&self.message), self.user_title.as_ref(), self.user_message.as_ref()]
             .into_iter()
             .flatten()

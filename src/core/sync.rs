@@ -11,14 +11,12 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use serde::{Deserialize, Serialize};
-
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
 use super::json::{str_member, Json};
 use super::page::next_cursor;
 use super::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
-use super::request::{GraphRequest, DEFAULT_MESSAGE_FIELDS};
+use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::time::unix_seconds;
 
 /// How many of each thread's newest messages a sync reads by default.
@@ -81,16 +79,13 @@ impl SyncOptions {
 }
 
 /// The rest of one thread's messages: read from `after`, `remaining` more.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FollowUp {
     /// The conversation id.
-    #[serde(rename = "c")]
     pub conversation: String,
     /// The cursor of its messages edge.
-    #[serde(rename = "a")]
     pub after: String,
     /// How many messages are still wanted.
-    #[serde(rename = "n")]
     pub remaining: u32,
 }
 
@@ -106,24 +101,87 @@ pub enum SyncCall {
     Messages(FollowUp),
 }
 
-/// What is left of a sync, as its cursor holds it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What is left of a sync, as its cursor holds it: form-encoded pairs
+/// (`v=1&page=…&after=…&tc=…&ta=…&tn=…`) in base64url. Written by hand, not
+/// with serde_json, which would double the size of the `.wasm`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Remaining {
-    /// Version of this layout.
-    v: u8,
     /// The Page, and the platform and folder the sync was for.
     page: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     platform: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     folder: Option<String>,
     /// `Some(after)` while conversation pages are left (`after` = `None`
     /// for the first page); `None` when all have been read.
-    #[serde(default)]
     pages: Option<Option<String>>,
     /// Threads whose messages were cut short.
-    #[serde(default)]
     threads: Vec<FollowUp>,
+}
+
+impl Remaining {
+    fn encode(&self) -> String {
+        let mut pairs = vec![("v", "1".to_owned()), ("page", self.page.clone())];
+        pairs.extend(self.platform.iter().map(|p| ("platform", p.clone())));
+        pairs.extend(self.folder.iter().map(|f| ("folder", f.clone())));
+        if let Some(after) = &self.pages {
+            pairs.push(("pages", "1".to_owned()));
+            pairs.extend(after.iter().map(|a| ("after", a.clone())));
+        }
+        for thread in &self.threads {
+            pairs.push(("tc", thread.conversation.clone()));
+            pairs.push(("ta", thread.after.clone()));
+            pairs.push(("tn", thread.remaining.to_string()));
+        }
+        base64url_encode(form_encode(&pairs).as_bytes())
+    }
+
+    fn decode(cursor: &str) -> Option<Self> {
+        let text = String::from_utf8(base64url_decode(cursor)?).ok()?;
+        let mut pairs = text.split('&').map(|pair| {
+            let (key, value) = pair.split_once('=')?;
+            Some((key, percent_decode(value)?))
+        });
+        if pairs.next()?? != ("v", "1".to_owned()) {
+            return None;
+        }
+        let mut remaining = Self::default();
+        let mut thread = (None, None);
+        for pair in pairs {
+            let (key, value) = pair?;
+            match key {
+                "page" => remaining.page = value,
+                "platform" => remaining.platform = Some(value),
+                "folder" => remaining.folder = Some(value),
+                "pages" => remaining.pages = Some(None),
+                "after" => remaining.pages = Some(Some(value)),
+                "tc" => thread = (Some(value), None),
+                "ta" => thread.1 = Some(value),
+                "tn" => {
+                    let (Some(conversation), Some(after)) = std::mem::take(&mut thread) else { return None };
+                    remaining.threads.push(FollowUp { conversation, after, remaining: value.parse().ok()? });
+                }
+                _ => return None,
+            }
+        }
+        Some(remaining)
+    }
+}
+
+/// Undoes the percent-encoding of [`form_encode`].
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 /// One thread from an answer: the conversation (absent for a follow-up
@@ -187,11 +245,7 @@ impl SyncPlan {
 
     fn read_cursor(&self, cursor: &str) -> Result<Remaining, Error> {
         let bad = || Error::invalid_argument("cursor is not a syncInbox cursor");
-        let bytes = base64url_decode(cursor).ok_or_else(bad)?;
-        let remaining: Remaining = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-        if remaining.v != 1 {
-            return Err(bad());
-        }
+        let remaining = Remaining::decode(cursor).ok_or_else(bad)?;
         let (platform, folder) = self.scope();
         if remaining.page != self.page.as_str() || remaining.platform != platform || remaining.folder != folder {
             return Err(Error::invalid_argument(
@@ -355,6 +409,21 @@ impl SyncPlan {
         }
     }
 
+    /// Call `id` was too heavy for the Graph (code 1, "reduce the amount of
+    /// data"): a conversations page is asked for again with half as many
+    /// conversations. `false` when it cannot shrink (one conversation, or a
+    /// follow-up call), and the call counts as failed.
+    pub fn ask_for_less(&mut self, id: u64) -> bool {
+        let is_page = !self.in_flight.iter().any(|(call, _)| *call == id);
+        if !is_page || self.options.page_size <= 1 {
+            self.failed(id);
+            return false;
+        }
+        self.options.page_size /= 2;
+        self.failed(id);
+        true
+    }
+
     /// Whether every call has been made and answered.
     pub fn finished(&self) -> bool {
         self.next_page.is_none()
@@ -373,15 +442,13 @@ impl SyncPlan {
         let mut threads: Vec<FollowUp> = self.in_flight.iter().map(|(_, f)| f.clone()).collect();
         threads.extend(self.follow_ups.iter().cloned());
         let remaining = Remaining {
-            v: 1,
             page: self.page.as_str().to_owned(),
             platform,
             folder,
             pages: self.page_in_flight.clone().or_else(|| self.next_page.clone()),
             threads,
         };
-        let json = serde_json::to_vec(&remaining).ok()?;
-        Some(base64url_encode(&json))
+        Some(remaining.encode())
     }
 }
 

@@ -76,8 +76,8 @@ pub struct FetchTransport {
     pub secrets: Vec<String>,
 }
 
-/// Aborts a request when its timeout runs out or the caller's signal fires;
-/// undoes both when dropped, so no timer or listener outlives the request.
+/// Aborts a request when its timeout runs out, the caller's signal fires or
+/// the request's future is dropped; no timer or listener outlives it.
 struct Cancellation {
     controller: Option<AbortController>,
     timed_out: Rc<Cell<bool>>,
@@ -124,6 +124,12 @@ impl Cancellation {
 
 impl Drop for Cancellation {
     fn drop(&mut self) {
+        // A future dropped mid-request (a sync that stopped, an iterator
+        // left early) cancels its request; after a full answer this does
+        // nothing.
+        if let Some(controller) = &self.controller {
+            controller.abort();
+        }
         if let Some(timer) = &self.timer {
             clear_timeout(timer);
         }

@@ -1,6 +1,7 @@
 //! `GraphClient`: the JS class over [`Client`].
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -12,10 +13,12 @@ use super::error::to_js;
 use super::iterator::ItemIterator;
 use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
+    sync_options,
 };
-use crate::client::{Client, ListWalk};
+use crate::client::{Client, InboxSync, ListWalk, SyncProgress};
 use crate::core::config::ClientConfig;
 use crate::core::error::Error;
+use crate::core::retry::Pacer;
 use crate::core::usage::{Usage, UsageValues};
 use crate::transport::fetch::{AbortSignal, FetchTransport};
 use tsify::Ts;
@@ -25,6 +28,17 @@ pub(super) struct Shared {
     config: ClientConfig,
     fetch: Option<Function>,
     usage: Rc<RefCell<Object>>,
+    pacer: Rc<RefCell<Pacer>>,
+}
+
+thread_local! {
+    /// One pace per access token, shared by every client in this realm
+    /// that uses the token: the Graph's budget is per Page, not per client.
+    static PACERS: RefCell<HashMap<String, Rc<RefCell<Pacer>>>> = RefCell::new(HashMap::new());
+}
+
+fn pacer_for(config: &ClientConfig) -> Rc<RefCell<Pacer>> {
+    PACERS.with(|pacers| pacers.borrow_mut().entry(config.access_token.expose().to_owned()).or_default().clone())
 }
 
 impl Shared {
@@ -38,7 +52,7 @@ impl Shared {
             on_usage: Rc::new(move |values: &UsageValues<JsValue>| record_usage(&usage.borrow(), values)),
             secrets: self.config.secrets().into_iter().map(str::to_owned).collect(),
         };
-        Client::new(self.config.clone(), transport)
+        Client::with_pacer(self.config.clone(), transport, self.pacer.clone())
     }
 }
 
@@ -108,7 +122,8 @@ impl GraphClient {
         if config.app_secret.is_some() && in_browser() {
             warn_app_secret_once();
         }
-        let shared = Shared { config, fetch, usage: Rc::new(RefCell::new(Object::new())) };
+        let pacer = pacer_for(&config);
+        let shared = Shared { config, fetch, usage: Rc::new(RefCell::new(Object::new())), pacer };
         Ok(GraphClient { shared: Rc::new(shared) })
     }
 
@@ -254,4 +269,84 @@ impl GraphClient {
             Ok(out.into())
         })
     }
+
+    /// Reads an inbox — its conversations with each one's newest messages
+    /// and their details — in as few calls as the Graph allows: one per page
+    /// of conversations, through field expansion. Rejects with a
+    /// `GraphError` whose `cursor` and `inbox` keep what was read.
+    #[wasm_bindgen(js_name = syncInbox, unchecked_return_type = "Promise<InboxSync>")]
+    pub fn sync_inbox(
+        &self,
+        #[wasm_bindgen(js_name = pageId, unchecked_param_type = "string")] page_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SyncInboxOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        future_to_promise(async move {
+            let page_id = id_argument("pageId", &page_id).map_err(|e| to_js(&e))?;
+            let args = sync_options(&options.unwrap_or_default()).map_err(|e| to_js(&e))?;
+            let client = shared.client(args.signal);
+            let mut report = |progress: SyncProgress| {
+                if let Some(callback) = &args.on_progress {
+                    // A throwing callback must not stop the sync.
+                    let _ = callback.call1(&JsValue::UNDEFINED, &progress_object(progress));
+                }
+            };
+            let synced = client
+                .sync_inbox(&page_id, args.options, args.cursor.as_deref(), args.concurrency, &mut report)
+                .await;
+            match synced {
+                Ok(inbox) => Ok(inbox_object(inbox)),
+                Err(failure) => {
+                    let error = to_js(&failure.error);
+                    if let Some(partial) = failure.partial {
+                        if let Some(cursor) = &partial.cursor {
+                            let _ = Reflect::set(&error, &JsValue::from_str("cursor"), &JsValue::from_str(cursor));
+                        }
+                        let _ = Reflect::set(&error, &JsValue::from_str("inbox"), &inbox_object(partial));
+                    }
+                    Err(error)
+                }
+            }
+        })
+    }
+}
+
+fn progress_object(progress: SyncProgress) -> JsValue {
+    let object = Object::new();
+    for (key, value) in
+        [("conversations", progress.conversations), ("messages", progress.messages), ("requests", progress.requests)]
+    {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value.into());
+    }
+    object.into()
+}
+
+/// `{ conversations, requests, complete, cursor? }`; each conversation is
+/// the Graph's object with `messages` as a plain array.
+fn inbox_object(inbox: InboxSync<JsValue>) -> JsValue {
+    let conversations = Array::new();
+    for thread in inbox.conversations {
+        let conversation = match thread.conversation {
+            Some(conversation) if conversation.is_object() => conversation,
+            _ => {
+                let object = Object::new();
+                let _ = Reflect::set(&object, &JsValue::from_str("id"), &JsValue::from_str(&thread.id));
+                object.into()
+            }
+        };
+        let messages: Array = thread.messages.into_iter().collect();
+        let _ = Reflect::set(&conversation, &JsValue::from_str("messages"), &messages);
+        conversations.push(&conversation);
+    }
+    let object = Object::new();
+    let set = |key: &str, value: &JsValue| {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
+    };
+    set("conversations", &conversations);
+    set("requests", &inbox.requests.into());
+    set("complete", &inbox.complete.into());
+    if let Some(cursor) = &inbox.cursor {
+        set("cursor", &JsValue::from_str(cursor));
+    }
+    object.into()
 }

@@ -28,6 +28,9 @@ pub fn to_js(error: &Error) -> JsValue {
     if let Some(status) = error.status() {
         set("status", status.into());
     }
+    if let Some(attempts) = error.attempts() {
+        set("attempts", attempts.into());
+    }
     if let Some(ms) = error.retry_after_ms() {
         set("retryAfterMs", (ms as f64).into());
     }

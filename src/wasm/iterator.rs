@@ -76,7 +76,7 @@ impl ItemIterator {
         let promise = future_to_promise(async move {
             // The previous call's outcome was delivered to its own caller.
             let _ = JsFuture::from(before).await;
-            next_item(&state).await.map_err(|e| to_js(&e))
+            next_item(&state).await
         });
         self.state.borrow_mut().tail = promise.clone();
         promise
@@ -92,7 +92,7 @@ impl ItemIterator {
     }
 }
 
-async fn next_item(state: &Rc<RefCell<State>>) -> Result<JsValue, Error> {
+async fn next_item(state: &Rc<RefCell<State>>) -> Result<JsValue, JsValue> {
     loop {
         let (client, mut walk) = {
             let mut s = state.borrow_mut();
@@ -106,7 +106,7 @@ async fn next_item(state: &Rc<RefCell<State>>) -> Result<JsValue, Error> {
                 Ok(walk) => walk,
                 Err(error) => {
                     s.finished = true;
-                    return Err(error);
+                    return Err(to_js(&error));
                 }
             };
             (s.shared.client(s.signal.clone()), walk)
@@ -126,11 +126,17 @@ async fn next_item(state: &Rc<RefCell<State>>) -> Result<JsValue, Error> {
             Ok(None) => s.finished = true,
             Err(error) => {
                 // Kept as it was: a transient failure can be retried with
-                // another `next()`; an abort ends the iteration.
+                // another `next()`; an abort ends the iteration. The error
+                // says where a new iterator can start without fetching the
+                // pages already read again.
                 if matches!(error, Error::Aborted) {
                     s.finished = true;
                 }
-                return Err(error);
+                let js = to_js(&error);
+                if let Some(after) = walk.after() {
+                    let _ = Reflect::set(&js, &JsValue::from_str("cursor"), &JsValue::from_str(after));
+                }
+                return Err(js);
             }
         }
     }

@@ -28,8 +28,12 @@ export interface ClientOptions {
     appSecretProof?: string;
     /** Per HTTP request, in milliseconds (default 30000). */
     timeoutMs?: number;
-    /** Retries of transient failures (default 3). */
+    /** Retries of transient failures: rate limits, 5xx, network errors, timeouts (default 3). */
     maxRetries?: number;
+    /** The first retry waits up to this long, later ones up to twice as long each time, with full jitter (default 1000 ms). */
+    retryDelayMs?: number;
+    /** The longest wait before a retry (default 60000 ms). When the Graph asks for a longer one, the call rejects with `retryAfterMs` instead. */
+    maxRetryDelayMs?: number;
     /** Calls per second per access token (default 2); 0 turns pacing off. */
     callsPerSecond?: number;
     /**
@@ -60,6 +64,56 @@ export interface FindConversationOptions extends RequestOptions {
 export interface NodeOptions extends RequestOptions {
     /** The fields to return. */
     fields?: Fields;
+}
+
+/** Options of `syncInbox`. */
+export interface SyncInboxOptions extends RequestOptions {
+    /** `"messenger"` (default) or `"instagram"`. */
+    platform?: Platform;
+    /** The folder to read; the Graph's default is the inbox. */
+    folder?: Folder;
+    /** How many of each thread's newest messages to read, with details (1 to 100, default 20). */
+    messagesPerConversation?: number;
+    /** Stop at the first conversation updated before this: ISO 8601, a `Date`, or Unix seconds. */
+    updatedSince?: string | Date | number;
+    /** Conversations per call (1 to 100, default 25). Fewer if the Graph says to ask for less. */
+    pageSize?: number;
+    /** HTTP calls in flight at once (1 to 16, default 4). */
+    concurrency?: number;
+    /** Make at most this many calls (a Worker's subrequest budget); then resolve with `complete: false` and a `cursor`. */
+    maxRequests?: number;
+    /** Called after each call. */
+    onProgress?: (progress: SyncProgress) => void;
+    /** Go on from where an earlier sync of the same Page, platform and folder stopped. */
+    cursor?: string;
+}
+
+/** What `onProgress` gets after each call of a sync. */
+export interface SyncProgress {
+    /** Threads read so far. */
+    conversations: number;
+    /** Messages read so far. */
+    messages: number;
+    /** Calls answered so far. */
+    requests: number;
+}
+
+/** A conversation of a sync, with its newest messages as a plain array (newest first). */
+export type SyncedConversation = Omit<Conversation, "messages"> & { messages: Message[] };
+
+/** What `syncInbox` resolves to. */
+export interface InboxSync {
+    /**
+     * The threads, newest first. A resumed sync lists a thread that the earlier one cut short
+     * again, with only the messages it had not read (merge by `id`).
+     */
+    conversations: SyncedConversation[];
+    /** Calls made. */
+    requests: number;
+    /** Whether every thread was read; `false` when `maxRequests` stopped the sync. */
+    complete: boolean;
+    /** Where a later sync goes on, when not complete. */
+    cursor?: string;
 }
 
 /** What `getMessages` resolves to: a message, or the error of that one item. */

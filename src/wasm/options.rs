@@ -10,6 +10,8 @@ use wasm_bindgen::{intern, JsCast, JsValue};
 use crate::core::config::{ClientConfig, TokenIn};
 use crate::core::error::Error;
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use crate::core::sync::SyncOptions;
+use crate::core::time::unix_seconds;
 use crate::transport::fetch::AbortSignal;
 
 /// An options object being read: which keys it may have, and typed getters.
@@ -60,6 +62,28 @@ impl<'a> Options<'a> {
         self.get(key).map(|v| v.as_f64().ok_or_else(|| self.wrong(key, "a number"))).transpose()
     }
 
+    fn whole(&self, key: &str, min: u32, max: u32) -> Result<Option<u32>, Error> {
+        match self.number(key)? {
+            Some(n) if n.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(&n) => Ok(Some(n as u32)),
+            Some(_) => Err(self.wrong(key, &format!("a whole number from {min} to {max}"))),
+            None => Ok(None),
+        }
+    }
+
+    /// A time as an ISO 8601 string, a `Date`, or Unix seconds.
+    fn time(&self, key: &str) -> Result<Option<i64>, Error> {
+        let Some(value) = self.get(key) else { return Ok(None) };
+        let expected = "an ISO 8601 time (\"2026-01-31T00:00:00Z\"), a Date or Unix seconds";
+        let seconds = if let Some(text) = value.as_string() {
+            unix_seconds(&text)
+        } else if let Some(date) = value.dyn_ref::<js_sys::Date>() {
+            Some((date.get_time() / 1000.0).floor()).filter(|s| s.is_finite()).map(|s| s as i64)
+        } else {
+            value.as_f64().filter(|s| s.is_finite() && s.abs() < 1e12).map(|s| s.floor() as i64)
+        };
+        seconds.map(Some).ok_or_else(|| self.wrong(key, expected))
+    }
+
     fn limit(&self) -> Result<Option<u32>, Error> {
         match self.number("limit")? {
             Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(Some(n as u32)),
@@ -107,6 +131,8 @@ const CLIENT_OPTIONS: &[&str] = &[
     "appSecretProof",
     "timeoutMs",
     "maxRetries",
+    "retryDelayMs",
+    "maxRetryDelayMs",
     "callsPerSecond",
     "tokenIn",
     "fetch",
@@ -144,6 +170,12 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
     }
     if let Some(retries) = options.number("maxRetries")? {
         config = config.max_retries(retries)?;
+    }
+    if let Some(ms) = options.number("retryDelayMs")? {
+        config = config.retry_delay_ms(ms)?;
+    }
+    if let Some(ms) = options.number("maxRetryDelayMs")? {
+        config = config.max_retry_delay_ms(ms)?;
     }
     if let Some(rate) = options.number("callsPerSecond")? {
         config = config.calls_per_second(rate)?;
@@ -226,6 +258,66 @@ pub fn find_options(value: &JsValue) -> Result<(Option<Platform>, Option<Fields>
     let options = Options::new("options", value, &["platform", "fields", "signal"])?;
     let platform = options.string("platform")?.as_deref().map(Platform::parse).transpose()?;
     Ok((platform, options.fields()?, options.signal()?))
+}
+
+/// What `syncInbox` takes besides the plan's own options.
+pub struct SyncArguments {
+    /// The plan's options.
+    pub options: SyncOptions,
+    /// Where an interrupted sync stopped.
+    pub cursor: Option<String>,
+    /// Calls in flight at most.
+    pub concurrency: usize,
+    /// The caller's signal.
+    pub signal: Option<AbortSignal>,
+    /// Called after each call.
+    pub on_progress: Option<Function>,
+}
+
+/// The options of `syncInbox`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an unknown key, a value of the wrong type
+/// or a number out of range.
+pub fn sync_options(value: &JsValue) -> Result<SyncArguments, Error> {
+    let options = Options::new(
+        "options",
+        value,
+        &[
+            "platform",
+            "folder",
+            "messagesPerConversation",
+            "updatedSince",
+            "pageSize",
+            "concurrency",
+            "maxRequests",
+            "signal",
+            "onProgress",
+            "cursor",
+        ],
+    )?;
+    let defaults = SyncOptions::default();
+    let sync = SyncOptions {
+        platform: options.string("platform")?.as_deref().map(Platform::parse).transpose()?,
+        folder: options.string("folder")?.as_deref().map(Folder::parse).transpose()?,
+        messages_per_conversation: options
+            .whole("messagesPerConversation", 1, 100)?
+            .unwrap_or(defaults.messages_per_conversation),
+        updated_since: options.time("updatedSince")?,
+        page_size: options.whole("pageSize", 1, 100)?.unwrap_or(defaults.page_size),
+        max_requests: options.whole("maxRequests", 1, 100_000)?,
+    };
+    let on_progress = match options.get("onProgress") {
+        Some(f) => Some(f.dyn_into::<Function>().map_err(|_| options.wrong("onProgress", "a function"))?),
+        None => None,
+    };
+    Ok(SyncArguments {
+        options: sync,
+        cursor: options.string("cursor")?,
+        concurrency: options.whole("concurrency", 1, 16)?.unwrap_or(4) as usize,
+        signal: options.signal()?,
+        on_progress,
+    })
 }
 
 /// An id argument, which must be a string.

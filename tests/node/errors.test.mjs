@@ -34,7 +34,8 @@ const GRAPH = {
 const OTHER = {
   "http-502": { kind: "http", status: 502, transient: true },
   "http-404-text": { kind: "http", status: 404, transient: false },
-  "bad-json": { kind: "decode", status: 200, transient: false },
+  // A 200 whose body is not JSON was most likely cut off on the way: worth retrying.
+  "bad-json": { kind: "decode", status: 200, transient: true },
   "not-graph-shape": { kind: "decode", status: 200, transient: false },
 };
 
