@@ -15,7 +15,7 @@ use std::rc::Rc;
 pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncedThread};
 
 use crate::core::config::ClientConfig;
-use crate::core::error::Error;
+use crate::core::error::{redact_text, Error};
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 use crate::core::json::{int_member, Json};
 use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
@@ -333,7 +333,11 @@ impl<T: Transport> Client<T> {
     /// One attempt: sends and reads the answer; the error is redacted.
     async fn send_once(&self, request: HttpRequest) -> Result<T::Json, Error> {
         let secrets = self.config.secrets();
-        let response = self.transport.send(request).await.map_err(|e| e.redact(&secrets))?;
+        let mut response = self.transport.send(request).await.map_err(|e| e.redact(&secrets))?;
+        if let Body::Text(text) = &mut response.body {
+            // Before any snippet is cut from it, so no part of a secret stays.
+            *text = redact_text(text, &secrets);
+        }
         let usage = UsageValues::parse(&response.headers);
         if !usage.is_empty() {
             self.transport.observe_usage(&usage);

@@ -282,6 +282,7 @@ impl Error {
                 if text.contains(secret) {
                     *text = text.replace(secret, "[redacted]");
                 }
+                scrub_cut_secret(text, secret);
             }
         };
         match &mut self {
@@ -305,6 +306,30 @@ impl Error {
             }
         }
         self
+    }
+}
+
+/// `text` with every occurrence of each secret replaced by `[redacted]`.
+pub fn redact_text(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        if text.contains(secret) {
+            text = text.replace(secret, "[redacted]");
+        }
+    }
+    text
+}
+
+/// A snippet cut at its end (`…`) can end in the first part of a secret,
+/// which a search for the whole secret misses: that part goes too.
+fn scrub_cut_secret(text: &mut String, secret: &str) {
+    const MIN_PART: usize = 6;
+    let Some(body) = text.strip_suffix('…') else { return };
+    let longest = (MIN_PART.min(secret.len())..secret.len())
+        .rev()
+        .find(|&len| secret.is_char_boundary(len) && body.ends_with(&secret[..len]));
+    if let Some(len) = longest {
+        *text = format!("{}[redacted]…", &body[..body.len() - len]);
     }
 }
 

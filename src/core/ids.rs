@@ -18,7 +18,7 @@ pub const MAX_ID_LEN: usize = 512;
 /// `m_mid.46348462:357234723feb`) or base64url-like Instagram ids
 /// (`aWdfZAG06MTpJR01lc3NhZA2VUaHJlYWQ6…`). Accepted: ASCII letters, digits
 /// and `_ - . : = + @ ! ~ * ' ( ) , ;`. Refused: empty, too long, `/ ? # & %`,
-/// `\`, whitespace, control or non-ASCII characters, and `..`.
+/// `\`, whitespace, control or non-ASCII characters, `..`, and `.` alone.
 ///
 /// The message never repeats the value itself: a token pasted by mistake
 /// where an id belongs must not end up in an error message or a log.
@@ -32,6 +32,10 @@ pub fn check_id(what: &str, value: &str) -> Result<(), Error> {
     }
     if value.contains("..") {
         return refuse("it contains \"..\"".into());
+    }
+    if value == "." {
+        // A dot segment: `/{id}` would fold into the path above it.
+        return refuse("it is \".\"".into());
     }
     for (at, c) in value.char_indices() {
         let allowed = c.is_ascii_alphanumeric() || "_-.:=+@!~*'(),;".contains(c);
