@@ -45,7 +45,7 @@ pub mod transport;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
-pub use crate::client::{Client, ListWalk, Transport};
+pub use crate::client::{Client, InboxSync, ListWalk, SyncFailure, SyncProgress, SyncedThread, Transport};
 pub use crate::core::config::{ClientConfig, TokenIn};
 pub use crate::core::error::{Error, ErrorKind, GraphErrorBody};
 pub use crate::core::ids::{ConversationId, MessageId, PageId, UserId};

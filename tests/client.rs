@@ -249,3 +249,146 @@ fn a_next_link_without_a_cursor_ends_the_walk_with_an_error_after_the_page() {
     assert_eq!(block_on(client.next_page(&mut walk)).unwrap(), None);
     assert_eq!(client.transport().sent().len(), 1);
 }
+
+fn retrying_client(retries: f64) -> Client<ScriptedTransport> {
+    let config = config().max_retries(retries).unwrap().retry_delay_ms(100.0).unwrap().calls_per_second(0.0).unwrap();
+    Client::new(config, ScriptedTransport::new())
+}
+
+fn proxy_502() -> Result<HttpResponse<Value>, graph_conversations::Error> {
+    Ok(HttpResponse {
+        status: 502,
+        headers: ResponseHeaders { content_type: Some("text/html".into()), ..Default::default() },
+        body: Body::Text("<h1>502 Bad Gateway</h1>".into()),
+    })
+}
+
+#[test]
+fn a_transient_failure_is_retried_after_a_backoff_and_succeeds() {
+    let client = retrying_client(3.0);
+    client.transport().answer(proxy_502()).answer_json(200, json!({"id": "m_1"}));
+    let message = block_on(client.get_message("m_1", None)).unwrap();
+    assert_eq!(message["id"], "m_1");
+    assert_eq!(client.transport().sent().len(), 2);
+    // random() is 0.5 in the scripted transport: half of the 100 ms ceiling.
+    assert_eq!(client.transport().waits(), [50.0]);
+}
+
+#[test]
+fn the_last_error_says_how_many_attempts_were_made() {
+    let client = retrying_client(2.0);
+    for _ in 0..3 {
+        client.transport().answer(proxy_502());
+    }
+    let err = block_on(client.get_message("m_1", None)).unwrap_err();
+    assert_eq!((err.kind(), err.status(), err.attempts()), (ErrorKind::Http, Some(502), Some(3)));
+    assert_eq!(client.transport().waits(), [50.0, 100.0], "the ceiling doubles");
+    let not_retried = json!({"error": {"message": "Invalid parameter", "code": 100}});
+    client.transport().answer_json(400, not_retried);
+    let err = block_on(client.get_message("m_1", None)).unwrap_err();
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(client.transport().sent().len(), 4);
+}
+
+#[test]
+fn a_rate_limit_waits_at_least_what_the_graph_asks() {
+    let client = retrying_client(1.0);
+    let limited = HttpResponse {
+        status: 400,
+        headers: ResponseHeaders { retry_after: Some("2".into()), ..Default::default() },
+        body: Body::Json(json!({"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}})),
+    };
+    client.transport().answer(Ok(limited)).answer_json(200, json!({"id": "m_1"}));
+    block_on(client.get_message("m_1", None)).unwrap();
+    assert_eq!(client.transport().waits(), [2000.0]);
+}
+
+#[test]
+fn calls_are_paced_per_token_and_a_batch_counts_each_item() {
+    let config = config().max_retries(0.0).unwrap().calls_per_second(2.0).unwrap();
+    let client = Client::new(config, ScriptedTransport::new());
+    let items: Vec<Value> = (0..3).map(|i| json!({"code": 200, "body": format!("{{\"id\":\"m_{i}\"}}")})).collect();
+    client.transport().answer_json(200, json!(items)).answer_json(200, json!({"id": "m_9"}));
+    let ids: Vec<String> = (0..3).map(|i| format!("m_{i}")).collect();
+    block_on(client.get_messages(&ids, None)).unwrap();
+    block_on(client.get_message("m_9", None)).unwrap();
+    assert_eq!(client.transport().sent_at(), [0.0, 1500.0], "3 calls at 2 per second hold the next one 1.5 s");
+}
+
+fn sync_page(threads: &[(&str, usize, Option<&str>)], next: Option<&str>) -> Value {
+    let data: Vec<Value> = threads
+        .iter()
+        .map(|(id, n, more)| {
+            let messages: Vec<Value> = (0..*n).map(|i| json!({"id": format!("{id}_m{i}")})).collect();
+            let mut nested = json!({"data": messages});
+            if let Some(after) = more {
+                nested["paging"] = json!({"cursors": {"after": after}, "next": "https://graph/next"});
+            }
+            json!({"id": id, "updated_time": "2026-01-02T00:00:00+0000", "messages": nested})
+        })
+        .collect();
+    let mut page = json!({"data": data});
+    if let Some(after) = next {
+        page["paging"] = json!({"cursors": {"after": after}, "next": "https://graph/next"});
+    }
+    page
+}
+
+fn message_ids(inbox: &graph_conversations::InboxSync<Value>) -> Vec<String> {
+    inbox.conversations.iter().flat_map(|t| t.messages.iter().map(|m| m["id"].as_str().unwrap().to_owned())).collect()
+}
+
+#[test]
+fn a_sync_reads_pages_and_cut_short_threads_and_reports_progress() {
+    use graph_conversations::core::sync::SyncOptions;
+    let client = retrying_client(0.0);
+    let t = client.transport();
+    t.answer_json(200, sync_page(&[("t_1", 2, Some("more")), ("t_2", 3, None)], Some("P2")));
+    t.answer_json(200, sync_page(&[("t_3", 1, None)], None));
+    t.answer_json(200, json!({"data": [{"id": "t_1_m2"}]}));
+    let options = SyncOptions { messages_per_conversation: 3, ..Default::default() };
+    let mut progress = Vec::new();
+    let inbox =
+        block_on(client.sync_inbox("104620945892041", options, None, 4, &mut |p| progress.push(p))).unwrap();
+    assert!(inbox.complete && inbox.cursor.is_none());
+    assert_eq!(inbox.requests, 3);
+    let threads: Vec<_> = inbox.conversations.iter().map(|t| (t.id.as_str(), t.messages.len())).collect();
+    assert_eq!(threads, [("t_1", 3), ("t_2", 3), ("t_3", 1)], "t_1's third message merged in");
+    assert_eq!(progress.iter().map(|p| (p.requests, p.conversations, p.messages)).collect::<Vec<_>>(), [(1, 2, 5), (2, 3, 6), (3, 3, 7)]);
+}
+
+#[test]
+fn an_interrupted_sync_keeps_what_it_read_and_resumes_without_duplicates() {
+    use graph_conversations::core::sync::SyncOptions;
+    let client = retrying_client(0.0);
+    let t = client.transport();
+    t.answer_json(200, sync_page(&[("t_1", 2, None), ("t_2", 2, None)], Some("P2")));
+    t.answer_json(400, json!({"error": {"message": "Invalid OAuth access token.", "code": 190}}));
+    let options = SyncOptions { messages_per_conversation: 2, ..Default::default() };
+    let failure =
+        block_on(client.sync_inbox("104620945892041", options.clone(), None, 2, &mut |_| {})).unwrap_err();
+    assert_eq!(failure.error.kind(), ErrorKind::Graph);
+    let partial = failure.partial.expect("what was read is kept");
+    assert_eq!(message_ids(&partial), ["t_1_m0", "t_1_m1", "t_2_m0", "t_2_m1"]);
+    let cursor = partial.cursor.expect("a cursor to go on from");
+
+    t.answer_json(200, sync_page(&[("t_3", 2, None)], None));
+    let rest = block_on(client.sync_inbox("104620945892041", options, Some(&cursor), 2, &mut |_| {})).unwrap();
+    assert_eq!(message_ids(&rest), ["t_3_m0", "t_3_m1"]);
+    let sent = t.sent();
+    assert!(sent[2].url.contains("after=P2"), "{}", sent[2].url);
+    assert_eq!(sent.len(), 3, "nothing read twice");
+}
+
+#[test]
+fn a_sync_with_bad_options_sends_nothing() {
+    use graph_conversations::core::sync::SyncOptions;
+    let client = retrying_client(0.0);
+    let bad = SyncOptions { messages_per_conversation: 0, ..Default::default() };
+    let failure = block_on(client.sync_inbox("104620945892041", bad, None, 1, &mut |_| {})).unwrap_err();
+    assert_eq!(failure.error.kind(), ErrorKind::InvalidArgument);
+    assert!(failure.partial.is_none());
+    let failure = block_on(client.sync_inbox("a/b", SyncOptions::default(), None, 1, &mut |_| {})).unwrap_err();
+    assert_eq!(failure.error.kind(), ErrorKind::InvalidArgument);
+    assert!(client.transport().sent().is_empty());
+}
