@@ -3,35 +3,43 @@
 // files on another (so every Graph call is cross-origin, as in real life),
 // and one Chromium for the test file.
 //
-//   const env = useBrowserApp(() => ({ "/": "tests/browser/page", "/pkg/": "pkg" }));
-//   const app = await env.open("/");      // a fresh page, once window.scenarios is there
-//   await app.run("getMessage", env.config());
-//   env.mock.requests                     // what the mock saw; emptied before each test
+//   const env = useBrowserApp(() => PLAIN_PAGE, { open: "/" });
+//   await env.app.run("getMessage", env.config());   // the page opened at "/"
+//   const other = await env.open("/");               // another fresh page
+//   env.mock.requests                                // what the mock saw; emptied before each test
 
+import { join } from "node:path";
 import { after, before, beforeEach } from "node:test";
-import { PAGE_ID, TOKEN, startMockGraph, threads } from "../mock-graph/server.mjs";
+import { TOKEN, startMockGraph } from "../mock-graph/server.mjs";
 import { chromiumVersion, launchChromium } from "../support/chromium.mjs";
 import { serveStatic } from "../support/static-server.mjs";
+import { MESSAGE, THREAD, scenarioConfig } from "./targets.mjs";
 
-export { PAGE_ID, TOKEN };
+export { MESSAGE, THREAD, TOKEN };
+
+/** The plain page (tests/browser/page) and the package beside it, as served to Chromium. */
+export const PLAIN_PAGE = {
+  "/": join(import.meta.dirname, "page"),
+  "/pkg/": join(import.meta.dirname, "../../pkg"),
+};
 
 // Generous: Chromium shares two cores with other jobs. Bounds, not expectations.
 const LOAD_TIMEOUT_MS = 20_000;
 
-/** The Instagram thread and message the scenarios read: the newest ones, which have details. */
-export const THREAD = threads("instagram")[0];
-export const MESSAGE = THREAD.messages.find((m) => m.attachments) ?? THREAD.messages[0];
-
 /**
- * Starts the mock, serves `mounts()` (URL prefix → folder; a function so a
- * test file can build its app in an earlier `before`) and launches Chromium.
+ * Starts the mock, serves `mounts()` (URL prefix → folder; async, so that a
+ * test file can build its app there) and launches Chromium; with `open`,
+ * also opens that path as `env.app`. All in one `before`: Node 20 runs a
+ * file's top-level `before` hooks concurrently, so a second one could not
+ * rely on this one.
  */
-export function useBrowserApp(mounts) {
+export function useBrowserApp(mounts, { open } = {}) {
   const env = {
     mock: null,
     site: null,
     browser: null,
-    config: () => ({ baseUrl: env.mock.url, token: TOKEN, pageId: PAGE_ID, threadId: THREAD.id, messageId: MESSAGE.id }),
+    app: null,
+    config: () => scenarioConfig(env.mock.url),
     open: (path = "/") => openApp(env, path),
   };
   before(async () => {
@@ -39,6 +47,7 @@ export function useBrowserApp(mounts) {
     env.site = await serveStatic(await mounts());
     env.browser = await launchChromium();
     console.log(`Chromium ${await chromiumVersion(env.browser)}`);
+    if (open) env.app = await env.open(open);
   });
   beforeEach(() => env.mock.reset());
   after(async () => {

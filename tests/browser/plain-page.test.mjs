@@ -3,32 +3,28 @@
 // lists, iterates, reads a thread and a message, and fails the ways a user
 // meets (a Graph error, a bad argument, an abort).
 import assert from "node:assert/strict";
-import { before, test } from "node:test";
+import { test } from "node:test";
 import { threads } from "../mock-graph/server.mjs";
-import { MESSAGE, THREAD, TOKEN, mockRequest, useBrowserApp } from "./harness.mjs";
+import { MESSAGE, mockRequest, PLAIN_PAGE, THREAD, TOKEN, useBrowserApp } from "./harness.mjs";
 
-const env = useBrowserApp(() => ({ "/": "tests/browser/page", "/pkg/": "pkg" }));
+const env = useBrowserApp(() => PLAIN_PAGE, { open: "/" });
 const instagram = threads("instagram");
-let app;
-
-before(async () => {
-  app = await env.open("/");
-});
+const run = (...args) => env.app.run(...args);
 
 test("lists a page of Instagram conversations and iterates through all of them", async () => {
-  const page = await app.run("listConversations", env.config());
+  const page = await run("listConversations", env.config());
   assert.deepEqual(page.ids, instagram.slice(0, 5).map((t) => t.id));
   assert.equal(page.first.updated_time, instagram[0].updated_time);
   assert.equal(typeof page.after, "string");
 
   env.mock.reset();
-  const ids = await app.run("iterateConversations", env.config());
+  const ids = await run("iterateConversations", env.config());
   assert.deepEqual(ids, instagram.map((t) => t.id));
   assert.equal(env.mock.requests.length, Math.ceil(instagram.length / 20), "one call per page of 20");
 });
 
 test("reads a thread's newest messages", async () => {
-  const { messages, after } = await app.run("readThread", env.config());
+  const { messages, after } = await run("readThread", env.config());
   assert.deepEqual(messages.map((m) => m.id), THREAD.messages.slice(0, 5).map((m) => m.id));
   assert.deepEqual(messages[0].from, THREAD.messages[0].from);
   assert.equal(messages[0].message, THREAD.messages[0].message);
@@ -36,7 +32,7 @@ test("reads a thread's newest messages", async () => {
 });
 
 test("gets one message with its details", async () => {
-  const message = await app.run("getMessage", env.config());
+  const message = await run("getMessage", env.config());
   assert.equal(message.id, MESSAGE.id);
   for (const field of ["created_time", "from", "to", "message", "attachments"]) {
     assert.deepEqual(message[field], MESSAGE[field], field);
@@ -44,7 +40,7 @@ test("gets one message with its details", async () => {
 });
 
 test("a Graph error rejects with a GraphError (instanceof holds in the page)", async () => {
-  const error = await app.run("graphError", env.config());
+  const error = await run("graphError", env.config());
   assert.equal(error.isGraphError, true);
   assert.equal(error.isError, true);
   assert.equal(error.name, "GraphError");
@@ -58,7 +54,7 @@ test("a Graph error rejects with a GraphError (instanceof holds in the page)", a
 });
 
 test("invalid arguments reject with kind invalid_argument and send nothing", async () => {
-  const errors = await app.run("invalidArguments", env.config());
+  const errors = await run("invalidArguments", env.config());
   assert.equal(errors.length, 3);
   for (const error of errors) {
     assert.equal(error.isGraphError, true, error.message);
@@ -68,9 +64,9 @@ test("invalid arguments reject with kind invalid_argument and send nothing", asy
 });
 
 test("aborting a call under way rejects with kind aborted", async () => {
-  await app.run("startSlowCall", env.config());
+  await run("startSlowCall", env.config());
   await mockRequest(env.mock, (r) => r.path.includes("/slow-"));
-  const error = await app.run("abortSlowCall");
+  const error = await run("abortSlowCall");
   assert.equal(error.isGraphError, true, error.message);
   assert.equal(error.kind, "aborted");
   assert.equal(error.transient, false);

@@ -4,6 +4,7 @@
 import {
   GraphClient,
   GraphError,
+  type ClientOptions,
   type Conversation,
   type GraphErrorKind,
   type Message,
@@ -21,8 +22,13 @@ const client = new GraphClient({
   timeoutMs: 10_000,
   maxRetries: 2,
   callsPerSecond: 0,
+  tokenIn: "header",
   fetch: (input, init) => fetch(input, init),
 });
+
+// A browser page's choice (and its default there): a form POST with method=GET, no CORS preflight.
+const pageClient = new GraphClient({ accessToken: "PAGE-ACCESS-TOKEN", tokenIn: "body" });
+const where: "header" | "body" | undefined = ({} as ClientOptions).tokenIn;
 
 export async function everyMethod(signal: AbortSignal): Promise<void> {
   const page: Page<Conversation> = await client.listConversations("104620945892041", {

@@ -6,6 +6,10 @@ import { GraphClient, type Conversation } from "graph-conversations";
 new GraphClient({});
 // @ts-expect-error misspelled option
 new GraphClient({ accessToken: "t", timeout: 5 });
+// @ts-expect-error tokenIn is "header" or "body", never the query string
+new GraphClient({ accessToken: "t", tokenIn: "query" });
+// @ts-expect-error tokenIn is a string literal, not a flag
+new GraphClient({ accessToken: "t", tokenIn: true });
 const client = new GraphClient({ accessToken: "t" });
 
 export async function wrong(): Promise<void> {

@@ -1,0 +1,107 @@
+// A Cloudflare Worker that reads a Page's Messenger or Instagram inbox
+// through graph-conversations and answers JSON. See README.md.
+//
+//   GET /conversations?platform=instagram[&after=…][&limit=…]  a page of conversations
+//   GET /threads/:id[?after=…][&limit=…]                         a page of a thread's messages
+//   GET /messages/:id                                            one message with its details
+//
+// "graph-conversations" resolves to the package's `workerd` entry, which
+// imports the .wasm as a compiled module (wrangler's default rule for .wasm).
+import { GraphClient, GraphError } from "graph-conversations";
+
+// Each route is exactly one Graph call, so one subrequest per invocation
+// (the free plan allows 50). Transient failures are not retried here: they
+// reach the caller with `transient: true` (and Retry-After on a rate limit),
+// who can retry without holding a Worker invocation open. The timeout keeps
+// a stuck Graph call from doing so either.
+const CLIENT_LIMITS = { maxRetries: 0, timeoutMs: 10_000 };
+
+// The Graph's throttling codes: they come back as HTTP 400, but to this
+// Worker's callers they mean "too many requests".
+const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
+
+const ROUTES = [
+  [/^\/conversations$/, (client, env, _id, q) => client.listConversations(env.PAGE_ID, { platform: q.get("platform") ?? undefined, ...paging(q) })],
+  [/^\/threads\/([^/]+)$/, (client, _env, id, q) => client.listMessages(id, paging(q))],
+  [/^\/messages\/([^/]+)$/, (client, _env, id) => client.getMessage(id)],
+];
+
+export default {
+  async fetch(request, env) {
+    const url = new URL(request.url);
+    const match = ROUTES.map(([pattern, handler]) => [pattern.exec(url.pathname), handler]).find(([m]) => m);
+    if (!match) return json(404, { error: { kind: "not_found", message: `no route for ${url.pathname}` } });
+    if (request.method !== "GET") return json(405, { error: { kind: "method_not_allowed", message: "GET only" } }, { Allow: "GET" });
+    if (!(await authorized(request, env))) return json(401, { error: { kind: "unauthorized", message: "a valid Authorization: Bearer <ACCESS_KEY> is required" } });
+    const missing = ["PAGE_ACCESS_TOKEN", "PAGE_ID"].filter((name) => !env[name]);
+    if (missing.length) return json(500, { error: { kind: "config", message: `not configured: ${missing.join(", ")} (see README.md)` } });
+
+    const [[, rawId], handler] = match;
+    const id = rawId === undefined ? undefined : decodeSegment(rawId);
+    const client = new GraphClient({
+      accessToken: env.PAGE_ACCESS_TOKEN,
+      baseUrl: env.GRAPH_BASE_URL || undefined,
+      apiVersion: env.GRAPH_API_VERSION || undefined,
+      ...CLIENT_LIMITS,
+    });
+    try {
+      return json(200, await handler(client, env, id, url.searchParams));
+    } catch (err) {
+      return errorAnswer(err);
+    }
+  },
+};
+
+/** `after`, `before` and `limit` from the query string; the client checks them. */
+function paging(query) {
+  const options = {};
+  for (const key of ["after", "before"]) if (query.has(key)) options[key] = query.get(key);
+  if (query.has("limit")) options.limit = Number(query.get("limit"));
+  return options;
+}
+
+// A malformed %-escape is left as it is: the client then refuses the id
+// with invalid_argument, which answers 400 like any other bad id.
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+// The inbox is private: when an ACCESS_KEY secret is set, callers must send it.
+async function authorized(request, env) {
+  if (!env.ACCESS_KEY) return true;
+  const given = new TextEncoder().encode(request.headers.get("Authorization") ?? "");
+  const expected = new TextEncoder().encode(`Bearer ${env.ACCESS_KEY}`);
+  return given.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(given, expected);
+}
+
+/** A GraphError as JSON, with an HTTP status that says whose fault it was. */
+function errorAnswer(err) {
+  if (!(err instanceof GraphError)) {
+    console.error("unexpected error", err);
+    return json(500, { error: { kind: "internal", message: "internal error" } });
+  }
+  const status = statusOf(err);
+  // The client never puts the token in a message; these are its own fields.
+  const { kind, message, code, subcode, type, fbtraceId, userTitle, userMessage, transient, retryAfterMs } = err;
+  const body = { error: { kind, message, code, subcode, type, fbtraceId, userTitle, userMessage, transient, retryAfterMs, graphStatus: err.status } };
+  const headers = status === 429 && retryAfterMs !== undefined ? { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) } : {};
+  return json(status, body, headers);
+}
+
+function statusOf(err) {
+  if (err.kind === "invalid_argument") return 400;
+  if (err.kind === "timeout") return 504;
+  if (err.kind !== "graph") return 502; // http, network, decode: the upstream failed us
+  if (RATE_LIMIT_CODES.has(err.code)) return 429;
+  if (err.code === 100 && err.subcode === 33) return 404; // no such object (or not visible to this token)
+  return 502;
+}
+
+function json(status, body, headers = {}) {
+  // Inbox contents are private: no shared cache may keep them.
+  return Response.json(body, { status, headers: { "Cache-Control": "private, no-store", ...headers } });
+}
