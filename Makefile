@@ -1,13 +1,13 @@
 # graph-conversations — every step a fresh machine needs lives here.
 #   make demo   build, start the mock Graph, run the Node example against it
-#   make test   native tests, the wasm build, Node tests, type and package checks
-#   make bench  per-call overhead against raw fetch + JSON.parse
+#   make test   native tests, the wasm build, Node, browser, Worker and bundler tests, types, package
+#   make bench  sync calls vs the documented flow, per-call overhead, wasm size (ratios)
 
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup setup-chromium build test test-native test-node test-types test-package demo bench clean
+.PHONY: setup setup-chromium build test test-native test-node test-types test-package test-browser test-worker test-bundlers demo bench clean
 
 ## Tools: the wasm target, the wasm-bindgen CLI of the crate's exact version,
 ## npm packages (binaryen's wasm-opt, TypeScript).
@@ -46,15 +46,28 @@ test-types: build
 test-package: build
 	node --test --test-reporter=spec tests/package/
 
-test: setup test-native build test-node test-types test-package
+## Headless Debian Chromium: a plain ES-module page importing graph-conversations/web.
+test-browser: build setup-chromium
+	node --test --test-reporter=spec tests/browser/
+
+## The example Worker in the real Workers runtime (npm workerd), against the mock.
+test-worker: build
+	node --test --test-reporter=spec tests/worker/
+
+## Consumer apps bundled with esbuild and Vite 7, run in Node and Chromium.
+test-bundlers: build setup-chromium
+	node --test --test-reporter=spec tests/bundlers/
+
+test: setup test-native build test-node test-types test-package test-browser test-worker test-bundlers
 	@echo "make test: all passed"
 
 demo: build
 	node examples/demo.mjs
 
-## Per-call overhead against raw fetch + JSON.parse (a ratio, not a timed test).
+## Sync calls and time against the documented flow, per-call overhead against
+## raw fetch + JSON.parse, .wasm size and instantiation: ratios measured in one run.
 bench: build
-	node bench/decode.mjs 30
+	node bench/run.mjs
 
 clean:
 	rm -rf pkg target node_modules
