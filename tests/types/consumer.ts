@@ -7,6 +7,10 @@ import {
   type ClientOptions,
   type Conversation,
   type GraphErrorKind,
+  type InboxSync,
+  type SyncInboxOptions,
+  type SyncProgress,
+  type SyncedConversation,
   type Message,
   type MessageResult,
   type Page,
@@ -21,6 +25,8 @@ const client = new GraphClient({
   appSecretProof: "0".repeat(64),
   timeoutMs: 10_000,
   maxRetries: 2,
+  retryDelayMs: 250,
+  maxRetryDelayMs: 30_000,
   callsPerSecond: 0,
   tokenIn: "header",
   fetch: (input, init) => fetch(input, init),
@@ -79,11 +85,49 @@ export async function everyMethod(signal: AbortSignal): Promise<void> {
   const regain: number | undefined = usage.business_use_case?.["104620945892041"]?.[0]?.estimated_time_to_regain_access;
 }
 
+export async function sync(signal: AbortSignal, cursor?: string): Promise<string | undefined> {
+  const options: SyncInboxOptions = {
+    platform: "instagram",
+    folder: "inbox",
+    messagesPerConversation: 20,
+    updatedSince: new Date("2026-01-01T00:00:00Z"),
+    pageSize: 25,
+    concurrency: 4,
+    maxRequests: 45,
+    signal,
+    onProgress: (p: SyncProgress) => console.log(p.conversations, p.messages, p.requests),
+    cursor,
+  };
+  const since: SyncInboxOptions = { updatedSince: "2026-01-01T00:00:00Z" };
+  const seconds: SyncInboxOptions = { updatedSince: 1_767_225_600 };
+  try {
+    const inbox: InboxSync = await client.syncInbox("104620945892041", options);
+    await client.syncInbox("104620945892041", since);
+    await client.syncInbox("104620945892041", seconds);
+    for (const thread of inbox.conversations) {
+      const t: SyncedConversation = thread;
+      const updated: string | undefined = t.updated_time;
+      const texts: (string | undefined)[] = t.messages.map((m: Message) => m.message);
+    }
+    const done: boolean = inbox.complete;
+    const calls: number = inbox.requests;
+    return inbox.cursor;
+  } catch (error) {
+    if (error instanceof GraphError) {
+      const attempts: number | undefined = error.attempts;
+      const partial: InboxSync | undefined = error.inbox;
+      return error.cursor ?? partial?.cursor;
+    }
+    throw error;
+  }
+}
+
 export function describe(error: unknown): string {
   if (error instanceof GraphError) {
     const kind: GraphErrorKind = error.kind;
     const base: Error = error;
-    const fields = [error.status, error.code, error.subcode, error.retryAfterMs];
+    const fields = [error.status, error.code, error.subcode, error.retryAfterMs, error.attempts];
+    const resumeAt: string | undefined = error.cursor;
     const texts = [error.type, error.fbtraceId, error.userTitle, error.userMessage];
     return `${kind} ${error.transient} ${base.message} ${fields.join()} ${texts.join()}`;
   }

@@ -24,4 +24,11 @@ export async function wrong(): Promise<void> {
   page.map((c: Conversation) => c.id);
   // @ts-expect-error ids are strings
   await client.getMessage(123);
+  // @ts-expect-error syncInbox's option is messagesPerConversation, not messagesPerThread
+  await client.syncInbox("1", { messagesPerThread: 20 });
+  const inbox = await client.syncInbox("1");
+  // @ts-expect-error a synced conversation's messages are an array, not a Page
+  inbox.conversations[0].messages.data;
+  // @ts-expect-error retryDelayMs is a number of milliseconds
+  new GraphClient({ accessToken: "t", retryDelayMs: "1s" });
 }
