@@ -1,27 +1,32 @@
-// `make demo`: starts the local mock Graph, runs examples/inbox.mjs against
-// it for Messenger and Instagram, then keeps the mock serving so you can
-// try the API yourself (Ctrl-C stops it).
-import { spawn } from "node:child_process";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
-import { PAGE_ID, TOKEN, startMockGraph } from "../tests/mock-graph/server.mjs";
+// `make demo`: serves the www page and the local mock Graph together, with
+// the page prefilled for the mock, so the API can be tried in a browser with
+// no Meta account. Ports: WWW_PORT (default 8080), MOCK_PORT (default 8787).
+// Ctrl-C stops both.
+import { PAGE_ID, TOKEN } from "../tests/mock-graph/server.mjs";
+import { startDemo } from "./demo-servers.mjs";
 
-const port = Number(process.env.MOCK_PORT ?? 8787);
-const mock = await startMockGraph({ port });
-const example = fileURLToPath(new URL("./inbox.mjs", import.meta.url));
+const mockPort = Number(process.env.MOCK_PORT ?? 8787);
+const wwwPort = Number(process.env.WWW_PORT ?? 8080);
 
-for (const platform of ["messenger", "instagram"]) {
-  const env = { ...process.env, GRAPH_URL: mock.url, PAGE_TOKEN: TOKEN, PAGE_ID, PLATFORM: platform };
-  // Not spawnSync: the mock answers from this process's event loop.
-  const child = spawn(process.execPath, [example], { env, stdio: "inherit" });
-  const [code] = await once(child, "exit");
-  if (code !== 0) process.exitCode = code ?? 1;
-  console.log("");
+let demo;
+try {
+  demo = await startDemo({ mockPort, wwwPort });
+} catch (err) {
+  if (err?.code !== "EADDRINUSE") throw err;
+  console.error(`Port ${err.port} is in use. Pick others: WWW_PORT=8081 MOCK_PORT=8788 make demo`);
+  process.exit(1);
 }
 
-console.log(`mock Graph serving at ${mock.url}  (token ${TOKEN}, page ${PAGE_ID})`);
-console.log(`try:  GRAPH_URL=${mock.url} PAGE_TOKEN=${TOKEN} PAGE_ID=${PAGE_ID} PLATFORM=instagram node examples/inbox.mjs`);
-console.log("Ctrl-C to stop.");
-const stop = () => mock.close().then(() => process.exit());
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+console.log(`
+  The page:      ${demo.pageUrl}
+                 (open it in a browser: the mock's URL and a demo token are filled in)
+  Mock Graph:    ${demo.mock.url}   token ${TOKEN}   page ${PAGE_ID}
+
+  From Node:     GRAPH_URL=${demo.mock.url} PAGE_TOKEN=${TOKEN} PAGE_ID=${PAGE_ID} PLATFORM=instagram node examples/inbox.mjs
+  Real inbox:    in the page, set the base URL to https://graph.facebook.com and paste a Page access token.
+
+  Ctrl-C to stop.`);
+
+const stop = () => demo.close().then(() => process.exit(0));
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);

@@ -41,7 +41,7 @@ const BY_KIND = {
   invalid_argument: ["Not sent: an argument is not valid", "The client checked the arguments before sending anything, and nothing went out.", "Fix the value named in the message."],
   network: ["The request did not reach the Graph", "No answer came back: the base URL is wrong, the network is down, or the server refused the page's origin (CORS).", "Check the base URL and your connection."],
   timeout: ["No answer in time", "The server did not answer before the client's timeout.", "Try again; ask for less data if it keeps happening."],
-  http: ["Not a Graph answer", "Something answered that is not the Graph's JSON: a proxy error page, a wrong base URL, or an outage.", "Check the base URL; try again later if it is an outage."],
+  http: ["Not a Graph answer", "Something answered that is not the Graph's JSON: a proxy error page, a wrong base URL, or an outage.", "Check the base URL."],
   decode: ["An answer of an unexpected shape", "The server answered JSON that is not shaped like the Graph's. The base URL may point at something else.", "Check the base URL."],
 };
 
@@ -63,9 +63,11 @@ export function explain(err) {
 function retryAdvice(err) {
   if (typeof err?.retryAfterMs === "number" && err.retryAfterMs > 0) {
     const minutes = Math.ceil(err.retryAfterMs / 60000);
-    return `Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"} (the usage headers say so).`;
+    return `Try again in ${minutes} ${minutes === 1 ? "minute" : "minutes"} (the answer said so).`;
   }
-  return err?.transient ? "Try again in a little while." : "Waiting will not help; something must change first.";
+  if (!err?.transient) return "Waiting will not help; something must change first.";
+  const tried = err.attempts > 1 ? `The client already tried ${err.attempts} times, with backoff; ` : "";
+  return `${tried}${tried ? "try" : "Try"} again in a little while.`;
 }
 
 /** The panel's rows: the error's own fields, as the client gives them. */
@@ -81,6 +83,7 @@ function facts(err) {
     ["user message", err.userMessage],
     ["transient", typeof err.transient === "boolean" ? (err.transient ? "yes: trying again later can work" : "no") : undefined],
     ["retry after", typeof err.retryAfterMs === "number" ? `${err.retryAfterMs} ms` : undefined],
+    ["attempts", err.attempts > 1 ? `${err.attempts} (retried with backoff, then given up)` : err.attempts],
   ];
   return rows.filter(([, value]) => value !== undefined && value !== null && value !== "");
 }
@@ -102,7 +105,7 @@ export function showError(panel, err, snippet) {
       h("p", {}, h("strong", {}, "What it usually means: "), meaning),
       h("p", {}, h("strong", {}, "What to do: "), action)),
     list,
-    snippet ? h("details", { class: "error-call" }, h("summary", {}, "The call that failed"), h("pre", {}, h("code", {}, snippet))) : null,
+    snippet ? h("details", { class: "error-call", open: true }, h("summary", {}, "The call that failed"), h("pre", {}, h("code", {}, snippet))) : null,
     h("p", { class: "hint" }, "Catch it in code: ", h("code", {}, "catch (err) { if (err instanceof GraphError) … err.code, err.transient, err.retryAfterMs }")));
   panel.hidden = false;
 }

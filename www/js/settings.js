@@ -26,12 +26,20 @@ export function writeForm(form, settings) {
   }
 }
 
+/**
+ * A person at the page would rather see a rate limit and when it ends than
+ * wait a minute for a retry: a longer wait than this rejects at once, with
+ * `retryAfterMs`. Shorter transient failures are still retried.
+ */
+export const MAX_RETRY_DELAY_MS = 5000;
+
 /** The options of `new GraphClient(…)` for these settings. */
 export function clientOptions(settings) {
   return {
     accessToken: settings.accessToken,
     ...(settings.baseUrl ? { baseUrl: settings.baseUrl.replace(/\/+$/, "") } : {}),
     ...(settings.apiVersion ? { apiVersion: settings.apiVersion } : {}),
+    maxRetryDelayMs: MAX_RETRY_DELAY_MS,
   };
 }
 

@@ -46,8 +46,10 @@ function multiLine(open, close, items, indent) {
 export function callSnippet({ method, args, result = "page" }) {
   const printed = args.map((arg) => literal(arg));
   const oneLine = `const ${result} = await client.${method}(${printed.join(", ")});`;
-  if (!oneLine.includes("\n") && oneLine.length <= WIDTH + 8) return oneLine;
-  // The last argument (the options) opens over several lines; the rest stay put.
+  const options = args.at(-1);
+  const several = options && typeof options === "object" && Object.values(options).filter((v) => v !== undefined).length > 1;
+  if (!several || (!oneLine.includes("\n") && oneLine.length <= WIDTH + 8)) return oneLine;
+  // The options open over several lines; a long id alone does not make it worth it.
   const head = printed.slice(0, -1).map((p) => `${p}, `).join("");
   return `const ${result} = await client.${method}(${head}${literal(args.at(-1), "", true)});`;
 }
@@ -58,11 +60,15 @@ export function clientSnippet(options) {
     accessToken: new Code("PAGE_TOKEN"),
     ...(options.baseUrl && options.baseUrl !== "https://graph.facebook.com" ? { baseUrl: options.baseUrl } : {}),
     ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+    ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
   };
   return [
     'import { GraphClient, GraphError } from "graph-conversations/web";',
     "",
     "// PAGE_TOKEN: a Page access token. Keep it out of URLs and source control.",
+    ...(shown.maxRetryDelayMs !== undefined
+      ? ["// maxRetryDelayMs: a rate limit that asks for a longer wait rejects at once (err.retryAfterMs)."]
+      : []),
     `const client = new GraphClient(${literal(shown)});`,
   ].join("\n");
 }

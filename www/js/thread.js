@@ -20,10 +20,11 @@ export function messageItem(message, own) {
   const time = h("time", { datetime: when.iso, title: message.created_time }, when.text);
   if (isOlderMessage(message)) {
     return h("li", { class: "message older", "data-message-id": message.id },
-      h("div", { class: "message-head" }, h("span", { class: "sender muted" }, "Older message"), time),
+      h("div", { class: "message-head" }, h("span", { class: "sender muted" }, "Beyond the 20 newest"), time),
       h("p", { class: "marker" }, OLDER_MESSAGE_TEXT),
       h("button", { type: "button", class: "link-button", "data-action": "get-message", "data-message-id": message.id },
-        "Try getMessage() on it"));
+        "Try getMessage() on it"),
+      h("span", { class: "call-status muted", role: "status" }));
   }
   const mine = own.has(message.from?.id);
   return h("li", { class: `message${mine ? " mine" : ""}`, "data-message-id": message.id },

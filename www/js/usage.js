@@ -6,13 +6,13 @@ import { h, replace } from "./dom.js";
 
 const MEASURES = [["call_count", "calls"], ["total_cputime", "CPU"], ["total_time", "time"]];
 
-/** Rows of the meter: `[label, { call_count, total_cputime, total_time, estimated_time_to_regain_access }]`. */
+/** Rows of the meter: `[label, { call_count, total_cputime, total_time, estimated_time_to_regain_access }, object id?]`. */
 function rowsOf(usage) {
   const rows = [];
   if (usage?.app) rows.push(["App", usage.app]);
   if (usage?.page) rows.push(["Page", usage.page]);
   for (const [id, entries] of Object.entries(usage?.business_use_case ?? {})) {
-    for (const entry of entries ?? []) rows.push([`${entry.type ?? "use case"} · ${id}`, entry]);
+    for (const entry of entries ?? []) rows.push([entry.type ?? "use case", entry, id]);
   }
   return rows;
 }
@@ -41,14 +41,17 @@ export function renderUsage(container, usage) {
     return;
   }
   const body = h("tbody");
-  for (const [label, entry] of rows) {
+  for (const [label, entry, id] of rows) {
     const regain = entry.estimated_time_to_regain_access;
     body.append(h("tr", {},
-      h("th", { scope: "row", title: label }, label),
-      MEASURES.map(([key]) => cell(entry[key])),
-      h("td", { class: "usage-regain" }, regain > 0 ? `wait ${regain} min` : "")));
+      h("th", { scope: "row" }, label,
+        id ? h("span", { class: "usage-id", title: `business use case of ${id}` }, id) : null,
+        regain > 0 ? h("span", { class: "usage-regain" }, `wait ${regain} min`) : null),
+      MEASURES.map(([key]) => cell(entry[key]))));
   }
   replace(container, h("table", { class: "usage-table" },
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, ""), MEASURES.map(([, name]) => h("th", { scope: "col" }, name)), h("th", {}, ""))),
+    h("thead", {}, h("tr", {},
+      h("th", { scope: "col", class: "usage-label" }, ""),
+      MEASURES.map(([, name]) => h("th", { scope: "col" }, name)))),
     body));
 }
