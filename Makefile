@@ -1,13 +1,13 @@
 # graph-conversations — every step a fresh machine needs lives here.
-#   make demo   build, start the mock Graph, run the Node example against it
-#   make test   native tests, the wasm build, Node, browser, Worker and bundler tests, types, package
+#   make demo   build, serve the www page and the mock Graph, print the page's URL
+#   make test   native tests, the wasm build, Node, browser, Worker, bundler and www tests, types, package
 #   make bench  sync calls vs the documented flow, per-call overhead, wasm size (ratios)
 
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup setup-chromium build test test-native test-node test-types test-package test-browser test-worker test-bundlers demo bench clean
+.PHONY: setup setup-chromium build test test-native test-node test-types test-package test-browser test-worker test-bundlers test-www demo bench clean
 
 ## Tools: the wasm target, the wasm-bindgen CLI of the crate's exact version,
 ## npm packages (binaryen's wasm-opt, TypeScript).
@@ -54,11 +54,15 @@ test-browser: build setup-chromium
 test-worker: build
 	node --test --test-reporter=spec tests/worker/
 
+## The www page end to end in Chromium, from make demo's own servers.
+test-www: build setup-chromium
+	node --test --test-reporter=spec tests/www/
+
 ## Consumer apps bundled with esbuild and Vite 7, run in Node and Chromium.
 test-bundlers: build setup-chromium
 	node --test --test-reporter=spec tests/bundlers/
 
-test: setup test-native build test-node test-types test-package test-browser test-worker test-bundlers
+test: setup test-native build test-node test-types test-package test-browser test-worker test-bundlers test-www
 	@echo "make test: all passed"
 
 demo: build

@@ -14,7 +14,7 @@ pub const DEFAULT_MAX_RETRIES: u32 = 3;
 /// The first retry's longest wait when none is given; later ones double.
 pub const DEFAULT_RETRY_DELAY_MS: u64 = 1_000;
 /// The longest single wait before a retry when none is given.
-pub const DEFAULT_MAX_RETRY_DELAY_MS: u64 = 60_000;
+pub const DEFAULT_MAX_RETRY_DELAY_MS: u64 = 30_000;
 /// The documented Conversations API budget: 2 calls per second per Page.
 pub const DEFAULT_CALLS_PER_SECOND: f64 = 2.0;
 

@@ -32,7 +32,7 @@ export interface ClientOptions {
     maxRetries?: number;
     /** The first retry waits up to this long, later ones up to twice as long each time, with full jitter (default 1000 ms). */
     retryDelayMs?: number;
-    /** The longest wait before a retry (default 60000 ms). When the Graph asks for a longer one, the call rejects with `retryAfterMs` instead. */
+    /** The longest wait before a retry (default 30000 ms). When the Graph asks for a longer one, the call rejects with `retryAfterMs` instead. */
     maxRetryDelayMs?: number;
     /** Calls per second per access token (default 2); 0 turns pacing off. */
     callsPerSecond?: number;
