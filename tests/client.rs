@@ -296,7 +296,9 @@ fn a_rate_limit_waits_at_least_what_the_graph_asks() {
     let limited = HttpResponse {
         status: 400,
         headers: ResponseHeaders { retry_after: Some("2".into()), ..Default::default() },
-        body: Body::Json(json!({"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}})),
+        body: Body::Json(
+            json!({"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}),
+        ),
     };
     client.transport().answer(Ok(limited)).answer_json(200, json!({"id": "m_1"}));
     block_on(client.get_message("m_1", None)).unwrap();
@@ -348,13 +350,15 @@ fn a_sync_reads_pages_and_cut_short_threads_and_reports_progress() {
     t.answer_json(200, json!({"data": [{"id": "t_1_m2"}]}));
     let options = SyncOptions { messages_per_conversation: 3, ..Default::default() };
     let mut progress = Vec::new();
-    let inbox =
-        block_on(client.sync_inbox("104620945892041", options, None, 4, &mut |p| progress.push(p))).unwrap();
+    let inbox = block_on(client.sync_inbox("104620945892041", options, None, 4, &mut |p| progress.push(p))).unwrap();
     assert!(inbox.complete && inbox.cursor.is_none());
     assert_eq!(inbox.requests, 3);
     let threads: Vec<_> = inbox.conversations.iter().map(|t| (t.id.as_str(), t.messages.len())).collect();
     assert_eq!(threads, [("t_1", 3), ("t_2", 3), ("t_3", 1)], "t_1's third message merged in");
-    assert_eq!(progress.iter().map(|p| (p.requests, p.conversations, p.messages)).collect::<Vec<_>>(), [(1, 2, 5), (2, 3, 6), (3, 3, 7)]);
+    assert_eq!(
+        progress.iter().map(|p| (p.requests, p.conversations, p.messages)).collect::<Vec<_>>(),
+        [(1, 2, 5), (2, 3, 6), (3, 3, 7)]
+    );
 }
 
 #[test]
@@ -365,8 +369,7 @@ fn an_interrupted_sync_keeps_what_it_read_and_resumes_without_duplicates() {
     t.answer_json(200, sync_page(&[("t_1", 2, None), ("t_2", 2, None)], Some("P2")));
     t.answer_json(400, json!({"error": {"message": "Invalid OAuth access token.", "code": 190}}));
     let options = SyncOptions { messages_per_conversation: 2, ..Default::default() };
-    let failure =
-        block_on(client.sync_inbox("104620945892041", options.clone(), None, 2, &mut |_| {})).unwrap_err();
+    let failure = block_on(client.sync_inbox("104620945892041", options.clone(), None, 2, &mut |_| {})).unwrap_err();
     assert_eq!(failure.error.kind(), ErrorKind::Graph);
     let partial = failure.partial.expect("what was read is kept");
     assert_eq!(message_ids(&partial), ["t_1_m0", "t_1_m1", "t_2_m0", "t_2_m1"]);

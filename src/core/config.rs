@@ -41,9 +41,9 @@ impl TokenIn {
         match text {
             "header" => Ok(Self::Header),
             "body" => Ok(Self::Body),
-            other => Err(Error::invalid_argument(format!(
-                "invalid tokenIn {other:?}: expected \"header\" or \"body\""
-            ))),
+            other => {
+                Err(Error::invalid_argument(format!("invalid tokenIn {other:?}: expected \"header\" or \"body\"")))
+            }
         }
     }
 }

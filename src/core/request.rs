@@ -140,7 +140,12 @@ impl GraphRequest {
             TokenIn::Body => {
                 params.push(("method", "GET".to_owned()));
                 params.push(("access_token", config.access_token.expose().to_owned()));
-                HttpRequest { method: Method::Post, url, headers: form_headers(config), body: Some(form_encode(&params)) }
+                HttpRequest {
+                    method: Method::Post,
+                    url,
+                    headers: form_headers(config),
+                    body: Some(form_encode(&params)),
+                }
             }
         }
     }

@@ -15,7 +15,7 @@ use super::error::Error;
 use super::ids::{ConversationId, PageId};
 use super::json::{str_member, Json};
 use super::page::next_cursor;
-use super::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::time::unix_seconds;
 
@@ -342,6 +342,13 @@ impl SyncPlan {
             return (threads, None);
         }
         match next_cursor(body) {
+            Ok(Some(after)) if check_cursor("after", &after).is_err() => (
+                threads,
+                Some(Error::decode(
+                    Some(200),
+                    "the Graph's next cursor cannot be sent back: it is not printable ASCII",
+                )),
+            ),
             Ok(Some(after)) if !self.seen_cursors.insert(after.clone()) => {
                 let error = "the Graph repeated a conversations cursor; stopped to avoid an endless loop";
                 (threads, Some(Error::decode(Some(200), error)))
@@ -372,7 +379,11 @@ impl SyncPlan {
             let nested = conversation.get("messages");
             let messages = nested.as_ref().map_or_else(Vec::new, |page| items(page, wanted));
             let got = u32::try_from(messages.len()).unwrap_or(u32::MAX);
-            if let Some(after) = nested.as_ref().and_then(|page| next_cursor(page).ok().flatten()) {
+            // Only a thread that can be asked for again is followed: its id
+            // and cursor must be sendable (the fuzzer found answers with neither).
+            let followable =
+                |after: &String| check_cursor("after", after).is_ok() && ConversationId::new(id.as_str()).is_ok();
+            if let Some(after) = nested.as_ref().and_then(|page| next_cursor(page).ok().flatten()).filter(followable) {
                 if got > 0 && got < wanted {
                     self.follow_ups.push_back(FollowUp { conversation: id.clone(), after, remaining: wanted - got });
                 }
@@ -389,9 +400,13 @@ impl SyncPlan {
         // cursor: asking again could go on for ever.
         if got > 0 && got < follow_up.remaining {
             if let Ok(Some(after)) = next_cursor(body) {
-                if after != follow_up.after {
+                if after != follow_up.after && check_cursor("after", &after).is_ok() {
                     let remaining = follow_up.remaining - got;
-                    self.follow_ups.push_back(FollowUp { conversation: follow_up.conversation.clone(), after, remaining });
+                    self.follow_ups.push_back(FollowUp {
+                        conversation: follow_up.conversation.clone(),
+                        after,
+                        remaining,
+                    });
                 }
             }
         }
@@ -474,10 +489,8 @@ fn base64url_encode(bytes: &[u8]) -> String {
 }
 
 fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let values = text
-        .bytes()
-        .map(|c| BASE64URL.iter().position(|&b| b == c).map(|v| v as u32))
-        .collect::<Option<Vec<_>>>()?;
+    let values =
+        text.bytes().map(|c| BASE64URL.iter().position(|&b| b == c).map(|v| v as u32)).collect::<Option<Vec<_>>>()?;
     if values.len() % 4 == 1 {
         return None;
     }

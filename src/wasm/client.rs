@@ -291,9 +291,8 @@ impl GraphClient {
                     let _ = callback.call1(&JsValue::UNDEFINED, &progress_object(progress));
                 }
             };
-            let synced = client
-                .sync_inbox(&page_id, args.options, args.cursor.as_deref(), args.concurrency, &mut report)
-                .await;
+            let synced =
+                client.sync_inbox(&page_id, args.options, args.cursor.as_deref(), args.concurrency, &mut report).await;
             match synced {
                 Ok(inbox) => Ok(inbox_object(inbox)),
                 Err(failure) => {

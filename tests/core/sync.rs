@@ -12,7 +12,8 @@ fn plan(options: SyncOptions, cursor: Option<&str>) -> SyncPlan {
 }
 
 fn messages(thread: &str, n: usize, next: Option<&str>) -> Value {
-    let data: Vec<Value> = (0..n).map(|i| json!({"id": format!("m_{thread}_{i}"), "created_time": "2026-01-01T00:00:00+0000"})).collect();
+    let data: Vec<Value> =
+        (0..n).map(|i| json!({"id": format!("m_{thread}_{i}"), "created_time": "2026-01-01T00:00:00+0000"})).collect();
     match next {
         Some(after) => json!({"data": data, "paging": {"cursors": {"after": after}, "next": "https://graph/next"}}),
         None => json!({"data": data}),
@@ -25,7 +26,9 @@ fn conversation(id: &str, updated: &str, nested: Value) -> Value {
 
 fn page(conversations: Vec<Value>, next: Option<&str>) -> Value {
     match next {
-        Some(after) => json!({"data": conversations, "paging": {"cursors": {"after": after}, "next": "https://graph/next"}}),
+        Some(after) => {
+            json!({"data": conversations, "paging": {"cursors": {"after": after}, "next": "https://graph/next"}})
+        }
         None => json!({"data": conversations}),
     }
 }
@@ -36,7 +39,12 @@ fn url(plan: &SyncPlan, call: &SyncCall) -> String {
 
 #[test]
 fn one_call_per_page_of_conversations_with_their_messages_expanded() {
-    let options = SyncOptions { platform: Some(Platform::Instagram), page_size: 2, messages_per_conversation: 3, ..Default::default() };
+    let options = SyncOptions {
+        platform: Some(Platform::Instagram),
+        page_size: 2,
+        messages_per_conversation: 3,
+        ..Default::default()
+    };
     let mut plan = plan(options, None);
     let (id, call) = plan.next_call().unwrap();
     assert_eq!(call, SyncCall::Conversations { after: None });
@@ -45,7 +53,13 @@ fn one_call_per_page_of_conversations_with_their_messages_expanded() {
     assert!(url.ends_with("&limit=2"), "{url}");
     assert!(plan.next_call().is_none(), "the next page waits for this one's cursor");
 
-    let answer = page(vec![conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 3, Some("m1"))), conversation("t_2", "2026-01-01T00:00:00+0000", messages("2", 1, None))], Some("P2"));
+    let answer = page(
+        vec![
+            conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 3, Some("m1"))),
+            conversation("t_2", "2026-01-01T00:00:00+0000", messages("2", 1, None)),
+        ],
+        Some("P2"),
+    );
     let (threads, error) = plan.answered(id, &answer);
     assert!(error.is_none());
     assert_eq!(threads.iter().map(|t| (t.id.as_str(), t.messages.len())).collect::<Vec<_>>(), [("t_1", 3), ("t_2", 1)]);
@@ -83,7 +97,13 @@ fn a_thread_cut_short_is_read_on_from_its_messages_edge() {
 fn a_thread_with_all_its_messages_or_an_empty_page_is_not_followed() {
     let mut plan = plan(SyncOptions { messages_per_conversation: 10, ..Default::default() }, None);
     let (id, _) = plan.next_call().unwrap();
-    let answer = page(vec![conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 10, Some("x"))), conversation("t_2", "2026-01-02T00:00:00+0000", messages("2", 0, Some("y")))], None);
+    let answer = page(
+        vec![
+            conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 10, Some("x"))),
+            conversation("t_2", "2026-01-02T00:00:00+0000", messages("2", 0, Some("y"))),
+        ],
+        None,
+    );
     plan.answered(id, &answer);
     assert!(plan.next_call().is_none());
     assert!(plan.finished());
@@ -94,7 +114,14 @@ fn updated_since_stops_at_the_first_older_conversation() {
     let since = graph_conversations::core::time::unix_seconds("2026-01-02T00:00:00Z");
     let mut plan = plan(SyncOptions { updated_since: since, ..Default::default() }, None);
     let (id, _) = plan.next_call().unwrap();
-    let answer = page(vec![conversation("t_new", "2026-01-03T00:00:00+0000", messages("1", 1, None)), conversation("t_old", "2026-01-01T00:00:00+0000", messages("2", 1, None)), conversation("t_new_again", "2026-01-05T00:00:00+0000", messages("3", 1, None))], Some("P2"));
+    let answer = page(
+        vec![
+            conversation("t_new", "2026-01-03T00:00:00+0000", messages("1", 1, None)),
+            conversation("t_old", "2026-01-01T00:00:00+0000", messages("2", 1, None)),
+            conversation("t_new_again", "2026-01-05T00:00:00+0000", messages("3", 1, None)),
+        ],
+        Some("P2"),
+    );
     let (threads, _) = plan.answered(id, &answer);
     assert_eq!(threads.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), ["t_new"]);
     assert!(plan.next_call().is_none(), "no further page is asked for");
@@ -105,9 +132,15 @@ fn updated_since_stops_at_the_first_older_conversation() {
 fn a_repeated_cursor_keeps_the_page_and_ends_with_an_error() {
     let mut plan = plan(SyncOptions::default(), None);
     let (id, _) = plan.next_call().unwrap();
-    plan.answered(id, &page(vec![conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 1, None))], Some("SAME")));
+    plan.answered(
+        id,
+        &page(vec![conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 1, None))], Some("SAME")),
+    );
     let (id, _) = plan.next_call().unwrap();
-    let (threads, error) = plan.answered(id, &page(vec![conversation("t_2", "2026-01-02T00:00:00+0000", messages("2", 1, None))], Some("SAME")));
+    let (threads, error) = plan.answered(
+        id,
+        &page(vec![conversation("t_2", "2026-01-02T00:00:00+0000", messages("2", 1, None))], Some("SAME")),
+    );
     assert_eq!(threads.len(), 1, "the page is kept");
     assert_eq!(error.unwrap().kind(), ErrorKind::Decode);
     assert!(plan.next_call().is_none());
@@ -118,7 +151,10 @@ fn the_cursor_holds_the_work_left_and_a_new_plan_goes_on_from_it() {
     let options = SyncOptions { messages_per_conversation: 30, page_size: 1, ..Default::default() };
     let mut first = plan(options.clone(), None);
     let (id, _) = first.next_call().unwrap();
-    first.answered(id, &page(vec![conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 25, Some("M25")))], Some("P/2+=")));
+    first.answered(
+        id,
+        &page(vec![conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 25, Some("M25")))], Some("P/2+=")),
+    );
     // Page 2 and t_1's follow-up are both under way when the sync stops.
     let calls: Vec<_> = std::iter::from_fn(|| first.next_call()).collect();
     assert_eq!(calls.len(), 2);
