@@ -65,6 +65,10 @@ export const failures = {
     new GraphFailure(400, oauth(2500, `Syntax error "${what}" at character ${position}: ${text}`)),
   deletedMessage: () => new GraphFailure(400, oauth(9000001, "This Message has been deleted by the user or the business.")),
   batchTooLarge: () => new GraphFailure(400, oauth(100, "Too many requests in batch message. Maximum batch size is 50")),
+  // Over the per-token budget (startMockGraph({ callsPerSecond })): access
+  // comes back within a second, so the regain estimate rounds down to 0 minutes.
+  rateLimited: () => new GraphFailure(400, oauth(613, "(#613) Calls to this api have exceeded the rate limit."),
+    { usage: { buc: 100, regain: 0 } }),
 };
 
 // ---------------------------------------------------------------- trigger ids

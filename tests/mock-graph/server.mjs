@@ -9,7 +9,48 @@
 //   await mock.close();
 //
 //   node tests/mock-graph/server.mjs [--port 8787] [--latency-ms 0]
-//        [--messenger-threads 60] [--instagram-threads 45]
+//        [--messenger-threads 60] [--instagram-threads 45] [--calls-per-second 0]
+//
+// startMockGraph(opts) options: `port`, `latencyMs`, `threads`, and
+// `callsPerSecond` (default 0 = off): enforce the Conversations API budget
+// per access token — a token bucket of `callsPerSecond` calls refilled at
+// `callsPerSecond`/s, 50 ms of slack for timer jitter, a batch costs one call
+// per item (pacing.mjs). A call over budget gets HTTP 400 with the Graph's 613
+// body ("(#613) Calls to this api have exceeded the rate limit.", OAuthException)
+// and usage headers at 100% (regain 0 minutes), and counts in stats.rateLimited.
+//
+// The object it resolves to:
+//   url, port, close()
+//   requests       every Graph request seen, in order: { method, url, path, query,
+//                  headers, body, at (epoch ms, fractional, on arrival), status
+//                  (HTTP status answered; null if none: dropped or abandoned),
+//                  code (Graph error code of an error answer), fault (its kind,
+//                  when a fault answered), rateLimited (true when over budget) }
+//   stats          { rateLimited, faulted, inFlight, maxInFlight }
+//   fault(spec)    switches a fault on; returns it. spec = { kind, times = 1
+//                  (Infinity = always), match = "" (substring of the path),
+//                  skip = 0 (let that many matching requests through first),
+//                  echoToken (put the token and APP_SECRET in the body), …options }.
+//                  kinds (faults.mjs): "http-500"; "html-502" (a ~9 KB proxy page);
+//                  "http" {status, contentType, body}; "truncated-json" {mode:
+//                  "body" = a short complete body | "transfer" = the connection
+//                  drops half way}; "reset"; "slow" {ms = 10000}; "rate-limit-613"
+//                  {regainMinutes = 3, retryAfter (s) = none}; "80006" {regainMinutes = 1,
+//                  retryAfter}; "code-1" / "code-2" {isTransient = true | false | null};
+//                  "graph-error" {code, status = 400, subcode, message, type,
+//                  isTransient, regainMinutes, retryAfter}; "repeat-cursor" (match
+//                  "/conversations": the page after X says its after cursor is X);
+//                  "huge-page" {bytes = 20 MiB} (match "/conversations": one valid
+//                  last page of 200 conversations × 25 messages).
+//   faults         the faults switched on (with hits and remaining)
+//   clearFaults()
+//   setCallsPerSecond(n)  changes the budget at run time (0 = off)
+//   reset()        empties requests, usage, flaky counters, faults, budgets, stats
+//
+// Control endpoints (JSON): GET /__mock/requests, POST /__mock/reset,
+// POST /__mock/fault (a spec; "times": null means always, since JSON has no
+// Infinity), GET /__mock/faults, POST /__mock/clear-faults, GET /__mock/stats,
+// POST /__mock/calls-per-second {"callsPerSecond": n}.
 //
 // This file is HTTP only: reading requests, tokens, CORS, usage headers and
 // the /__mock control endpoints. What the Graph answers lives in graph.mjs
@@ -17,11 +58,13 @@
 
 import { createServer } from "node:http";
 import { DEFAULT_VERSION, buildInbox } from "./data.mjs";
-import { GraphFailure, nextTraceId } from "./errors.mjs";
+import { GraphFailure, failures, nextTraceId } from "./errors.mjs";
+import { FaultList, describeFault, faultAnswer } from "./faults.mjs";
 import { answerCall, authenticate, failureAnswer } from "./graph.mjs";
 import { answerBatch } from "./batch.mjs";
 import { graphJson } from "./json.mjs";
 import { UsageMeter } from "./usage.mjs";
+import { CallBudget, callCost } from "./pacing.mjs";
 
 export {
   TOKEN, SECOND_TOKEN, EXPIRED_TOKEN, APP_SECRET, PAGE_ID, PAGE_NAME, IG_ACCOUNT_ID, IG_USERNAME,
@@ -32,6 +75,7 @@ export { TRIGGER_IDS } from "./errors.mjs";
 export { VALID_TOKENS, appsecretProof } from "./graph.mjs";
 export { MAX_BATCH } from "./batch.mjs";
 export { encodeCursor } from "./paging.mjs";
+export { FAULT_KINDS, hugePage } from "./faults.mjs";
 
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
@@ -57,8 +101,10 @@ const GRAPH_HEADERS = {
 /**
  * Starts the mock on 127.0.0.1.
  * opts: `port` (0 = random), `latencyMs` (delay before each answer),
- * `threads: { messenger, instagram }` (inbox sizes; default 60 and 45).
- * Resolves to `{ url, port, requests, reset(), close() }`.
+ * `threads: { messenger, instagram }` (inbox sizes; default 60 and 45),
+ * `callsPerSecond` (per-token budget; default 0 = off).
+ * Resolves to `{ url, port, requests, stats, faults, fault(), clearFaults(),
+ * setCallsPerSecond(), reset(), close() }` (see the header comment).
  */
 export async function startMockGraph(opts = {}) {
   const env = createEnv(opts);
@@ -71,6 +117,11 @@ export async function startMockGraph(opts = {}) {
     url: `http://127.0.0.1:${port}`,
     port,
     requests: env.requests,
+    stats: env.stats,
+    faults: env.faults.list,
+    fault: (spec) => env.faults.add(spec),
+    clearFaults: () => env.faults.clear(),
+    setCallsPerSecond: (n) => env.budget.set(n),
     reset: () => env.reset(),
     close: () => close(server, env),
   };
@@ -83,6 +134,9 @@ function createEnv(opts) {
     usage: new UsageMeter(),
     flakyCalls: new Map(),
     requests: [],
+    faults: new FaultList(),
+    budget: new CallBudget(opts.callsPerSecond ?? 0),
+    stats: { rateLimited: 0, faulted: 0, inFlight: 0, maxInFlight: 0 },
     latencyMs: Number(opts.latencyMs ?? 0),
     timers,
     // Timers are tracked so close() does not wait for slow answers.
@@ -95,6 +149,10 @@ function createEnv(opts) {
     env.requests.length = 0; // in place: callers hold this array
     env.usage.reset();
     env.flakyCalls.clear();
+    env.faults.clear();
+    env.budget.reset();
+    // in place: callers hold this object; requests under way stay counted
+    Object.assign(env.stats, { rateLimited: 0, faulted: 0, maxInFlight: env.stats.inFlight });
   };
   return env;
 }
@@ -124,15 +182,47 @@ async function handle(req, res, env) {
   const body = await readBody(req);
   // Concatenated, not resolved: a path such as "//v21.0/x" must stay a path.
   const url = new URL(`http://127.0.0.1${req.url.startsWith("/") ? "" : "/"}${req.url}`);
-  if (url.pathname.startsWith("/__mock/")) return control(req, res, url, env);
-  env.requests.push(recordOf(req, url, body));
-  if (env.latencyMs > 0) await env.sleep(env.latencyMs);
-  if (req.method === "OPTIONS") return preflight(res);
+  if (url.pathname.startsWith("/__mock/")) return control(req, res, url, body, env);
+  const record = recordOf(req, url, body);
+  env.requests.push(record);
+  trackInFlight(res, env.stats);
+  if (req.method === "OPTIONS") {
+    if (env.latencyMs > 0) await env.sleep(env.latencyMs);
+    return preflight(res);
+  }
   const call = callOf(req, url, body);
-  const answer = call.batch ? await batchAnswer(call, env) : await answerCall(call, env);
-  if (answer.drop) return req.socket.destroy();
-  send(res, answer, env);
+  // The budget is spent on arrival, as the Graph counts calls.
+  const overBudget = env.budget.spend(call.token, callCost(call)) > 0;
+  if (env.latencyMs > 0) await env.sleep(env.latencyMs);
+  const answer = await answerFor(call, url, record, overBudget, env);
+  if (answer.drop) {
+    record.dropped = true;
+    return req.socket.destroy();
+  }
+  send(res, answer, env, record);
 }
+
+async function answerFor(call, url, record, overBudget, env) {
+  const normal = () => (call.batch ? batchAnswer(call, env) : answerCall(call, env));
+  if (overBudget) {
+    env.stats.rateLimited += 1;
+    record.rateLimited = true;
+    return { ...failureAnswer(failures.rateLimited()), platform: "messenger", version: versionOf(call.path) };
+  }
+  const fault = env.faults.take(url.pathname, call);
+  if (!fault) return normal();
+  env.stats.faulted += 1;
+  record.fault = fault.kind;
+  return faultAnswer(fault, call, env, normal);
+}
+
+function trackInFlight(res, stats) {
+  stats.inFlight += 1;
+  stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+  res.once("close", () => { stats.inFlight -= 1; });
+}
+
+const versionOf = (path) => /^\/(v\d+\.\d+)/.exec(path)?.[1] ?? DEFAULT_VERSION;
 
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -151,6 +241,8 @@ function recordOf(req, url, body) {
     query: Object.fromEntries(url.searchParams),
     headers: { ...req.headers },
     body,
+    at: performance.timeOrigin + performance.now(),
+    status: null,
   };
 }
 
@@ -194,7 +286,7 @@ function tokenOf(req, params) {
 }
 
 async function batchAnswer(call, env) {
-  const version = /^\/(v\d+\.\d+)/.exec(call.path)?.[1] ?? DEFAULT_VERSION;
+  const version = versionOf(call.path);
   try {
     authenticate(call);
     return { status: 200, json: await answerBatch(call, env), headers: {}, platform: "messenger", version };
@@ -206,7 +298,7 @@ async function batchAnswer(call, env) {
 
 // ---------------------------------------------------------------- writing answers
 
-function send(res, answer, env) {
+function send(res, answer, env, record = {}) {
   if (res.destroyed || res.writableEnded) return; // the client gave up (abort, timeout)
   const isJson = !answer.raw || answer.raw.contentType.startsWith("application/json");
   const text = answer.raw ? answer.raw.text : graphJson(answer.json);
@@ -217,8 +309,13 @@ function send(res, answer, env) {
     "Content-Type": answer.raw ? answer.raw.contentType : "application/json; charset=UTF-8",
     "Content-Length": Buffer.byteLength(text),
   };
+  record.status = answer.status;
+  const code = answer.json?.error?.code;
+  if (code !== undefined) record.code = code;
   res.writeHead(answer.status, headers);
-  res.end(text);
+  if (answer.cutAt === undefined) return res.end(text);
+  // A transfer that stops half way: the promised Content-Length never arrives.
+  res.write(Buffer.from(text).subarray(0, answer.cutAt), () => res.destroy());
 }
 
 function graphHeaders(answer, env) {
@@ -251,19 +348,36 @@ function internalError(res, err) {
 
 // ---------------------------------------------------------------- /__mock control
 
-function control(req, res, url, env) {
+const CONTROLS = {
+  "GET /__mock/requests": (env) => env.requests,
+  "POST /__mock/reset": (env) => { env.reset(); return { ok: true }; },
+  "POST /__mock/fault": (env, body) => describeFault(env.faults.add(JSON.parse(body || "null"))),
+  "GET /__mock/faults": (env) => env.faults,
+  "POST /__mock/clear-faults": (env) => { env.faults.clear(); return { ok: true }; },
+  "GET /__mock/stats": (env) => env.stats,
+  "POST /__mock/calls-per-second": (env, body) => {
+    env.budget.set(JSON.parse(body || "{}").callsPerSecond);
+    return { callsPerSecond: env.budget.callsPerSecond };
+  },
+};
+
+function control(req, res, url, body, env) {
   if (req.method === "OPTIONS") return preflight(res);
-  if (req.method === "GET" && url.pathname === "/__mock/requests") return sendPlainJson(res, 200, env.requests);
-  if (req.method === "POST" && url.pathname === "/__mock/reset") {
-    env.reset();
-    return sendPlainJson(res, 200, { ok: true });
+  const action = CONTROLS[`${req.method} ${url.pathname}`];
+  if (!action) return sendPlainJson(res, 404, { error: `unknown mock control path ${url.pathname}` });
+  let result;
+  try {
+    result = action(env, body);
+  } catch (err) {
+    // A bad fault spec or budget: say what is wrong; it is not a Graph answer.
+    return sendPlainJson(res, 400, { mock_error: err.message });
   }
-  return sendPlainJson(res, 404, { error: `unknown mock control path ${url.pathname}` });
+  return sendPlainJson(res, 200, result);
 }
 
 // ---------------------------------------------------------------- CLI
 
-const USAGE = "usage: node server.mjs [--port 8787] [--latency-ms 0] [--messenger-threads 60] [--instagram-threads 45]";
+const USAGE = "usage: node server.mjs [--port 8787] [--latency-ms 0] [--messenger-threads 60] [--instagram-threads 45] [--calls-per-second 0]";
 
 // Each flag takes a non-negative integer, as `--flag N` or `--flag=N`.
 const FLAGS = {
@@ -271,6 +385,7 @@ const FLAGS = {
   "--latency-ms": (o, n) => { o.latencyMs = n; },
   "--messenger-threads": (o, n) => { o.threads.messenger = n; },
   "--instagram-threads": (o, n) => { o.threads.instagram = n; },
+  "--calls-per-second": (o, n) => { o.callsPerSecond = n; },
 };
 
 function parseArgs(argv) {

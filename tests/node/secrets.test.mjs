@@ -223,3 +223,79 @@ test("objects handed back hold no token: the Graph's paging.next links come reda
   const messages = await client.listMessages(messenger[0].id, { limit: 2 });
   assert.ok(!JSON.stringify(messages).includes(TOKEN));
 });
+
+// ---------------------------------------------------------------- every kind, after retries (issue 6)
+
+/** Every URL and body the mock saw holds no secret in its URL; the token only where tokenIn puts it. */
+function assertNoSecretInUrls(tokenIn) {
+  assert.ok(env.mock.requests.length > 0);
+  for (const request of env.mock.requests) {
+    for (const secret of SECRETS) {
+      assert.ok(!request.url.includes(secret) && !request.url.includes(encodeURIComponent(secret)), `${request.method} ${request.url}: secret in the URL`);
+      assert.ok(!request.body.includes(APP_SECRET), `${request.method} ${request.url}: app secret in the body`);
+    }
+    if (tokenIn === "header") assert.ok(!request.body.includes(TOKEN), "token in a body with tokenIn header");
+  }
+}
+
+for (const tokenIn of ["header", "body"]) {
+  test(`tokenIn ${tokenIn}: every error kind, retried, from a mock that echoes the token and the secret, shows neither`, { timeout: 30_000 }, async () => {
+    const client = (extra = {}) => env.client({ appSecret: APP_SECRET, tokenIn, maxRetries: 1, retryDelayMs: 1, timeoutMs: 150, ...extra });
+    const always = (spec) => env.mock.fault({ ...spec, times: Infinity, echoToken: true });
+    const errors = [];
+    const expectFailure = async (label, setup, call, expected) => {
+      env.mock.clearFaults();
+      setup();
+      const err = await failure(call());
+      for (const [key, value] of Object.entries(expected)) assert.deepEqual(err[key], value, `${label}: err.${key} (${err.message})`);
+      errors.push([label, err]);
+    };
+
+    await expectFailure("graph, transient", () => always({ kind: "code-1" }), () => client().getMessage(ODD_MESSAGE_ID), { kind: "graph", code: 1, attempts: 2 });
+    await expectFailure("graph, 190", () => always({ kind: "graph-error", code: 190, message: "Error validating access token" }),
+      () => client().getConversation(messenger[0].id), { kind: "graph", code: 190, attempts: 1 });
+    await expectFailure("graph, 613", () => always({ kind: "rate-limit-613", regainMinutes: 3 }), () => client().listConversations(PAGE_ID), { kind: "graph", code: 613, retryAfterMs: 180_000 });
+    await expectFailure("http, proxy page", () => always({ kind: "html-502" }), () => client().listMessages(messenger[0].id), { kind: "http", status: 502, attempts: 2 });
+    await expectFailure("http, text", () => always({ kind: "http-500" }), () => client().getMessages([ODD_MESSAGE_ID]), { kind: "http", status: 500 });
+    await expectFailure("network", () => always({ kind: "reset" }), () => client().getMessage(ODD_MESSAGE_ID), { kind: "network", attempts: 2 });
+    await expectFailure("timeout", () => always({ kind: "slow", ms: 30_000 }), () => client().getMessage(ODD_MESSAGE_ID), { kind: "timeout", attempts: 2 });
+    await expectFailure("aborted", () => always({ kind: "slow", ms: 30_000 }), () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 50);
+      return client({ timeoutMs: 10_000 }).getMessage(ODD_MESSAGE_ID, { signal: controller.signal });
+    }, { kind: "aborted" });
+    await expectFailure("decode, not JSON", () => always({ kind: "http", status: 200, contentType: "application/json; charset=UTF-8", body: "token echo:" }),
+      () => client().listConversations(PAGE_ID), { kind: "decode", status: 200 });
+    await expectFailure("decode, cut-off page with paging links", () => env.mock.fault({ kind: "truncated-json", times: Infinity }),
+      () => client().listConversations(PAGE_ID, { limit: 2, fields: "id,messages.limit(1){id}" }), { kind: "decode" });
+    await expectFailure("iterator, with a cursor", () => always({ kind: "code-2", match: "/conversations", skip: 1 }), async () => {
+      const iterator = client().conversations(PAGE_ID, { limit: 5 });
+      for (let i = 0; i < 10; i++) await iterator.next(); // page 1 gives 5, page 2 fails
+    }, { kind: "graph", code: 2, attempts: 2 });
+    assert.equal(typeof errors.at(-1)[1].cursor, "string", "the iterator's error carries a cursor");
+    await expectFailure("invalid_argument", () => {}, () => client().getMessage(`${TOKEN}?${APP_SECRET}`), { kind: "invalid_argument" });
+
+    assert.deepEqual(new Set(errors.map(([, err]) => err.kind)), new Set(["graph", "http", "network", "timeout", "aborted", "decode", "invalid_argument"]));
+    for (const [label, err] of errors) assertNoSecret(err, `${tokenIn}: ${label}`);
+    // Not vacuous: the echoed secrets did reach these messages, redacted.
+    for (const [label, err] of errors.filter(([l]) => /^(graph|http|decode, not JSON|iterator)/.test(l))) {
+      assert.match(err.message, /access_token=\[redacted\] appsecret=\[redacted\]/, `${tokenIn}: ${label}: ${err.message}`);
+    }
+    assertNoSecretInUrls(tokenIn);
+  });
+}
+
+test("an interrupted syncInbox: the error, its cursor and its partial inbox show no secret", { timeout: 30_000 }, async () => {
+  const client = env.client({ appSecret: APP_SECRET, maxRetries: 1, retryDelayMs: 1 });
+  env.mock.fault({ kind: "html-502", match: "/conversations", skip: 1, times: Infinity, echoToken: true });
+  const err = await failure(client.syncInbox(PAGE_ID, { pageSize: 10, messagesPerConversation: 3 }));
+  assert.equal(err.kind, "http");
+  assert.equal(typeof err.cursor, "string");
+  assert.equal(err.inbox?.conversations.length, 10, "the first page is in the partial inbox");
+  assertNoSecret(err, "sync");
+  for (const secret of SECRETS) {
+    assert.ok(!JSON.stringify(err.inbox).includes(secret), "partial inbox");
+    assert.ok(!err.cursor.includes(secret) && !Buffer.from(err.cursor, "base64").toString("latin1").includes(secret), "sync cursor");
+  }
+  assertNoSecretInUrls("header");
+});
