@@ -42,8 +42,9 @@ printTable({ wasm, decode, inbox, options });
 async function measureSyncs(opts) {
   const n = opts.threads;
   const m = opts.messages;
-  const expected = threads("messenger", { count: n });
-  const mock = await startMockGraph({ latencyMs: opts["latency-ms"], threads: { messenger: n } });
+  // Every thread exactly `messages` long: N threads × M messages, as the issue sets it.
+  const expected = threads("messenger", { count: n, messagesPerThread: opts.messages });
+  const mock = await startMockGraph({ latencyMs: opts["latency-ms"], threads: { messenger: n }, messagesPerThread: opts.messages });
   try {
     const sync = await measureSyncInbox(mock, n, m, opts["sync-runs"]);
     mock.reset();

@@ -77,22 +77,30 @@ pub fn graph_error<J: Json>(body: &J) -> Option<GraphErrorBody> {
 }
 
 /// The start of a text body on one line, tags and runs of white space
-/// folded, for an error message.
+/// folded, for an error message. What `<style>` and `<script>` hold is not
+/// text a person reads, so it goes too.
 fn snippet(text: &str) -> String {
     let mut out = String::new();
-    let mut in_tag = false;
-    for c in text.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                out.push(' ');
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        push_text(&mut out, &rest[..open]);
+        out.push(' ');
+        let tag = &rest[open..];
+        let Some(close) = tag.find('>') else {
+            rest = "";
+            break;
+        };
+        let name = tag[1..close].split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        rest = &tag[close + 1..];
+        for hidden in ["style", "script"] {
+            if name.eq_ignore_ascii_case(hidden) {
+                let end = format!("</{hidden}");
+                let lower = rest.to_ascii_lowercase();
+                rest = lower.find(&end).map_or("", |at| &rest[at..]);
             }
-            _ if in_tag => {}
-            c if c.is_whitespace() || c.is_control() => out.push(' '),
-            c => out.push(c),
         }
     }
+    push_text(&mut out, rest);
     let folded = out.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.is_empty() {
         return "(empty body)".into();
@@ -102,4 +110,9 @@ fn snippet(text: &str) -> String {
         cut.push('…');
     }
     cut
+}
+
+/// `text` with control characters as spaces.
+fn push_text(out: &mut String, text: &str) {
+    out.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
 }

@@ -420,7 +420,8 @@ function buildMessages(thread, count, rng) {
 // 20 and 21 messages, several above 20 and 25, and a one-message thread.
 const PINNED_COUNTS = { 0: 24, 1: 3, 2: 20, 3: 45, 4: 1, 5: 21, 6: 33, 7: 26, 8: 40, 9: 12 };
 
-function messageCount(folder, ordinal, rng) {
+function messageCount(folder, ordinal, rng, fixed) {
+  if (fixed !== undefined) return fixed;
   if (folder === "inbox" && ordinal in PINNED_COUNTS) return PINNED_COUNTS[ordinal];
   const n = int(rng, 1, 45);
   return n === 20 ? 19 : n === 21 ? 22 : n; // keep 20 and 21 unique
@@ -475,22 +476,22 @@ function conversationFields(thread, rng) {
   return fields;
 }
 
-function buildThread(platform, folder, ordinal, updatedSeconds) {
+function buildThread(platform, folder, ordinal, updatedSeconds, messagesPerThread) {
   const rng = rngFor(`${platform}|${folder}|${ordinal}`);
   const { id, key } = threadIdentity(platform, rng);
   const thread = { platform, folder, ordinal, id, key, updatedSeconds, person: makePerson(platform, rng), page: pageParticipant(platform) };
-  thread.messages = buildMessages(thread, messageCount(folder, ordinal, rng), rng);
+  thread.messages = buildMessages(thread, messageCount(folder, ordinal, rng, messagesPerThread), rng);
   return { platform, folder, ...conversationFields(thread, rng), messages: thread.messages };
 }
 
 // Each folder has its own timeline; gaps come from per-index seeds so a
 // longer inbox extends the list without changing its head.
-function buildFolder(platform, folder, count) {
+function buildFolder(platform, folder, count, messagesPerThread) {
   const start = NEWEST_SECONDS - FOLDERS.indexOf(folder) * 7919;
   const list = [];
   let t = start;
   for (let i = 0; i < count; i++) {
-    list.push(buildThread(platform, folder, i, t));
+    list.push(buildThread(platform, folder, i, t, messagesPerThread));
     t -= int(rngFor(`${platform}|${folder}|gap|${i}`), 240, 9 * 3600);
   }
   return list;
@@ -524,16 +525,18 @@ const inboxCache = new Map();
 
 /**
  * The whole mock inbox for the given inbox sizes (cached; treat as read-only).
+ * `messagesPerThread` gives every thread that many messages (benchmarks);
+ * by default lengths vary from 1 to 45, with the edge cases pinned.
  * Returns `{ messenger: {inbox, other, page_done, spam}, instagram: {…}, byId }`.
  */
-export function buildInbox(counts = {}) {
+export function buildInbox(counts = {}, { messagesPerThread } = {}) {
   const sizes = { ...DEFAULT_THREAD_COUNTS, ...counts };
-  const cacheKey = `${sizes.messenger}/${sizes.instagram}`;
+  const cacheKey = `${sizes.messenger}/${sizes.instagram}/${messagesPerThread ?? "varied"}`;
   if (!inboxCache.has(cacheKey)) {
     const inbox = {};
     for (const platform of PLATFORMS) {
       const perFolder = folderCounts(platform, sizes[platform]);
-      inbox[platform] = Object.fromEntries(FOLDERS.map((f) => [f, buildFolder(platform, f, perFolder[f])]));
+      inbox[platform] = Object.fromEntries(FOLDERS.map((f) => [f, buildFolder(platform, f, perFolder[f], messagesPerThread)]));
     }
     inbox.byId = indexInbox(inbox);
     inboxCache.set(cacheKey, inbox);
@@ -547,8 +550,8 @@ export function buildInbox(counts = {}) {
  * plus `platform` and `folder`. A deep copy: tests may mutate it freely.
  * `count` is the inbox size (as in `startMockGraph({ threads })`).
  */
-export function threads(platform = "messenger", { folder = "inbox", count } = {}) {
-  const inbox = buildInbox(count === undefined ? {} : { [platform]: count });
+export function threads(platform = "messenger", { folder = "inbox", count, messagesPerThread } = {}) {
+  const inbox = buildInbox(count === undefined ? {} : { [platform]: count }, { messagesPerThread });
   return structuredClone(inbox[platform][folder]);
 }
 

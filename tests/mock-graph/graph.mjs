@@ -212,13 +212,15 @@ function listMessages({ thread }, ctx) {
 }
 
 // `messages.limit(5){…}` inside a conversation's fields.
+// `nestedMessagesCap` (startMockGraph option) caps it lower than the edge's
+// own 100, as the Graph may: the caller must then follow the nested paging.
 function nestedMessages(thread, item, ctx) {
   const fields = item.children ?? selectFields("Message", undefined, MESSAGE_DEFAULTS);
-  return messagesPage(thread, fields, item.modifiers, ctx);
+  return messagesPage(thread, fields, item.modifiers, ctx, ctx.env.nestedMessagesCap ?? 100);
 }
 
-function messagesPage(thread, fields, modifiers, ctx) {
-  const limit = parseLimit(modifiers.limit, 25, 100);
+function messagesPage(thread, fields, modifiers, ctx, cap = 100) {
+  const limit = parseLimit(modifiers.limit, 25, cap);
   const scope = `m|${thread.id}`;
   const page = slicePage(thread.messages, scope, { limit, after: modifiers.after, before: modifiers.before });
   const data = page.items.map((message, i) => projectListedMessage(message, page.start + i, fields));

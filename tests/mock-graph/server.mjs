@@ -102,6 +102,8 @@ const GRAPH_HEADERS = {
  * Starts the mock on 127.0.0.1.
  * opts: `port` (0 = random), `latencyMs` (delay before each answer),
  * `threads: { messenger, instagram }` (inbox sizes; default 60 and 45),
+ * `messagesPerThread` (every thread that long; default: 1 to 45, edge cases pinned),
+ * `nestedMessagesCap` (most messages a nested `messages.limit(n)` returns; default 100),
  * `callsPerSecond` (per-token budget; default 0 = off).
  * Resolves to `{ url, port, requests, stats, faults, fault(), clearFaults(),
  * setCallsPerSecond(), reset(), close() }` (see the header comment).
@@ -130,7 +132,8 @@ export async function startMockGraph(opts = {}) {
 function createEnv(opts) {
   const timers = new Set();
   const env = {
-    inbox: buildInbox(opts.threads ?? {}),
+    inbox: buildInbox(opts.threads ?? {}, { messagesPerThread: opts.messagesPerThread }),
+    nestedMessagesCap: Number(opts.nestedMessagesCap ?? 100),
     usage: new UsageMeter(),
     flakyCalls: new Map(),
     requests: [],
