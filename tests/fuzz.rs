@@ -1687,14 +1687,20 @@ fn run(seconds: f64, seed: u64) -> Result<u64, String> {
     let mut spent = vec![Duration::ZERO; TARGETS.len()];
     let mut slowest = vec![Duration::ZERO; TARGETS.len()];
     let mut failures: Vec<String> = Vec::new();
-    let mut failed = vec![false; TARGETS.len()];
+    // FUZZ_TARGETS=json,usage runs only those.
+    let only = std::env::var("FUZZ_TARGETS").ok();
+    let mut stopped: Vec<bool> = TARGETS
+        .iter()
+        .map(|(name, _)| only.as_deref().is_some_and(|only| !only.split(',').any(|n| n.trim() == *name)))
+        .collect();
+    let mut slowest_input: Vec<Option<Input>> = vec![None; TARGETS.len()];
     let started = Instant::now();
     let budget = Duration::from_secs_f64(seconds);
     let mut iteration: u64 = 0;
-    while started.elapsed() < budget && failed.iter().any(|f| !f) {
+    while started.elapsed() < budget && stopped.iter().any(|s| !s) {
         let index = (iteration % TARGETS.len() as u64) as usize;
         iteration += 1;
-        if failed[index] {
+        if stopped[index] {
             continue;
         }
         let (name, target) = TARGETS[index];
@@ -1708,9 +1714,12 @@ fn run(seconds: f64, seed: u64) -> Result<u64, String> {
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| check(&input)));
         counts[index] += 1;
         spent[index] += began.elapsed();
-        slowest[index] = slowest[index].max(began.elapsed());
+        if began.elapsed() > slowest[index] {
+            slowest[index] = began.elapsed();
+            slowest_input[index] = Some(input.clone());
+        }
         if let Err(payload) = outcome {
-            failed[index] = true;
+            stopped[index] = true;
             let headline = format!(
                 "target {name} failed (FUZZ_SEED={seed}, iteration {iteration}): {}",
                 panic_message(payload.as_ref())
@@ -1734,6 +1743,15 @@ fn run(seconds: f64, seed: u64) -> Result<u64, String> {
     println!("fuzz: {:>14}: {total:>10} executions ({:.0}/s)", "total", total as f64 / elapsed.max(1e-9));
     let _ = std::fs::create_dir_all(target_dir());
     let _ = std::fs::write(target_dir().join("fuzz-executions.txt"), format!("{total}\n"));
+    // The slowest input of each target, to look into what takes long.
+    let dir = target_dir().join("fuzz-slowest");
+    let _ = std::fs::create_dir_all(&dir);
+    for (((name, _), input), slowest) in TARGETS.iter().zip(&slowest_input).zip(&slowest) {
+        if let Some(input) = input {
+            let text = format!("{name}: {:.1} ms\n{}", slowest.as_secs_f64() * 1e3, describe(input, None));
+            let _ = std::fs::write(dir.join(format!("{name}.txt")), text);
+        }
+    }
     if failures.is_empty() {
         Ok(total)
     } else {
