@@ -395,3 +395,14 @@ fn a_sync_with_bad_options_sends_nothing() {
     assert_eq!(failure.error.kind(), ErrorKind::InvalidArgument);
     assert!(client.transport().sent().is_empty());
 }
+
+#[test]
+fn a_cursor_that_holds_the_token_is_refused_before_sending() {
+    let client = client();
+    let next_link = format!("https://graph.facebook.com/v21.0/1/conversations?access_token={TOKEN}&after=QVFI");
+    let query = ConversationQuery { after: Some(next_link), ..Default::default() };
+    let err = block_on(client.list_conversations("104620945892041", &query)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    assert!(!err.to_string().contains(TOKEN), "{err}");
+    assert!(client.transport().sent().is_empty());
+}

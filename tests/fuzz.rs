@@ -1274,7 +1274,11 @@ fn models_target(generator: &mut Generator) -> Case {
                     let url = request.to_http(&config).url;
                     let path = format!("{BASE_URL}/{}/100200300400500/conversations", config.api_version);
                     assert_eq!(url.split('?').next(), Some(path.as_str()), "{url}");
-                    assert!(!url.contains(&input.token));
+                    // A query that itself holds the token (a `paging.next` link
+                    // passed as `after`) is the caller's; the client refuses to
+                    // send it (see `client.rs`), to_http only builds it.
+                    let echoed = String::from_utf8_lossy(bytes).contains(&input.token);
+                    assert!(echoed || !url.contains(&input.token), "{url}");
                 }
             }
             if let Some(query) = round_trip::<MessageQuery>(bytes) {

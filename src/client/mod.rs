@@ -305,6 +305,13 @@ impl<T: Transport> Client<T> {
     /// reads its answer, retrying transient failures with backoff. The error
     /// of the last attempt says how many were made; every error is redacted.
     async fn send(&self, request: &HttpRequest, calls: u32) -> Result<T::Json, Error> {
+        if self.config.secrets().iter().any(|secret| !secret.is_empty() && request.url.contains(secret)) {
+            // A cursor or field that holds the token (a `paging.next` link
+            // passed as `after`, say) would put it in a URL: refuse.
+            return Err(Error::invalid_argument(
+                "a cursor, id or field holds the access token or app secret, which never travels in a URL",
+            ));
+        }
         let policy = RetryPolicy::of(&self.config);
         let mut attempts = 0;
         loop {

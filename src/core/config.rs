@@ -210,11 +210,11 @@ impl ClientConfig {
     /// Calls per second per access token; 0 turns pacing off.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a negative or non-finite rate, or one
-    /// above 1000.
+    /// [`Error::InvalidArgument`] for a rate other than 0 or 0.01 to 1000.
     pub fn calls_per_second(mut self, rate: f64) -> Result<Self, Error> {
-        if !(rate.is_finite() && (0.0..=1000.0).contains(&rate)) {
-            return Err(Error::invalid_argument("invalid callsPerSecond: expected 0 (off) to 1000"));
+        // A rate near zero would hold every call for ever.
+        if !(rate == 0.0 || (0.01..=1000.0).contains(&rate)) {
+            return Err(Error::invalid_argument("invalid callsPerSecond: expected 0 (off) or 0.01 to 1000"));
         }
         self.calls_per_second = rate;
         Ok(self)

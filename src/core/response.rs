@@ -82,9 +82,12 @@ pub fn graph_error<J: Json>(body: &J) -> Option<GraphErrorBody> {
 fn snippet(text: &str) -> String {
     let mut out = String::new();
     let mut rest = text;
-    while let Some(open) = rest.find('<') {
-        push_text(&mut out, &rest[..open]);
-        out.push(' ');
+    // Read only as far as the cut below needs: a huge page is not read to
+    // its end.
+    let mut seen = 0;
+    while seen <= SNIPPET_CHARS {
+        let Some(open) = rest.find('<') else { break };
+        seen += push_text(&mut out, &rest[..open]);
         let tag = &rest[open..];
         let Some(close) = tag.find('>') else {
             rest = "";
@@ -94,13 +97,13 @@ fn snippet(text: &str) -> String {
         rest = &tag[close + 1..];
         for hidden in ["style", "script"] {
             if name.eq_ignore_ascii_case(hidden) {
-                let end = format!("</{hidden}");
-                let lower = rest.to_ascii_lowercase();
-                rest = lower.find(&end).map_or("", |at| &rest[at..]);
+                rest = find_ignoring_case(rest, &format!("</{hidden}")).map_or("", |at| &rest[at..]);
             }
         }
     }
-    push_text(&mut out, rest);
+    if seen <= SNIPPET_CHARS {
+        push_text(&mut out, rest);
+    }
     let folded = out.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.is_empty() {
         return "(empty body)".into();
@@ -112,7 +115,27 @@ fn snippet(text: &str) -> String {
     cut
 }
 
-/// `text` with control characters as spaces.
-fn push_text(out: &mut String, text: &str) {
-    out.extend(text.chars().map(|c| if c.is_control() { ' ' } else { c }));
+/// Appends `text` with control characters as spaces, and a space where a
+/// tag stood; one space stands for any run. Returns how many visible
+/// characters it added.
+fn push_text(out: &mut String, text: &str) -> usize {
+    let mut visible = 0;
+    for c in text.chars().chain([' ']) {
+        if c.is_whitespace() || c.is_control() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+            visible += 1;
+        }
+    }
+    visible
 }
+
+/// Where `needle` (ASCII) first stands in `haystack`, in any case.
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
+    (0..=hay.len().checked_sub(needle.len())?).find(|&at| hay[at..at + needle.len()].eq_ignore_ascii_case(needle))
+}
+

@@ -252,10 +252,20 @@ impl SyncPlan {
                 "cursor belongs to a sync of another Page, platform or folder; start without it",
             ));
         }
-        for follow_up in &remaining.threads {
-            ConversationId::new(follow_up.conversation.as_str()).map_err(|_| bad())?;
+        // Only a cursor whose every call can be built: one that fails the
+        // same way on each resume would be a cursor to nowhere.
+        let sendable = |after: &str| check_cursor("after", after).is_ok();
+        let page_ok = remaining.pages.as_ref().is_none_or(|after| after.as_deref().is_none_or(sendable));
+        let threads_ok = remaining.threads.iter().all(|follow_up| {
+            ConversationId::new(follow_up.conversation.as_str()).is_ok()
+                && sendable(&follow_up.after)
+                && (1..=MAX_SYNC_LIMIT).contains(&follow_up.remaining)
+        });
+        if page_ok && threads_ok {
+            Ok(remaining)
+        } else {
+            Err(bad())
         }
-        Ok(remaining)
     }
 
     fn scope(&self) -> (Option<String>, Option<String>) {
