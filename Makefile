@@ -7,7 +7,7 @@ WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup setup-chromium build test test-native test-node test-types test-package test-browser test-worker test-bundlers test-www demo bench clean
+.PHONY: setup setup-chromium build test test-native test-fuzz test-node test-types test-package test-browser test-worker test-bundlers test-www demo bench clean
 
 ## Tools: the wasm target, the wasm-bindgen CLI of the crate's exact version,
 ## npm packages (binaryen's wasm-opt, TypeScript).
@@ -34,8 +34,14 @@ setup-chromium:
 build: setup
 	./scripts/build.sh
 
+## Host tests of the core and the client (the fuzzer only briefly: see test-fuzz).
 test-native:
-	cargo test
+	FUZZ_SECONDS=5 cargo test
+
+## The response decoders, the sync planner and the client fuzzed for a bounded
+## time (FUZZ_SECONDS, default 60 here); prints the executions reached.
+test-fuzz:
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} cargo test --profile fuzz --test fuzz -- --nocapture
 
 test-node: build
 	node --test --test-reporter=spec tests/mock-graph/ tests/node/
@@ -62,7 +68,7 @@ test-www: build setup-chromium
 test-bundlers: build setup-chromium
 	node --test --test-reporter=spec tests/bundlers/
 
-test: setup test-native build test-node test-types test-package test-browser test-worker test-bundlers test-www
+test: setup test-native test-fuzz build test-node test-types test-package test-browser test-worker test-bundlers test-www
 	@echo "make test: all passed"
 
 demo: build
