@@ -114,21 +114,8 @@ async function listConversations({ more = false } = {}) {
   const pageId = more ? state.pageId : settings.pageId;
   const status = $("conversations-status");
   status.textContent = more ? "Loading more…" : "Loading…";
-  setBusy("conversations", true);
-  const signal = restart("conversations");
-  let page;
-  try {
-    page = await run({ method: "listConversations", args: [pageId, query] }, "conversations-code", signal);
-  } catch (err) {
-    if (aborted(err)) return;
-    status.textContent = "The call failed: the error is explained above.";
-    fail(err);
-    return;
-  } finally {
-    // A call replaced by a newer one leaves the view busy with that one.
-    if (!signal.aborted) setBusy("conversations", false);
-  }
-  hideError(errorPanel);
+  const page = await listCall("conversations", { method: "listConversations", args: [pageId, query] }, status);
+  if (!page) return;
   if (!more) {
     state.conversations = [];
     state.pageId = pageId;
@@ -149,6 +136,30 @@ async function listConversations({ more = false } = {}) {
     : `${plural(shown, "conversation")} shown${state.conversationsAfter ? "; more through the paging cursor" : ", all there is"}.`;
 }
 
+/**
+ * Runs the list call of `view` ("conversations" or "thread"), showing its
+ * code beside the view. Resolves to the page, or to null when the call
+ * failed (the error panel explains it) or a newer call replaced it.
+ */
+async function listCall(view, call, status) {
+  setBusy(view, true);
+  const signal = restart(view);
+  try {
+    const page = await run(call, `${view}-code`, signal);
+    hideError(errorPanel);
+    return page;
+  } catch (err) {
+    if (!aborted(err)) {
+      status.textContent = "The call failed: the error is explained above.";
+      fail(err);
+    }
+    return null;
+  } finally {
+    // A call replaced by a newer one leaves the view busy with that one.
+    if (!signal.aborted) setBusy(view, false);
+  }
+}
+
 // ---------------------------------------------------------------- a thread
 
 async function openThread(conversationId, { more = false } = {}) {
@@ -166,20 +177,8 @@ async function openThread(conversationId, { more = false } = {}) {
   const query = { limit: MESSAGES_PER_PAGE, ...(more ? { after: state.messagesAfter } : {}) };
   const status = $("thread-status");
   status.textContent = more ? "Loading older messages…" : "Loading…";
-  setBusy("thread", true);
-  const signal = restart("thread");
-  let page;
-  try {
-    page = await run({ method: "listMessages", args: [conversationId, query] }, "thread-code", signal);
-  } catch (err) {
-    if (aborted(err)) return;
-    status.textContent = "The call failed: the error is explained above.";
-    fail(err);
-    return;
-  } finally {
-    if (!signal.aborted) setBusy("thread", false);
-  }
-  hideError(errorPanel);
+  const page = await listCall("thread", { method: "listMessages", args: [conversationId, query] }, status);
+  if (!page) return;
   $("messages").append(...page.data.map((m) => messageItem(m, state.own)));
   state.messagesAfter = page.paging?.next ? page.paging.cursors?.after ?? null : null;
   $("more-messages").hidden = !state.messagesAfter;
