@@ -203,9 +203,10 @@ impl<T: Transport> Client<T> {
     }
 
     /// Many messages through Graph batch requests, at most 50 per HTTP call,
-    /// in input order; an item that fails is an `Err` in its place. When a
-    /// whole batch call fails but another one succeeded, each item of the
-    /// failed call carries its error, so nothing fetched is lost.
+    /// in input order; an item that fails is an `Err` in its place. An item
+    /// that failed with a transient error is sent again in a later batch.
+    /// When a whole batch call fails but another one succeeded, each item of
+    /// the failed call carries its error, so nothing fetched is lost.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] (nothing sent) when any id or the fields
@@ -243,8 +244,61 @@ impl<T: Transport> Client<T> {
         }
         match first_failure {
             Some(error) if !any_answered => Err(error),
-            _ => Ok(results),
+            _ => {
+                self.retry_batch_items(&requests, &mut results).await?;
+                Ok(results)
+            }
         }
+    }
+
+    /// Sends again, in fresh batches, the items that failed on their own
+    /// with a transient error (a `null` item, a rate limit inside the batch),
+    /// up to `maxRetries` times with the same backoff as whole calls. A whole
+    /// batch call was already retried by [`Client::send`]: its items are not
+    /// tried again here.
+    async fn retry_batch_items(
+        &self,
+        requests: &[GraphRequest],
+        results: &mut [Result<T::Json, Error>],
+    ) -> Result<(), Error> {
+        let policy = RetryPolicy::of(&self.config);
+        let mut attempts = vec![1; results.len()];
+        for retry in 1..=policy.max_retries {
+            let random = self.transport.random();
+            let waits: Vec<(usize, u64)> = (0..results.len())
+                .filter_map(|i| match &results[i] {
+                    Err(error) if !matches!(error, Error::Retried { .. }) => {
+                        policy.delay_ms(error, retry, random).map(|ms| (i, ms))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let Some(wait) = waits.iter().map(|&(_, ms)| ms).max() else { break };
+            self.transport.sleep(wait as f64).await?;
+            let again: Vec<usize> = waits.into_iter().map(|(i, _)| i).collect();
+            for indices in again.chunks(MAX_BATCH) {
+                let chunk: Vec<GraphRequest> = indices.iter().map(|&i| requests[i].clone()).collect();
+                match self.batch(&chunk).await {
+                    Ok(items) => {
+                        for (&i, item) in indices.iter().zip(items) {
+                            attempts[i] += 1;
+                            results[i] = item;
+                        }
+                    }
+                    Err(Error::Aborted) => return Err(Error::Aborted),
+                    // The items keep their own errors.
+                    Err(_) => {}
+                }
+            }
+        }
+        for (result, &count) in results.iter_mut().zip(&attempts) {
+            if let Err(error) = result {
+                if count > 1 {
+                    *error = Error::after_attempts(error.clone(), count);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads the next page of `walk`; `None` after the last one. A page is

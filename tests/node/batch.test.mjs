@@ -62,18 +62,20 @@ test("getMessages: 120 ids take exactly 3 batch POSTs of at most 50 items", asyn
   assert.equal(sizes.reduce((x, y) => x + y, 0), 120);
 });
 
-test("getMessages: a null batch item is a transient GraphError in its place", async () => {
+test("getMessages: a null batch item is sent again alone, and stays a transient GraphError in its place if it never comes", async () => {
   const good = messenger[1].messages[0];
-  const results = await env.client().getMessages([good.id, "batch-null", messenger[2].messages[1].id]);
+  const results = await env.client({ maxRetries: 2, retryDelayMs: 1 }).getMessages([good.id, "batch-null", messenger[2].messages[1].id]);
   assert.equal(results[0].id, good.id);
   assert.ok(results[1] instanceof GraphError);
   assert.equal(results[1].transient, true);
+  assert.equal(results[1].attempts, 3);
   assert.equal(results[2].id, messenger[2].messages[1].id);
+  assert.deepEqual(env.mock.requests.map((r) => batchItems(r).length), [3, 1, 1], "only the null item goes again");
 });
 
 test("getMessages: error ids are GraphErrors with their own code; the others still resolve", async () => {
   const good = instagram[2].messages[3];
-  const results = await env.client().getMessages(["error-613", good.id, "error-200", "http-502"]);
+  const results = await env.client({ maxRetries: 0 }).getMessages(["error-613", good.id, "error-200", "http-502"]);
   assert.equal(results[0].code, 613);
   assert.equal(results[0].transient, true);
   assert.equal(results[1].id, good.id);
