@@ -150,6 +150,29 @@ test("unknown routes answer 404, other methods 405, a missing or wrong key 401: 
   assert.deepEqual(mock.requests, []);
 });
 
+test("/sync reads the inbox with each thread's messages in one call per page, and goes on from a cursor", async () => {
+  const whole = await call("/sync?platform=instagram&messages=5");
+  assert.equal(whole.status, 200);
+  assert.equal(whole.body.complete, true);
+  assert.deepEqual(whole.body.conversations.map((c) => c.id), instagram.map((t) => t.id));
+  whole.body.conversations.forEach((c, i) => {
+    assert.deepEqual(c.messages.map((m) => m.id), instagram[i].messages.slice(0, 5).map((m) => m.id));
+  });
+  assert.equal(mock.requests.length, Math.ceil(instagram.length / 25), "one Graph call per page of 25 threads");
+  assert.equal(whole.body.requests, mock.requests.length);
+
+  // A budget of one call per invocation: the cursor carries the rest over.
+  mock.reset();
+  const first = await call("/sync?platform=instagram&messages=5&maxRequests=1");
+  assert.equal(first.body.complete, false);
+  assert.equal(mock.requests.length, 1);
+  const rest = await call(`/sync?platform=instagram&messages=5&cursor=${encodeURIComponent(first.body.cursor)}`);
+  assert.equal(rest.body.complete, true);
+  const ids = [...first.body.conversations, ...rest.body.conversations].map((c) => c.id);
+  assert.deepEqual(ids, instagram.map((t) => t.id), "every thread once");
+  assert.equal(mock.requests.length, Math.ceil(instagram.length / 25), "nothing read twice");
+});
+
 test("no answer of the Worker contains the access token, and answers are not cacheable", async () => {
   const { headers } = await call("/conversations");
   assert.equal(headers.get("cache-control"), "private, no-store");

@@ -4,6 +4,9 @@
 //   GET /conversations?platform=instagram[&after=…][&limit=…]  a page of conversations
 //   GET /threads/:id[?after=…][&limit=…]                         a page of a thread's messages
 //   GET /messages/:id                                            one message with its details
+//   GET /sync?platform=instagram[&messages=20][&cursor=…]        the inbox with each thread's newest
+//                                                                messages and their details, in at
+//                                                                most SYNC_MAX_REQUESTS calls
 //
 // "graph-conversations" resolves to the package's `workerd` entry, which
 // imports the .wasm as a compiled module (wrangler's default rule for .wasm).
@@ -16,6 +19,11 @@ import { GraphClient, GraphError } from "graph-conversations";
 // a stuck Graph call from doing so either.
 const CLIENT_LIMITS = { maxRetries: 0, timeoutMs: 10_000 };
 
+// A sync stops after this many Graph calls, below the free plan's 50
+// subrequests per invocation; it then answers `complete: false` and a
+// `cursor` that the next invocation passes back to go on.
+const SYNC_MAX_REQUESTS = 40;
+
 // The Graph's throttling codes: they come back as HTTP 400, but to this
 // Worker's callers they mean "too many requests".
 const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
@@ -24,6 +32,7 @@ const ROUTES = [
   [/^\/conversations$/, (client, env, _id, q) => client.listConversations(env.PAGE_ID, { platform: q.get("platform") ?? undefined, ...paging(q) })],
   [/^\/threads\/([^/]+)$/, (client, _env, id, q) => client.listMessages(id, paging(q))],
   [/^\/messages\/([^/]+)$/, (client, _env, id) => client.getMessage(id)],
+  [/^\/sync$/, (client, env, _id, q) => client.syncInbox(env.PAGE_ID, syncOptions(q))],
 ];
 
 export default {
@@ -60,6 +69,15 @@ function paging(query) {
   return options;
 }
 
+/** `platform`, `messages` (per thread), `cursor` and `maxRequests` (≤ SYNC_MAX_REQUESTS). */
+function syncOptions(query) {
+  const options = { platform: query.get("platform") ?? undefined, maxRequests: SYNC_MAX_REQUESTS };
+  if (query.has("messages")) options.messagesPerConversation = Number(query.get("messages"));
+  if (query.has("cursor")) options.cursor = query.get("cursor");
+  if (query.has("maxRequests")) options.maxRequests = Math.min(Number(query.get("maxRequests")), SYNC_MAX_REQUESTS);
+  return options;
+}
+
 // A malformed %-escape is left as it is: the client then refuses the id
 // with invalid_argument, which answers 400 like any other bad id.
 function decodeSegment(segment) {
@@ -87,7 +105,9 @@ function errorAnswer(err) {
   const status = statusOf(err);
   // The client never puts the token in a message; these are its own fields.
   const { kind, message, code, subcode, type, fbtraceId, userTitle, userMessage, transient, retryAfterMs } = err;
-  const body = { error: { kind, message, code, subcode, type, fbtraceId, userTitle, userMessage, transient, retryAfterMs, graphStatus: err.status } };
+  // From /sync: where the next invocation goes on (what was read so far is dropped with this answer).
+  const cursor = err.cursor;
+  const body = { error: { kind, message, code, subcode, type, fbtraceId, userTitle, userMessage, transient, retryAfterMs, graphStatus: err.status, cursor } };
   const headers = status === 429 && retryAfterMs !== undefined ? { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) } : {};
   return json(status, body, headers);
 }
