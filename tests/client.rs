@@ -412,7 +412,8 @@ fn a_batch_item_that_failed_for_a_while_is_sent_again_alone() {
     let client = retrying_client(2.0);
     let ok = |id: &str| json!({"code": 200, "body": format!("{{\"id\":\"{id}\"}}")});
     let limited = json!({"code": 400, "body": "{\"error\":{\"message\":\"(#613) Calls to this api have exceeded the rate limit.\",\"code\":613}}"});
-    let gone = json!({"code": 400, "body": "{\"error\":{\"message\":\"This Message has been deleted\",\"code\":9000001}}"});
+    let gone =
+        json!({"code": 400, "body": "{\"error\":{\"message\":\"This Message has been deleted\",\"code\":9000001}}"});
     client.transport().answer_json(200, json!([ok("m_1"), Value::Null, limited, gone]));
     client.transport().answer_json(200, json!([ok("m_2"), ok("m_3")]));
     let ids: Vec<String> = ["m_1", "m_2", "m_3", "m_4"].iter().map(|s| (*s).to_owned()).collect();
@@ -423,5 +424,8 @@ fn a_batch_item_that_failed_for_a_while_is_sent_again_alone() {
     let sent = client.transport().sent();
     assert_eq!(sent.len(), 2);
     let second = sent[1].body.clone().unwrap();
-    assert!(second.contains("m_2") && second.contains("m_3") && !second.contains("m_1") && !second.contains("m_4"), "{second}");
+    assert!(
+        second.contains("m_2") && second.contains("m_3") && !second.contains("m_1") && !second.contains("m_4"),
+        "{second}"
+    );
 }

@@ -613,7 +613,7 @@ impl Generator<'_> {
     /// A list page whose cursors come from a small set, so walks meet
     /// repeats, empty cursors and missing ones.
     fn page(&mut self) -> Answer {
-        let mut answer = self.answer();
+        let answer = self.answer();
         let items: Vec<Value> = (0..self.rng.below(4)).map(|i| json!({"id": format!("t_{i}")})).collect();
         let after = match self.rng.below(8) {
             0 => Value::Null,
@@ -633,13 +633,19 @@ impl Generator<'_> {
                 ))
             }
         }
-        let mut value = json!({"data": items, "paging": paging});
-        if self.rng.one_in(4) {
+        let value = json!({"data": items, "paging": paging});
+        self.seal(answer, value, 4)
+    }
+
+    /// `answer` with the JSON body `value`, mutated one time in `one_in`,
+    /// and mostly a clean 200.
+    fn seal(&mut self, mut answer: Answer, mut value: Value, one_in: usize) -> Answer {
+        if self.rng.one_in(one_in) {
             self.mutate_value(&mut value);
         }
         answer.text = value.to_string().into_bytes();
         answer.value = Some(value);
-        if self.rng.below(4) > 0 {
+        if self.rng.below(one_in) > 0 {
             answer.status = 200;
             answer.transport_error = false;
             answer.as_text = false;
@@ -769,11 +775,11 @@ impl Generator<'_> {
     /// An answer to a sync call: a conversations page with nested
     /// messages, or a messages page; mutated now and then.
     fn sync_answer(&mut self) -> Answer {
-        let mut answer = self.answer();
+        let answer = self.answer();
         let messages = |g: &mut Self| -> Vec<Value> {
             (0..g.rng.below(6)).map(|i| json!({"id": format!("m_{i}"), "created_time": g.time()})).collect()
         };
-        let mut value = if self.rng.one_in(2) {
+        let value = if self.rng.one_in(2) {
             let threads: Vec<Value> = (0..self.rng.below(5))
                 .map(|_| {
                     let items = messages(self);
@@ -789,17 +795,7 @@ impl Generator<'_> {
             let items = messages(self);
             self.list(items)
         };
-        if self.rng.one_in(5) {
-            self.mutate_value(&mut value);
-        }
-        answer.text = value.to_string().into_bytes();
-        answer.value = Some(value);
-        if self.rng.below(5) > 0 {
-            answer.status = 200;
-            answer.transport_error = false;
-            answer.as_text = false;
-        }
-        answer
+        self.seal(answer, value, 5)
     }
 
     /// The cursor of a plan that got a few answers.

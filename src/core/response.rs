@@ -138,4 +138,3 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
     (0..=hay.len().checked_sub(needle.len())?).find(|&at| hay[at..at + needle.len()].eq_ignore_ascii_case(needle))
 }
-

@@ -84,7 +84,10 @@ fn a_proxy_page_s_styles_and_scripts_stay_out_of_the_message() {
 <script>var x = '<b>';</script></head><body><h1>Bad Gateway</h1><p>The upstream server failed.</p></body></html>";
     let headers = ResponseHeaders { content_type: Some("text/html".into()), ..Default::default() };
     let err = answer(502, Body::Text(html.into()), headers).unwrap_err();
-    assert_eq!(err.to_string(), "HTTP 502: not a Graph answer (text/html): 502 Bad Gateway Bad Gateway The upstream server failed.");
+    assert_eq!(
+        err.to_string(),
+        "HTTP 502: not a Graph answer (text/html): 502 Bad Gateway Bad Gateway The upstream server failed."
+    );
     let cut = answer(502, Body::Text("<p>half a tag <a href=".into()), ResponseHeaders::default()).unwrap_err();
     assert!(cut.to_string().ends_with(": half a tag"), "{cut}");
 }
