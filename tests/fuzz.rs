@@ -24,6 +24,10 @@
 //! The number of executions is printed and written to
 //! `target/fuzz-executions.txt`.
 
+#[path = "support/base64url.rs"]
+mod base64;
+use base64::base64url;
+
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
@@ -854,19 +858,6 @@ impl Generator<'_> {
 
 /// The Page the sync targets read.
 const PAGE: &str = "100200300400500";
-
-/// Unpadded base64url, as the sync cursor is written.
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
 
 /// `{key: value}`, without the copy that `json!` makes of a value.
 fn object(key: &str, value: Value) -> Value {

@@ -3,6 +3,10 @@
 //! cursor or setting can turn a call into a request to another path or
 //! host, put the token in a URL, or lose a parameter on the way.
 
+#[path = "../support/base64url.rs"]
+mod base64;
+use base64::base64url;
+
 use graph_conversations::core::config::*;
 use graph_conversations::core::error::ErrorKind;
 use graph_conversations::core::ids::*;
@@ -591,19 +595,6 @@ fn a_token_cut_by_the_snippet_is_still_redacted() {
         .redact(&config.secrets());
     let shown = err.to_string();
     assert!(!shown.contains(&token[..24]), "the start of the token is shown: {shown}");
-}
-
-/// Unpadded base64url, as a sync cursor is written.
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
 }
 
 /// A sync cursor comes from the caller, who may have stored, cut or edited

@@ -272,22 +272,31 @@ test("syncInbox: onProgress after each request, with growing counts that end at 
 
 // ---------------------------------------------------------------- interrupted syncs
 
+/**
+ * A sync that aborts itself once `requests` calls were answered, through a
+ * `graphFetch(fetchOptions)`; resolves to its GraphError and that fetch.
+ */
+async function syncAbortedAfter(requests, options, fetchOptions = {}) {
+  const graph = graphFetch(fetchOptions);
+  const controller = new AbortController();
+  const err = await rejectsWithGraphError(
+    env.client({ fetch: graph.fetch }).syncInbox(PAGE_ID, {
+      ...options,
+      signal: controller.signal,
+      onProgress: (p) => { if (p.requests === requests) controller.abort(); },
+    }),
+    { kind: "aborted" },
+  );
+  return { err, graph };
+}
+
 test("syncInbox: aborted after the 2nd call rejects with the partial inbox and a cursor; the resume fetches only the rest", async () => {
   const options = { platform: "messenger", concurrency: 1 };
   const full = graphFetch();
   await env.client({ fetch: full.fetch }).syncInbox(PAGE_ID, options);
 
   env.mock.reset();
-  const first = graphFetch();
-  const controller = new AbortController();
-  const err = await rejectsWithGraphError(
-    env.client({ fetch: first.fetch }).syncInbox(PAGE_ID, {
-      ...options,
-      signal: controller.signal,
-      onProgress: (p) => { if (p.requests === 2) controller.abort(); },
-    }),
-    { kind: "aborted" },
-  );
+  const { err, graph: first } = await syncAbortedAfter(2, options);
   assert.equal(typeof err.cursor, "string");
   assert.ok(err.cursor.length > 0);
   assert.equal(err.inbox.complete, false);
@@ -313,16 +322,7 @@ test("syncInbox: aborted while threads are cut short; the resume fetches the res
   await env.client({ fetch: full.fetch }).syncInbox(PAGE_ID, options);
 
   env.mock.reset();
-  const first = graphFetch({ capNested: 10 });
-  const controller = new AbortController();
-  const err = await rejectsWithGraphError(
-    env.client({ fetch: first.fetch }).syncInbox(PAGE_ID, {
-      ...options,
-      signal: controller.signal,
-      onProgress: (p) => { if (p.requests === 2) controller.abort(); },
-    }),
-    { kind: "aborted" },
-  );
+  const { err, graph: first } = await syncAbortedAfter(2, options, { capNested: 10 });
   assert.equal(err.inbox.complete, false);
   assert.equal(typeof err.cursor, "string");
   assert.equal(first.answered.length, 2, "two requests were answered before the abort");
@@ -339,16 +339,7 @@ test("syncInbox: aborted while threads are cut short; the resume fetches the res
 
 test("syncInbox: aborted with several requests in flight, the resume still completes without a duplicate", async () => {
   const options = { platform: "messenger", messagesPerConversation: 30, concurrency: 4 };
-  const controller = new AbortController();
-  const first = graphFetch({ capNested: 10, delayMs: 5 });
-  const err = await rejectsWithGraphError(
-    env.client({ fetch: first.fetch }).syncInbox(PAGE_ID, {
-      ...options,
-      signal: controller.signal,
-      onProgress: (p) => { if (p.requests === 6) controller.abort(); },
-    }),
-    { kind: "aborted" },
-  );
+  const { err } = await syncAbortedAfter(6, options, { capNested: 10, delayMs: 5 });
   const resumed = await env.client().syncInbox(PAGE_ID, { ...options, cursor: err.cursor });
   assertInbox(mergeById(err.inbox, resumed), messenger, 30);
   assertNoDuplicates(allMessageIds(err.inbox, resumed), "message id");
