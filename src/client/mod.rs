@@ -397,7 +397,7 @@ impl<T: Transport> Client<T> {
         let mut response = self.transport.send(request).await.map_err(|e| e.redact(&secrets))?;
         if let Body::Text(text) = &mut response.body {
             // Before any snippet is cut from it, so no part of a secret stays.
-            *text = redact_text(text, &secrets);
+            redact_text(text, &secrets);
         }
         let usage = UsageValues::parse(&response.headers);
         if !usage.is_empty() {

@@ -278,10 +278,8 @@ impl Error {
     /// the Graph echoed out of messages and logs.
     pub fn redact(mut self, secrets: &[&str]) -> Self {
         let scrub = |text: &mut String| {
+            redact_text(text, secrets);
             for secret in secrets.iter().filter(|s| !s.is_empty()) {
-                if text.contains(secret) {
-                    *text = text.replace(secret, "[redacted]");
-                }
                 scrub_cut_secret(text, secret);
             }
         };
@@ -309,15 +307,13 @@ impl Error {
     }
 }
 
-/// `text` with every occurrence of each secret replaced by `[redacted]`.
-pub fn redact_text(text: &str, secrets: &[&str]) -> String {
-    let mut text = text.to_owned();
+/// Replaces, in place, every occurrence of each secret in `text` with `[redacted]`.
+pub fn redact_text(text: &mut String, secrets: &[&str]) {
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
         if text.contains(secret) {
-            text = text.replace(secret, "[redacted]");
+            *text = text.replace(secret, "[redacted]");
         }
     }
-    text
 }
 
 /// A snippet cut at its end (`…`) can end in the first part of a secret,
