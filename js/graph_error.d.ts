@@ -27,6 +27,11 @@ export declare class GraphError extends Error {
   readonly kind: GraphErrorKind;
   /** Whether trying again later can succeed (rate limits, 5xx, timeouts). */
   readonly transient: boolean;
+  /**
+   * Whether the answer said "too many calls": a Graph throttling code (4, 17, 32, 613,
+   * 80000–80014) or HTTP 429. Wait `retryAfterMs` when given, else back off.
+   */
+  readonly rateLimited: boolean;
   /** The HTTP status, when there was an answer. */
   readonly status?: number;
   /** The Graph's error `code` (100, 190, 613, 80006, …). */
@@ -45,7 +50,8 @@ export declare class GraphError extends Error {
   readonly retryAfterMs?: number;
   /**
    * How many times the failed call was sent: 1 when it was not retried,
-   * `maxRetries + 1` after the last retry. Absent when nothing was sent.
+   * `maxRetries + 1` after the last retry. Absent when nothing was sent
+   * (a bad argument, an abort before the request left).
    */
   readonly attempts?: number;
   /**

@@ -2,6 +2,9 @@
 // GraphError from here (raw_module "./graph_error.js"), so the class that
 // the Rust side throws is the one users import and test with instanceof.
 
+/** What an `Error` has of its own, which the fields never replace. */
+const OWN = new Set(["name", "message", "stack", "cause"]);
+
 /**
  * Every failure of graph-conversations: `err instanceof GraphError` and
  * `err instanceof Error` both hold. See index.d.ts for the fields.
@@ -10,10 +13,13 @@ export class GraphError extends Error {
   constructor(message, fields = {}) {
     super(message);
     this.name = "GraphError";
-    this.kind = fields.kind ?? "http";
-    this.transient = fields.transient ?? false;
-    for (const key of ["status", "code", "subcode", "type", "fbtraceId", "userTitle", "userMessage", "retryAfterMs", "attempts"]) {
-      if (fields[key] !== undefined) this[key] = fields[key];
+    this.kind = "http";
+    this.transient = false;
+    this.rateLimited = false;
+    // The library passes the properties of the Rust error's one field list
+    // (Error::fields); a caller may pass any subset.
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined && !OWN.has(key)) this[key] = value;
     }
   }
 }

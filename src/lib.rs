@@ -40,16 +40,41 @@
 #![forbid(unsafe_code)]
 
 pub mod client;
-pub mod core;
+mod core;
 pub mod transport;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod fuzz;
+#[cfg(test)]
+mod test_support;
+
 pub use crate::client::{Client, InboxSync, ListWalk, SyncFailure, SyncProgress, SyncedThread, Transport};
 pub use crate::core::config::{ClientConfig, TokenIn};
-pub use crate::core::error::{Error, ErrorKind, GraphErrorBody};
+pub use crate::core::error::{Error, ErrorDetail, ErrorKind, FieldValue, GraphErrorBody, GRAPH_ERROR_FIELDS};
 pub use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
+pub use crate::core::json::Json;
 pub use crate::core::models::{Conversation, Message, Participant};
+
+/// The Graph's objects as typed serde models — conversations, messages,
+/// participants, attachments, reactions, shares, stories, tags — to read the
+/// JSON values the [`Client`] returns:
+/// `serde_json::from_value::<Page<Message>>(value)`.
+pub mod models {
+    pub use crate::core::models::*;
+}
 pub use crate::core::page::{Cursors, Page, Paging};
 pub use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
-pub use crate::core::usage::Usage;
+pub use crate::core::request::{HttpRequest, Method};
+pub use crate::core::response::HttpResponse;
+pub use crate::core::secrets::BodyText;
+pub use crate::core::sync::SyncOptions;
+pub use crate::core::usage::{ResponseHeaders, Usage, UsageValues};
+
+/// The bounds and defaults of every numeric option, and the default Graph
+/// version and address: one declaration each, shared by the Rust builders
+/// and the JS facade.
+pub mod options {
+    pub use crate::core::options::*;
+}

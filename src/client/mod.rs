@@ -8,6 +8,8 @@
 
 mod first_of;
 mod sync;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -15,37 +17,38 @@ use std::rc::Rc;
 pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncedThread};
 
 use crate::core::config::ClientConfig;
-use crate::core::error::{redact_text, Error};
+use crate::core::error::Error;
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 use crate::core::json::{int_member, Json};
 use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
 use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
 use crate::core::request::{batch_request, GraphRequest, HttpRequest, MAX_BATCH};
-use crate::core::response::{read_response, Body, HttpResponse};
+use crate::core::response::{read_body, read_response, Body, HttpResponse};
 use crate::core::retry::{Pacer, RetryPolicy};
 use crate::core::usage::{ResponseHeaders, UsageValues};
 
 /// The one place where HTTP happens: sends a request, hands back the answer.
 ///
 /// Timeouts and cancellation belong to the transport (the fetch transport
-/// aborts its `AbortController`); it reports them as [`Error::Timeout`] and
-/// [`Error::Aborted`], and a failed connection as [`Error::Network`].
+/// aborts its `AbortController`); it reports them as [`Error::timeout`] and
+/// [`Error::aborted`], and a failed connection as [`Error::network`].
 #[allow(async_fn_in_trait)] // single-threaded (wasm): no `Send` bound wanted
 pub trait Transport {
     /// How this transport's JSON bodies are held.
     type Json: Json;
 
-    /// Sends `request`; any HTTP answer, whatever its status, is `Ok`.
+    /// Sends `request`; any HTTP answer, whatever its status, is `Ok`, with
+    /// its body as received (the client redacts and parses it).
     ///
     /// # Errors
-    /// [`Error::Network`], [`Error::Timeout`] or [`Error::Aborted`] when no
-    /// answer came.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<Self::Json>, Error>;
+    /// A network error, a timeout or an abort ([`Error::network`],
+    /// [`Error::timeout`], [`Error::aborted`]) when no answer came.
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<<Self::Json as Json>::Text>, Error>;
 
     /// Waits `ms` milliseconds (before a retry, or to keep a pace).
     ///
     /// # Errors
-    /// [`Error::Aborted`] when the caller aborts meanwhile.
+    /// [`Error::aborted`] when the caller aborts meanwhile.
     async fn sleep(&self, ms: f64) -> Result<(), Error>;
 
     /// The time, in milliseconds, on a clock that [`Transport::sleep`] moves.
@@ -210,7 +213,7 @@ impl<T: Transport> Client<T> {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] (nothing sent) when any id or the fields
-    /// are bad; [`Error::Aborted`] when the caller aborts; the error of the
+    /// are bad; an abort when the caller aborts; the error of the
     /// first batch call when every batch call failed (a bad token, say).
     pub async fn get_messages(
         &self,
@@ -235,7 +238,7 @@ impl<T: Transport> Client<T> {
                     any_answered = true;
                     results.extend(items);
                 }
-                Err(Error::Aborted) => return Err(Error::Aborted),
+                Err(error) if error.is_aborted() => return Err(error),
                 Err(error) => {
                     results.extend(chunk.iter().map(|_| Err(error.clone())));
                     first_failure.get_or_insert(error);
@@ -267,9 +270,9 @@ impl<T: Transport> Client<T> {
             let random = self.transport.random();
             let waits: Vec<(usize, u64)> = (0..results.len())
                 .filter_map(|i| match &results[i] {
-                    Err(error) if !matches!(error, Error::Retried { .. }) => {
-                        policy.delay_ms(error, retry, random).map(|ms| (i, ms))
-                    }
+                    // An item that failed on its own has no attempts yet;
+                    // one from a whole failed call was retried with it.
+                    Err(error) if error.attempts().is_none() => policy.delay_ms(error, retry, random).map(|ms| (i, ms)),
                     _ => None,
                 })
                 .collect();
@@ -285,7 +288,7 @@ impl<T: Transport> Client<T> {
                             results[i] = item;
                         }
                     }
-                    Err(Error::Aborted) => return Err(Error::Aborted),
+                    Err(error) if error.is_aborted() => return Err(error),
                     // The items keep their own errors.
                     Err(_) => {}
                 }
@@ -293,8 +296,8 @@ impl<T: Transport> Client<T> {
         }
         for (result, &count) in results.iter_mut().zip(&attempts) {
             if let Err(error) = result {
-                if count > 1 {
-                    *error = Error::after_attempts(error.clone(), count);
+                if error.attempts().is_none() {
+                    *error = error.clone().with_attempts(count);
                 }
             }
         }
@@ -344,22 +347,25 @@ impl<T: Transport> Client<T> {
         if body.array_len() != Some(chunk.len()) {
             return Err(Error::decode(Some(200), format!("a batch answer must be an array of {} items", chunk.len())));
         }
-        let secrets = self.config.secrets();
+        // The items' texts come from a body already redacted on the way in.
         Ok((0..chunk.len())
             .map(|i| {
                 let item = batch_item(body.at(i), i)?;
                 check_node(&item, Node::Message, Some(200))?;
                 Ok(item)
             })
-            .map(|result: Result<_, Error>| result.map_err(|e| e.redact(&secrets)))
             .collect())
     }
 
     /// Sends `request` (worth `calls` Graph calls) at the token's pace and
     /// reads its answer, retrying transient failures with backoff. The error
-    /// of the last attempt says how many were made; every error is redacted.
+    /// of the last attempt says how many were made.
+    ///
+    /// This is the one way out of the I/O seam: every error that a call
+    /// ends with is redacted here ([`Secrets::redact_error`](crate::core::secrets::Secrets::redact_error)).
     async fn send(&self, request: &HttpRequest, calls: u32) -> Result<T::Json, Error> {
-        if self.config.secrets().iter().any(|secret| !secret.is_empty() && request.url.contains(secret)) {
+        let secrets = self.config.secrets();
+        if secrets.in_url(&request.url) {
             // A cursor or field that holds the token (a `paging.next` link
             // passed as `after`, say) would put it in a URL: refuse.
             return Err(Error::invalid_argument(
@@ -368,18 +374,25 @@ impl<T: Transport> Client<T> {
         }
         let policy = RetryPolicy::of(&self.config);
         let mut attempts = 0;
-        loop {
-            self.pace(calls).await?;
+        let outcome = loop {
+            if let Err(error) = self.pace(calls).await {
+                break Err(error);
+            }
             attempts += 1;
             let error = match self.send_once(request.clone()).await {
-                Ok(body) => return Ok(body),
+                Ok(body) => break Ok(body),
                 Err(error) => error,
             };
             match policy.delay_ms(&error, attempts, self.transport.random()) {
-                Some(ms) => self.transport.sleep(ms as f64).await?,
-                None => return Err(Error::after_attempts(error, attempts)),
+                Some(ms) => {
+                    if let Err(abort) = self.transport.sleep(ms as f64).await {
+                        break Err(abort);
+                    }
+                }
+                None => break Err(error),
             }
-        }
+        };
+        outcome.map_err(|error| secrets.redact_error(error.with_attempts(attempts)))
     }
 
     /// Waits for this request's turn in the token's budget.
@@ -391,19 +404,18 @@ impl<T: Transport> Client<T> {
         Ok(())
     }
 
-    /// One attempt: sends and reads the answer; the error is redacted.
+    /// One attempt: sends and reads the answer. This is the one way in:
+    /// the body is redacted ([`Secrets::redact_body`](crate::core::secrets::Secrets::redact_body)) before anything
+    /// parses or quotes it.
     async fn send_once(&self, request: HttpRequest) -> Result<T::Json, Error> {
-        let secrets = self.config.secrets();
-        let mut response = self.transport.send(request).await.map_err(|e| e.redact(&secrets))?;
-        if let Body::Text(text) = &mut response.body {
-            // Before any snippet is cut from it, so no part of a secret stays.
-            redact_text(text, &secrets);
-        }
+        let response = self.transport.send(request).await?;
+        let text = self.config.secrets().redact_body(response.body);
+        let response = HttpResponse { status: response.status, headers: response.headers, body: read_body(&text) };
         let usage = UsageValues::parse(&response.headers);
         if !usage.is_empty() {
             self.transport.observe_usage(&usage);
         }
-        read_response(response, &usage).map_err(|e| e.redact(&secrets))
+        read_response(response, &usage)
     }
 }
 

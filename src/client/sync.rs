@@ -80,8 +80,8 @@ impl<J> Threads<J> {
 
 impl<T: Transport> Client<T> {
     /// Reads an inbox with its threads' newest messages and their details
-    /// in as few calls as the Graph allows, `concurrency` calls at most at
-    /// once, calling `on_progress` after each one.
+    /// in as few calls as the Graph allows, `options.concurrency` calls at
+    /// most at once, calling `on_progress` after each one.
     ///
     /// # Errors
     /// A [`SyncFailure`]: [`Error::InvalidArgument`] before anything is
@@ -92,18 +92,18 @@ impl<T: Transport> Client<T> {
         page_id: &str,
         options: SyncOptions,
         cursor: Option<&str>,
-        concurrency: usize,
         on_progress: &mut dyn FnMut(SyncProgress),
     ) -> Result<InboxSync<T::Json>, SyncFailure<T::Json>> {
         let early = |error| SyncFailure { error, partial: None };
         let page = PageId::new(page_id).map_err(early)?;
+        let concurrency = options.concurrency as usize;
         let mut plan = SyncPlan::new(page, options, cursor).map_err(early)?;
         let mut threads = Threads { list: Vec::new(), index: HashMap::new(), messages: 0 };
         let mut requests = 0;
         let mut in_flight = InFlight::new();
         let mut failure = None;
         loop {
-            while in_flight.len() < concurrency.max(1) {
+            while in_flight.len() < concurrency {
                 let Some((id, call)) = plan.next_call() else { break };
                 let request = plan.request(&call);
                 let node = match call {

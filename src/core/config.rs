@@ -3,20 +3,9 @@
 use super::auth::{check_proof, AccessToken, AppSecret};
 use super::error::Error;
 
-/// The Graph API version used when none is given.
-pub const DEFAULT_API_VERSION: &str = "v24.0";
-/// The Graph's address.
-pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
-/// Per-request timeout when none is given.
-pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
-/// Retries of transient failures when none is given.
-pub const DEFAULT_MAX_RETRIES: u32 = 3;
-/// The first retry's longest wait when none is given; later ones double.
-pub const DEFAULT_RETRY_DELAY_MS: u64 = 1_000;
-/// The longest single wait before a retry when none is given.
-pub const DEFAULT_MAX_RETRY_DELAY_MS: u64 = 30_000;
-/// The documented Conversations API budget: 2 calls per second per Page.
-pub const DEFAULT_CALLS_PER_SECOND: f64 = 2.0;
+use super::options::{CALLS_PER_SECOND, MAX_RETRIES, MAX_RETRY_DELAY_MS, RETRY_DELAY_MS, TIMEOUT_MS};
+pub use super::options::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
+use super::secrets::Secrets;
 
 /// Where the access token travels. Never in a URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -88,11 +77,11 @@ impl ClientConfig {
             appsecret_proof: None,
             api_version: DEFAULT_API_VERSION.into(),
             base_url: DEFAULT_BASE_URL.into(),
-            timeout_ms: DEFAULT_TIMEOUT_MS,
-            max_retries: DEFAULT_MAX_RETRIES,
-            retry_delay_ms: DEFAULT_RETRY_DELAY_MS,
-            max_retry_delay_ms: DEFAULT_MAX_RETRY_DELAY_MS,
-            calls_per_second: DEFAULT_CALLS_PER_SECOND,
+            timeout_ms: u64::from(TIMEOUT_MS.default_whole()),
+            max_retries: MAX_RETRIES.default_whole(),
+            retry_delay_ms: u64::from(RETRY_DELAY_MS.default_whole()),
+            max_retry_delay_ms: u64::from(MAX_RETRY_DELAY_MS.default_whole()),
+            calls_per_second: CALLS_PER_SECOND.default.unwrap_or(0.0),
         })
     }
 
@@ -168,70 +157,57 @@ impl ClientConfig {
         self
     }
 
-    /// Per-request timeout, 1 ms to 10 minutes.
+    /// Per-request timeout; range and default: [`TIMEOUT_MS`].
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] outside that range.
     pub fn timeout_ms(mut self, ms: f64) -> Result<Self, Error> {
-        self.timeout_ms = whole_in_range("timeoutMs", ms, 1.0, 600_000.0)? as u64;
+        self.timeout_ms = u64::from(TIMEOUT_MS.check_whole(ms)?);
         Ok(self)
     }
 
-    /// Retries of transient failures, 0 to 10.
+    /// Retries of transient failures; range and default: [`MAX_RETRIES`].
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] outside that range.
     pub fn max_retries(mut self, retries: f64) -> Result<Self, Error> {
-        self.max_retries = whole_in_range("maxRetries", retries, 0.0, 10.0)? as u32;
+        self.max_retries = MAX_RETRIES.check_whole(retries)?;
         Ok(self)
     }
 
-    /// The first retry's longest wait, 0 ms to 10 minutes; later retries
-    /// double it, with full jitter.
+    /// The first retry's longest wait; later retries double it, with full
+    /// jitter. Range and default: [`RETRY_DELAY_MS`].
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] outside that range.
     pub fn retry_delay_ms(mut self, ms: f64) -> Result<Self, Error> {
-        self.retry_delay_ms = whole_in_range("retryDelayMs", ms, 0.0, 600_000.0)? as u64;
+        self.retry_delay_ms = u64::from(RETRY_DELAY_MS.check_whole(ms)?);
         Ok(self)
     }
 
-    /// The longest single wait before a retry, 0 ms to 1 hour. When the
+    /// The longest single wait before a retry ([`MAX_RETRY_DELAY_MS`]). When the
     /// Graph asks for a longer wait (a rate limit's regain time), the call is
     /// not retried and its error says how long to wait.
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] outside that range.
     pub fn max_retry_delay_ms(mut self, ms: f64) -> Result<Self, Error> {
-        self.max_retry_delay_ms = whole_in_range("maxRetryDelayMs", ms, 0.0, 3_600_000.0)? as u64;
+        self.max_retry_delay_ms = u64::from(MAX_RETRY_DELAY_MS.check_whole(ms)?);
         Ok(self)
     }
 
-    /// Calls per second per access token; 0 turns pacing off.
+    /// Calls per second per access token; 0 turns pacing off. Range and
+    /// default: [`CALLS_PER_SECOND`].
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] for a rate other than 0 or 0.01 to 1000.
+    /// [`Error::InvalidArgument`] outside that range.
     pub fn calls_per_second(mut self, rate: f64) -> Result<Self, Error> {
-        // A rate near zero would hold every call for ever.
-        if !(rate == 0.0 || (0.01..=1000.0).contains(&rate)) {
-            return Err(Error::invalid_argument("invalid callsPerSecond: expected 0 (off) or 0.01 to 1000"));
-        }
-        self.calls_per_second = rate;
+        self.calls_per_second = CALLS_PER_SECOND.check(rate)?;
         Ok(self)
     }
 
-    /// The strings that must never appear in a message or log.
-    pub fn secrets(&self) -> Vec<&str> {
-        let mut secrets = vec![self.access_token.expose()];
-        secrets.extend(self.app_secret.as_ref().map(AppSecret::expose));
-        secrets
-    }
-}
-
-fn whole_in_range(name: &str, value: f64, min: f64, max: f64) -> Result<f64, Error> {
-    if value.is_finite() && value.fract() == 0.0 && (min..=max).contains(&value) {
-        Ok(value)
-    } else {
-        Err(Error::invalid_argument(format!("invalid {name}: expected a whole number from {min} to {max}")))
+    /// The token and app secret, to keep out of everything the caller sees.
+    pub fn secrets(&self) -> Secrets<'_> {
+        Secrets::new(self.access_token.expose(), self.app_secret.as_ref().map(AppSecret::expose))
     }
 }

@@ -109,10 +109,13 @@ impl GraphErrorBody {
     }
 }
 
-/// A failed Graph call, or a call that was never sent. See [`ErrorKind`].
+/// What went wrong in a failed Graph call, or a call that was never sent:
+/// one case per [`ErrorKind`]. An [`Error`] holds one, with how many times
+/// the call was sent beside it, so a Graph error that lasted through every
+/// retry is still the [`ErrorDetail::Graph`] case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorDetail {
     /// The Graph answered with an error object.
     Graph {
         /// The HTTP status it came with.
@@ -158,197 +161,237 @@ pub enum Error {
         /// Which argument, and what is wrong with it.
         message: String,
     },
-    /// A transient failure that lasted through every retry: `last` is the
-    /// failure of the last of `attempts` attempts.
-    Retried {
-        /// How many times the call was sent.
-        attempts: u32,
-        /// What the last attempt ended with.
-        last: Box<Error>,
-    },
+}
+
+/// A failed Graph call, or a call that was never sent: its
+/// [`detail`](Error::detail) and how many [`attempts`](Error::attempts) were
+/// made. Small (the detail is boxed), so `Result<_, Error>` stays cheap.
+///
+/// ```
+/// use graph_conversations::{Error, ErrorDetail};
+/// let error = Error::invalid_argument("pageId must not be empty");
+/// assert!(matches!(error.detail(), ErrorDetail::InvalidArgument { .. }));
+/// assert_eq!(error.attempts(), None); // nothing was sent
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    detail: Box<ErrorDetail>,
+    attempts: Option<u32>,
+}
+
+impl From<ErrorDetail> for Error {
+    fn from(detail: ErrorDetail) -> Self {
+        Self { detail: Box::new(detail), attempts: None }
+    }
 }
 
 impl Error {
+    /// The Graph's error object, as it came with `status`.
+    pub fn graph_error(status: Option<u16>, body: GraphErrorBody, retry_after_ms: Option<u64>) -> Self {
+        ErrorDetail::Graph { status, body, retry_after_ms }.into()
+    }
+
+    /// An HTTP answer that is not the Graph's JSON.
+    pub fn http(status: u16, message: impl Into<String>, retry_after_ms: Option<u64>) -> Self {
+        ErrorDetail::Http { status, message: message.into(), retry_after_ms }.into()
+    }
+
     /// A bad argument caught before sending.
     pub fn invalid_argument(message: impl Into<String>) -> Self {
-        Self::InvalidArgument { message: message.into() }
+        ErrorDetail::InvalidArgument { message: message.into() }.into()
     }
 
     /// A body that does not match the Graph's shape.
     pub fn decode(status: Option<u16>, message: impl Into<String>) -> Self {
-        Self::Decode { status, message: message.into(), not_json: false }
+        ErrorDetail::Decode { status, message: message.into(), not_json: false }.into()
     }
 
     /// A success whose body is not JSON (cut off on the way, most likely).
     pub fn not_json(status: Option<u16>, message: impl Into<String>) -> Self {
-        Self::Decode { status, message: message.into(), not_json: true }
-    }
-
-    /// `error` after `attempts` sends; a single attempt leaves it as it is.
-    pub fn after_attempts(error: Self, attempts: u32) -> Self {
-        match error {
-            Self::Retried { last, .. } => Self::Retried { attempts, last },
-            // An abort is the caller's choice, not a failure that lasted.
-            Self::Aborted => Self::Aborted,
-            error if attempts > 1 => Self::Retried { attempts, last: Box::new(error) },
-            error => error,
-        }
-    }
-
-    /// How many times the failed call was sent: `None` when nothing was
-    /// sent (a bad argument, an abort before sending is counted as 1).
-    pub fn attempts(&self) -> Option<u32> {
-        match self {
-            Self::Retried { attempts, .. } => Some(*attempts),
-            Self::InvalidArgument { .. } => None,
-            _ => Some(1),
-        }
-    }
-
-    /// The failure itself, under any retry wrapper.
-    pub fn last(&self) -> &Self {
-        match self {
-            Self::Retried { last, .. } => last.last(),
-            error => error,
-        }
+        ErrorDetail::Decode { status, message: message.into(), not_json: true }.into()
     }
 
     /// A failed connection.
     pub fn network(message: impl Into<String>) -> Self {
-        Self::Network { message: message.into() }
+        ErrorDetail::Network { message: message.into() }.into()
+    }
+
+    /// No answer within `after_ms`.
+    pub fn timeout(after_ms: u64) -> Self {
+        ErrorDetail::Timeout { after_ms }.into()
+    }
+
+    /// The caller aborted.
+    pub fn aborted() -> Self {
+        ErrorDetail::Aborted.into()
+    }
+
+    /// What went wrong, to match on.
+    pub fn detail(&self) -> &ErrorDetail {
+        &self.detail
+    }
+
+    /// This error, recorded as the outcome of `attempts` sends of the call
+    /// (0 leaves the count absent: nothing was sent).
+    #[must_use]
+    pub fn with_attempts(mut self, attempts: u32) -> Self {
+        self.attempts = (attempts > 0).then_some(attempts);
+        self
+    }
+
+    /// How many times the failed call was sent: 1 when it was not retried,
+    /// `maxRetries + 1` after the last retry; `None` when nothing was sent
+    /// (a bad argument, an abort before sending) or for an error that did not
+    /// come out of a client call.
+    pub fn attempts(&self) -> Option<u32> {
+        self.attempts
     }
 
     /// The kind, for branching.
     pub fn kind(&self) -> ErrorKind {
-        match self {
-            Self::Graph { .. } => ErrorKind::Graph,
-            Self::Http { .. } => ErrorKind::Http,
-            Self::Network { .. } => ErrorKind::Network,
-            Self::Timeout { .. } => ErrorKind::Timeout,
-            Self::Aborted => ErrorKind::Aborted,
-            Self::Decode { .. } => ErrorKind::Decode,
-            Self::InvalidArgument { .. } => ErrorKind::InvalidArgument,
-            Self::Retried { last, .. } => last.kind(),
+        match self.detail() {
+            ErrorDetail::Graph { .. } => ErrorKind::Graph,
+            ErrorDetail::Http { .. } => ErrorKind::Http,
+            ErrorDetail::Network { .. } => ErrorKind::Network,
+            ErrorDetail::Timeout { .. } => ErrorKind::Timeout,
+            ErrorDetail::Aborted => ErrorKind::Aborted,
+            ErrorDetail::Decode { .. } => ErrorKind::Decode,
+            ErrorDetail::InvalidArgument { .. } => ErrorKind::InvalidArgument,
         }
+    }
+
+    /// Whether the caller aborted.
+    pub fn is_aborted(&self) -> bool {
+        matches!(self.detail(), ErrorDetail::Aborted)
     }
 
     /// Whether trying again later can succeed (rate limits, 5xx, timeouts,
     /// network failures; the Graph's `is_transient` when it says).
     pub fn transient(&self) -> bool {
-        match self {
-            Self::Graph { status, body, .. } => body.transient(*status),
-            Self::Http { status, .. } => *status >= 500 || *status == 429,
-            Self::Network { .. } | Self::Timeout { .. } => true,
-            Self::Decode { not_json, .. } => *not_json,
-            Self::Aborted | Self::InvalidArgument { .. } => false,
-            Self::Retried { last, .. } => last.transient(),
+        match self.detail() {
+            ErrorDetail::Graph { status, body, .. } => body.transient(*status),
+            ErrorDetail::Http { status, .. } => *status >= 500 || *status == 429,
+            ErrorDetail::Network { .. } | ErrorDetail::Timeout { .. } => true,
+            ErrorDetail::Decode { not_json, .. } => *not_json,
+            ErrorDetail::Aborted | ErrorDetail::InvalidArgument { .. } => false,
+        }
+    }
+
+    /// Whether the answer said "too many calls": a Graph throttling code
+    /// (see [`is_rate_limit_code`]) or HTTP 429.
+    pub fn rate_limited(&self) -> bool {
+        match self.detail() {
+            ErrorDetail::Graph { body, .. } => body.code.is_some_and(is_rate_limit_code),
+            ErrorDetail::Http { status, .. } => *status == 429,
+            _ => false,
         }
     }
 
     /// The HTTP status, when there was an answer.
     pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::Graph { status, .. } | Self::Decode { status, .. } => *status,
-            Self::Http { status, .. } => Some(*status),
-            Self::Retried { last, .. } => last.status(),
+        match self.detail() {
+            ErrorDetail::Graph { status, .. } | ErrorDetail::Decode { status, .. } => *status,
+            ErrorDetail::Http { status, .. } => Some(*status),
             _ => None,
         }
     }
 
     /// The Graph's error object, for `kind == Graph`.
     pub fn graph(&self) -> Option<&GraphErrorBody> {
-        match self {
-            Self::Graph { body, .. } => Some(body),
-            Self::Retried { last, .. } => last.graph(),
+        match self.detail() {
+            ErrorDetail::Graph { body, .. } => Some(body),
             _ => None,
         }
     }
 
     /// How long the answer said to wait before trying again.
     pub fn retry_after_ms(&self) -> Option<u64> {
-        match self {
-            Self::Graph { retry_after_ms, .. } | Self::Http { retry_after_ms, .. } => *retry_after_ms,
-            Self::Retried { last, .. } => last.retry_after_ms(),
+        match self.detail() {
+            ErrorDetail::Graph { retry_after_ms, .. } | ErrorDetail::Http { retry_after_ms, .. } => *retry_after_ms,
             _ => None,
         }
     }
 
-    /// Replaces every occurrence of each secret in every text of the error
-    /// with `[redacted]`: the last guard that keeps a token that a proxy or
-    /// the Graph echoed out of messages and logs.
-    pub fn redact(mut self, secrets: &[&str]) -> Self {
-        let scrub = |text: &mut String| {
-            redact_text(text, secrets);
-            for secret in secrets.iter().filter(|s| !s.is_empty()) {
-                scrub_cut_secret(text, secret);
-            }
-        };
-        match &mut self {
-            Self::Graph { body, .. } => {
-                scrub(&mut body.message);
-                for text in [&mut body.user_title, &mut body.user_message, &mut body.error_type, &mut body.fbtrace_id]
-                    .into_iter()
-                    .flatten()
-                {
-                    scrub(text);
-                }
-            }
-            Self::Http { message, .. }
-            | Self::Network { message }
-            | Self::Decode { message, .. }
-            | Self::InvalidArgument { message } => scrub(message),
-            Self::Timeout { .. } | Self::Aborted => {}
-            Self::Retried { last, .. } => {
-                let inner = std::mem::replace(&mut **last, Self::Aborted);
-                **last = inner.redact(secrets);
-            }
-        }
-        self
+    /// The properties of this error as JS's `GraphError` has them, in the
+    /// order of [`GRAPH_ERROR_FIELDS`]; absent ones are left out.
+    pub fn fields(&self) -> Vec<(&'static str, FieldValue<'_>)> {
+        GRAPH_ERROR_FIELDS.iter().filter_map(|&(name, read)| read(self).map(|value| (name, value))).collect()
     }
-}
 
-/// Replaces, in place, every occurrence of each secret in `text` with `[redacted]`.
-pub fn redact_text(text: &mut String, secrets: &[&str]) {
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        if text.contains(secret) {
-            *text = text.replace(secret, "[redacted]");
+    /// Every text of the error, for redaction.
+    pub(crate) fn texts_mut(&mut self) -> Vec<&mut String> {
+        match &mut *self.detail {
+            ErrorDetail::Graph { body, .. } => {
+                let mut texts = vec![&mut body.message];
+                texts.extend(
+                    [&mut body.user_title, &mut body.user_message, &mut body.error_type, &mut body.fbtrace_id]
+                        .into_iter()
+                        .flatten(),
+                );
+                texts
+            }
+            ErrorDetail::Http { message, .. }
+            | ErrorDetail::Network { message }
+            | ErrorDetail::Decode { message, .. }
+            | ErrorDetail::InvalidArgument { message } => vec![message],
+            ErrorDetail::Timeout { .. } | ErrorDetail::Aborted => Vec::new(),
         }
     }
 }
 
-/// A snippet cut at its end (`…`) can end in the first part of a secret,
-/// which a search for the whole secret misses: that part goes too.
-fn scrub_cut_secret(text: &mut String, secret: &str) {
-    const MIN_PART: usize = 6;
-    let Some(body) = text.strip_suffix('…') else { return };
-    let longest = (MIN_PART.min(secret.len())..secret.len())
-        .rev()
-        .find(|&len| secret.is_char_boundary(len) && body.ends_with(&secret[..len]));
-    if let Some(len) = longest {
-        *text = format!("{}[redacted]…", &body[..body.len() - len]);
-    }
+/// One property value of a `GraphError`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldValue<'a> {
+    /// A string property.
+    Text(&'a str),
+    /// A number property.
+    Number(f64),
+    /// A boolean property.
+    Bool(bool),
 }
+
+type FieldReader = for<'a> fn(&'a Error) -> Option<FieldValue<'a>>;
+
+/// The properties of JS's `GraphError`, each with how it is read from an
+/// [`Error`]: the one list the facade builds `GraphError`s from, and that a
+/// test checks against `graph_error.d.ts`. (`message` is the error's
+/// `Display`; `cursor` and `inbox` are added by the calls that have them.)
+pub const GRAPH_ERROR_FIELDS: &[(&str, FieldReader)] = &[
+    ("kind", |e| Some(FieldValue::Text(e.kind().as_str()))),
+    ("transient", |e| Some(FieldValue::Bool(e.transient()))),
+    ("rateLimited", |e| Some(FieldValue::Bool(e.rate_limited()))),
+    ("status", |e| e.status().map(|s| FieldValue::Number(f64::from(s)))),
+    ("code", |e| e.graph()?.code.map(|c| FieldValue::Number(c as f64))),
+    ("subcode", |e| e.graph()?.subcode.map(|c| FieldValue::Number(c as f64))),
+    ("type", |e| e.graph()?.error_type.as_deref().map(FieldValue::Text)),
+    ("fbtraceId", |e| e.graph()?.fbtrace_id.as_deref().map(FieldValue::Text)),
+    ("userTitle", |e| e.graph()?.user_title.as_deref().map(FieldValue::Text)),
+    ("userMessage", |e| e.graph()?.user_message.as_deref().map(FieldValue::Text)),
+    ("retryAfterMs", |e| e.retry_after_ms().map(|ms| FieldValue::Number(ms as f64))),
+    ("attempts", |e| e.attempts().map(|n| FieldValue::Number(f64::from(n)))),
+];
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Graph { body, .. } => {
+        match self.detail() {
+            ErrorDetail::Graph { body, .. } => {
                 f.write_str(&body.message)?;
                 match (body.code, body.subcode) {
-                    (Some(code), Some(sub)) => write!(f, " (code {code}, subcode {sub})"),
-                    (Some(code), None) => write!(f, " (code {code})"),
-                    _ => Ok(()),
+                    (Some(code), Some(sub)) => write!(f, " (code {code}, subcode {sub})")?,
+                    (Some(code), None) => write!(f, " (code {code})")?,
+                    _ => {}
                 }
             }
-            Self::Http { status, message, .. } => write!(f, "HTTP {status}: {message}"),
-            Self::Network { message } => write!(f, "network error: {message}"),
-            Self::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms"),
-            Self::Aborted => f.write_str("the request was aborted"),
-            Self::Decode { message, .. } => {
-                write!(f, "unexpected answer from the Graph: {message}")
-            }
-            Self::InvalidArgument { message } => f.write_str(message),
-            Self::Retried { attempts, last } => write!(f, "{last} (after {attempts} attempts)"),
+            ErrorDetail::Http { status, message, .. } => write!(f, "HTTP {status}: {message}")?,
+            ErrorDetail::Network { message } => write!(f, "network error: {message}")?,
+            ErrorDetail::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms")?,
+            ErrorDetail::Aborted => f.write_str("the request was aborted")?,
+            ErrorDetail::Decode { message, .. } => write!(f, "unexpected answer from the Graph: {message}")?,
+            ErrorDetail::InvalidArgument { message } => f.write_str(message)?,
+        }
+        match self.attempts {
+            Some(attempts) if attempts > 1 && !self.is_aborted() => write!(f, " (after {attempts} attempts)"),
+            _ => Ok(()),
         }
     }
 }

@@ -6,8 +6,14 @@
 //! the caller untouched (no copy into wasm memory and out again); natively,
 //! and in the core's tests, [`serde_json::Value`] implements it.
 
+use super::secrets::BodyText;
+
 /// A parsed JSON value the core can look into.
 pub trait Json: Sized {
+    /// A body as the transport received it, before it is parsed.
+    type Text: BodyText;
+    /// Parses a body as received.
+    fn parse_text(text: &Self::Text) -> Option<Self>;
     /// Parses JSON text (a header value, a batch item's body).
     fn parse(text: &str) -> Option<Self>;
     /// The member `key` of an object; `None` when this is not an object or
@@ -48,6 +54,10 @@ pub fn int_member<J: Json>(value: &J, key: &str) -> Option<i64> {
 }
 
 impl Json for serde_json::Value {
+    type Text = String;
+    fn parse_text(text: &String) -> Option<Self> {
+        serde_json::from_str(text).ok()
+    }
     fn parse(text: &str) -> Option<Self> {
         serde_json::from_str(text).ok()
     }

@@ -9,11 +9,16 @@ pub mod error;
 pub mod ids;
 pub mod json;
 pub mod models;
+pub mod options;
 pub mod page;
 pub mod query;
 pub mod request;
 pub mod response;
 pub mod retry;
+pub mod secrets;
 pub mod sync;
 pub mod time;
 pub mod usage;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

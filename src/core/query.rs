@@ -163,21 +163,12 @@ fn check_expansion(text: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// The largest `limit` accepted. The Graph caps larger ones silently
-/// (reportedly at 200 conversations and 100 messages); a larger value is
-/// almost certainly a mistake.
-pub const MAX_LIMIT: u32 = 500;
-
-/// Checks a page size.
+/// Checks a page size against [`LIMIT`](super::options::LIMIT).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] outside `1..=MAX_LIMIT`.
+/// [`Error::InvalidArgument`] outside its range.
 pub fn check_limit(limit: u32) -> Result<u32, Error> {
-    if (1..=MAX_LIMIT).contains(&limit) {
-        Ok(limit)
-    } else {
-        Err(Error::invalid_argument(format!("invalid limit {limit}: expected 1 to {MAX_LIMIT}")))
-    }
+    super::options::LIMIT.check_whole(f64::from(limit))
 }
 
 /// Checks a paging cursor (`after` / `before`): printable ASCII, no white

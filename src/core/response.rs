@@ -2,6 +2,7 @@
 
 use super::error::{Error, GraphErrorBody};
 use super::json::{int_member, str_member, Json};
+use super::secrets::BodyText;
 use super::usage::{wait_ms, ResponseHeaders, UsageValues};
 
 /// How much of a body that is not JSON an error message quotes.
@@ -16,15 +17,25 @@ pub enum Body<J> {
     Text(String),
 }
 
-/// An HTTP answer as a transport hands it over.
+/// An HTTP answer: as a transport hands it over (`B` is the raw text,
+/// see [`BodyText`](super::secrets::BodyText)), or with its body read
+/// (`B` = [`Body`]).
 #[derive(Clone, Debug)]
-pub struct HttpResponse<J> {
+pub struct HttpResponse<B> {
     /// The HTTP status.
     pub status: u16,
     /// The headers the client reads.
     pub headers: ResponseHeaders,
     /// The body.
-    pub body: Body<J>,
+    pub body: B,
+}
+
+/// How much of a body that is not JSON is kept, to quote from.
+pub const KEPT_TEXT_CHARS: usize = 2_000;
+
+/// A body as received → JSON when it parses, else the start of its text.
+pub fn read_body<J: Json>(text: &J::Text) -> Body<J> {
+    J::parse_text(text).map_or_else(|| Body::Text(text.start(KEPT_TEXT_CHARS)), Body::Json)
 }
 
 /// Reads an answer: the JSON body of a success, or the error it carries.
@@ -35,18 +46,18 @@ pub struct HttpResponse<J> {
 /// [`Error::Graph`] for `{"error":{…}}` (whatever the status),
 /// [`Error::Http`] for another failed status, [`Error::Decode`] for a
 /// successful status whose body is not JSON.
-pub fn read_response<J: Json>(response: HttpResponse<J>, usage: &UsageValues<J>) -> Result<J, Error> {
+pub fn read_response<J: Json>(response: HttpResponse<Body<J>>, usage: &UsageValues<J>) -> Result<J, Error> {
     let status = response.status;
     let retry_after_ms = wait_ms(usage, response.headers.retry_after.as_deref());
     match response.body {
         Body::Json(json) => {
             if let Some(body) = graph_error(&json) {
-                return Err(Error::Graph { status: Some(status), body, retry_after_ms });
+                return Err(Error::graph_error(Some(status), body, retry_after_ms));
             }
             if (200..300).contains(&status) {
                 Ok(json)
             } else {
-                Err(Error::Http { status, message: "a JSON answer that is not a Graph error".into(), retry_after_ms })
+                Err(Error::http(status, "a JSON answer that is not a Graph error", retry_after_ms))
             }
         }
         Body::Text(text) if (200..300).contains(&status) => {
@@ -55,7 +66,7 @@ pub fn read_response<J: Json>(response: HttpResponse<J>, usage: &UsageValues<J>)
         Body::Text(text) => {
             let kind = response.headers.content_type.as_deref().unwrap_or("no content type");
             let message = format!("not a Graph answer ({kind}): {}", snippet(&text));
-            Err(Error::Http { status, message, retry_after_ms })
+            Err(Error::http(status, message, retry_after_ms))
         }
     }
 }

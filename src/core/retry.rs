@@ -67,6 +67,12 @@ impl Pacer {
         Self::default()
     }
 
+    /// Whether no call is held back any more at `now_ms`: forgetting this
+    /// pace loses nothing.
+    pub fn is_idle(&self, now_ms: f64) -> bool {
+        self.next_start_ms <= now_ms
+    }
+
     /// Books `calls` calls (a batch request counts each item) starting as
     /// soon as the budget allows, at `now_ms` or later, and returns how long
     /// to wait before sending. A rate of 0 turns pacing off.

@@ -14,17 +14,14 @@ use std::collections::{HashSet, VecDeque};
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
 use super::json::{str_member, Json};
+use super::options::{CONCURRENCY, MAX_REQUESTS, MESSAGES_PER_CONVERSATION, PAGE_SIZE};
 use super::page::next_cursor;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::time::unix_seconds;
 
-/// How many of each thread's newest messages a sync reads by default.
-pub const DEFAULT_MESSAGES_PER_CONVERSATION: u32 = 20;
-/// Conversations per call by default.
-pub const DEFAULT_PAGE_SIZE: u32 = 25;
-/// The most messages per thread, and conversations per call, a sync asks for.
-pub const MAX_SYNC_LIMIT: u32 = 100;
+/// The most messages per thread a follow-up call asks for.
+const MAX_SYNC_LIMIT: u32 = MESSAGES_PER_CONVERSATION.max as u32;
 
 /// What to sync.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,15 +30,19 @@ pub struct SyncOptions {
     pub platform: Option<Platform>,
     /// The folder to read; the Graph's default is the inbox.
     pub folder: Option<Folder>,
-    /// How many of each thread's newest messages to read, 1 to 100.
+    /// How many of each thread's newest messages to read
+    /// ([`MESSAGES_PER_CONVERSATION`]).
     pub messages_per_conversation: u32,
     /// Conversations come newest first: stop at the first one updated
     /// before this (Unix seconds).
     pub updated_since: Option<i64>,
-    /// Conversations per call, 1 to 100.
+    /// Conversations per call ([`PAGE_SIZE`]).
     pub page_size: u32,
-    /// Make no more than this many calls; the rest goes into the cursor.
+    /// Make no more than this many calls; the rest goes into the cursor
+    /// ([`MAX_REQUESTS`]).
     pub max_requests: Option<u32>,
+    /// Calls in flight at once ([`CONCURRENCY`]).
+    pub concurrency: u32,
 }
 
 impl Default for SyncOptions {
@@ -49,10 +50,11 @@ impl Default for SyncOptions {
         Self {
             platform: None,
             folder: None,
-            messages_per_conversation: DEFAULT_MESSAGES_PER_CONVERSATION,
+            messages_per_conversation: MESSAGES_PER_CONVERSATION.default_whole(),
             updated_since: None,
-            page_size: DEFAULT_PAGE_SIZE,
+            page_size: PAGE_SIZE.default_whole(),
             max_requests: None,
+            concurrency: CONCURRENCY.default_whole(),
         }
     }
 }
@@ -63,16 +65,15 @@ impl SyncOptions {
     /// # Errors
     /// [`Error::InvalidArgument`] for a count out of range.
     pub fn check(&self) -> Result<(), Error> {
-        for (name, value) in [("messagesPerConversation", self.messages_per_conversation), ("pageSize", self.page_size)]
-        {
-            if !(1..=MAX_SYNC_LIMIT).contains(&value) {
-                return Err(Error::invalid_argument(format!(
-                    "invalid {name}: expected a whole number from 1 to {MAX_SYNC_LIMIT}, got {value}"
-                )));
-            }
+        for (option, value) in [
+            (MESSAGES_PER_CONVERSATION, self.messages_per_conversation),
+            (PAGE_SIZE, self.page_size),
+            (CONCURRENCY, self.concurrency),
+        ] {
+            option.check(f64::from(value))?;
         }
-        if self.max_requests == Some(0) {
-            return Err(Error::invalid_argument("invalid maxRequests: expected at least 1"));
+        if let Some(max) = self.max_requests {
+            MAX_REQUESTS.check(f64::from(max))?;
         }
         Ok(())
     }
@@ -273,6 +274,7 @@ impl SyncPlan {
     }
 
     /// Calls made so far.
+    #[cfg(test)]
     pub fn calls(&self) -> u32 {
         self.calls
     }

@@ -10,7 +10,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use js_sys::{Function, JsString, Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{intern, JsCast};
 use wasm_bindgen_futures::JsFuture;
@@ -18,7 +18,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::client::Transport;
 use crate::core::error::Error;
 use crate::core::request::HttpRequest;
-use crate::core::response::{Body, HttpResponse};
+use crate::core::response::HttpResponse;
 use crate::core::usage::{ResponseHeaders, UsageValues};
 
 #[wasm_bindgen]
@@ -48,8 +48,6 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
 
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 impl AbortSignal {
@@ -58,6 +56,9 @@ impl AbortSignal {
         self.aborted()
     }
 }
+
+/// What sees the usage headers of every answer.
+pub type UsageObserver = Rc<dyn Fn(&UsageValues<JsValue>)>;
 
 /// Sends requests with `fetch`. One is made per client call, carrying that
 /// call's `AbortSignal`.
@@ -69,11 +70,7 @@ pub struct FetchTransport {
     /// The caller's signal for this call.
     pub signal: Option<AbortSignal>,
     /// Gets the usage headers of every answer.
-    pub on_usage: Rc<dyn Fn(&UsageValues<JsValue>)>,
-    /// The token and app secret: replaced by `[redacted]` wherever an
-    /// answer holds them (the Graph's `paging.next` links carry the token),
-    /// so no object handed to the caller contains them.
-    pub secrets: Vec<String>,
+    pub on_usage: UsageObserver,
 }
 
 /// Aborts a request when its timeout runs out, the caller's signal fires or
@@ -148,9 +145,9 @@ impl FetchTransport {
     /// timeout, or the network.
     fn failure(&self, cancellation: &Cancellation, error: &JsValue) -> Error {
         if self.aborted() {
-            Error::Aborted
+            Error::aborted()
         } else if cancellation.timed_out.get() {
-            Error::Timeout { after_ms: self.timeout_ms }
+            Error::timeout(self.timeout_ms)
         } else {
             Error::network(describe_js_error(error))
         }
@@ -233,7 +230,7 @@ impl Transport for FetchTransport {
 
     async fn sleep(&self, ms: f64) -> Result<(), Error> {
         if self.aborted() {
-            return Err(Error::Aborted);
+            return Err(Error::aborted());
         }
         if ms > 0.0 {
             let (wait, promise) = Wait::start(ms, self.signal.as_ref());
@@ -241,7 +238,7 @@ impl Transport for FetchTransport {
             drop(wait);
         }
         if self.aborted() {
-            Err(Error::Aborted)
+            Err(Error::aborted())
         } else {
             Ok(())
         }
@@ -257,7 +254,7 @@ impl Transport for FetchTransport {
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse<JsValue>, Error> {
         if self.aborted() {
-            return Err(Error::Aborted);
+            return Err(Error::aborted());
         }
         let cancellation = Cancellation::new(self.timeout_ms, self.signal.as_ref());
         let init = self.init(&request, cancellation.signal());
@@ -275,30 +272,14 @@ impl Transport for FetchTransport {
         }
         .map_err(|e| self.failure(&cancellation, &e))?;
         drop(cancellation);
-        let text = redact(text, &self.secrets);
-        let body = match json_parse(&text) {
-            Ok(json) => Body::Json(json),
-            Err(_) => Body::Text(text_start(&text)),
-        };
-        Ok(HttpResponse { status, headers, body })
+        // The body stays a JS string: the client redacts it and the
+        // engine's JSON.parse reads it (see `BodyText for JsValue`).
+        Ok(HttpResponse { status, headers, body: text })
     }
 
     fn observe_usage(&self, usage: &UsageValues<JsValue>) {
         (self.on_usage)(usage);
     }
-}
-
-/// `text` with every secret replaced by `[redacted]`. The body stays a JS
-/// string: the engine searches it, and copies it only when a secret is in it.
-fn redact(text: JsValue, secrets: &[String]) -> JsValue {
-    let Some(body) = text.dyn_ref::<JsString>() else { return text };
-    let mut body = body.clone();
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        if body.includes(secret, 0) {
-            body = body.replace_all(secret, "[redacted]");
-        }
-    }
-    body.into()
 }
 
 fn member(target: &JsValue, key: &str) -> JsValue {
@@ -327,15 +308,6 @@ fn read_headers(response: &JsValue) -> ResponseHeaders {
         business_use_case_usage: read("x-business-use-case-usage"),
         retry_after: read("retry-after"),
         content_type: read("content-type"),
-    }
-}
-
-/// The start of a body that is not JSON, for an error message, without
-/// copying a large body into wasm memory.
-fn text_start(text: &JsValue) -> String {
-    match text.dyn_ref::<JsString>() {
-        Some(text) => String::from(text.slice(0, 2000)),
-        None => String::new(),
     }
 }
 

@@ -12,13 +12,13 @@ use serde_json::Value;
 use crate::client::Transport;
 use crate::core::error::Error;
 use crate::core::request::HttpRequest;
-use crate::core::response::{Body, HttpResponse};
+use crate::core::response::HttpResponse;
 use crate::core::usage::{ResponseHeaders, Usage, UsageValues};
 
 /// Answers requests in order from a queue and records every request.
 #[derive(Debug, Default)]
 pub struct ScriptedTransport {
-    answers: RefCell<VecDeque<Result<HttpResponse<Value>, Error>>>,
+    answers: RefCell<VecDeque<Result<HttpResponse<String>, Error>>>,
     sent: RefCell<Vec<HttpRequest>>,
     usage: RefCell<Option<Usage>>,
     clock_ms: Cell<f64>,
@@ -34,11 +34,16 @@ impl ScriptedTransport {
 
     /// Queues a JSON answer with `status`.
     pub fn answer_json(&self, status: u16, body: Value) -> &Self {
-        self.answer(Ok(HttpResponse { status, headers: ResponseHeaders::default(), body: Body::Json(body) }))
+        self.answer_text(status, ResponseHeaders::default(), body.to_string())
+    }
+
+    /// Queues an answer whose body is `text`, as received.
+    pub fn answer_text(&self, status: u16, headers: ResponseHeaders, text: impl Into<String>) -> &Self {
+        self.answer(Ok(HttpResponse { status, headers, body: text.into() }))
     }
 
     /// Queues any answer, or a failure to get one.
-    pub fn answer(&self, answer: Result<HttpResponse<Value>, Error>) -> &Self {
+    pub fn answer(&self, answer: Result<HttpResponse<String>, Error>) -> &Self {
         self.answers.borrow_mut().push_back(answer);
         self
     }
@@ -68,7 +73,7 @@ impl ScriptedTransport {
 impl Transport for ScriptedTransport {
     type Json = Value;
 
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<Value>, Error> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<String>, Error> {
         self.sent.borrow_mut().push(request);
         self.sent_at.borrow_mut().push(self.clock_ms.get());
         self.answers.borrow_mut().pop_front().unwrap_or_else(|| Err(Error::network("the script has no answer left")))

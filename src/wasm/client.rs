@@ -1,11 +1,9 @@
 //! `GraphClient`: the JS class over [`Client`].
 
-use std::cell::RefCell;
-use std::collections::HashMap;
 use std::future::Future;
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -15,46 +13,11 @@ use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
     sync_options,
 };
-use crate::client::{Client, InboxSync, ListWalk, SyncProgress};
-use crate::core::config::ClientConfig;
+use super::state::ClientState;
+use crate::client::{InboxSync, ListWalk, SyncProgress};
 use crate::core::error::Error;
-use crate::core::retry::Pacer;
-use crate::core::usage::{Usage, UsageValues};
-use crate::transport::fetch::{AbortSignal, FetchTransport};
+use crate::core::usage::Usage;
 use tsify::Ts;
-
-/// What all calls of one `GraphClient` share.
-pub(super) struct Shared {
-    config: ClientConfig,
-    fetch: Option<Function>,
-    usage: Rc<RefCell<Object>>,
-    pacer: Rc<RefCell<Pacer>>,
-}
-
-thread_local! {
-    /// One pace per access token, shared by every client in this realm
-    /// that uses the token: the Graph's budget is per Page, not per client.
-    static PACERS: RefCell<HashMap<String, Rc<RefCell<Pacer>>>> = RefCell::new(HashMap::new());
-}
-
-fn pacer_for(config: &ClientConfig) -> Rc<RefCell<Pacer>> {
-    PACERS.with(|pacers| pacers.borrow_mut().entry(config.access_token.expose().to_owned()).or_default().clone())
-}
-
-impl Shared {
-    /// A client for one call, which `signal` can abort.
-    pub(super) fn client(&self, signal: Option<AbortSignal>) -> Client<FetchTransport> {
-        let usage = self.usage.clone();
-        let transport = FetchTransport {
-            fetch: self.fetch.clone(),
-            timeout_ms: self.config.timeout_ms,
-            signal,
-            on_usage: Rc::new(move |values: &UsageValues<JsValue>| record_usage(&usage.borrow(), values)),
-            secrets: self.config.secrets().into_iter().map(str::to_owned).collect(),
-        };
-        Client::with_pacer(self.config.clone(), transport, self.pacer.clone())
-    }
-}
 
 #[wasm_bindgen]
 extern "C" {
@@ -77,16 +40,6 @@ fn warn_app_secret_once() {
     }
 }
 
-/// Keeps the latest value of each usage header on `client.usage`.
-fn record_usage(usage: &Object, values: &UsageValues<JsValue>) {
-    for (key, value) in [("app", &values.app), ("page", &values.page), ("business_use_case", &values.business_use_case)]
-    {
-        if let Some(value) = value {
-            let _ = Reflect::set(usage, &JsValue::from_str(key), value);
-        }
-    }
-}
-
 /// A client for the Graph Conversations API: the Messenger and Instagram
 /// inboxes of a Page.
 ///
@@ -99,7 +52,7 @@ fn record_usage(usage: &Object, values: &UsageValues<JsValue>) {
 /// rejects with a `GraphError`.
 #[wasm_bindgen]
 pub struct GraphClient {
-    shared: Rc<Shared>,
+    shared: Rc<ClientState>,
 }
 
 /// Runs `work` as a Promise that rejects with a `GraphError`.
@@ -122,9 +75,7 @@ impl GraphClient {
         if config.app_secret.is_some() && in_browser() {
             warn_app_secret_once();
         }
-        let pacer = pacer_for(&config);
-        let shared = Shared { config, fetch, usage: Rc::new(RefCell::new(Object::new())), pacer };
-        Ok(GraphClient { shared: Rc::new(shared) })
+        Ok(GraphClient { shared: ClientState::new(config, fetch) })
     }
 
     /// The latest `X-App-Usage`, `X-Page-Usage` and
@@ -133,7 +84,7 @@ impl GraphClient {
     #[wasm_bindgen(getter)]
     pub fn usage(&self) -> Ts<Usage> {
         // The parsed header objects, kept as JS values: typed, not copied.
-        Ts::new_unchecked(self.shared.usage.borrow().clone().into())
+        Ts::new_unchecked(self.shared.usage().clone().into())
     }
 
     /// One page of `GET /{page-id}/conversations`, newest first.
@@ -180,8 +131,9 @@ impl GraphClient {
         promise(async move {
             let page_id = id_argument("pageId", &page_id)?;
             let user_id = id_argument("userId", &user_id)?;
-            let (platform, fields, signal) = find_options(&options.unwrap_or_default())?;
-            let found = shared.client(signal).find_conversation(&page_id, &user_id, platform, fields).await?;
+            let find = find_options(&options.unwrap_or_default())?;
+            let found =
+                shared.client(find.signal).find_conversation(&page_id, &user_id, find.platform, find.fields).await?;
             Ok(found.unwrap_or(JsValue::NULL))
         })
     }
@@ -291,8 +243,7 @@ impl GraphClient {
                     let _ = callback.call1(&JsValue::UNDEFINED, &progress_object(progress));
                 }
             };
-            let synced =
-                client.sync_inbox(&page_id, args.options, args.cursor.as_deref(), args.concurrency, &mut report).await;
+            let synced = client.sync_inbox(&page_id, args.options, args.cursor.as_deref(), &mut report).await;
             match synced {
                 Ok(inbox) => Ok(inbox_object(inbox)),
                 Err(failure) => {

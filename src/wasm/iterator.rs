@@ -8,8 +8,8 @@ use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::client::Shared;
 use super::error::to_js;
+use super::state::ClientState;
 use crate::client::ListWalk;
 use crate::core::error::Error;
 use crate::core::json::Json;
@@ -24,7 +24,7 @@ extern "C" {
 }
 
 struct State {
-    shared: Rc<Shared>,
+    shared: Rc<ClientState>,
     walk: Result<ListWalk, Error>,
     signal: Option<AbortSignal>,
     items: Option<Array>,
@@ -45,7 +45,7 @@ pub struct ItemIterator {
 impl ItemIterator {
     /// The iterator JS sees. A bad argument in `walk` rejects the first
     /// `next()`.
-    pub(super) fn start(shared: Rc<Shared>, walk: Result<(ListWalk, Option<AbortSignal>), Error>) -> JsValue {
+    pub(super) fn start(shared: Rc<ClientState>, walk: Result<(ListWalk, Option<AbortSignal>), Error>) -> JsValue {
         let (walk, signal) = match walk {
             Ok((walk, signal)) => (Ok(walk), signal),
             Err(error) => (Err(error), None),
@@ -129,7 +129,7 @@ async fn next_item(state: &Rc<RefCell<State>>) -> Result<JsValue, JsValue> {
                 // another `next()`; an abort ends the iteration. The error
                 // says where a new iterator can start without fetching the
                 // pages already read again.
-                if matches!(error, Error::Aborted) {
+                if error.is_aborted() {
                     s.finished = true;
                 }
                 let js = to_js(&error);

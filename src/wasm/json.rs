@@ -2,12 +2,46 @@
 //! core looks into the result through `Reflect` without copying it into wasm
 //! memory. The objects then go back to the caller as they are.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{intern, JsCast, JsValue};
 
 use crate::core::json::Json;
+use crate::core::secrets::BodyText;
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// A body as a JS string: the engine searches and replaces it, and copies
+/// it into wasm memory only to quote the start of one that is not JSON.
+impl BodyText for JsValue {
+    fn contains(&self, needle: &str) -> bool {
+        self.dyn_ref::<JsString>().is_some_and(|text| text.includes(needle, 0))
+    }
+
+    fn replace_all(&self, from: &str, to: &str) -> Self {
+        match self.dyn_ref::<JsString>() {
+            Some(text) => text.replace_all(from, to).into(),
+            None => self.clone(),
+        }
+    }
+
+    fn start(&self, max_chars: usize) -> String {
+        let end = u32::try_from(max_chars).unwrap_or(u32::MAX);
+        self.dyn_ref::<JsString>().map(|text| String::from(text.slice(0, end))).unwrap_or_default()
+    }
+}
 
 impl Json for JsValue {
+    /// A JS string, as `Response.text()` gave it.
+    type Text = JsValue;
+
+    fn parse_text(text: &JsValue) -> Option<Self> {
+        json_parse(text).ok()
+    }
+
     fn parse(text: &str) -> Option<Self> {
         js_sys::JSON::parse(text).ok()
     }

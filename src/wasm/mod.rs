@@ -7,8 +7,45 @@ mod error;
 mod iterator;
 mod json;
 mod options;
+mod state;
 
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
+
+use crate::core::options::{
+    CALLS_PER_SECOND, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MAX_RETRIES, MAX_RETRY_DELAY_MS, RETRY_DELAY_MS,
+    TIMEOUT_MS,
+};
+use crate::core::page::next_cursor;
+
+/// The settings a `GraphClient` uses when its options leave them out:
+/// `{ apiVersion, baseUrl, timeoutMs, maxRetries, retryDelayMs,
+/// maxRetryDelayMs, callsPerSecond }`.
+#[wasm_bindgen(js_name = clientDefaults, unchecked_return_type = "ClientDefaults")]
+pub fn client_defaults() -> JsValue {
+    let object = Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &value);
+    };
+    set("apiVersion", DEFAULT_API_VERSION.into());
+    set("baseUrl", DEFAULT_BASE_URL.into());
+    for option in [TIMEOUT_MS, MAX_RETRIES, RETRY_DELAY_MS, MAX_RETRY_DELAY_MS, CALLS_PER_SECOND] {
+        set(option.name, option.default.unwrap_or(0.0).into());
+    }
+    object.into()
+}
+
+/// The `after` cursor that reads the page after `page`, or `null` when the
+/// Graph says there is none (no `paging.next`). Throws a `GraphError`
+/// (`kind: "decode"`) for a page that announces a next page without a
+/// cursor. Never follow `paging.next` itself: the Graph writes the token
+/// into it.
+#[wasm_bindgen(js_name = nextCursor)]
+pub fn next_page_cursor(
+    #[wasm_bindgen(unchecked_param_type = "Page<unknown>")] page: JsValue,
+) -> Result<Option<String>, JsValue> {
+    next_cursor(&page).map_err(|e| error::to_js(&e))
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_OPTIONS: &'static str = r#"
@@ -18,7 +55,7 @@ import type { GraphError } from "./graph_error.js";
 export interface ClientOptions {
     /** A Page (or Instagram) access token. Sent in the `Authorization` header or a form body (see `tokenIn`), never in a URL. */
     accessToken: string;
-    /** Graph API version such as `"v24.0"`; default: a current version. */
+    /** Graph API version such as `"v27.0"`; default: a current version (see `clientDefaults()`). */
     apiVersion?: string;
     /** `https://graph.facebook.com` (default), a proxy, or a local mock. */
     baseUrl?: string;
@@ -44,6 +81,17 @@ export interface ClientOptions {
     tokenIn?: "header" | "body";
     /** A `fetch` to use instead of the global one (a service binding, a test). */
     fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+}
+
+/** What `clientDefaults()` returns: the settings a client uses when its options leave them out. */
+export interface ClientDefaults {
+    apiVersion: string;
+    baseUrl: string;
+    timeoutMs: number;
+    maxRetries: number;
+    retryDelayMs: number;
+    maxRetryDelayMs: number;
+    callsPerSecond: number;
 }
 
 /** What every method's last argument also takes. */

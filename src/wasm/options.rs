@@ -9,6 +9,10 @@ use wasm_bindgen::{intern, JsCast, JsValue};
 
 use crate::core::config::{ClientConfig, TokenIn};
 use crate::core::error::Error;
+use crate::core::options::{
+    NumberOption, CALLS_PER_SECOND, CONCURRENCY, LIMIT, MAX_REQUESTS, MAX_RETRIES, MAX_RETRY_DELAY_MS,
+    MESSAGES_PER_CONVERSATION, PAGE_SIZE, RETRY_DELAY_MS, TIMEOUT_MS,
+};
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
 use crate::core::sync::SyncOptions;
 use crate::core::time::unix_seconds;
@@ -62,12 +66,16 @@ impl<'a> Options<'a> {
         self.get(key).map(|v| v.as_f64().ok_or_else(|| self.wrong(key, "a number"))).transpose()
     }
 
-    fn whole(&self, key: &str, min: u32, max: u32) -> Result<Option<u32>, Error> {
-        match self.number(key)? {
-            Some(n) if n.fract() == 0.0 && (f64::from(min)..=f64::from(max)).contains(&n) => Ok(Some(n as u32)),
-            Some(_) => Err(self.wrong(key, &format!("a whole number from {min} to {max}"))),
-            None => Ok(None),
-        }
+    /// A number option, checked against its one declaration in the core.
+    fn bounded(&self, option: &NumberOption) -> Result<Option<f64>, Error> {
+        self.number(option.name)?
+            .map(|n| option.check(n).map_err(|_| self.wrong(option.name, &option.expected())))
+            .transpose()
+    }
+
+    /// A whole-number option, checked against its declaration in the core.
+    fn whole(&self, option: &NumberOption) -> Result<Option<u32>, Error> {
+        Ok(self.bounded(option)?.map(|n| n as u32))
     }
 
     /// A time as an ISO 8601 string, a `Date`, or Unix seconds.
@@ -82,14 +90,6 @@ impl<'a> Options<'a> {
             value.as_f64().filter(|s| s.is_finite() && s.abs() < 1e12).map(|s| s.floor() as i64)
         };
         seconds.map(Some).ok_or_else(|| self.wrong(key, expected))
-    }
-
-    fn limit(&self) -> Result<Option<u32>, Error> {
-        match self.number("limit")? {
-            Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => Ok(Some(n as u32)),
-            Some(_) => Err(self.wrong("limit", "a whole number")),
-            None => Ok(None),
-        }
     }
 
     fn fields(&self) -> Result<Option<Fields>, Error> {
@@ -165,19 +165,19 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
         }
         config = config.app_secret_proof(&proof)?;
     }
-    if let Some(ms) = options.number("timeoutMs")? {
+    if let Some(ms) = options.bounded(&TIMEOUT_MS)? {
         config = config.timeout_ms(ms)?;
     }
-    if let Some(retries) = options.number("maxRetries")? {
+    if let Some(retries) = options.bounded(&MAX_RETRIES)? {
         config = config.max_retries(retries)?;
     }
-    if let Some(ms) = options.number("retryDelayMs")? {
+    if let Some(ms) = options.bounded(&RETRY_DELAY_MS)? {
         config = config.retry_delay_ms(ms)?;
     }
-    if let Some(ms) = options.number("maxRetryDelayMs")? {
+    if let Some(ms) = options.bounded(&MAX_RETRY_DELAY_MS)? {
         config = config.max_retry_delay_ms(ms)?;
     }
-    if let Some(rate) = options.number("callsPerSecond")? {
+    if let Some(rate) = options.bounded(&CALLS_PER_SECOND)? {
         config = config.calls_per_second(rate)?;
     }
     let token_in = match options.string("tokenIn")? {
@@ -219,7 +219,7 @@ pub fn conversation_query(value: &JsValue) -> Result<(ConversationQuery, Option<
         folder: options.string("folder")?.as_deref().map(Folder::parse).transpose()?,
         user_id: options.string("userId")?,
         fields: options.fields()?,
-        limit: options.limit()?,
+        limit: options.whole(&LIMIT)?,
         after: options.string("after")?,
         before: options.string("before")?,
     };
@@ -234,7 +234,7 @@ pub fn message_query(value: &JsValue) -> Result<(MessageQuery, Option<AbortSigna
     let options = Options::new("query", value, &["fields", "limit", "after", "before", "signal"])?;
     let query = MessageQuery {
         fields: options.fields()?,
-        limit: options.limit()?,
+        limit: options.whole(&LIMIT)?,
         after: options.string("after")?,
         before: options.string("before")?,
     };
@@ -254,10 +254,20 @@ pub fn node_options(value: &JsValue) -> Result<(Option<Fields>, Option<AbortSign
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
-pub fn find_options(value: &JsValue) -> Result<(Option<Platform>, Option<Fields>, Option<AbortSignal>), Error> {
+pub fn find_options(value: &JsValue) -> Result<FindOptions, Error> {
     let options = Options::new("options", value, &["platform", "fields", "signal"])?;
     let platform = options.string("platform")?.as_deref().map(Platform::parse).transpose()?;
-    Ok((platform, options.fields()?, options.signal()?))
+    Ok(FindOptions { platform, fields: options.fields()?, signal: options.signal()? })
+}
+
+/// The options of `findConversation`.
+pub struct FindOptions {
+    /// Messenger or Instagram.
+    pub platform: Option<Platform>,
+    /// The conversation fields to return.
+    pub fields: Option<Fields>,
+    /// The caller's signal.
+    pub signal: Option<AbortSignal>,
 }
 
 /// What `syncInbox` takes besides the plan's own options.
@@ -266,8 +276,6 @@ pub struct SyncArguments {
     pub options: SyncOptions,
     /// Where an interrupted sync stopped.
     pub cursor: Option<String>,
-    /// Calls in flight at most.
-    pub concurrency: usize,
     /// The caller's signal.
     pub signal: Option<AbortSignal>,
     /// Called after each call.
@@ -301,23 +309,18 @@ pub fn sync_options(value: &JsValue) -> Result<SyncArguments, Error> {
         platform: options.string("platform")?.as_deref().map(Platform::parse).transpose()?,
         folder: options.string("folder")?.as_deref().map(Folder::parse).transpose()?,
         messages_per_conversation: options
-            .whole("messagesPerConversation", 1, 100)?
+            .whole(&MESSAGES_PER_CONVERSATION)?
             .unwrap_or(defaults.messages_per_conversation),
         updated_since: options.time("updatedSince")?,
-        page_size: options.whole("pageSize", 1, 100)?.unwrap_or(defaults.page_size),
-        max_requests: options.whole("maxRequests", 1, 100_000)?,
+        page_size: options.whole(&PAGE_SIZE)?.unwrap_or(defaults.page_size),
+        max_requests: options.whole(&MAX_REQUESTS)?,
+        concurrency: options.whole(&CONCURRENCY)?.unwrap_or(defaults.concurrency),
     };
     let on_progress = match options.get("onProgress") {
         Some(f) => Some(f.dyn_into::<Function>().map_err(|_| options.wrong("onProgress", "a function"))?),
         None => None,
     };
-    Ok(SyncArguments {
-        options: sync,
-        cursor: options.string("cursor")?,
-        concurrency: options.whole("concurrency", 1, 16)?.unwrap_or(4) as usize,
-        signal: options.signal()?,
-        on_progress,
-    })
+    Ok(SyncArguments { options: sync, cursor: options.string("cursor")?, signal: options.signal()?, on_progress })
 }
 
 /// An id argument, which must be a string.

@@ -1,8 +1,8 @@
 //! `core::auth`.
 
-use graph_conversations::core::auth::*;
+use crate::core::auth::*;
 #[allow(unused_imports)]
-use graph_conversations::*;
+use crate::*;
 
 #[test]
 fn proof_is_hex_hmac_sha256_of_the_token() {

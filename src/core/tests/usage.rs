@@ -1,8 +1,8 @@
 //! `core::usage`.
 
-use graph_conversations::core::usage::*;
+use crate::core::usage::*;
 #[allow(unused_imports)]
-use graph_conversations::*;
+use crate::*;
 use serde_json::Value;
 
 fn headers(fixture: &str) -> ResponseHeaders {
@@ -18,7 +18,7 @@ fn headers(fixture: &str) -> ResponseHeaders {
 
 #[test]
 fn reads_the_three_headers() {
-    let values = UsageValues::<Value>::parse(&headers(include_str!("../fixtures/usage_headers.json")));
+    let values = UsageValues::<Value>::parse(&headers(include_str!("../../../tests/fixtures/usage_headers.json")));
     let usage = Usage::read(&values);
     assert_eq!(usage.app.as_ref().and_then(|a| a.call_count), Some(12.0));
     assert_eq!(usage.page.as_ref().and_then(|a| a.total_time), Some(2.0));
@@ -31,14 +31,16 @@ fn reads_the_three_headers() {
 
 #[test]
 fn a_throttled_answer_says_how_long_to_wait() {
-    let values = UsageValues::<Value>::parse(&headers(include_str!("../fixtures/usage_headers_throttled.json")));
+    let values =
+        UsageValues::<Value>::parse(&headers(include_str!("../../../tests/fixtures/usage_headers_throttled.json")));
     assert_eq!(wait_ms(&values, None), Some(5 * 60_000));
     assert_eq!(wait_ms(&values, Some("600")), Some(600_000));
 }
 
 #[test]
 fn instagram_usage_can_come_under_two_ids() {
-    let values = UsageValues::<Value>::parse(&headers(include_str!("../fixtures/usage_headers_instagram.json")));
+    let values =
+        UsageValues::<Value>::parse(&headers(include_str!("../../../tests/fixtures/usage_headers_instagram.json")));
     assert_eq!(Usage::read(&values).business_use_case.map(|b| b.len()), Some(2));
 }
 

@@ -1,9 +1,9 @@
 //! `core::ids`.
 
-use graph_conversations::core::error::ErrorKind;
-use graph_conversations::core::ids::*;
+use crate::core::error::ErrorKind;
+use crate::core::ids::*;
 #[allow(unused_imports)]
-use graph_conversations::*;
+use crate::*;
 
 #[test]
 fn accepts_the_ids_the_graph_uses() {

@@ -1,8 +1,8 @@
 //! `core::sync`: the inbox-sync planner, answer by answer.
 
-use graph_conversations::core::query::Platform;
-use graph_conversations::core::sync::{FollowUp, SyncCall, SyncOptions, SyncPlan};
-use graph_conversations::{ErrorKind, PageId};
+use crate::core::query::Platform;
+use crate::core::sync::{FollowUp, SyncCall, SyncOptions, SyncPlan};
+use crate::{ErrorKind, PageId};
 use serde_json::{json, Value};
 
 const PAGE: &str = "104620945892041";
@@ -111,7 +111,7 @@ fn a_thread_with_all_its_messages_or_an_empty_page_is_not_followed() {
 
 #[test]
 fn updated_since_stops_at_the_first_older_conversation() {
-    let since = graph_conversations::core::time::unix_seconds("2026-01-02T00:00:00Z");
+    let since = crate::core::time::unix_seconds("2026-01-02T00:00:00Z");
     let mut plan = plan(SyncOptions { updated_since: since, ..Default::default() }, None);
     let (id, _) = plan.next_call().unwrap();
     let answer = page(

@@ -1,8 +1,8 @@
 //! `core::page`.
 
-use graph_conversations::core::page::*;
+use crate::core::page::*;
 #[allow(unused_imports)]
-use graph_conversations::*;
+use crate::*;
 use serde_json::json;
 
 #[test]
@@ -46,7 +46,7 @@ fn next_cursor_needs_next_and_after() {
     assert!(check_page(&null_after, Node::Message, None).is_ok(), "a null cursor is not an odd page");
     assert_eq!(next_cursor(&null_after).unwrap(), None);
     let no_after = json!({"data": [{"id": "1"}], "paging": {"next": "https://x"}});
-    assert_eq!(next_cursor(&no_after).unwrap_err().kind(), graph_conversations::core::error::ErrorKind::Decode);
+    assert_eq!(next_cursor(&no_after).unwrap_err().kind(), crate::core::error::ErrorKind::Decode);
 }
 
 #[test]

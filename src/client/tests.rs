@@ -1,13 +1,11 @@
 //! The client over a scripted transport: what a caller of each method
 //! gets, and what goes over the wire, with no network.
 
-use graph_conversations::core::request::Method;
-use graph_conversations::core::response::{Body, HttpResponse};
-use graph_conversations::core::usage::ResponseHeaders;
-use graph_conversations::transport::scripted::{block_on, ScriptedTransport};
-use graph_conversations::{
-    Client, ClientConfig, ConversationQuery, ErrorKind, Fields, ListWalk, MessageQuery, Platform,
-};
+use crate::core::request::Method;
+use crate::core::response::HttpResponse;
+use crate::core::usage::ResponseHeaders;
+use crate::transport::scripted::{block_on, ScriptedTransport};
+use crate::{Client, ClientConfig, ConversationQuery, ErrorKind, Fields, ListWalk, MessageQuery, Platform};
 use serde_json::{json, Value};
 
 const TOKEN: &str = "EAAG-secret-token";
@@ -168,7 +166,7 @@ fn errors_never_carry_the_token() {
     client.transport().answer(Ok(HttpResponse {
         status: 502,
         headers: ResponseHeaders { content_type: Some("text/html".into()), ..Default::default() },
-        body: Body::Text(format!("<h1>Bad gateway for /x?access_token={TOKEN}</h1>")),
+        body: format!("<h1>Bad gateway for /x?access_token={TOKEN}</h1>"),
     }));
     for err in
         [block_on(client.get_message("m_1", None)).unwrap_err(), block_on(client.get_message("m_1", None)).unwrap_err()]
@@ -195,14 +193,14 @@ fn usage_headers_reach_the_transport() {
         app_usage: Some(r#"{"call_count":41,"total_cputime":12,"total_time":30}"#.into()),
         ..Default::default()
     };
-    client.transport().answer(Ok(HttpResponse { status: 200, headers, body: Body::Json(json!({"data": []})) }));
+    client.transport().answer_text(200, headers, json!({"data": []}).to_string());
     block_on(client.list_conversations("1", &ConversationQuery::default())).unwrap();
     assert_eq!(client.transport().usage().unwrap().app.unwrap().call_count, Some(41.0));
 }
 
 #[test]
 fn fixtures_read_as_the_typed_models() {
-    use graph_conversations::{Conversation, Message, Page};
+    use crate::{Conversation, Message, Page};
     for name in ["conversations_messenger.json", "conversations_instagram.json", "conversations_find_by_user.json"] {
         let page: Page<Conversation> = serde_json::from_value(fixture(name)).unwrap();
         assert!(!page.data.is_empty(), "{name}");
@@ -255,11 +253,11 @@ fn retrying_client(retries: f64) -> Client<ScriptedTransport> {
     Client::new(config, ScriptedTransport::new())
 }
 
-fn proxy_502() -> Result<HttpResponse<Value>, graph_conversations::Error> {
+fn proxy_502() -> Result<HttpResponse<String>, crate::Error> {
     Ok(HttpResponse {
         status: 502,
         headers: ResponseHeaders { content_type: Some("text/html".into()), ..Default::default() },
-        body: Body::Text("<h1>502 Bad Gateway</h1>".into()),
+        body: "<h1>502 Bad Gateway</h1>".into(),
     })
 }
 
@@ -296,9 +294,8 @@ fn a_rate_limit_waits_at_least_what_the_graph_asks() {
     let limited = HttpResponse {
         status: 400,
         headers: ResponseHeaders { retry_after: Some("2".into()), ..Default::default() },
-        body: Body::Json(
-            json!({"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}),
-        ),
+        body: json!({"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}})
+            .to_string(),
     };
     client.transport().answer(Ok(limited)).answer_json(200, json!({"id": "m_1"}));
     block_on(client.get_message("m_1", None)).unwrap();
@@ -336,13 +333,13 @@ fn sync_page(threads: &[(&str, usize, Option<&str>)], next: Option<&str>) -> Val
     page
 }
 
-fn message_ids(inbox: &graph_conversations::InboxSync<Value>) -> Vec<String> {
+fn message_ids(inbox: &crate::InboxSync<Value>) -> Vec<String> {
     inbox.conversations.iter().flat_map(|t| t.messages.iter().map(|m| m["id"].as_str().unwrap().to_owned())).collect()
 }
 
 #[test]
 fn a_sync_reads_pages_and_cut_short_threads_and_reports_progress() {
-    use graph_conversations::core::sync::SyncOptions;
+    use crate::core::sync::SyncOptions;
     let client = retrying_client(0.0);
     let t = client.transport();
     t.answer_json(200, sync_page(&[("t_1", 2, Some("more")), ("t_2", 3, None)], Some("P2")));
@@ -350,7 +347,13 @@ fn a_sync_reads_pages_and_cut_short_threads_and_reports_progress() {
     t.answer_json(200, json!({"data": [{"id": "t_1_m2"}]}));
     let options = SyncOptions { messages_per_conversation: 3, ..Default::default() };
     let mut progress = Vec::new();
-    let inbox = block_on(client.sync_inbox("104620945892041", options, None, 4, &mut |p| progress.push(p))).unwrap();
+    let inbox = block_on(client.sync_inbox(
+        "104620945892041",
+        SyncOptions { concurrency: 4, ..options },
+        None,
+        &mut |p| progress.push(p),
+    ))
+    .unwrap();
     assert!(inbox.complete && inbox.cursor.is_none());
     assert_eq!(inbox.requests, 3);
     let threads: Vec<_> = inbox.conversations.iter().map(|t| (t.id.as_str(), t.messages.len())).collect();
@@ -363,20 +366,32 @@ fn a_sync_reads_pages_and_cut_short_threads_and_reports_progress() {
 
 #[test]
 fn an_interrupted_sync_keeps_what_it_read_and_resumes_without_duplicates() {
-    use graph_conversations::core::sync::SyncOptions;
+    use crate::core::sync::SyncOptions;
     let client = retrying_client(0.0);
     let t = client.transport();
     t.answer_json(200, sync_page(&[("t_1", 2, None), ("t_2", 2, None)], Some("P2")));
     t.answer_json(400, json!({"error": {"message": "Invalid OAuth access token.", "code": 190}}));
     let options = SyncOptions { messages_per_conversation: 2, ..Default::default() };
-    let failure = block_on(client.sync_inbox("104620945892041", options.clone(), None, 2, &mut |_| {})).unwrap_err();
+    let failure = block_on(client.sync_inbox(
+        "104620945892041",
+        SyncOptions { concurrency: 2, ..options.clone() },
+        None,
+        &mut |_| {},
+    ))
+    .unwrap_err();
     assert_eq!(failure.error.kind(), ErrorKind::Graph);
     let partial = failure.partial.expect("what was read is kept");
     assert_eq!(message_ids(&partial), ["t_1_m0", "t_1_m1", "t_2_m0", "t_2_m1"]);
     let cursor = partial.cursor.expect("a cursor to go on from");
 
     t.answer_json(200, sync_page(&[("t_3", 2, None)], None));
-    let rest = block_on(client.sync_inbox("104620945892041", options, Some(&cursor), 2, &mut |_| {})).unwrap();
+    let rest = block_on(client.sync_inbox(
+        "104620945892041",
+        SyncOptions { concurrency: 2, ..options },
+        Some(&cursor),
+        &mut |_| {},
+    ))
+    .unwrap();
     assert_eq!(message_ids(&rest), ["t_3_m0", "t_3_m1"]);
     let sent = t.sent();
     assert!(sent[2].url.contains("after=P2"), "{}", sent[2].url);
@@ -385,13 +400,13 @@ fn an_interrupted_sync_keeps_what_it_read_and_resumes_without_duplicates() {
 
 #[test]
 fn a_sync_with_bad_options_sends_nothing() {
-    use graph_conversations::core::sync::SyncOptions;
+    use crate::core::sync::SyncOptions;
     let client = retrying_client(0.0);
     let bad = SyncOptions { messages_per_conversation: 0, ..Default::default() };
-    let failure = block_on(client.sync_inbox("104620945892041", bad, None, 1, &mut |_| {})).unwrap_err();
+    let failure = block_on(client.sync_inbox("104620945892041", bad, None, &mut |_| {})).unwrap_err();
     assert_eq!(failure.error.kind(), ErrorKind::InvalidArgument);
     assert!(failure.partial.is_none());
-    let failure = block_on(client.sync_inbox("a/b", SyncOptions::default(), None, 1, &mut |_| {})).unwrap_err();
+    let failure = block_on(client.sync_inbox("a/b", SyncOptions::default(), None, &mut |_| {})).unwrap_err();
     assert_eq!(failure.error.kind(), ErrorKind::InvalidArgument);
     assert!(client.transport().sent().is_empty());
 }

@@ -1,6 +1,6 @@
 //! `core::time`: the Graph's times as Unix seconds.
 
-use graph_conversations::core::time::unix_seconds;
+use crate::core::time::unix_seconds;
 
 #[test]
 fn reads_the_graphs_and_javascripts_forms() {

@@ -3,20 +3,18 @@
 //! cursor or setting can turn a call into a request to another path or
 //! host, put the token in a URL, or lose a parameter on the way.
 
-#[path = "../support/base64url.rs"]
-mod base64;
-use base64::base64url;
+use crate::test_support::base64url;
 
-use graph_conversations::core::config::*;
-use graph_conversations::core::error::ErrorKind;
-use graph_conversations::core::ids::*;
-use graph_conversations::core::query::*;
-use graph_conversations::core::request::*;
-use graph_conversations::core::response::{read_response, Body, HttpResponse};
-use graph_conversations::core::sync::{SyncOptions, SyncPlan};
-use graph_conversations::core::usage::{ResponseHeaders, UsageValues};
+use crate::core::config::*;
+use crate::core::error::ErrorKind;
+use crate::core::ids::*;
+use crate::core::query::*;
+use crate::core::request::*;
+use crate::core::response::{read_response, Body, HttpResponse};
+use crate::core::sync::{SyncOptions, SyncPlan};
+use crate::core::usage::{ResponseHeaders, UsageValues};
 #[allow(unused_imports)]
-use graph_conversations::*;
+use crate::*;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -42,7 +40,7 @@ fn id_text() -> impl Strategy<Value = String> {
 }
 
 /// The four id types, built from the same text.
-fn all_ids(text: &str) -> [Result<String, graph_conversations::Error>; 4] {
+fn all_ids(text: &str) -> [Result<String, crate::Error>; 4] {
     [
         PageId::new(text).map(|id| id.as_str().to_owned()),
         ConversationId::new(text).map(|id| id.as_str().to_owned()),
@@ -236,7 +234,7 @@ fn check_http(http: &HttpRequest, setup: &Setup, path: &str, params: &[(&str, St
     for segment in url_path[prefix.len() - 1..].split('/').skip(1) {
         assert!(segment != "." && segment != "..", "dot segment in {url_path:?}");
     }
-    for secret in config.secrets() {
+    for secret in config.secrets().iter() {
         assert!(!http.url.contains(secret), "a secret in {}", http.url);
     }
     let mut expected = owned(params);
@@ -526,7 +524,7 @@ proptest! {
         prop_assert!((1..=MAX_BATCH).contains(&graph.len()));
         prop_assert_eq!(http.method, Method::Post);
         prop_assert_eq!(&http.url, &format!("{}/{}/", config.base_url, config.api_version));
-        for secret in config.secrets() {
+        for secret in config.secrets().iter() {
             prop_assert!(!http.url.contains(secret));
         }
         let form = form_decode(http.body.as_deref().unwrap());
@@ -590,9 +588,9 @@ fn a_token_cut_by_the_snippet_is_still_redacted() {
     let page = format!("<html><body>Bad gateway: upstream refused access_token={token}</body></html>");
     let headers = ResponseHeaders { content_type: Some("text/html".into()), ..Default::default() };
     let usage = UsageValues::<Value>::parse(&headers);
-    let err = read_response(HttpResponse { status: 502, headers, body: Body::<Value>::Text(page) }, &usage)
-        .unwrap_err()
-        .redact(&config.secrets());
+    let err =
+        read_response(HttpResponse { status: 502, headers, body: Body::<Value>::Text(page) }, &usage).unwrap_err();
+    let err = config.secrets().redact_error(err);
     let shown = err.to_string();
     assert!(!shown.contains(&token[..24]), "the start of the token is shown: {shown}");
 }

@@ -1,5 +1,6 @@
-//! Unpadded base64url, as a sync cursor is written: for the Rust tests that forge
-//! cursors (`tests/core/properties.rs`, `tests/fuzz.rs`, included by path).
+//! Unpadded base64url, as a sync cursor is written, written apart from the
+//! core's own encoder: for the tests that forge cursors (the core's
+//! property tests and the fuzzer).
 
 /// `bytes` in unpadded base64url.
 pub fn base64url(bytes: &[u8]) -> String {

@@ -1,15 +1,15 @@
 //! `core::retry`: which failures are tried again, how long to wait, and
 //! the pace per access token.
 
-use graph_conversations::core::error::GraphErrorBody;
-use graph_conversations::core::retry::{Pacer, RetryPolicy};
-use graph_conversations::Error;
+use crate::core::error::GraphErrorBody;
+use crate::core::retry::{Pacer, RetryPolicy};
+use crate::Error;
 
 const POLICY: RetryPolicy = RetryPolicy { max_retries: 3, base_delay_ms: 1000, max_delay_ms: 60_000 };
 
 fn graph(code: i64, retry_after_ms: Option<u64>) -> Error {
     let body = GraphErrorBody { message: "x".into(), code: Some(code), ..Default::default() };
-    Error::Graph { status: Some(400), body, retry_after_ms }
+    Error::graph_error(Some(400), body, retry_after_ms)
 }
 
 #[test]
@@ -25,7 +25,7 @@ fn backoff_doubles_with_full_jitter_up_to_the_cap() {
 
 #[test]
 fn retries_stop_after_max_retries() {
-    let err = Error::Timeout { after_ms: 10 };
+    let err = Error::timeout(10);
     assert!(POLICY.delay_ms(&err, 3, 0.5).is_some());
     assert_eq!(POLICY.delay_ms(&err, 4, 0.5), None);
 }
@@ -38,7 +38,7 @@ fn only_transient_failures_are_retried() {
     for code in [100, 190, 200, 230, 368, 2500, 9_000_001] {
         assert_eq!(POLICY.delay_ms(&graph(code, None), 1, 0.5), None, "code {code}");
     }
-    assert_eq!(POLICY.delay_ms(&Error::Aborted, 1, 0.5), None);
+    assert_eq!(POLICY.delay_ms(&Error::aborted(), 1, 0.5), None);
     assert_eq!(POLICY.delay_ms(&Error::invalid_argument("x"), 1, 0.5), None);
     assert_eq!(POLICY.delay_ms(&Error::decode(Some(200), "wrong shape"), 1, 0.5), None);
     assert!(POLICY.delay_ms(&Error::not_json(Some(200), "cut off"), 1, 0.5).is_some());
@@ -53,16 +53,18 @@ fn the_wait_the_graph_asks_for_is_a_floor_and_a_too_long_one_is_not_waited() {
 
 #[test]
 fn the_last_error_counts_the_attempts_and_reads_as_the_failure() {
-    let err = Error::after_attempts(graph(613, Some(5)), 4);
+    let err = graph(613, Some(5)).with_attempts(4);
     assert_eq!(err.attempts(), Some(4));
     assert_eq!(err.kind(), graph(613, None).kind());
     assert_eq!(err.graph().and_then(|b| b.code), Some(613));
     assert_eq!(err.retry_after_ms(), Some(5));
     assert!(err.to_string().ends_with("(after 4 attempts)"), "{err}");
-    assert_eq!(Error::after_attempts(Error::network("x"), 1).attempts(), Some(1));
-    assert_eq!(Error::after_attempts(Error::Aborted, 3), Error::Aborted);
+    assert_eq!(Error::network("x").with_attempts(1).attempts(), Some(1));
+    assert_eq!(Error::network("x").with_attempts(0).attempts(), None, "nothing was sent");
+    assert_eq!(Error::aborted().with_attempts(3).to_string(), "the request was aborted");
     assert_eq!(Error::invalid_argument("x").attempts(), None);
-    let secret = Error::after_attempts(Error::network("token EAAG-1 echoed"), 2).redact(&["EAAG-1"]);
+    let secret = crate::core::secrets::Secrets::new("EAAG-1", None)
+        .redact_error(Error::network("token EAAG-1 echoed").with_attempts(2));
     assert!(!secret.to_string().contains("EAAG-1"), "{secret}");
 }
 

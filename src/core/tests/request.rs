@@ -1,9 +1,9 @@
 //! `core::request`.
 
-use graph_conversations::core::query::{Folder, Platform};
-use graph_conversations::core::request::*;
+use crate::core::query::{Folder, Platform};
+use crate::core::request::*;
 #[allow(unused_imports)]
-use graph_conversations::*;
+use crate::*;
 
 fn config() -> ClientConfig {
     ClientConfig::new("EAAG-secret-token")

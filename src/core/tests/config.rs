@@ -1,8 +1,8 @@
 //! `core::config`.
 
-use graph_conversations::core::config::*;
+use crate::core::config::*;
 #[allow(unused_imports)]
-use graph_conversations::*;
+use crate::*;
 
 #[test]
 fn defaults_point_at_the_graph() {
@@ -44,6 +44,6 @@ fn options_are_checked() {
 fn app_secret_gives_a_proof_and_is_a_secret() {
     let config = ClientConfig::new("EAAG").unwrap().app_secret("shh").unwrap();
     assert_eq!(config.appsecret_proof.as_deref().map(str::len), Some(64));
-    assert_eq!(config.secrets(), vec!["EAAG", "shh"]);
+    assert_eq!(config.secrets().iter().collect::<Vec<_>>(), vec!["EAAG", "shh"]);
     assert!(!format!("{config:?}").contains("shh"));
 }

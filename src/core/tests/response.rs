@@ -1,10 +1,10 @@
 //! `core::response`.
 
-use graph_conversations::core::error::ErrorKind;
-use graph_conversations::core::response::*;
-use graph_conversations::core::usage::{ResponseHeaders, UsageValues};
+use crate::core::error::ErrorKind;
+use crate::core::response::*;
+use crate::core::usage::{ResponseHeaders, UsageValues};
 #[allow(unused_imports)]
-use graph_conversations::*;
+use crate::*;
 use serde_json::{json, Value};
 
 fn answer(status: u16, body: Body<Value>, headers: ResponseHeaders) -> Result<Value, Error> {
@@ -14,7 +14,7 @@ fn answer(status: u16, body: Body<Value>, headers: ResponseHeaders) -> Result<Va
 
 #[test]
 fn every_documented_error_is_read_and_classified() {
-    let index: Value = serde_json::from_str(include_str!("../fixtures/error_index.json")).unwrap();
+    let index: Value = serde_json::from_str(include_str!("../../../tests/fixtures/error_index.json")).unwrap();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
     for entry in index.as_array().unwrap() {
         let file = entry["file"].as_str().unwrap();
@@ -47,7 +47,7 @@ fn a_rate_limit_says_when_to_try_again() {
 
 #[test]
 fn user_facing_fields_are_kept() {
-    let body: Value = serde_json::from_str(include_str!("../fixtures/error_user_msg.json")).unwrap();
+    let body: Value = serde_json::from_str(include_str!("../../../tests/fixtures/error_user_msg.json")).unwrap();
     let err = answer(400, Body::Json(body.clone()), ResponseHeaders::default()).unwrap_err();
     let graph = err.graph().unwrap();
     assert_eq!(graph.user_title.as_deref(), body["error"]["error_user_title"].as_str());
