@@ -330,23 +330,20 @@ impl<T: Transport> Client<T> {
     }
 
     async fn list(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
-        let body = self.send(&request.to_http(&self.config), 1).await?;
-        check_page(&body, node, Some(200))?;
-        Ok(body)
+        self.send(&request.to_http(&self.config), 1, &|body| check_page(body, node, Some(200))).await
     }
 
     async fn node(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
-        let body = self.send(&request.to_http(&self.config), 1).await?;
-        check_node(&body, node, Some(200))?;
-        Ok(body)
+        self.send(&request.to_http(&self.config), 1, &|body| check_node(body, node, Some(200))).await
     }
 
     async fn batch(&self, chunk: &[GraphRequest]) -> Result<Vec<Result<T::Json, Error>>, Error> {
         let calls = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-        let body = self.send(&batch_request(chunk, &self.config)?, calls).await?;
-        if body.array_len() != Some(chunk.len()) {
-            return Err(Error::decode(Some(200), format!("a batch answer must be an array of {} items", chunk.len())));
-        }
+        let check = |body: &T::Json| match body.array_len() == Some(chunk.len()) {
+            true => Ok(()),
+            false => Err(Error::decode(Some(200), format!("a batch answer must be an array of {} items", chunk.len()))),
+        };
+        let body = self.send(&batch_request(chunk, &self.config)?, calls, &check).await?;
         // The items' texts come from a body already redacted on the way in.
         Ok((0..chunk.len())
             .map(|i| {
@@ -358,12 +355,18 @@ impl<T: Transport> Client<T> {
     }
 
     /// Sends `request` (worth `calls` Graph calls) at the token's pace and
-    /// reads its answer, retrying transient failures with backoff. The error
-    /// of the last attempt says how many were made.
+    /// reads its answer, which `check` must find of the right shape,
+    /// retrying transient failures with backoff. The error of the last
+    /// attempt says how many were made.
     ///
     /// This is the one way out of the I/O seam: every error that a call
     /// ends with is redacted here ([`Secrets::redact_error`](crate::core::secrets::Secrets::redact_error)).
-    async fn send(&self, request: &HttpRequest, calls: u32) -> Result<T::Json, Error> {
+    async fn send(
+        &self,
+        request: &HttpRequest,
+        calls: u32,
+        check: &dyn Fn(&T::Json) -> Result<(), Error>,
+    ) -> Result<T::Json, Error> {
         let secrets = self.config.secrets();
         if secrets.in_url(&request.url) {
             // A cursor or field that holds the token (a `paging.next` link
@@ -379,7 +382,7 @@ impl<T: Transport> Client<T> {
                 break Err(error);
             }
             attempts += 1;
-            let error = match self.send_once(request.clone()).await {
+            let error = match self.send_once(request.clone()).await.and_then(|body| check(&body).map(|()| body)) {
                 Ok(body) => break Ok(body),
                 Err(error) => error,
             };

@@ -222,6 +222,25 @@ fn fixtures_read_as_the_typed_models() {
 }
 
 #[test]
+fn replies_stickers_and_instagram_posts_read_as_typed_fields() {
+    use crate::{Message, Page};
+    let page: Page<Message> = serde_json::from_value(fixture("messages_2026_shapes.json")).unwrap();
+    let reply = page.data[0].reply_to.as_ref().unwrap();
+    assert_eq!((reply.mid.as_deref(), reply.is_self_reply), (Some("m_question_20261102"), Some(false)));
+    let sticker = &page.data[1].attachments.as_ref().unwrap().data[0];
+    assert_eq!(sticker.attachment_type.as_deref(), Some("sticker"));
+    assert_eq!(sticker.sticker_id, Some(json!(369239263222822u64)));
+    let post = &page.data[2].attachments.as_ref().unwrap().data[0];
+    assert_eq!(post.attachment_type.as_deref(), Some("ig_post"));
+    assert_eq!(post.ig_post_media_id.as_deref(), Some("18031231231231231"));
+    assert_eq!(post.url.as_deref(), Some("https://www.instagram.com/p/C0ffeeRide1/"));
+    let written = serde_json::to_value(&page).unwrap();
+    assert_eq!(written, fixture("messages_2026_shapes.json"), "written back as read");
+    let owned: crate::Conversation = serde_json::from_value(json!({"id": "t_1", "is_owner": true})).unwrap();
+    assert_eq!(owned.is_owner, Some(true));
+}
+
+#[test]
 fn get_messages_rejects_when_no_batch_call_was_answered() {
     let client = client();
     client.transport().answer_json(400, fixture("error_190.json"));

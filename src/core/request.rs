@@ -10,12 +10,16 @@ use super::ids::{ConversationId, MessageId, PageId, UserId};
 use super::query::{check_cursor, check_limit, ConversationQuery, Fields, MessageQuery};
 
 /// The message fields asked for when the caller names none: the documented
-/// set, with the sub-fields the Graph needs to return attachment details.
+/// set, with the sub-fields the Graph needs to return attachment details —
+/// since 2026 a sticker is an attachment with `sticker_id`, and a reply
+/// carries `reply_to`. Only documented fields: the Graph refuses a call that
+/// names one it does not know, so anything newer passes through when the
+/// Graph sends it, or is asked for with `fields`.
 ///
 /// See <https://developers.facebook.com/docs/messenger-platform/conversations>.
 pub const DEFAULT_MESSAGE_FIELDS: &str = "id,created_time,from,to,message,\
-attachments{id,mime_type,name,size,file_url,image_data,video_data,generic_template},\
-reactions,shares,story,tags,is_unsupported";
+attachments{id,mime_type,name,size,file_url,image_data,video_data,generic_template,sticker_id},\
+reactions,shares,story,tags,is_unsupported,reply_to";
 
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

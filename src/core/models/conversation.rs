@@ -58,6 +58,10 @@ pub struct Conversation {
     /// The newest messages, when asked for with `fields=messages…`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Page<Message>>,
+    /// Conversation Routing: whether this app owns the thread (it may
+    /// answer it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_owner: Option<bool>,
     /// Fields these types do not know.
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]

@@ -48,6 +48,25 @@ pub struct Message {
     /// Whether the message holds content the API cannot show.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unsupported: Option<bool>,
+    /// The message of the thread this one quotes (a reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<ReplyTo>,
+    /// Fields these types do not know.
+    #[serde(flatten)]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    pub other: Other,
+}
+
+/// `reply_to` of a message: the message it quotes.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct ReplyTo {
+    /// The quoted message's id (its mid).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid: Option<String>,
+    /// Whether the sender quoted a message of their own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_self_reply: Option<bool>,
     /// Fields these types do not know.
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
@@ -82,6 +101,24 @@ pub struct Attachment {
     /// A generic template (card) the Page sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generic_template: Option<GenericTemplate>,
+    /// `"sticker"` for a sticker, `"ig_post"` for a shared Instagram post,
+    /// and the Graph's other attachment types.
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    pub attachment_type: Option<String>,
+    /// A sticker's id (`type: "sticker"`); the Graph sends it as a number or a string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | number"))]
+    pub sticker_id: Option<serde_json::Value>,
+    /// A shared Instagram post's media id (`type: "ig_post"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ig_post_media_id: Option<String>,
+    /// A shared Instagram post's title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A shared Instagram post's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
     #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]

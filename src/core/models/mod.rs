@@ -13,7 +13,8 @@ mod message;
 
 pub use conversation::Conversation;
 pub use message::{
-    Attachment, CallToAction, GenericTemplate, ImageData, Message, Reaction, Share, Story, StoryLink, Tag, VideoData,
+    Attachment, CallToAction, GenericTemplate, ImageData, Message, Reaction, ReplyTo, Share, Story, StoryLink, Tag,
+    VideoData,
 };
 
 use serde::{Deserialize, Serialize};

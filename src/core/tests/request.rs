@@ -52,8 +52,19 @@ fn messages_default_to_the_documented_fields() {
     let id = ConversationId::new("t_1").unwrap();
     let request = GraphRequest::list_messages(&id, &MessageQuery::default()).unwrap();
     assert_eq!(request.params[0], ("fields", DEFAULT_MESSAGE_FIELDS.to_owned()));
-    for field in ["from", "to", "attachments{", "image_data", "reactions", "shares", "story", "tags", "is_unsupported"]
-    {
+    for field in [
+        "from",
+        "to",
+        "attachments{",
+        "image_data",
+        "sticker_id",
+        "reactions",
+        "shares",
+        "story",
+        "tags",
+        "is_unsupported",
+        "reply_to",
+    ] {
         assert!(DEFAULT_MESSAGE_FIELDS.contains(field), "{field}");
     }
     let node = GraphRequest::get_conversation(&id, None).unwrap();
