@@ -27,5 +27,5 @@ function wasmBytes() {
   }
 }
 
-export { GraphClient } from "./graph_conversations.js";
+export { GraphClient, clientDefaults, nextCursor } from "./graph_conversations.js";
 export { GraphError } from "./graph_error.js";

@@ -19,5 +19,5 @@ if (!response.ok || /^text\/html/i.test(response.headers.get("content-type") ?? 
 }
 await init({ module_or_path: response });
 
-export { GraphClient } from "./graph_conversations.js";
+export { GraphClient, clientDefaults, nextCursor } from "./graph_conversations.js";
 export { GraphError } from "./graph_error.js";

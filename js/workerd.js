@@ -5,5 +5,5 @@ import { initSync } from "./graph_conversations.js";
 
 initSync({ module });
 
-export { GraphClient } from "./graph_conversations.js";
+export { GraphClient, clientDefaults, nextCursor } from "./graph_conversations.js";
 export { GraphError } from "./graph_error.js";

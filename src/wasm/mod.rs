@@ -40,11 +40,15 @@ pub fn client_defaults() -> JsValue {
 /// (`kind: "decode"`) for a page that announces a next page without a
 /// cursor. Never follow `paging.next` itself: the Graph writes the token
 /// into it.
-#[wasm_bindgen(js_name = nextCursor)]
+#[wasm_bindgen(js_name = nextCursor, unchecked_return_type = "string | null")]
 pub fn next_page_cursor(
     #[wasm_bindgen(unchecked_param_type = "Page<unknown>")] page: JsValue,
-) -> Result<Option<String>, JsValue> {
-    next_cursor(&page).map_err(|e| error::to_js(&e))
+) -> Result<JsValue, JsValue> {
+    match next_cursor(&page) {
+        Ok(Some(after)) => Ok(JsValue::from_str(&after)),
+        Ok(None) => Ok(JsValue::NULL),
+        Err(error) => Err(error::to_js(&error)),
+    }
 }
 
 #[wasm_bindgen(typescript_custom_section)]
