@@ -4,6 +4,12 @@
 //!
 //! See <https://developers.facebook.com/docs/graph-api/overview/rate-limiting>.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use sha2::{Digest, Sha256};
+
 use super::config::ClientConfig;
 use super::error::Error;
 
@@ -83,5 +89,36 @@ impl Pacer {
         let start = self.next_start_ms.max(now_ms);
         self.next_start_ms = start + f64::from(calls.max(1)) * 1000.0 / calls_per_second;
         start - now_ms
+    }
+}
+
+/// One pace per access token, shared by every client of a realm that uses
+/// the token: the Graph's budget is per Page, not per client. Keyed by a
+/// hash of the token, so the registry holds no copy of it.
+///
+/// A pace stays while a client holds it or while it still holds back a
+/// call (its next start is in the future); each lookup drops the others, so
+/// a long-lived Worker that makes a client per request keeps only the paces
+/// in use, however many tokens it has seen.
+#[derive(Debug, Default)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the JS facade holds it
+pub struct Paces {
+    by_token: HashMap<[u8; 32], Rc<RefCell<Pacer>>>,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+impl Paces {
+    /// The pace of `token`, shared with every other holder; forgets the
+    /// paces nobody holds that hold nothing back at `now_ms`.
+    pub fn pace_for(&mut self, token: &str, now_ms: f64) -> Rc<RefCell<Pacer>> {
+        self.by_token.retain(|_, pacer| Rc::strong_count(pacer) > 1 || !pacer.borrow().is_idle(now_ms));
+        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        self.by_token.entry(key).or_default().clone()
+    }
+
+    /// How many paces are kept.
+    #[cfg(test)]
+    pub fn kept(&self) -> usize {
+        self.by_token.len()
     }
 }

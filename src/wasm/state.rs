@@ -1,18 +1,16 @@
 //! What the calls of one `GraphClient` share: its settings, its `fetch`,
-//! its `usage` object and the pace of its access token — and the registry
-//! of paces, one per token, that every client in this realm draws from.
+//! its `usage` object and the pace of its access token, drawn from the
+//! realm's registry of paces.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Reflect};
-use sha2::{Digest, Sha256};
 use wasm_bindgen::JsValue;
 
 use crate::client::Client;
 use crate::core::config::ClientConfig;
-use crate::core::retry::Pacer;
+use crate::core::retry::{Pacer, Paces};
 use crate::core::usage::UsageValues;
 use crate::transport::fetch::{AbortSignal, FetchTransport};
 
@@ -27,7 +25,8 @@ pub struct ClientState {
 impl ClientState {
     /// The state of a new client, joined to its token's pace.
     pub fn new(config: ClientConfig, fetch: Option<Function>) -> Rc<Self> {
-        let pacer = PACES.with(|paces| paces.borrow_mut().pace_for(&config, js_sys::Date::now()));
+        let token = config.access_token.expose();
+        let pacer = PACES.with(|paces| paces.borrow_mut().pace_for(token, js_sys::Date::now()));
         Rc::new(Self { config, fetch, usage: Object::new(), pacer })
     }
 
@@ -60,26 +59,6 @@ impl ClientState {
 }
 
 thread_local! {
+    /// The paces of this realm (see [`Paces`]).
     static PACES: RefCell<Paces> = RefCell::new(Paces::default());
-}
-
-/// One pace per access token, shared by every client in this realm that
-/// uses the token: the Graph's budget is per Page, not per client. Keyed by
-/// a hash of the token, so the registry holds no copy of it.
-///
-/// A pace stays while a client holds it or while it still holds back a
-/// call (its next start is in the future); each new client drops the
-/// others, so a long-lived Worker that makes a client per request keeps
-/// only the paces in use.
-#[derive(Default)]
-struct Paces {
-    by_token: HashMap<[u8; 32], Rc<RefCell<Pacer>>>,
-}
-
-impl Paces {
-    fn pace_for(&mut self, config: &ClientConfig, now_ms: f64) -> Rc<RefCell<Pacer>> {
-        self.by_token.retain(|_, pacer| Rc::strong_count(pacer) > 1 || !pacer.borrow().is_idle(now_ms));
-        let key: [u8; 32] = Sha256::digest(config.access_token.expose().as_bytes()).into();
-        self.by_token.entry(key).or_default().clone()
-    }
 }

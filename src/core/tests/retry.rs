@@ -2,7 +2,9 @@
 //! the pace per access token.
 
 use crate::core::error::GraphErrorBody;
-use crate::core::retry::{Pacer, RetryPolicy};
+use std::rc::Rc;
+
+use crate::core::retry::{Pacer, Paces, RetryPolicy};
 use crate::Error;
 
 const POLICY: RetryPolicy = RetryPolicy { max_retries: 3, base_delay_ms: 1000, max_delay_ms: 60_000 };
@@ -77,4 +79,26 @@ fn pacing_spaces_calls_and_counts_batch_items() {
     assert_eq!(pacer.reserve(1000.0, 1, 2.0), 1500.0, "and holds the next call 1500 ms");
     assert_eq!(pacer.reserve(10_000.0, 1, 2.0), 0.0, "an idle token starts again at once");
     assert_eq!(Pacer::new().reserve(0.0, 50, 0.0), 0.0, "rate 0: no pacing");
+}
+
+#[test]
+fn clients_of_one_token_share_a_pace_and_the_registry_stays_small() {
+    let mut paces = Paces::default();
+    let a = paces.pace_for("EAAG-token-a", 0.0);
+    let b = paces.pace_for("EAAG-token-a", 0.0);
+    assert!(Rc::ptr_eq(&a, &b), "one pace per token");
+    assert_eq!(a.borrow_mut().reserve(0.0, 1, 2.0), 0.0);
+    assert_eq!(b.borrow_mut().reserve(0.0, 1, 2.0), 500.0, "the second client waits its turn");
+    drop((a, b));
+    // A pace nobody holds that still holds a call back is kept: a new client
+    // of the token (a Worker's next request) waits its turn too.
+    let again = paces.pace_for("EAAG-token-a", 100.0);
+    assert_eq!(again.borrow_mut().reserve(100.0, 1, 2.0), 900.0);
+    drop(again);
+    // A long-lived Worker that makes a client per request with ever new tokens.
+    for i in 0..10_000 {
+        let pacer = paces.pace_for(&format!("EAAG-token-{i}"), 2_000.0 + f64::from(i));
+        pacer.borrow_mut().reserve(2_000.0 + f64::from(i), 1, 2_000.0);
+    }
+    assert!(paces.kept() <= 2, "only paces in use or holding a call back are kept: {}", paces.kept());
 }
