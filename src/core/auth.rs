@@ -23,7 +23,7 @@ impl AccessToken {
     /// [`Error::InvalidArgument`] otherwise; the message does not repeat it.
     pub fn new(token: impl Into<String>) -> Result<Self, Error> {
         let token = token.into();
-        check_secret("accessToken", &token)?;
+        check_secret("accessToken", &token, MIN_TOKEN_CHARS)?;
         Ok(Self(token))
     }
 
@@ -61,7 +61,7 @@ impl AppSecret {
     /// [`Error::InvalidArgument`] for an empty or non-printable value.
     pub fn new(secret: impl Into<String>) -> Result<Self, Error> {
         let secret = secret.into();
-        check_secret("appSecret", &secret)?;
+        check_secret("appSecret", &secret, MIN_APP_SECRET_CHARS)?;
         Ok(Self(secret))
     }
 
@@ -77,7 +77,16 @@ impl fmt::Debug for AppSecret {
     }
 }
 
-fn check_secret(name: &str, value: &str) -> Result<(), Error> {
+/// The shortest access token accepted. Real ones are far longer (a Page
+/// token has about 200 characters); a short dummy such as `"token"` would
+/// be found inside ordinary words, so every text the client redacts would
+/// be garbled and every URL refused.
+pub const MIN_TOKEN_CHARS: usize = 16;
+/// The shortest app secret accepted (real ones are 32 hex digits), for the
+/// same reason.
+pub const MIN_APP_SECRET_CHARS: usize = 12;
+
+fn check_secret(name: &str, value: &str, min_chars: usize) -> Result<(), Error> {
     if value.is_empty() {
         return Err(Error::invalid_argument(format!("{name} is empty")));
     }
@@ -89,6 +98,14 @@ fn check_secret(name: &str, value: &str) -> Result<(), Error> {
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(Error::invalid_argument(format!(
             "{name} contains white space or a character that is not printable ASCII"
+        )));
+    }
+    if value.len() < min_chars {
+        return Err(Error::invalid_argument(format!(
+            "{name} is {} characters long, too short to be real (real ones have {min_chars} or more; a Page \
+             access token about 200): pass the whole value; against a mock, any printable string of \
+             {min_chars} characters or more works",
+            value.len()
         )));
     }
     Ok(())

@@ -6,7 +6,7 @@ use crate::*;
 
 #[test]
 fn defaults_point_at_the_graph() {
-    let config = ClientConfig::new("EAAG").unwrap();
+    let config = ClientConfig::new("EAAG-test-page-token").unwrap();
     assert_eq!(config.base_url, "https://graph.facebook.com");
     assert_eq!(config.api_version, DEFAULT_API_VERSION);
     assert_eq!(config.appsecret_proof, None);
@@ -14,7 +14,7 @@ fn defaults_point_at_the_graph() {
 
 #[test]
 fn options_are_checked() {
-    let config = || ClientConfig::new("EAAG").unwrap();
+    let config = || ClientConfig::new("EAAG-test-page-token").unwrap();
     assert_eq!(config().base_url("http://127.0.0.1:8787/").unwrap().base_url, "http://127.0.0.1:8787");
     assert_eq!(config().base_url("https://proxy.example/graph").unwrap().base_url, "https://proxy.example/graph");
     for bad in [
@@ -42,8 +42,8 @@ fn options_are_checked() {
 
 #[test]
 fn app_secret_gives_a_proof_and_is_a_secret() {
-    let config = ClientConfig::new("EAAG").unwrap().app_secret("shh").unwrap();
+    let config = ClientConfig::new("EAAG-test-page-token").unwrap().app_secret("shh-app-secret").unwrap();
     assert_eq!(config.appsecret_proof.as_deref().map(str::len), Some(64));
-    assert_eq!(config.secrets().iter().collect::<Vec<_>>(), vec!["EAAG", "shh"]);
+    assert_eq!(config.secrets().iter().collect::<Vec<_>>(), vec!["EAAG-test-page-token", "shh-app-secret"]);
     assert!(!format!("{config:?}").contains("shh"));
 }

@@ -363,7 +363,7 @@ proptest! {
     /// fragment, and keeps it as given minus trailing slashes.
     #[test]
     fn base_url_accepts_only_a_plain_http_url(text in url_text()) {
-        let Ok(config) = ClientConfig::new("EAAG").unwrap().base_url(&text) else { return Ok(()) };
+        let Ok(config) = ClientConfig::new("EAAG-test-page-token").unwrap().base_url(&text) else { return Ok(()) };
         let url = config.base_url;
         prop_assert_eq!(url.as_str(), text.trim_end_matches('/'));
         prop_assert!(url.starts_with("https://") || url.starts_with("http://"), "{}", url);
@@ -376,7 +376,7 @@ proptest! {
     /// `api_version` takes only `v<1-3 digits>.<1-3 digits>`.
     #[test]
     fn api_version_accepts_only_a_version(text in prop_oneof!["v[0-9]{0,4}\\.[0-9]{0,4}", "v[0-9./a-z]{0,8}", any::<String>()]) {
-        if let Ok(config) = ClientConfig::new("EAAG").unwrap().api_version(&text) {
+        if let Ok(config) = ClientConfig::new("EAAG-test-page-token").unwrap().api_version(&text) {
             let (major, minor) = text[1..].split_once('.').unwrap();
             for part in [major, minor] {
                 prop_assert!((1..=3).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()), "{}", text);
@@ -389,7 +389,7 @@ proptest! {
     /// finite rate), whatever JS passes: NaN, infinities, fractions.
     #[test]
     fn numeric_settings_are_checked(value in prop_oneof![any::<f64>(), -2.0f64..700_000.0, Just(f64::NAN), Just(f64::INFINITY)]) {
-        let config = || ClientConfig::new("EAAG").unwrap();
+        let config = || ClientConfig::new("EAAG-test-page-token").unwrap();
         let whole = value.is_finite() && value.fract() == 0.0;
         if let Ok(c) = config().timeout_ms(value) {
             prop_assert!(whole && (1.0..=600_000.0).contains(&value) && c.timeout_ms as f64 == value);
@@ -415,7 +415,7 @@ proptest! {
         match ClientConfig::new(text.as_str()) {
             Ok(config) => {
                 prop_assert!(text.bytes().all(|b| b.is_ascii_graphic()) && !text.is_empty());
-                let other = ClientConfig::new("EAAG").unwrap();
+                let other = ClientConfig::new("EAAG-test-page-token").unwrap();
                 prop_assert_eq!(format!("{config:?}"), format!("{other:?}"), "Debug shows the token");
             }
             Err(err) if text.len() >= 12 => prop_assert!(!err.to_string().contains(&text)),

@@ -141,5 +141,5 @@ fn token_in_reads_header_or_body_only() {
     assert_eq!(TokenIn::parse("body").unwrap(), TokenIn::Body);
     let err = TokenIn::parse("query").unwrap_err();
     assert!(err.to_string().contains("\"header\" or \"body\""), "{err}");
-    assert_eq!(ClientConfig::new("t").unwrap().token_in, TokenIn::Header);
+    assert_eq!(ClientConfig::new("EAAG-test-page-token").unwrap().token_in, TokenIn::Header);
 }
