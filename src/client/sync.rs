@@ -119,7 +119,11 @@ impl<T: Transport> Client<T> {
                 });
             }
             let Some((id, answer)) = in_flight.next().await else { break };
-            requests += 1;
+            // A call that never left (aborted while it waited for its turn)
+            // is not counted.
+            if !matches!(&answer, Err(error) if error.attempts().is_none()) {
+                requests += 1;
+            }
             let error = match answer {
                 Ok(body) => {
                     let (parts, error) = plan.answered(id, &body);
