@@ -68,6 +68,32 @@ async function openThread(page, conversationId) {
   await clickAndWait(page, `button.conversation[data-conversation-id="${conversationId}"]`, "thread-view");
 }
 
+/** Lists `platform` and clicks "Load more" until `conversationId` is listed. */
+async function listUntil(page, platform, conversationId) {
+  await listConversations(page, platform);
+  const button = `button.conversation[data-conversation-id="${conversationId}"]`;
+  while (await count(page, button) === 0) {
+    assert.ok(await page.isVisible("#more-conversations"), `${conversationId} is not in the ${platform} list`);
+    await clickAndWait(page, "#more-conversations", "conversations-view");
+  }
+  return page.locator(button);
+}
+
+/**
+ * The first message among an inbox thread's 20 newest (the ones with
+ * details, all on the thread's first page) that `accepts`, on either
+ * platform: `{ platform, thread, message }`.
+ */
+function findMessage(what, accepts) {
+  for (const platform of ["messenger", "instagram"]) {
+    for (const thread of threads(platform)) {
+      const message = thread.messages.slice(0, 20).find((m) => accepts(m, thread));
+      if (message) return { platform, thread, message };
+    }
+  }
+  assert.fail(`the mock's inbox holds no ${what}`);
+}
+
 const text = (page, selector) => page.locator(selector).innerText();
 const count = (page, selector) => page.locator(selector).count();
 
@@ -235,8 +261,9 @@ describe("the www page", () => {
     const withheld = detailed.find((m) => m.attachments?.data.some((a) => !a.image_data && !a.video_data && !a.file_url && !a.generic_template));
     assert.match(await text(page, `li[data-message-id="${withheld.id}"]`), /no media in the answer/);
 
-    const sticker = detailed.find((m) => m.sticker);
-    assert.match(await page.locator(`li[data-message-id="${sticker.id}"] img`).getAttribute("alt"), /Sticker/);
+    // A sticker: the legacy `sticker` URL, or an attachment of type "sticker".
+    const sticker = detailed.find((m) => m.sticker || m.attachments?.data.some((a) => a.type === "sticker" || a.image_data?.render_as_sticker));
+    assert.match(await page.locator(`li[data-message-id="${sticker.id}"] img`).first().getAttribute("alt"), /Sticker/);
 
     // A thread of 45: the first 25, then the rest through the cursor.
     const long = threads("messenger").find((t) => t.messages.length === 45);
@@ -250,6 +277,55 @@ describe("the www page", () => {
     await page.close();
   });
 
+  it("shows the thread's owner, replies linked to the message they quote, stickers and shared Instagram posts", async () => {
+    const { page, problems } = await openPage();
+
+    // is_owner (Conversation Routing), on the list entry, when the Graph says either way.
+    const owned = ["messenger", "instagram"].flatMap((platform) => threads(platform).map((thread) => ({ platform, thread })))
+      .find(({ thread }) => typeof thread.is_owner === "boolean");
+    assert.ok(owned, "the mock's inbox has a conversation with is_owner");
+    const entry = await listUntil(page, owned.platform, owned.thread.id);
+    assert.equal(await entry.locator(owned.thread.is_owner ? ".badge.owner" : ".badge.not-owner").innerText(),
+      owned.thread.is_owner ? "this app owns it" : "another app owns it");
+
+    // reply_to: "↩ replying to" the quoted message, linked when it is in the thread shown.
+    const inThread = (mid, thread) => thread.messages.slice(0, 25).some((m) => m.id === mid);
+    const { platform, thread, message: reply } = findMessage("reply (reply_to) to a message of its own thread",
+      (m, t) => m.reply_to?.mid && inThread(m.reply_to.mid, t));
+    await listUntil(page, platform, thread.id);
+    await openThread(page, thread.id);
+    const replyNode = page.locator(`li[data-message-id="${reply.id}"] .reply-to`);
+    assert.match(await replyNode.innerText(), /^↩ replying to /);
+    const replyLink = replyNode.locator("a.reply-link");
+    assert.equal(await replyLink.getAttribute("href"), `#message-${reply.reply_to.mid}`);
+    const quoted = thread.messages.find((m) => m.id === reply.reply_to.mid);
+    if (quoted.message) assert.ok((await replyLink.innerText()).includes([...quoted.message].slice(0, 20).join("")), "the link quotes the text");
+    await replyLink.click();
+    assert.equal(await page.evaluate(() => document.querySelector(".message:target")?.dataset.messageId), reply.reply_to.mid,
+      "the link leads to the quoted message");
+
+    // A sticker attachment (type "sticker", sticker_id): its image, alt "Sticker".
+    const sticker = findMessage("sticker attachment", (m) => m.attachments?.data.some((a) => a.type === "sticker"));
+    await listUntil(page, sticker.platform, sticker.thread.id);
+    await openThread(page, sticker.thread.id);
+    const stickerImage = page.locator(`li[data-message-id="${sticker.message.id}"] .media.sticker img`);
+    assert.equal(await stickerImage.getAttribute("alt"), "Sticker");
+
+    // An ig_post share: its title and a link to the post.
+    const post = findMessage("ig_post attachment", (m) => m.attachments?.data.some((a) => a.type === "ig_post" || a.ig_post_media_id));
+    const shared = post.message.attachments.data.find((a) => a.type === "ig_post" || a.ig_post_media_id);
+    await listUntil(page, post.platform, post.thread.id);
+    await openThread(page, post.thread.id);
+    const postNode = page.locator(`li[data-message-id="${post.message.id}"] .ig-post`);
+    if (shared.title) assert.ok((await postNode.innerText()).includes(shared.title), "the post's title");
+    assert.equal(await postNode.locator("a").getAttribute("href"), new URL(shared.url).href);
+
+    await page.locator(`li[data-message-id="${post.message.id}"]`).scrollIntoViewIfNeeded();
+    await shot(page, "thread-2026-shapes");
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it("explains a Graph error: message, code, fbtrace id, what it means and when to try again", async () => {
     const { page, problems } = await openPage();
     await listConversations(page, "messenger");
@@ -259,6 +335,7 @@ describe("the www page", () => {
     await page.waitForSelector("#error:not([hidden])");
     assert.equal(await text(page, "#error .error-title"), "Rate limit reached");
     assert.match(await text(page, "#error .error-message"), /exceeded the rate limit/);
+    assert.match(await text(page, "#error dd[data-field='rate-limited']"), /^yes/, "err.rateLimited, from the package");
     assert.equal(await text(page, "#error dd[data-field='code']"), "613");
     assert.equal(await text(page, "#error dd[data-field='fbtrace-id']"), body.error.fbtrace_id);
     assert.equal(await text(page, "#error dd[data-field='HTTP-status']"), "400");
