@@ -284,7 +284,7 @@ function clearThread() {
 
 /** @param {string} conversationId */
 function markSelected(conversationId) {
-  for (const button of $("conversations").querySelectorAll("button.conversation")) {
+  for (const button of Array.from($("conversations").querySelectorAll("button.conversation"))) {
     if (!(button instanceof HTMLElement)) continue;
     button.setAttribute("aria-pressed", String(button.dataset.conversationId === conversationId));
   }

@@ -81,7 +81,7 @@ function replyTo(reply) {
  * @param {HTMLElement} list the thread's `<ol>`
  */
 export function linkReplies(list) {
-  for (const reply of list.querySelectorAll(".reply-to[data-reply-to]:not(.linked)")) {
+  for (const reply of Array.from(list.querySelectorAll(".reply-to[data-reply-to]:not(.linked)"))) {
     if (!(reply instanceof HTMLElement)) continue;
     const quoted = document.getElementById(messageAnchor(reply.dataset.replyTo ?? ""));
     if (!quoted || !list.contains(quoted)) continue;
