@@ -262,7 +262,7 @@ describe("the www page", () => {
     assert.match(await text(page, `li[data-message-id="${withheld.id}"]`), /no media in the answer/);
 
     // A sticker: the legacy `sticker` URL, or an attachment of type "sticker".
-    const sticker = detailed.find((m) => m.sticker || m.attachments?.data.some((a) => a.type === "sticker" || a.image_data?.render_as_sticker));
+    const sticker = detailed.find((m) => m.sticker || m.attachments?.data.some((a) => a.type === "sticker" || a.sticker_id != null || a.image_data?.render_as_sticker));
     assert.match(await page.locator(`li[data-message-id="${sticker.id}"] img`).first().getAttribute("alt"), /Sticker/);
 
     // A thread of 45: the first 25, then the rest through the cursor.
@@ -305,7 +305,7 @@ describe("the www page", () => {
       "the link leads to the quoted message");
 
     // A sticker attachment (type "sticker", sticker_id): its image, alt "Sticker".
-    const sticker = findMessage("sticker attachment", (m) => m.attachments?.data.some((a) => a.type === "sticker"));
+    const sticker = findMessage("sticker attachment", (m) => m.attachments?.data.some((a) => a.type === "sticker" || a.sticker_id != null));
     await listUntil(page, sticker.platform, sticker.thread.id);
     await openThread(page, sticker.thread.id);
     const stickerImage = page.locator(`li[data-message-id="${sticker.message.id}"] .media.sticker img`);

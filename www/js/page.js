@@ -195,7 +195,7 @@ async function listConversations({ more = false } = {}) {
   state.own = ownIds(pageId, state.conversations);
   $("conversations").append(...page.data.map((c) => conversationItem(c, state.own)));
   // The client never follows `paging.next` (it holds the token); the cursor is what goes on.
-  state.conversationsAfter = nextCursor(page);
+  state.conversationsAfter = cursorAfter(page);
   $("more-conversations").hidden = !state.conversationsAfter;
   const shown = state.conversations.length;
   $("conversations-count").textContent = `${query.platform} · ${query.folder}`;
@@ -232,6 +232,22 @@ async function listCall(view, call, status) {
   }
 }
 
+/**
+ * The `after` cursor of the next page, by the package's rule (`nextCursor`),
+ * or null on the last page. A page that announces more without a cursor is
+ * an error to show; the list ends there.
+ * @param {import("graph-conversations/web").Page<unknown>} page
+ * @returns {string | null}
+ */
+function cursorAfter(page) {
+  try {
+    return nextCursor(page);
+  } catch (err) {
+    fail(err);
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------- a thread
 
 /**
@@ -259,7 +275,7 @@ async function openThread(conversationId, { more = false } = {}) {
   $("messages").append(...page.data.map((m) => messageItem(m, state.own)));
   // A reply links the message it quotes once that is shown (it may come on a later page).
   linkReplies($("messages"));
-  state.messagesAfter = nextCursor(page);
+  state.messagesAfter = cursorAfter(page);
   $("more-messages").hidden = !state.messagesAfter;
   if (!more) revealOnNarrowScreens($("thread-view")); // again: the messages made the page longer
   const shown = $("messages").children.length;

@@ -116,8 +116,8 @@ function attachments(message) {
 
 /** @param {Attachment} item */
 function attachment(item) {
-  if (item.type === "sticker") {
-    // Stickers are attachments of their own type (since June 2026), with `sticker_id`.
+  if (item.type === "sticker" || item.sticker_id != null) {
+    // Since June 2026 a sticker is an attachment of its own, with `sticker_id`.
     return image(item.image_data?.url ?? item.url ?? item.image_data?.preview_url, "Sticker", { sticker: true });
   }
   if (item.type === "ig_post" || item.ig_post_media_id) return instagramPost(item);
