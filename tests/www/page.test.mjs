@@ -277,51 +277,81 @@ describe("the www page", () => {
     await page.close();
   });
 
-  it("shows the thread's owner, replies linked to the message they quote, stickers and shared Instagram posts", async () => {
+  it("shows who owns each conversation (is_owner) when the Graph says", async () => {
+    const owned = ["messenger", "instagram"].flatMap((platform) => threads(platform).map((thread) => ({ platform, thread })))
+      .filter(({ thread }) => typeof thread.is_owner === "boolean");
+    assert.ok(owned.some(({ thread }) => thread.is_owner) && owned.some(({ thread }) => !thread.is_owner),
+      "the mock's inbox has conversations this app owns and one another app owns");
+    const { page, problems } = await openPage();
+    for (const { platform, thread } of [owned.find((o) => o.thread.is_owner), owned.find((o) => !o.thread.is_owner)]) {
+      const entry = await listUntil(page, platform, thread.id);
+      assert.equal(await entry.locator(thread.is_owner ? ".badge.owner" : ".badge.not-owner").innerText(),
+        thread.is_owner ? "this app owns it" : "another app owns it");
+    }
+    assert.match(await text(page, "#conversations-code"), /"is_owner"/, "the list asks for it");
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it("links a reply to the message it quotes, once that message is in the list", async () => {
+    const position = (mid, thread) => thread.messages.findIndex((m) => m.id === mid);
     const { page, problems } = await openPage();
 
-    // is_owner (Conversation Routing), on the list entry, when the Graph says either way.
-    const owned = ["messenger", "instagram"].flatMap((platform) => threads(platform).map((thread) => ({ platform, thread })))
-      .find(({ thread }) => typeof thread.is_owner === "boolean");
-    assert.ok(owned, "the mock's inbox has a conversation with is_owner");
-    const entry = await listUntil(page, owned.platform, owned.thread.id);
-    assert.equal(await entry.locator(owned.thread.is_owner ? ".badge.owner" : ".badge.not-owner").innerText(),
-      owned.thread.is_owner ? "this app owns it" : "another app owns it");
-
-    // reply_to: "↩ replying to" the quoted message, linked when it is in the thread shown.
-    const inThread = (mid, thread) => thread.messages.slice(0, 25).some((m) => m.id === mid);
-    const { platform, thread, message: reply } = findMessage("reply (reply_to) to a message of its own thread",
-      (m, t) => m.reply_to?.mid && inThread(m.reply_to.mid, t));
+    // A quoted message on the thread's first page: a link that quotes its text and leads to it.
+    const { platform, thread, message: reply } = findMessage("reply (reply_to) to a message on its thread's first page",
+      (m, t) => m.reply_to?.mid && position(m.reply_to.mid, t) >= 0 && position(m.reply_to.mid, t) < 25);
     await listUntil(page, platform, thread.id);
     await openThread(page, thread.id);
     const replyNode = page.locator(`li[data-message-id="${reply.id}"] .reply-to`);
     assert.match(await replyNode.innerText(), /^↩ replying to /);
     const replyLink = replyNode.locator("a.reply-link");
     assert.equal(await replyLink.getAttribute("href"), `#message-${reply.reply_to.mid}`);
-    const quoted = thread.messages.find((m) => m.id === reply.reply_to.mid);
+    const quoted = thread.messages[position(reply.reply_to.mid, thread)];
     if (quoted.message) assert.ok((await replyLink.innerText()).includes([...quoted.message].slice(0, 20).join("")), "the link quotes the text");
     await replyLink.click();
-    assert.equal(await page.evaluate(() => document.querySelector(".message:target")?.dataset.messageId), reply.reply_to.mid,
+    assert.equal(await page.evaluate(() => document.querySelector(".message:target")?.getAttribute("data-message-id")), reply.reply_to.mid,
       "the link leads to the quoted message");
 
-    // A sticker attachment (type "sticker", sticker_id): its image, alt "Sticker".
+    // A quoted message on a later page: named as not loaded, linked once "Load older messages" brings it.
+    const old = findMessage("reply (reply_to) to a message past its thread's first page",
+      (m, t) => m.reply_to?.mid && position(m.reply_to.mid, t) >= 25);
+    await listUntil(page, old.platform, old.thread.id);
+    await openThread(page, old.thread.id);
+    const oldReply = page.locator(`li[data-message-id="${old.message.id}"] .reply-to`);
+    assert.match(await oldReply.innerText(), /not loaded/);
+    while (await count(page, `li[data-message-id="${old.message.reply_to.mid}"]`) === 0) {
+      await clickAndWait(page, "#more-messages", "thread-view");
+    }
+    assert.equal(await oldReply.locator("a.reply-link").getAttribute("href"), `#message-${old.message.reply_to.mid}`);
+    await shot(page, "thread-replies");
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it("shows a sticker attachment (sticker_id) as the sticker's image", async () => {
     const sticker = findMessage("sticker attachment", (m) => m.attachments?.data.some((a) => a.type === "sticker" || a.sticker_id != null));
+    const { page, problems } = await openPage();
     await listUntil(page, sticker.platform, sticker.thread.id);
     await openThread(page, sticker.thread.id);
-    const stickerImage = page.locator(`li[data-message-id="${sticker.message.id}"] .media.sticker img`);
-    assert.equal(await stickerImage.getAttribute("alt"), "Sticker");
+    const image = page.locator(`li[data-message-id="${sticker.message.id}"] .media.sticker img`);
+    assert.equal(await image.getAttribute("alt"), "Sticker");
+    const data = sticker.message.attachments.data.find((a) => a.type === "sticker" || a.sticker_id != null).image_data;
+    if (data?.url) assert.equal(await image.getAttribute("src"), new URL(data.url).href);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
 
-    // An ig_post share: its title and a link to the post.
+  it("shows a shared Instagram post (ig_post) with its title and a link to it", async () => {
     const post = findMessage("ig_post attachment", (m) => m.attachments?.data.some((a) => a.type === "ig_post" || a.ig_post_media_id));
     const shared = post.message.attachments.data.find((a) => a.type === "ig_post" || a.ig_post_media_id);
+    const { page, problems } = await openPage();
     await listUntil(page, post.platform, post.thread.id);
     await openThread(page, post.thread.id);
     const postNode = page.locator(`li[data-message-id="${post.message.id}"] .ig-post`);
     if (shared.title) assert.ok((await postNode.innerText()).includes(shared.title), "the post's title");
     assert.equal(await postNode.locator("a").getAttribute("href"), new URL(shared.url).href);
-
     await page.locator(`li[data-message-id="${post.message.id}"]`).scrollIntoViewIfNeeded();
-    await shot(page, "thread-2026-shapes");
+    await shot(page, "thread-ig-post");
     assert.deepEqual(problems, []);
     await page.close();
   });
