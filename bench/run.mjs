@@ -1,4 +1,4 @@
-// The benchmark of issue 5, in one process against the local mock Graph:
+// The benchmark, in one process against the local mock Graph:
 //
 //   - Graph calls and HTTP requests to sync N threads with their newest M
 //     messages and details: syncInbox, the documented flow
@@ -42,7 +42,7 @@ printTable({ wasm, decode, inbox, options });
 async function measureSyncs(opts) {
   const n = opts.threads;
   const m = opts.messages;
-  // Every thread exactly `messages` long: N threads × M messages, as the issue sets it.
+  // Every thread exactly `messages` long: N threads × M messages.
   const expected = threads("messenger", { count: n, messagesPerThread: opts.messages });
   const mock = await startMockGraph({ latencyMs: opts["latency-ms"], threads: { messenger: n }, messagesPerThread: opts.messages });
   try {

@@ -5,6 +5,7 @@
 
 import("./js/page.js").catch((err) => {
   const boot = document.getElementById("boot");
+  if (!boot) throw err;
   boot.classList.add("failed");
   boot.textContent = `The package did not load (${err?.message ?? err}). ` +
     "Serve this folder with the built package at ./pkg/ beside it: `make demo` does both.";

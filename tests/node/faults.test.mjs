@@ -1,4 +1,4 @@
-// Issue 6, faults: for each fault the mock can switch on, the client either
+// Faults: for each fault the mock can switch on, the client either
 // retries and succeeds, or rejects with the right kind — never a hang, never
 // a panic, never an unbounded loop. Retries use `retryDelayMs: 1` so that
 // backoff costs nothing here; tests/node/retries.test.mjs covers the waits.

@@ -1,4 +1,4 @@
-// Issue 6, load: one client makes 10,000 calls against the mock with 50 in
+// Load: one client makes 10,000 calls against the mock with 50 in
 // flight; all succeed, and the wasm memory and the JS heap (after a forced GC)
 // end within a bound of where they started, so closures, promises and
 // futures are not leaked across the wasm boundary. Then 1,000 failing calls,

@@ -1,4 +1,4 @@
-// Issue 5, pacing: against a mock that enforces the Conversations API budget
+// Pacing: against a mock that enforces the Conversations API budget
 // (2 calls per second per access token; HTTP 400 code 613 beyond it), a
 // client at the default callsPerSecond never gets a 613 — walking pages,
 // syncing, batching, or with two clients sharing one token. The control at the

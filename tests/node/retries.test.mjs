@@ -1,4 +1,4 @@
-// Issue 6, retries: what is retried (transient failures only), how often
+// Retries: what is retried (transient failures only), how often
 // (maxRetries), how long the client waits (at least what the answer asks,
 // never longer than maxRetryDelayMs), what the last error says, and how an
 // iterator that meets a persistent error lets the caller go on without

@@ -224,7 +224,7 @@ test("objects handed back hold no token: the Graph's paging.next links come reda
   assert.ok(!JSON.stringify(messages).includes(TOKEN));
 });
 
-// ---------------------------------------------------------------- every kind, after retries (issue 6)
+// ---------------------------------------------------------------- every kind, after retries
 
 /** Every URL and body the mock saw holds no secret in its URL; the token only where tokenIn puts it. */
 function assertNoSecretInUrls(tokenIn) {

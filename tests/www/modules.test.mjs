@@ -1,8 +1,10 @@
 // The page's pure modules in Node: the code shown beside each view, and
-// what an error is said to mean. No browser needed.
+// what an error is said to mean. No browser needed; the built package
+// (pkg/) gives the client's defaults, as it does to the page.
 
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { clientDefaults } from "../../pkg/node.js";
 import { callSnippet, clientSnippet, literal } from "../../www/js/snippet.js";
 import { explain } from "../../www/js/errors.js";
 import { safeUrl } from "../../www/js/dom.js";
@@ -29,11 +31,14 @@ describe("the code beside each view", () => {
   });
 
   it("shows the client with PAGE_TOKEN, never the token", () => {
-    const code = clientSnippet({ accessToken: "EAAG-secret", baseUrl: "http://127.0.0.1:8787", apiVersion: "v21.0" });
+    const defaults = clientDefaults();
+    const code = clientSnippet({ accessToken: "EAAG-secret", baseUrl: "http://127.0.0.1:8787", apiVersion: "v21.0" }, defaults);
     assert.ok(!code.includes("EAAG-secret"));
     assert.match(code, /accessToken: PAGE_TOKEN/);
+    assert.match(code, /baseUrl: "http:\/\/127.0.0.1:8787"/);
     assert.match(code, /apiVersion: "v21.0"/);
-    assert.ok(!clientSnippet({ accessToken: "t", baseUrl: "https://graph.facebook.com" }).includes("baseUrl"), "the default base URL is left out");
+    assert.equal(defaults.baseUrl, "https://graph.facebook.com");
+    assert.ok(!clientSnippet({ accessToken: "t", baseUrl: defaults.baseUrl }, defaults).includes("baseUrl"), "the client's default base URL is left out");
   });
 });
 
@@ -42,9 +47,20 @@ describe("what an error means", () => {
   const graph = (fields) => ({ kind: "graph", message: "m", ...fields });
 
   it("says when to try again after a rate limit, in minutes", () => {
-    assert.match(explain(graph({ code: 613, transient: true, retryAfterMs: 180000 })).action, /Try again in 3 minutes/);
-    assert.match(explain(graph({ code: 80006, transient: true, retryAfterMs: 60000 })).action, /Try again in 1 minute\b/);
-    assert.match(explain(graph({ code: 4, transient: true })).action, /little while/);
+    assert.match(explain(graph({ code: 613, transient: true, rateLimited: true, retryAfterMs: 180000 })).action, /Try again in 3 minutes/);
+    assert.match(explain(graph({ code: 80006, transient: true, rateLimited: true, retryAfterMs: 60000 })).action, /Try again in 1 minute\b/);
+    assert.match(explain(graph({ code: 4, transient: true, rateLimited: true })).action, /little while/);
+  });
+
+  it("takes a rate limit from err.rateLimited: any throttling code, and an HTTP 429", () => {
+    const unnamed = explain(graph({ code: 80004, transient: true, rateLimited: true, retryAfterMs: 120000 }));
+    assert.equal(unnamed.title, "Rate limit reached");
+    assert.match(unnamed.action, /Try again in 2 minutes/);
+    const proxy = explain({ kind: "http", status: 429, transient: true, rateLimited: true });
+    assert.equal(proxy.title, "Rate limit reached", "not \"Not a Graph answer\"");
+    assert.match(proxy.action, /little while/);
+    assert.equal(explain(graph({ code: 613, transient: true, rateLimited: true })).title, "Rate limit reached");
+    assert.equal(explain(graph({ code: 80006, transient: true, rateLimited: true })).title, "Messenger rate limit reached");
   });
 
   it("names a bad token, a missing permission and the 20-newest rule", () => {

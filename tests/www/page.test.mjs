@@ -68,6 +68,32 @@ async function openThread(page, conversationId) {
   await clickAndWait(page, `button.conversation[data-conversation-id="${conversationId}"]`, "thread-view");
 }
 
+/** Lists `platform` and clicks "Load more" until `conversationId` is listed. */
+async function listUntil(page, platform, conversationId) {
+  await listConversations(page, platform);
+  const button = `button.conversation[data-conversation-id="${conversationId}"]`;
+  while (await count(page, button) === 0) {
+    assert.ok(await page.isVisible("#more-conversations"), `${conversationId} is not in the ${platform} list`);
+    await clickAndWait(page, "#more-conversations", "conversations-view");
+  }
+  return page.locator(button);
+}
+
+/**
+ * The first message among an inbox thread's 20 newest (the ones with
+ * details, all on the thread's first page) that `accepts`, on either
+ * platform: `{ platform, thread, message }`.
+ */
+function findMessage(what, accepts) {
+  for (const platform of ["messenger", "instagram"]) {
+    for (const thread of threads(platform)) {
+      const message = thread.messages.slice(0, 20).find((m) => accepts(m, thread));
+      if (message) return { platform, thread, message };
+    }
+  }
+  assert.fail(`the mock's inbox holds no ${what}`);
+}
+
 const text = (page, selector) => page.locator(selector).innerText();
 const count = (page, selector) => page.locator(selector).count();
 
@@ -235,8 +261,9 @@ describe("the www page", () => {
     const withheld = detailed.find((m) => m.attachments?.data.some((a) => !a.image_data && !a.video_data && !a.file_url && !a.generic_template));
     assert.match(await text(page, `li[data-message-id="${withheld.id}"]`), /no media in the answer/);
 
-    const sticker = detailed.find((m) => m.sticker);
-    assert.match(await page.locator(`li[data-message-id="${sticker.id}"] img`).getAttribute("alt"), /Sticker/);
+    // A sticker: the legacy `sticker` URL, or an attachment of type "sticker".
+    const sticker = detailed.find((m) => m.sticker || m.attachments?.data.some((a) => a.type === "sticker" || a.sticker_id != null || a.image_data?.render_as_sticker));
+    assert.match(await page.locator(`li[data-message-id="${sticker.id}"] img`).first().getAttribute("alt"), /Sticker/);
 
     // A thread of 45: the first 25, then the rest through the cursor.
     const long = threads("messenger").find((t) => t.messages.length === 45);
@@ -250,6 +277,85 @@ describe("the www page", () => {
     await page.close();
   });
 
+  it("shows who owns each conversation (is_owner) when the Graph says", async () => {
+    const owned = ["messenger", "instagram"].flatMap((platform) => threads(platform).map((thread) => ({ platform, thread })))
+      .filter(({ thread }) => typeof thread.is_owner === "boolean");
+    assert.ok(owned.some(({ thread }) => thread.is_owner) && owned.some(({ thread }) => !thread.is_owner),
+      "the mock's inbox has conversations this app owns and one another app owns");
+    const { page, problems } = await openPage();
+    for (const { platform, thread } of [owned.find((o) => o.thread.is_owner), owned.find((o) => !o.thread.is_owner)]) {
+      const entry = await listUntil(page, platform, thread.id);
+      assert.equal(await entry.locator(thread.is_owner ? ".badge.owner" : ".badge.not-owner").innerText(),
+        thread.is_owner ? "this app owns it" : "another app owns it");
+    }
+    assert.match(await text(page, "#conversations-code"), /"is_owner"/, "the list asks for it");
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it("links a reply to the message it quotes, once that message is in the list", async () => {
+    const position = (mid, thread) => thread.messages.findIndex((m) => m.id === mid);
+    const { page, problems } = await openPage();
+
+    // A quoted message on the thread's first page: a link that quotes its text and leads to it.
+    const { platform, thread, message: reply } = findMessage("reply (reply_to) to a message on its thread's first page",
+      (m, t) => m.reply_to?.mid && position(m.reply_to.mid, t) >= 0 && position(m.reply_to.mid, t) < 25);
+    await listUntil(page, platform, thread.id);
+    await openThread(page, thread.id);
+    const replyNode = page.locator(`li[data-message-id="${reply.id}"] .reply-to`);
+    assert.match(await replyNode.innerText(), /^↩ replying to /);
+    const replyLink = replyNode.locator("a.reply-link");
+    assert.equal(await replyLink.getAttribute("href"), `#message-${reply.reply_to.mid}`);
+    const quoted = thread.messages[position(reply.reply_to.mid, thread)];
+    if (quoted.message) assert.ok((await replyLink.innerText()).includes([...quoted.message].slice(0, 20).join("")), "the link quotes the text");
+    await replyLink.click();
+    assert.equal(await page.evaluate(() => document.querySelector(".message:target")?.getAttribute("data-message-id")), reply.reply_to.mid,
+      "the link leads to the quoted message");
+
+    // A quoted message on a later page: named as not loaded, linked once "Load older messages" brings it.
+    const old = findMessage("reply (reply_to) to a message past its thread's first page",
+      (m, t) => m.reply_to?.mid && position(m.reply_to.mid, t) >= 25);
+    await listUntil(page, old.platform, old.thread.id);
+    await openThread(page, old.thread.id);
+    const oldReply = page.locator(`li[data-message-id="${old.message.id}"] .reply-to`);
+    assert.match(await oldReply.innerText(), /not loaded/);
+    while (await count(page, `li[data-message-id="${old.message.reply_to.mid}"]`) === 0) {
+      await clickAndWait(page, "#more-messages", "thread-view");
+    }
+    assert.equal(await oldReply.locator("a.reply-link").getAttribute("href"), `#message-${old.message.reply_to.mid}`);
+    await shot(page, "thread-replies");
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it("shows a sticker attachment (sticker_id) as the sticker's image", async () => {
+    const sticker = findMessage("sticker attachment", (m) => m.attachments?.data.some((a) => a.type === "sticker" || a.sticker_id != null));
+    const { page, problems } = await openPage();
+    await listUntil(page, sticker.platform, sticker.thread.id);
+    await openThread(page, sticker.thread.id);
+    const image = page.locator(`li[data-message-id="${sticker.message.id}"] .media.sticker img`);
+    assert.equal(await image.getAttribute("alt"), "Sticker");
+    const data = sticker.message.attachments.data.find((a) => a.type === "sticker" || a.sticker_id != null).image_data;
+    if (data?.url) assert.equal(await image.getAttribute("src"), new URL(data.url).href);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it("shows a shared Instagram post (ig_post) with its title and a link to it", async () => {
+    const post = findMessage("ig_post attachment", (m) => m.attachments?.data.some((a) => a.type === "ig_post" || a.ig_post_media_id));
+    const shared = post.message.attachments.data.find((a) => a.type === "ig_post" || a.ig_post_media_id);
+    const { page, problems } = await openPage();
+    await listUntil(page, post.platform, post.thread.id);
+    await openThread(page, post.thread.id);
+    const postNode = page.locator(`li[data-message-id="${post.message.id}"] .ig-post`);
+    if (shared.title) assert.ok((await postNode.innerText()).includes(shared.title), "the post's title");
+    assert.equal(await postNode.locator("a").getAttribute("href"), new URL(shared.url).href);
+    await page.locator(`li[data-message-id="${post.message.id}"]`).scrollIntoViewIfNeeded();
+    await shot(page, "thread-ig-post");
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it("explains a Graph error: message, code, fbtrace id, what it means and when to try again", async () => {
     const { page, problems } = await openPage();
     await listConversations(page, "messenger");
@@ -259,6 +365,7 @@ describe("the www page", () => {
     await page.waitForSelector("#error:not([hidden])");
     assert.equal(await text(page, "#error .error-title"), "Rate limit reached");
     assert.match(await text(page, "#error .error-message"), /exceeded the rate limit/);
+    assert.match(await text(page, "#error dd[data-field='rate-limited']"), /^yes/, "err.rateLimited, from the package");
     assert.equal(await text(page, "#error dd[data-field='code']"), "613");
     assert.equal(await text(page, "#error dd[data-field='fbtrace-id']"), body.error.fbtrace_id);
     assert.equal(await text(page, "#error dd[data-field='HTTP-status']"), "400");

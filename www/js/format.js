@@ -2,7 +2,11 @@
 
 const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-/** The Graph writes `2026-11-20T14:03:11+0000`; `Date` wants `+00:00`. */
+/**
+ * The Graph writes `2026-11-20T14:03:11+0000`; `Date` wants `+00:00`.
+ * @param {unknown} value an ISO 8601 string, or Unix seconds (`date_format=U`)
+ * @returns {Date | null}
+ */
 export function parseGraphTime(value) {
   if (typeof value === "number") return new Date(value * 1000); // date_format=U
   if (typeof value !== "string") return null;
@@ -10,12 +14,20 @@ export function parseGraphTime(value) {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
-/** A `<time>`-ready pair: the local reading and the machine value. */
+/**
+ * A `<time>`-ready pair: the local reading and the machine value.
+ * @param {unknown} value
+ * @returns {{ text: string, iso: string | undefined }}
+ */
 export function timeParts(value) {
   const date = parseGraphTime(value);
   return date ? { text: DATE_TIME.format(date), iso: date.toISOString() } : { text: String(value ?? ""), iso: undefined };
 }
 
+/**
+ * @param {unknown} bytes
+ * @returns {string} `""` when `bytes` is not a number
+ */
 export function fileSize(bytes) {
   if (typeof bytes !== "number") return "";
   if (bytes < 1024) return `${bytes} B`;
@@ -23,7 +35,11 @@ export function fileSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Messenger people have a `name`, Instagram ones a `username`. */
+/**
+ * Messenger people have a `name`, Instagram ones a `username`.
+ * @param {import("graph-conversations/web").Participant | null | undefined} person
+ * @returns {string}
+ */
 export function personName(person) {
   if (!person) return "unknown sender";
   if (person.name) return person.name;
@@ -31,6 +47,12 @@ export function personName(person) {
   return person.id ?? "unknown";
 }
 
+/**
+ * `plural(2, "message")` is `"2 messages"`.
+ * @param {number} n
+ * @param {string} one
+ * @param {string} [many]
+ */
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }

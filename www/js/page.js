@@ -3,43 +3,86 @@
 // (`{ method, args, result }`) so the code shown and the call made cannot
 // differ.
 
-import { GraphClient } from "graph-conversations/web";
+import { GraphClient, clientDefaults, nextCursor } from "graph-conversations/web";
 import { h, replace } from "./dom.js";
 import { plural } from "./format.js";
 import { clientOptions, initialSettings, readForm, remember, writeForm } from "./settings.js";
 import { callSnippet, clientSnippet } from "./snippet.js";
 import { CONVERSATION_FIELDS, conversationItem, otherPeople, ownIds } from "./conversations.js";
-import { messageItem } from "./thread.js";
+import { linkReplies, messageItem } from "./thread.js";
 import { hideError, showError } from "./errors.js";
 import { renderUsage } from "./usage.js";
+
+/** @typedef {import("graph-conversations/web").Conversation} Conversation */
+/** @typedef {import("graph-conversations/web").Message} Message */
+/** @typedef {import("graph-conversations/web").ConversationQuery} ConversationQuery */
+/** @typedef {import("graph-conversations/web").Page<Conversation>} ConversationPage */
+/** @typedef {import("graph-conversations/web").Page<Message>} MessagePage */
+/** @typedef {import("./snippet.js").Call} Call */
+/** @typedef {import("./settings.js").Settings} Settings */
+/** @typedef {"conversations" | "thread" | "single"} View */
 
 const CONVERSATIONS_PER_PAGE = 10;
 // The Graph's default page size; past the 20 newest, messages come without details.
 const MESSAGES_PER_PAGE = 25;
+/** What the client uses for every option the form leaves empty. */
+const DEFAULTS = clientDefaults();
 
-const $ = (id) => document.getElementById(id);
-const form = $("settings");
+/**
+ * The element with this id, of this class; the page is broken without it.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {{ new (): T, prototype: T }} type
+ * @returns {T}
+ */
+function element(id, type) {
+  const node = document.getElementById(id);
+  if (!(node instanceof type)) throw new Error(`the page has no ${type.name} #${id}`);
+  return node;
+}
+/** @param {string} id */
+const $ = (id) => element(id, HTMLElement);
+const form = element("settings", HTMLFormElement);
+const rememberBox = element("remember", HTMLInputElement);
 const errorPanel = $("error");
 
 const state = {
+  /** @type {GraphClient | null} */
   client: null,
   clientKey: "",
   pageId: "",
+  /** @type {Set<string>} */
   own: new Set(),
+  /** @type {Conversation[]} */
   conversations: [],
-  conversationQuery: null, // the query of the list shown, for "Load more"
+  /** @type {ConversationQuery | null} the query of the list shown, for "Load more" */
+  conversationQuery: null,
+  /** @type {string | null} */
   conversationsAfter: null,
-  thread: null, // the conversation shown
+  /** @type {Conversation | null} the conversation shown */
+  thread: null,
+  /** @type {string | null} */
   messagesAfter: null,
-  requests: { conversations: null, thread: null, single: null }, // AbortControllers of the calls under way
+  /** @type {Record<View, AbortController | null>} the calls under way */
+  requests: { conversations: null, thread: null, single: null },
 };
 
-// The code of the call each error came from, for the error panel.
+/** The code of the call each error came from, for the error panel. @type {WeakMap<object, string>} */
 const failedCalls = new WeakMap();
 
 // ---------------------------------------------------------------- the client
 
-/** The client for the form's settings; a new one when they changed. */
+/**
+ * The code that makes the client for these settings.
+ * @param {Settings} settings
+ */
+const clientCode = (settings) => clientSnippet(clientOptions(settings), DEFAULTS);
+
+/**
+ * The client for the form's settings; a new one when they changed.
+ * @param {Settings} settings
+ * @returns {GraphClient}
+ */
 function clientFor(settings) {
   const options = clientOptions(settings);
   const key = JSON.stringify(options); // in memory only, like the token itself
@@ -54,6 +97,10 @@ function clientFor(settings) {
  * Runs `call` with the form's client and shows its code in `codeId`.
  * `signal` joins the options object (or becomes one): the code shown leaves
  * it out, since it is the page's own plumbing.
+ * @param {Call} call
+ * @param {string | null} codeId
+ * @param {AbortSignal} signal
+ * @returns {Promise<unknown>}
  */
 async function run(call, codeId, signal) {
   const code = callSnippet(call);
@@ -63,7 +110,7 @@ async function run(call, codeId, signal) {
     client = clientFor(readForm(form));
   } catch (err) {
     // The options were refused: what failed is `new GraphClient(…)`.
-    if (err && typeof err === "object") failedCalls.set(err, clientSnippet(clientOptions(readForm(form))));
+    if (err && typeof err === "object") failedCalls.set(err, clientCode(readForm(form)));
     throw err;
   }
   try {
@@ -71,7 +118,9 @@ async function run(call, codeId, signal) {
     const last = args.at(-1);
     if (last && typeof last === "object" && !Array.isArray(last)) args[args.length - 1] = { ...last, signal };
     else args.push({ signal });
-    return await client[call.method](...args);
+    // The page's calls are data: any method, any arguments (the client checks them).
+    const method = /** @type {(...args: unknown[]) => Promise<unknown>} */ (Reflect.get(client, call.method));
+    return await method.apply(client, args);
   } catch (err) {
     if (err && typeof err === "object") failedCalls.set(err, code);
     throw err;
@@ -80,26 +129,43 @@ async function run(call, codeId, signal) {
   }
 }
 
-/** A fresh AbortController for a view; the call it replaces is cancelled. */
+/**
+ * A fresh AbortController for a view; the call it replaces is cancelled.
+ * @param {View} view
+ */
 function restart(view) {
   state.requests[view]?.abort();
-  state.requests[view] = new AbortController();
-  return state.requests[view].signal;
+  const controller = new AbortController();
+  state.requests[view] = controller;
+  return controller.signal;
 }
 
-const aborted = (err) => err?.kind === "aborted" || err?.name === "AbortError";
+/** @param {unknown} err */
+const aborted = (err) => typeof err === "object" && err !== null &&
+  (Reflect.get(err, "kind") === "aborted" || Reflect.get(err, "name") === "AbortError");
 
+/** @param {unknown} err */
 function fail(err) {
-  showError(errorPanel, err, failedCalls.get(err));
+  showError(errorPanel, err, err && typeof err === "object" ? failedCalls.get(err) : undefined);
   errorPanel.scrollIntoView({ block: "start" });
 }
 
 // ---------------------------------------------------------------- conversations
 
+/**
+ * @param {Settings} settings
+ * @returns {ConversationQuery}
+ */
 function conversationQuery(settings) {
-  return { platform: settings.platform, folder: settings.folder, fields: CONVERSATION_FIELDS, limit: CONVERSATIONS_PER_PAGE };
+  return {
+    platform: /** @type {ConversationQuery["platform"]} */ (settings.platform),
+    folder: /** @type {ConversationQuery["folder"]} */ (settings.folder),
+    fields: CONVERSATION_FIELDS,
+    limit: CONVERSATIONS_PER_PAGE,
+  };
 }
 
+/** @param {{ more?: boolean }} [options] */
 async function listConversations({ more = false } = {}) {
   const settings = readForm(form);
   if (!settings.accessToken || !settings.pageId) {
@@ -107,14 +173,16 @@ async function listConversations({ more = false } = {}) {
     return;
   }
   $("form-note").textContent = "";
-  remember(settings, $("remember").checked);
-  $("client-code").textContent = clientSnippet(clientOptions(settings));
+  remember(settings, rememberBox.checked);
+  $("client-code").textContent = clientCode(settings);
 
-  const query = more ? { ...state.conversationQuery, after: state.conversationsAfter } : conversationQuery(settings);
+  /** @type {ConversationQuery} */
+  const query = more ? { ...state.conversationQuery, after: state.conversationsAfter ?? undefined } : conversationQuery(settings);
   const pageId = more ? state.pageId : settings.pageId;
   const status = $("conversations-status");
   status.textContent = more ? "Loading more…" : "Loading…";
-  const page = await listCall("conversations", { method: "listConversations", args: [pageId, query] }, status);
+  const page = /** @type {ConversationPage | null} */ (
+    await listCall("conversations", { method: "listConversations", args: [pageId, query] }, status));
   if (!page) return;
   if (!more) {
     state.conversations = [];
@@ -127,7 +195,7 @@ async function listConversations({ more = false } = {}) {
   state.own = ownIds(pageId, state.conversations);
   $("conversations").append(...page.data.map((c) => conversationItem(c, state.own)));
   // The client never follows `paging.next` (it holds the token); the cursor is what goes on.
-  state.conversationsAfter = page.paging?.next ? page.paging.cursors?.after ?? null : null;
+  state.conversationsAfter = cursorAfter(page);
   $("more-conversations").hidden = !state.conversationsAfter;
   const shown = state.conversations.length;
   $("conversations-count").textContent = `${query.platform} · ${query.folder}`;
@@ -140,6 +208,10 @@ async function listConversations({ more = false } = {}) {
  * Runs the list call of `view` ("conversations" or "thread"), showing its
  * code beside the view. Resolves to the page, or to null when the call
  * failed (the error panel explains it) or a newer call replaced it.
+ * @param {"conversations" | "thread"} view
+ * @param {Call} call
+ * @param {HTMLElement} status
+ * @returns {Promise<unknown>}
  */
 async function listCall(view, call, status) {
   setBusy(view, true);
@@ -160,8 +232,28 @@ async function listCall(view, call, status) {
   }
 }
 
+/**
+ * The `after` cursor of the next page, by the package's rule (`nextCursor`),
+ * or null on the last page. A page that announces more without a cursor is
+ * an error to show; the list ends there.
+ * @param {import("graph-conversations/web").Page<unknown>} page
+ * @returns {string | null}
+ */
+function cursorAfter(page) {
+  try {
+    return nextCursor(page);
+  } catch (err) {
+    fail(err);
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------- a thread
 
+/**
+ * @param {string} conversationId
+ * @param {{ more?: boolean }} [options]
+ */
 async function openThread(conversationId, { more = false } = {}) {
   const conversation = state.conversations.find((c) => c.id === conversationId) ?? { id: conversationId };
   if (!more) {
@@ -174,13 +266,16 @@ async function openThread(conversationId, { more = false } = {}) {
     $("thread-count").textContent = "";
     revealOnNarrowScreens($("thread-view"));
   }
-  const query = { limit: MESSAGES_PER_PAGE, ...(more ? { after: state.messagesAfter } : {}) };
+  const query = { limit: MESSAGES_PER_PAGE, ...(more && state.messagesAfter ? { after: state.messagesAfter } : {}) };
   const status = $("thread-status");
   status.textContent = more ? "Loading older messages…" : "Loading…";
-  const page = await listCall("thread", { method: "listMessages", args: [conversationId, query] }, status);
+  const page = /** @type {MessagePage | null} */ (
+    await listCall("thread", { method: "listMessages", args: [conversationId, query] }, status));
   if (!page) return;
   $("messages").append(...page.data.map((m) => messageItem(m, state.own)));
-  state.messagesAfter = page.paging?.next ? page.paging.cursors?.after ?? null : null;
+  // A reply links the message it quotes once that is shown (it may come on a later page).
+  linkReplies($("messages"));
+  state.messagesAfter = cursorAfter(page);
   $("more-messages").hidden = !state.messagesAfter;
   if (!more) revealOnNarrowScreens($("thread-view")); // again: the messages made the page longer
   const shown = $("messages").children.length;
@@ -203,21 +298,30 @@ function clearThread() {
   $("thread-status").textContent = "Pick a conversation to read its messages, newest first.";
 }
 
+/** @param {string} conversationId */
 function markSelected(conversationId) {
-  for (const button of $("conversations").querySelectorAll("button.conversation")) {
+  for (const button of Array.from($("conversations").querySelectorAll("button.conversation"))) {
+    if (!(button instanceof HTMLElement)) continue;
     button.setAttribute("aria-pressed", String(button.dataset.conversationId === conversationId));
   }
 }
 
-// On a phone the thread sits below the list: bring it into view.
+/**
+ * On a phone the thread sits below the list: bring it into view.
+ * @param {HTMLElement} node
+ */
 function revealOnNarrowScreens(node) {
   if (window.matchMedia("(max-width: 899px)").matches) node.scrollIntoView({ block: "start" });
 }
 
+/**
+ * @param {"conversations" | "thread"} view
+ * @param {boolean} busy
+ */
 function setBusy(view, busy) {
   const section = view === "conversations" ? $("conversations-view") : $("thread-view");
   section.setAttribute("aria-busy", String(busy));
-  if (view === "conversations") $("list-button").disabled = busy;
+  if (view === "conversations") element("list-button", HTMLButtonElement).disabled = busy;
 }
 
 // ---------------------------------------------------------------- single calls
@@ -225,6 +329,9 @@ function setBusy(view, busy) {
 /**
  * One call outside the two views; `status` says it is under way, since a
  * transient failure is retried with backoff and can take seconds.
+ * @param {Call} call
+ * @param {HTMLElement} status
+ * @returns {Promise<unknown>}
  */
 async function single(call, status) {
   status.textContent = `Calling ${call.method}(…); transient failures are retried…`;
@@ -240,33 +347,46 @@ async function single(call, status) {
   }
 }
 
-/** `getMessage` on an older message: the Graph's answer (9000001) is the lesson. */
+/**
+ * `getMessage` on an older message: the Graph's answer (9000001) is the lesson.
+ * @param {string} messageId
+ * @param {HTMLElement} item
+ */
 async function getMessage(messageId, item) {
-  const message = await single({ method: "getMessage", args: [messageId], result: "message" }, item.querySelector(".call-status"));
-  if (message) item.replaceWith(messageItem(message, state.own));
+  const status = item.querySelector(".call-status");
+  if (!(status instanceof HTMLElement)) return;
+  const message = /** @type {Message | undefined} */ (
+    await single({ method: "getMessage", args: [messageId], result: "message" }, status));
+  if (message) {
+    item.replaceWith(messageItem(message, state.own));
+    linkReplies($("messages"));
+  }
 }
 
+/** @param {string} id */
 function openErrorTrigger(id) {
   return single({ method: "getConversation", args: [id], result: "conversation" }, $("demo-status"));
 }
 
 // ---------------------------------------------------------------- wiring
 
+/** @param {HTMLElement} button */
 async function copy(button) {
-  const text = $(button.dataset.copy).textContent;
+  const code = $(button.dataset.copy ?? "");
   try {
-    await navigator.clipboard.writeText(text);
+    await navigator.clipboard.writeText(code.textContent ?? "");
     button.textContent = "Copied";
   } catch {
     // No clipboard permission: select the code so Ctrl-C works.
-    getSelection().selectAllChildren($(button.dataset.copy));
+    getSelection()?.selectAllChildren(code);
     button.textContent = "Selected";
   }
   setTimeout(() => { button.textContent = "Copy"; }, 1500);
 }
 
+/** @param {HTMLElement} button */
 function toggleToken(button) {
-  const input = $("accessToken");
+  const input = element("accessToken", HTMLInputElement);
   const show = input.type === "password";
   input.type = show ? "text" : "password";
   button.textContent = show ? "Hide" : "Show";
@@ -279,27 +399,42 @@ function wire() {
   });
   form.addEventListener("input", () => {
     const settings = readForm(form);
-    $("client-code").textContent = clientSnippet(clientOptions(settings));
-    if ($("remember").checked) remember(settings, true);
+    $("client-code").textContent = clientCode(settings);
+    if (rememberBox.checked) remember(settings, true);
   });
-  $("remember").addEventListener("change", (event) => remember(readForm(form), event.target.checked));
+  rememberBox.addEventListener("change", () => remember(readForm(form), rememberBox.checked));
   $("more-conversations").addEventListener("click", () => listConversations({ more: true }));
   $("more-messages").addEventListener("click", () => state.thread && openThread(state.thread.id, { more: true }));
   $("conversations").addEventListener("click", (event) => {
-    const button = event.target.closest("button.conversation");
-    if (button) openThread(button.dataset.conversationId);
+    const button = closest(event.target, "button.conversation");
+    if (button?.dataset.conversationId) openThread(button.dataset.conversationId);
   });
   document.addEventListener("click", (event) => {
-    const target = event.target.closest("[data-action], [data-copy]");
+    const target = closest(event.target, "[data-action], [data-copy]");
     if (!target) return;
-    if (target.dataset.copy) copy(target);
-    else if (target.dataset.action === "toggle-token") toggleToken(target);
-    else if (target.dataset.action === "dismiss-error") hideError(errorPanel);
-    else if (target.dataset.action === "get-message") getMessage(target.dataset.messageId, target.closest("li"));
-    else if (target.dataset.action === "trigger-error") openErrorTrigger(target.dataset.id);
+    const { action, copy: copyId, messageId, id } = target.dataset;
+    if (copyId) copy(target);
+    else if (action === "toggle-token") toggleToken(target);
+    else if (action === "dismiss-error") hideError(errorPanel);
+    else if (action === "get-message") {
+      const item = closest(target, "li");
+      if (messageId && item) getMessage(messageId, item);
+    } else if (action === "trigger-error" && id) openErrorTrigger(id);
   });
 }
 
+/**
+ * The element an event happened in, or its nearest ancestor, matching `selector`.
+ * @param {EventTarget | null} target
+ * @param {string} selector
+ * @returns {HTMLElement | null}
+ */
+function closest(target, selector) {
+  const found = target instanceof Element ? target.closest(selector) : null;
+  return found instanceof HTMLElement ? found : null;
+}
+
+/** @param {import("./settings.js").DemoConfig | null} demo */
 function showDemoAids(demo) {
   const errors = Array.isArray(demo?.errors) ? demo.errors : [];
   if (errors.length === 0) return;
@@ -311,8 +446,11 @@ function showDemoAids(demo) {
 async function boot() {
   const { settings, remembered, demo } = await initialSettings();
   writeForm(form, settings);
-  $("remember").checked = remembered;
-  $("client-code").textContent = clientSnippet(clientOptions(readForm(form)));
+  rememberBox.checked = remembered;
+  // The empty fields say what the client uses instead.
+  element("baseUrl", HTMLInputElement).placeholder = DEFAULTS.baseUrl;
+  element("apiVersion", HTMLInputElement).placeholder = `${DEFAULTS.apiVersion} (the client's default)`;
+  $("client-code").textContent = clientCode(readForm(form));
   showDemoAids(demo);
   renderUsage($("usage"), null);
   wire();

@@ -5,24 +5,44 @@
 // sessionStorage only while "Remember in this tab" is ticked, and it is never
 // put in a URL. `make demo` serves demo/config.json with the mock's URL and
 // its demo token; on any other server that file is missing and the form
-// starts empty.
+// starts with the client's own base URL.
+
+import { clientDefaults } from "graph-conversations/web";
 
 const STORAGE_KEY = "graph-conversations/www/settings";
+/** @type {ReadonlyArray<keyof Settings>} */
 const FIELDS = ["accessToken", "pageId", "platform", "folder", "apiVersion", "baseUrl"];
-export const DEFAULT_BASE_URL = "https://graph.facebook.com";
+/** The client's own base URL (graph.facebook.com), as the package says. */
+export const DEFAULT_BASE_URL = clientDefaults().baseUrl;
 
-/** The settings in the form, trimmed. */
+/**
+ * What the form holds; every value a string, `""` when left empty.
+ * @typedef {{ accessToken: string, pageId: string, platform: string, folder: string, apiVersion: string, baseUrl: string }} Settings
+ */
+
+/**
+ * The settings in the form, trimmed.
+ * @param {HTMLFormElement} form
+ * @returns {Settings}
+ */
 export function readForm(form) {
   const data = new FormData(form);
+  /** @param {string} name */
   const value = (name) => String(data.get(name) ?? "").trim();
-  return Object.fromEntries(FIELDS.map((name) => [name, value(name)]));
+  return /** @type {Settings} */ (Object.fromEntries(FIELDS.map((name) => [name, value(name)])));
 }
 
+/**
+ * Fills in the fields `settings` has.
+ * @param {HTMLFormElement} form
+ * @param {Partial<Settings>} settings
+ */
 export function writeForm(form, settings) {
   for (const name of FIELDS) {
-    if (settings[name] === undefined) continue;
+    const value = settings[name];
+    if (value === undefined) continue;
     const field = form.elements.namedItem(name);
-    if (field) field.value = settings[name];
+    if (field instanceof HTMLInputElement || field instanceof HTMLSelectElement) field.value = value;
   }
 }
 
@@ -33,7 +53,11 @@ export function writeForm(form, settings) {
  */
 export const MAX_RETRY_DELAY_MS = 5000;
 
-/** The options of `new GraphClient(…)` for these settings. */
+/**
+ * The options of `new GraphClient(…)` for these settings.
+ * @param {Settings} settings
+ * @returns {import("graph-conversations/web").ClientOptions}
+ */
 export function clientOptions(settings) {
   return {
     accessToken: settings.accessToken,
@@ -44,8 +68,15 @@ export function clientOptions(settings) {
 }
 
 /**
+ * What `make demo` serves in demo/config.json: the mock's settings, and the
+ * conversation ids that make it answer an error.
+ * @typedef {{ settings?: Partial<Settings>, errors?: Array<{ id: string, label?: string }> }} DemoConfig
+ */
+
+/**
  * Where the form starts: what this tab remembered, else the demo's config,
- * else empty. Resolves to `{ settings, remembered, demo }`.
+ * else the client's base URL and nothing else.
+ * @returns {Promise<{ settings: Partial<Settings>, remembered: boolean, demo: DemoConfig | null }>}
  */
 export async function initialSettings() {
   const remembered = loadRemembered();
@@ -54,6 +85,7 @@ export async function initialSettings() {
   return { settings: demo?.settings ?? { baseUrl: DEFAULT_BASE_URL }, remembered: false, demo };
 }
 
+/** @returns {Promise<DemoConfig | null>} */
 async function loadDemoConfig() {
   try {
     const answer = await fetch(new URL("demo/config.json", document.baseURI), { cache: "no-store" });
@@ -65,6 +97,7 @@ async function loadDemoConfig() {
   }
 }
 
+/** @returns {Partial<Settings> | null} */
 function loadRemembered() {
   try {
     const saved = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? "null");
@@ -74,7 +107,11 @@ function loadRemembered() {
   }
 }
 
-/** Keeps the settings for this tab when `keep`, and forgets them otherwise. */
+/**
+ * Keeps the settings for this tab when `keep`, and forgets them otherwise.
+ * @param {Settings} settings
+ * @param {boolean} keep
+ */
 export function remember(settings, keep) {
   try {
     if (keep) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(settings));

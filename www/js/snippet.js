@@ -4,6 +4,7 @@
 
 /** A piece of code printed as is (a variable name), not as a value. */
 export class Code {
+  /** @param {string} text */
   constructor(text) {
     this.text = text;
   }
@@ -16,6 +17,10 @@ const WIDTH = 72;
  * A JS literal for `value`: on one line when it fits (or `open` is false),
  * else one entry per line. A list of plain values, such as `fields`, always
  * stays on one line: that is how people write it.
+ * @param {unknown} value
+ * @param {string} [indent]
+ * @param {boolean} [open]
+ * @returns {string}
  */
 export function literal(value, indent = "", open = false) {
   if (value instanceof Code) return value.text;
@@ -36,13 +41,25 @@ export function literal(value, indent = "", open = false) {
   return JSON.stringify(value);
 }
 
+/** @param {string} line @param {string} indent */
 const fits = (line, indent) => !line.includes("\n") && indent.length + line.length <= WIDTH;
 
+/** @param {string} open @param {string} close @param {string[]} items @param {string} indent */
 function multiLine(open, close, items, indent) {
   return `${open}\n${items.map((item) => `${indent}  ${item},`).join("\n")}\n${indent}${close}`;
 }
 
-/** `const page = await client.listConversations("…", { … });` */
+/**
+ * A call kept as data: the client method, its arguments, and the name of
+ * what it resolves to in the code shown.
+ * @typedef {{ method: string, args: unknown[], result?: string }} Call
+ */
+
+/**
+ * `const page = await client.listConversations("…", { … });`
+ * @param {Call} call
+ * @returns {string}
+ */
 export function callSnippet({ method, args, result = "page" }) {
   const printed = args.map((arg) => literal(arg));
   const oneLine = `const ${result} = await client.${method}(${printed.join(", ")});`;
@@ -54,11 +71,17 @@ export function callSnippet({ method, args, result = "page" }) {
   return `const ${result} = await client.${method}(${head}${literal(args.at(-1), "", true)});`;
 }
 
-/** How to make the client the page uses, without the token itself. */
-export function clientSnippet(options) {
+/**
+ * How to make the client the page uses, without the token itself. The base
+ * URL is left out when it is the client's own default (`clientDefaults()`).
+ * @param {import("graph-conversations/web").ClientOptions} options
+ * @param {{ baseUrl: string }} defaults what `clientDefaults()` returns
+ * @returns {string}
+ */
+export function clientSnippet(options, defaults) {
   const shown = {
     accessToken: new Code("PAGE_TOKEN"),
-    ...(options.baseUrl && options.baseUrl !== "https://graph.facebook.com" ? { baseUrl: options.baseUrl } : {}),
+    ...(options.baseUrl && options.baseUrl !== defaults.baseUrl ? { baseUrl: options.baseUrl } : {}),
     ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
     ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
   };

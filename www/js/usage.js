@@ -4,10 +4,20 @@
 
 import { h, replace } from "./dom.js";
 
+/** @typedef {import("graph-conversations/web").Usage} Usage */
+/** @typedef {import("graph-conversations/web").AppUsage} AppUsage */
+/** @typedef {[label: string, entry: AppUsage & { type?: string }, id?: string]} Row */
+
+/** @type {Array<["call_count" | "total_cputime" | "total_time", string]>} */
 const MEASURES = [["call_count", "calls"], ["total_cputime", "CPU"], ["total_time", "time"]];
 
-/** Rows of the meter: `[label, { call_count, total_cputime, total_time, estimated_time_to_regain_access }, object id?]`. */
+/**
+ * Rows of the meter: `[label, { call_count, total_cputime, total_time, estimated_time_to_regain_access }, object id?]`.
+ * @param {Usage | null} usage
+ * @returns {Row[]}
+ */
 function rowsOf(usage) {
+  /** @type {Row[]} */
   const rows = [];
   if (usage?.app) rows.push(["App", usage.app]);
   if (usage?.page) rows.push(["Page", usage.page]);
@@ -17,12 +27,14 @@ function rowsOf(usage) {
   return rows;
 }
 
+/** @param {number} percent */
 function level(percent) {
   if (percent >= 90) return "high";
   if (percent >= 60) return "mid";
   return "low";
 }
 
+/** @param {number | undefined} value */
 function cell(value) {
   if (typeof value !== "number") return h("td", { class: "usage-na" }, "–");
   const bar = h("span", { class: "bar-fill" });
@@ -33,7 +45,11 @@ function cell(value) {
     h("span", { class: "bar", "aria-hidden": "true" }, bar));
 }
 
-/** Draws the meter from `client.usage` (an empty note before the first call). */
+/**
+ * Draws the meter from `client.usage` (an empty note before the first call).
+ * @param {HTMLElement} container
+ * @param {Usage | null} usage
+ */
 export function renderUsage(container, usage) {
   const rows = rowsOf(usage);
   if (rows.length === 0) {
@@ -46,7 +62,7 @@ export function renderUsage(container, usage) {
     body.append(h("tr", {},
       h("th", { scope: "row" }, label,
         id ? h("span", { class: "usage-id", title: `business use case of ${id}` }, id) : null,
-        regain > 0 ? h("span", { class: "usage-regain" }, `wait ${regain} min`) : null),
+        regain !== undefined && regain > 0 ? h("span", { class: "usage-regain" }, `wait ${regain} min`) : null),
       MEASURES.map(([key]) => cell(entry[key]))));
   }
   replace(container, h("table", { class: "usage-table" },

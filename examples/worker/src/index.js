@@ -24,10 +24,6 @@ const CLIENT_LIMITS = { maxRetries: 0, timeoutMs: 10_000 };
 // `cursor` that the next invocation passes back to go on.
 const SYNC_MAX_REQUESTS = 40;
 
-// The Graph's throttling codes: they come back as HTTP 400, but to this
-// Worker's callers they mean "too many requests".
-const RATE_LIMIT_CODES = new Set([4, 17, 32, 613, 80001, 80002, 80006]);
-
 const ROUTES = [
   [/^\/conversations$/, (client, env, _id, q) => client.listConversations(env.PAGE_ID, { platform: q.get("platform") ?? undefined, ...paging(q) })],
   [/^\/threads\/([^/]+)$/, (client, _env, id, q) => client.listMessages(id, paging(q))],
@@ -115,8 +111,9 @@ function errorAnswer(err) {
 function statusOf(err) {
   if (err.kind === "invalid_argument") return 400;
   if (err.kind === "timeout") return 504;
+  // The Graph's throttling codes come back as HTTP 400; to this Worker's callers they mean "too many requests".
+  if (err.rateLimited) return 429;
   if (err.kind !== "graph") return 502; // http, network, decode: the upstream failed us
-  if (RATE_LIMIT_CODES.has(err.code)) return 429;
   if (err.code === 100 && err.subcode === 33) return 404; // no such object (or not visible to this token)
   return 502;
 }
