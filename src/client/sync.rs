@@ -45,6 +45,9 @@ pub struct InboxSync<J> {
     pub complete: bool,
     /// Where a later sync goes on, when it is not complete.
     pub cursor: Option<String>,
+    /// The threads of this result whose messages are not all read yet
+    /// (the sync from `cursor` brings the rest); empty when complete.
+    pub cut_short: Vec<String>,
 }
 
 /// A sync that stopped on an error: the error, and what was read before
@@ -153,7 +156,8 @@ impl<T: Transport> Client<T> {
         // stay in the cursor.
         drop(in_flight);
         let cursor = plan.cursor();
-        let inbox = InboxSync { conversations: threads.list, requests, complete: cursor.is_none(), cursor };
+        let cut_short = plan.cut_short();
+        let inbox = InboxSync { conversations: threads.list, requests, complete: cursor.is_none(), cursor, cut_short };
         match failure {
             Some(error) => Err(SyncFailure { error, partial: Some(inbox) }),
             None => Ok(inbox),

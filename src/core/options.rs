@@ -97,9 +97,16 @@ pub const CALLS_PER_SECOND: NumberOption = NumberOption {
 /// silently (reportedly 200 conversations, 100 messages); no default, the
 /// Graph's own (25) applies.
 pub const LIMIT: NumberOption = whole("limit", 1, 500, None);
-/// How many of each thread's newest messages a sync reads: 1 to 100,
-/// default 20 (the Graph gives details for the 20 newest).
-pub const MESSAGES_PER_CONVERSATION: NumberOption = whole("messagesPerConversation", 1, 100, Some(20));
+/// How many of each thread's newest messages a sync reads: 1 to 100,000,
+/// or [`ALL_MESSAGES`] (`"all"` in JS); default 20 (the Graph gives details
+/// for the 20 newest). Up to 100 come with the thread's own call; the rest
+/// are read from the thread's messages edge, 100 a call.
+pub const MESSAGES_PER_CONVERSATION: NumberOption = whole("messagesPerConversation", 1, 100_000, Some(20));
+/// `messagesPerConversation: "all"`: every message of each thread.
+pub const ALL_MESSAGES: u32 = u32::MAX;
+/// The most messages one call returns (nested in a conversations page, or
+/// a page of a thread's messages edge).
+pub const MESSAGES_PER_CALL: u32 = 100;
 /// Conversations per sync call: 1 to 100, default 25.
 pub const PAGE_SIZE: NumberOption = whole("pageSize", 1, 100, Some(25));
 /// Sync calls in flight at once: 1 to 16, default 4.

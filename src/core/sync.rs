@@ -14,14 +14,16 @@ use std::collections::{HashSet, VecDeque};
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
 use super::json::{str_member, Json};
-use super::options::{CONCURRENCY, MAX_REQUESTS, MESSAGES_PER_CONVERSATION, PAGE_SIZE};
+use super::options::{
+    ALL_MESSAGES, CONCURRENCY, MAX_REQUESTS, MESSAGES_PER_CALL, MESSAGES_PER_CONVERSATION, PAGE_SIZE,
+};
 use super::page::next_cursor;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::time::unix_seconds;
 
-/// The most messages per thread a follow-up call asks for.
-const MAX_SYNC_LIMIT: u32 = MESSAGES_PER_CONVERSATION.max as u32;
+/// The most messages one sync call asks for.
+const MAX_SYNC_LIMIT: u32 = MESSAGES_PER_CALL;
 
 /// What to sync.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,8 +33,11 @@ pub struct SyncOptions {
     /// The folder to read; the Graph's default is the inbox.
     pub folder: Option<Folder>,
     /// How many of each thread's newest messages to read
-    /// ([`MESSAGES_PER_CONVERSATION`]).
+    /// ([`MESSAGES_PER_CONVERSATION`]; [`ALL_MESSAGES`] for all of them).
     pub messages_per_conversation: u32,
+    /// The conversation fields to read (`id` and `updated_time` are always
+    /// read); `None` for the platform's usual set.
+    pub conversation_fields: Option<Vec<String>>,
     /// Conversations come newest first: stop at the first one updated
     /// before this (Unix seconds).
     pub updated_since: Option<i64>,
@@ -51,6 +56,7 @@ impl Default for SyncOptions {
             platform: None,
             folder: None,
             messages_per_conversation: MESSAGES_PER_CONVERSATION.default_whole(),
+            conversation_fields: None,
             updated_since: None,
             page_size: PAGE_SIZE.default_whole(),
             max_requests: None,
@@ -65,12 +71,20 @@ impl SyncOptions {
     /// # Errors
     /// [`Error::InvalidArgument`] for a count out of range.
     pub fn check(&self) -> Result<(), Error> {
-        for (option, value) in [
-            (MESSAGES_PER_CONVERSATION, self.messages_per_conversation),
-            (PAGE_SIZE, self.page_size),
-            (CONCURRENCY, self.concurrency),
-        ] {
+        if self.messages_per_conversation != ALL_MESSAGES {
+            MESSAGES_PER_CONVERSATION.check(f64::from(self.messages_per_conversation))?;
+        }
+        for (option, value) in [(PAGE_SIZE, self.page_size), (CONCURRENCY, self.concurrency)] {
             option.check(f64::from(value))?;
+        }
+        for name in self.conversation_fields.iter().flatten() {
+            let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if !plain || name == "messages" {
+                return Err(Error::invalid_argument(format!(
+                    "invalid fields: {name:?} is not a conversation field name (a sync reads messages itself; \
+                     give plain names such as \"snippet\", \"unread_count\")"
+                )));
+            }
         }
         if let Some(max) = self.max_requests {
             MAX_REQUESTS.check(f64::from(max))?;
@@ -260,7 +274,7 @@ impl SyncPlan {
         let threads_ok = remaining.threads.iter().all(|follow_up| {
             ConversationId::new(follow_up.conversation.as_str()).is_ok()
                 && sendable(&follow_up.after)
-                && (1..=MAX_SYNC_LIMIT).contains(&follow_up.remaining)
+                && follow_up.remaining >= 1
         });
         if page_ok && threads_ok {
             Ok(remaining)
@@ -331,11 +345,25 @@ impl SyncPlan {
     /// The conversation fields with the nested messages and their details.
     /// Instagram threads have fewer fields than Messenger ones.
     fn conversation_fields(&self) -> String {
-        let conversation = match self.options.platform {
-            Some(Platform::Instagram) => "id,updated_time,participants",
-            _ => "id,updated_time,link,snippet,message_count,unread_count,participants,can_reply",
+        let conversation = match (&self.options.conversation_fields, self.options.platform) {
+            (Some(names), _) => {
+                let mut fields = vec!["id", "updated_time"];
+                fields.extend(names.iter().map(String::as_str).filter(|n| !matches!(*n, "id" | "updated_time")));
+                fields.join(",")
+            }
+            (None, Some(Platform::Instagram)) => "id,updated_time,participants".to_owned(),
+            (None, _) => "id,updated_time,link,snippet,message_count,unread_count,participants,can_reply".to_owned(),
         };
-        format!("{conversation},messages.limit({}){{{DEFAULT_MESSAGE_FIELDS}}}", self.options.messages_per_conversation)
+        let nested = self.options.messages_per_conversation.min(MESSAGES_PER_CALL);
+        format!("{conversation},messages.limit({nested}){{{DEFAULT_MESSAGE_FIELDS}}}")
+    }
+
+    /// The threads whose messages are not all read yet: a later sync from
+    /// [`SyncPlan::cursor`] reads the rest of them.
+    pub fn cut_short(&self) -> Vec<String> {
+        let mut seen = HashSet::new();
+        let pending = self.in_flight.iter().map(|(_, f)| f).chain(&self.follow_ups);
+        pending.filter(|f| seen.insert(f.conversation.as_str())).map(|f| f.conversation.clone()).collect()
     }
 
     /// Takes the answer to call `id`: the threads it brought, in order, and

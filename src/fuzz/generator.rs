@@ -545,6 +545,11 @@ impl Generator<'_> {
             platform,
             folder,
             messages_per_conversation: self.count(),
+            conversation_fields: match self.rng.below(4) {
+                0 => Some(vec!["snippet".into(), "unread_count".into()]),
+                1 => Some(vec![(*self.rng.pick(&["messages", "", "a,b", "participants", "id"])).into()]),
+                _ => None,
+            },
             updated_since,
             page_size: self.count(),
             max_requests,

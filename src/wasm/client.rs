@@ -298,5 +298,7 @@ fn inbox_object(inbox: InboxSync<JsValue>) -> JsValue {
     if let Some(cursor) = &inbox.cursor {
         set("cursor", &JsValue::from_str(cursor));
     }
+    let cut_short: Array = inbox.cut_short.iter().map(|id| JsValue::from_str(id)).collect();
+    set("cutShort", &cut_short);
     object.into()
 }

@@ -124,8 +124,17 @@ export interface SyncInboxOptions extends RequestOptions {
     platform?: Platform;
     /** The folder to read; the Graph's default is the inbox. */
     folder?: Folder;
-    /** How many of each thread's newest messages to read, with details (1 to 100, default 20). */
-    messagesPerConversation?: number;
+    /**
+     * How many of each thread's newest messages to read (1 to 100000, or `"all"`; default 20).
+     * Up to 100 come with the thread's page; the rest are read 100 a call from the thread's messages
+     * edge, within the same resumable sync. The Graph gives details only for a thread's 20 newest.
+     */
+    messagesPerConversation?: number | "all";
+    /**
+     * The conversation fields to read, as plain names (`["snippet", "unread_count", "participants"]`);
+     * `id` and `updated_time` are always read. Default: the platform's usual set.
+     */
+    fields?: string[] | string;
     /** Stop at the first conversation updated before this: ISO 8601, a `Date`, or Unix seconds. */
     updatedSince?: string | Date | number;
     /** Conversations per call (1 to 100, default 25). Fewer if the Graph says to ask for less. */
@@ -166,6 +175,11 @@ export interface InboxSync {
     complete: boolean;
     /** Where a later sync goes on, when not complete. */
     cursor?: string;
+    /**
+     * The threads of this result whose messages are not all read yet: the sync from `cursor`
+     * brings the rest of them (under the same ids). Every other thread here is final. Empty when complete.
+     */
+    cutShort: string[];
 }
 
 /** What `getMessages` resolves to: a message, or the error of that one item. */

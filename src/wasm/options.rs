@@ -10,7 +10,7 @@ use wasm_bindgen::{intern, JsCast, JsValue};
 use crate::core::config::{ClientConfig, TokenIn};
 use crate::core::error::Error;
 use crate::core::options::{
-    NumberOption, CALLS_PER_SECOND, CONCURRENCY, LIMIT, MAX_REQUESTS, MAX_RETRIES, MAX_RETRY_DELAY_MS,
+    NumberOption, ALL_MESSAGES, CALLS_PER_SECOND, CONCURRENCY, LIMIT, MAX_REQUESTS, MAX_RETRIES, MAX_RETRY_DELAY_MS,
     MESSAGES_PER_CONVERSATION, PAGE_SIZE, RETRY_DELAY_MS, TIMEOUT_MS,
 };
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
@@ -106,6 +106,14 @@ impl<'a> Options<'a> {
             .map(|name| name.as_string().ok_or_else(|| self.wrong("fields", "an array of strings")))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(Fields::List(names)))
+    }
+
+    /// `fields` as plain names: an array, or one comma-separated string.
+    fn field_names(&self) -> Result<Option<Vec<String>>, Error> {
+        Ok(self.fields()?.map(|fields| match fields {
+            Fields::List(names) => names,
+            Fields::Expansion(text) => text.split(',').map(|name| name.trim().to_owned()).collect(),
+        }))
     }
 
     fn signal(&self) -> Result<Option<AbortSignal>, Error> {
@@ -295,6 +303,7 @@ pub fn sync_options(value: &JsValue) -> Result<SyncArguments, Error> {
             "platform",
             "folder",
             "messagesPerConversation",
+            "fields",
             "updatedSince",
             "pageSize",
             "concurrency",
@@ -308,9 +317,12 @@ pub fn sync_options(value: &JsValue) -> Result<SyncArguments, Error> {
     let sync = SyncOptions {
         platform: options.string("platform")?.as_deref().map(Platform::parse).transpose()?,
         folder: options.string("folder")?.as_deref().map(Folder::parse).transpose()?,
-        messages_per_conversation: options
-            .whole(&MESSAGES_PER_CONVERSATION)?
-            .unwrap_or(defaults.messages_per_conversation),
+        messages_per_conversation: match options.get("messagesPerConversation") {
+            Some(all) if all.as_string().as_deref() == Some("all") => ALL_MESSAGES,
+            Some(_) => options.whole(&MESSAGES_PER_CONVERSATION)?.unwrap_or(defaults.messages_per_conversation),
+            None => defaults.messages_per_conversation,
+        },
+        conversation_fields: options.field_names()?,
         updated_since: options.time("updatedSince")?,
         page_size: options.whole(&PAGE_SIZE)?.unwrap_or(defaults.page_size),
         max_requests: options.whole(&MAX_REQUESTS)?,

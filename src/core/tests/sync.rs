@@ -209,11 +209,70 @@ fn a_too_heavy_page_is_asked_for_again_smaller() {
 fn options_out_of_range_are_refused() {
     for options in [
         SyncOptions { messages_per_conversation: 0, ..Default::default() },
-        SyncOptions { messages_per_conversation: 101, ..Default::default() },
+        SyncOptions { messages_per_conversation: 100_001, ..Default::default() },
+        SyncOptions { conversation_fields: Some(vec!["messages".into()]), ..Default::default() },
+        SyncOptions { conversation_fields: Some(vec!["snippet{x}".into()]), ..Default::default() },
         SyncOptions { page_size: 0, ..Default::default() },
         SyncOptions { max_requests: Some(0), ..Default::default() },
     ] {
         let err = SyncPlan::new(PageId::new(PAGE).unwrap(), options, None).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     }
+}
+
+#[test]
+fn more_than_a_hundred_messages_or_all_are_read_on_a_hundred_a_call() {
+    use crate::core::options::ALL_MESSAGES;
+    for (wanted, total) in [(250u32, 400usize), (ALL_MESSAGES, 230)] {
+        let mut plan = plan(SyncOptions { messages_per_conversation: wanted, ..Default::default() }, None);
+        let (id, call) = plan.next_call().unwrap();
+        assert!(url(&plan, &call).contains("messages.limit%28100%29"), "at most 100 nested: {}", url(&plan, &call));
+        let answer =
+            page(vec![conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 100, Some("c100")))], None);
+        let (threads, _) = plan.answered(id, &answer);
+        let mut read = threads[0].messages.len();
+        assert_eq!(plan.cut_short(), ["t_1"], "the thread is not final yet");
+        let mut after = "c100".to_owned();
+        while let Some((id, call)) = plan.next_call() {
+            assert!(url(&plan, &call).contains(&format!("after={after}")));
+            let asked = (wanted as usize - read).min(100);
+            assert!(url(&plan, &call).contains(&format!("limit={asked}&")), "{}", url(&plan, &call));
+            let left = total - read;
+            let n = left.min(100);
+            after = format!("c{}", read + n);
+            let next = (read + n < total).then_some(after.as_str());
+            let (threads, error) = plan.answered(id, &messages("1", n, next));
+            assert!(error.is_none());
+            read += threads[0].messages.len();
+        }
+        assert_eq!(read, total.min(wanted as usize));
+        assert!(plan.finished() && plan.cut_short().is_empty());
+    }
+}
+
+#[test]
+fn conversation_fields_are_the_callers_with_id_and_updated_time() {
+    let fields = Some(vec!["snippet".into(), "unread_count".into(), "id".into()]);
+    let mut plan = plan(SyncOptions { conversation_fields: fields, ..Default::default() }, None);
+    let (_, call) = plan.next_call().unwrap();
+    let url = url(&plan, &call);
+    assert!(url.contains("fields=id,updated_time,snippet,unread_count,messages.limit%2820%29"), "{url}");
+}
+
+#[test]
+fn a_sync_stopped_by_max_requests_names_the_threads_it_cut_short() {
+    let options = SyncOptions { messages_per_conversation: 30, max_requests: Some(1), ..Default::default() };
+    let mut plan = plan(options, None);
+    let (id, _) = plan.next_call().unwrap();
+    let answer = page(
+        vec![
+            conversation("t_1", "2026-01-02T00:00:00+0000", messages("1", 25, Some("a1"))),
+            conversation("t_2", "2026-01-01T00:00:00+0000", messages("2", 3, None)),
+        ],
+        None,
+    );
+    plan.answered(id, &answer);
+    assert!(plan.next_call().is_none(), "maxRequests reached");
+    assert_eq!(plan.cut_short(), ["t_1"], "t_2 is whole: 3 messages and no more");
+    assert!(plan.cursor().is_some());
 }
