@@ -1,25 +1,55 @@
 # graph-conversations — every step a fresh machine needs lives here.
 #   make demo   build, serve the www page and the mock Graph, print the page's URL
-#   make test   native tests, the wasm build, Node, browser, Worker, bundler and www tests, types, package
+#   make test   checks (fmt, clippy, JS types), native tests with the fuzzer, the mock's
+#               self-tests, Node, browser, Worker, bundler and www tests, types, package
+#   make check  cargo fmt --check, clippy (host and wasm32) with -D warnings, tsc on the JS
 #   make bench  sync calls vs the documented flow, per-call overhead, wasm size (ratios)
+#
+# Work is done once: pkg/ is a file target rebuilt only when what it is built
+# from changed, the npm tools install once per package-lock.json (npm ci, which
+# never rewrites the lock), and the Rust tools are cheap checks that install
+# only what is missing. Each test target depends only on what it needs.
 
 WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: setup setup-chromium build test test-native test-fuzz test-node test-types test-package test-browser test-worker test-bundlers test-www demo bench clean
+# What the npm package in pkg/ is built from (README.md is copied into it).
+PKG_SOURCES := $(shell find src js scripts -type f) Cargo.toml Cargo.lock README.md
+PKG := pkg/.stamp
+NPM := node_modules/.stamp
 
-## Tools: the wasm target, the wasm-bindgen CLI of the crate's exact version,
-## npm packages (binaryen's wasm-opt, TypeScript).
-setup:
-	rustup target add wasm32-unknown-unknown
+# The mock's self-tests: mock/test/ once the mock has moved to mock/; until
+# then they are in tests/mock-graph/ (drop this fallback after the move).
+MOCK_TESTS := $(or $(wildcard mock/test),tests/mock-graph)
+
+.PHONY: setup rust-tools setup-chromium build check check-rust check-js \
+  test test-native test-fuzz test-mock test-node test-types test-package test-browser \
+  test-worker test-bundlers test-www demo bench clean
+
+## ---- Tools -----------------------------------------------------------------
+
+## The wasm target, clippy and rustfmt, and the wasm-bindgen CLI of the
+## crate's exact version: checked in well under a second, installed only when
+## missing.
+rust-tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION)"; \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
 	fi
-	@# npm ci refuses this lock file (npm 11 leaves out rollup's other-platform builds);
-	@# npm install keeps the pinned versions of package.json and the lock.
-	npm install --no-audit --no-fund
+
+## The npm tools (binaryen's wasm-opt, TypeScript, esbuild, Vite, workerd,
+## playwright-core), exactly as package-lock.json pins them, for every
+## platform it lists. npm ci never writes the lock; it runs again only when
+## package.json or the lock changed.
+$(NPM): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+setup: rust-tools $(NPM)
 
 ## Debian's Chromium for the browser tests (playwright-core drives it; it
 ## never downloads a browser of its own).
@@ -30,53 +60,84 @@ setup-chromium:
 	fi
 	@chromium --version
 
-## The npm package in pkg/.
-build: setup
+## ---- The package -----------------------------------------------------------
+
+## The npm package in pkg/, rebuilt only when its sources changed (the tools
+## are order-only: a new lock file or tool check does not rebuild it).
+$(PKG): $(PKG_SOURCES) | rust-tools $(NPM)
 	./scripts/build.sh
+	@touch $@
 
-## Host tests of the core and the client (the fuzzer only briefly: see test-fuzz).
+build: $(PKG)
+
+## ---- Checks ----------------------------------------------------------------
+
+check: check-rust check-js
+
+## Formatting, and clippy with warnings as errors on the host (every target:
+## lib, tests) and on wasm32 (the lib, the only target built for it).
+check-rust: | rust-tools
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+## The hand-written JS (js/, examples/, www/) type-checked in strict checkJs
+## mode against the package's real types (tsconfig.check.json).
+check-js: $(PKG) $(NPM)
+	tsc -p tsconfig.check.json
+
+## ---- Tests -----------------------------------------------------------------
+
+## Every host test, the fuzzer among them (the response decoders, the sync
+## planner and the client, for FUZZ_SECONDS, default 60): one optimised build.
 test-native:
-	FUZZ_SECONDS=5 cargo test
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} cargo test --profile fuzz -- --nocapture
 
-## The response decoders, the sync planner and the client fuzzed for a bounded
-## time (FUZZ_SECONDS, default 60 here); prints the executions reached.
+## The fuzzer alone, e.g. for a longer run: FUZZ_SECONDS=600 make test-fuzz.
 test-fuzz:
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} cargo test --profile fuzz --test fuzz -- --nocapture
 
-test-node: build
-	node --test --test-reporter=spec tests/mock-graph/ tests/node/
+## The mock Graph's self-tests (no package needed).
+test-mock:
+	node --test --test-reporter=spec $(MOCK_TESTS)/
 
-test-types: build
+test-node: $(PKG)
+	node --test --test-reporter=spec tests/node/
+
+test-types: $(PKG) $(NPM)
 	tsc -p tests/types/tsconfig.json
 
-test-package: build
+test-package: $(PKG)
 	node --test --test-reporter=spec tests/package/
 
 ## Headless Debian Chromium: a plain ES-module page importing graph-conversations/web.
-test-browser: build setup-chromium
+test-browser: $(PKG) $(NPM) setup-chromium
 	node --test --test-reporter=spec tests/browser/
 
 ## The example Worker in the real Workers runtime (npm workerd), against the mock.
-test-worker: build
+test-worker: $(PKG) $(NPM)
 	node --test --test-reporter=spec tests/worker/
 
 ## The www page end to end in Chromium, from make demo's own servers.
-test-www: build setup-chromium
+test-www: $(PKG) $(NPM) setup-chromium
 	node --test --test-reporter=spec tests/www/
 
 ## Consumer apps bundled with esbuild and Vite 7, run in Node and Chromium.
-test-bundlers: build setup-chromium
+test-bundlers: $(PKG) $(NPM) setup-chromium
 	node --test --test-reporter=spec tests/bundlers/
 
-test: setup test-native test-fuzz build test-node test-types test-package test-browser test-worker test-bundlers test-www
+## The checks first: a failing one stops the run before any test.
+test: check test-native test-mock test-node test-types test-package test-browser test-worker test-bundlers test-www
 	@echo "make test: all passed"
 
-demo: build
+## ---- Demo and bench --------------------------------------------------------
+
+demo: $(PKG)
 	node examples/demo.mjs
 
 ## Sync calls and time against the documented flow, per-call overhead against
 ## raw fetch + JSON.parse, .wasm size and instantiation: ratios measured in one run.
-bench: build
+bench: $(PKG)
 	node bench/run.mjs
 
 clean:

@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 import { PAGE_ID, TOKEN, startMockGraph } from "../tests/mock-graph/server.mjs";
 import { serveStatic } from "../tests/support/static-server.mjs";
 
-const root = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+const root = (/** @type {string} */ path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
 /** The page's "Demo aids": conversation ids that make the mock answer an error. */
 const DEMO_ERRORS = [
@@ -31,6 +31,7 @@ const DEMO_ERRORS = [
  * demo token: the token travels in that file, never in a URL.
  * Resolves to `{ pageUrl, mock, site, close() }`.
  */
+/** @param {{ mockPort?: number, wwwPort?: number }} [ports] */
 export async function startDemo({ mockPort = 8787, wwwPort = 8080 } = {}) {
   const mock = await startMockGraph({ port: mockPort });
   const configDir = mkdtempSync(join(tmpdir(), "gc-demo-"));

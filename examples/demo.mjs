@@ -11,7 +11,8 @@ const wwwPort = Number(process.env.WWW_PORT ?? 8080);
 let demo;
 try {
   demo = await startDemo({ mockPort, wwwPort });
-} catch (err) {
+} catch (caught) {
+  const err = /** @type {{ code?: string, port?: number } | undefined} */ (caught);
   if (err?.code !== "EADDRINUSE") throw err;
   console.error(`Port ${err.port} is in use. Pick others: WWW_PORT=8081 MOCK_PORT=8788 make demo`);
   process.exit(1);

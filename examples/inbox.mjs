@@ -4,7 +4,11 @@
 //   GRAPH_URL=https://graph.facebook.com PAGE_TOKEN=… PAGE_ID=… node examples/inbox.mjs
 import { GraphClient, GraphError } from "../pkg/node.js";
 
-const { PAGE_TOKEN, PAGE_ID, GRAPH_URL, PLATFORM = "messenger" } = process.env;
+// Unset variables go to the client as they are: it says which one is missing.
+const { GRAPH_URL } = process.env;
+const PAGE_TOKEN = /** @type {string} */ (process.env.PAGE_TOKEN);
+const PAGE_ID = /** @type {string} */ (process.env.PAGE_ID);
+const PLATFORM = /** @type {import("../pkg/index.js").Platform} */ (process.env.PLATFORM ?? "messenger");
 const client = new GraphClient({ accessToken: PAGE_TOKEN, baseUrl: GRAPH_URL });
 
 try {

@@ -10,6 +10,10 @@ const OWN = new Set(["name", "message", "stack", "cause"]);
  * `err instanceof Error` both hold. See index.d.ts for the fields.
  */
 export class GraphError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ kind?: string, transient?: boolean, [field: string]: unknown }} [fields]
+   */
   constructor(message, fields = {}) {
     super(message);
     this.name = "GraphError";
@@ -19,17 +23,19 @@ export class GraphError extends Error {
     // The library passes the properties of the Rust error's one field list
     // (Error::fields); a caller may pass any subset.
     for (const [key, value] of Object.entries(fields)) {
-      if (value !== undefined && !OWN.has(key)) this[key] = value;
+      if (value !== undefined && !OWN.has(key)) /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (this))[key] = value;
     }
   }
 }
 
+/** @this {AsyncIterator<unknown>} */
 function returnThis() {
   return this;
 }
 
 // wasm-bindgen classes cannot declare [Symbol.asyncIterator]; the Rust
 // iterator calls this on each instance it hands out.
+/** @param {Partial<AsyncIterable<unknown>>} iterator */
 export function asyncIterable(iterator) {
   iterator[Symbol.asyncIterator] = returnThis;
 }

@@ -14,7 +14,7 @@ function wasmBytes() {
   try {
     return readFileSync(beside);
   } catch (err) {
-    if (err?.code !== "ENOENT") throw err;
+    if (/** @type {{ code?: unknown } | undefined} */ (err)?.code !== "ENOENT") throw err;
   }
   try {
     return readFileSync(createRequire(import.meta.url).resolve("graph-conversations/graph_conversations_bg.wasm"));

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 cargo build --release --target wasm32-unknown-unknown --lib
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --weak-refs --out-dir pkg --out-name graph_conversations \
-  target/wasm32-unknown-unknown/release/graph_conversations.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/graph_conversations.wasm"
 
 wasm="pkg/graph_conversations_bg.wasm"
 raw=$(wc -c <"$wasm")

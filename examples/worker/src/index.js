@@ -12,6 +12,15 @@
 // imports the .wasm as a compiled module (wrangler's default rule for .wasm).
 import { GraphClient, GraphError } from "graph-conversations";
 
+/**
+ * @typedef {import("../env.js").Env} Env
+ * @typedef {import("graph-conversations").Platform} Platform
+ * @typedef {import("graph-conversations").SyncInboxOptions} SyncInboxOptions
+ * @typedef {{ after?: string, before?: string, limit?: number }} Paging
+ * A route's Graph call; `id` is the route's decoded path segment ("" for a route without one).
+ * @typedef {(client: GraphClient, env: Env, id: string, query: URLSearchParams) => Promise<unknown>} Handler
+ */
+
 // Each route is exactly one Graph call, so one subrequest per invocation
 // (the free plan allows 50). Transient failures are not retried here: they
 // reach the caller with `transient: true` (and Retry-After on a rate limit),
@@ -24,27 +33,33 @@ const CLIENT_LIMITS = { maxRetries: 0, timeoutMs: 10_000 };
 // `cursor` that the next invocation passes back to go on.
 const SYNC_MAX_REQUESTS = 40;
 
+/** @type {[RegExp, Handler][]} */
 const ROUTES = [
-  [/^\/conversations$/, (client, env, _id, q) => client.listConversations(env.PAGE_ID, { platform: q.get("platform") ?? undefined, ...paging(q) })],
+  [/^\/conversations$/, (client, env, _id, q) => client.listConversations(pageId(env), { platform: platform(q), ...paging(q) })],
   [/^\/threads\/([^/]+)$/, (client, _env, id, q) => client.listMessages(id, paging(q))],
   [/^\/messages\/([^/]+)$/, (client, _env, id) => client.getMessage(id)],
-  [/^\/sync$/, (client, env, _id, q) => client.syncInbox(env.PAGE_ID, syncOptions(q))],
+  [/^\/sync$/, (client, env, _id, q) => client.syncInbox(pageId(env), syncOptions(q))],
 ];
 
 export default {
+  /**
+   * @param {Request} request
+   * @param {Env} env
+   * @returns {Promise<Response>}
+   */
   async fetch(request, env) {
     const url = new URL(request.url);
-    const match = ROUTES.map(([pattern, handler]) => [pattern.exec(url.pathname), handler]).find(([m]) => m);
+    const match = route(url.pathname);
     if (!match) return json(404, { error: { kind: "not_found", message: `no route for ${url.pathname}` } });
     if (request.method !== "GET") return json(405, { error: { kind: "method_not_allowed", message: "GET only" } }, { Allow: "GET" });
     if (!(await authorized(request, env))) return json(401, { error: { kind: "unauthorized", message: "a valid Authorization: Bearer <ACCESS_KEY> is required" } });
-    const missing = ["PAGE_ACCESS_TOKEN", "PAGE_ID"].filter((name) => !env[name]);
+    const missing = /** @type {const} */ (["PAGE_ACCESS_TOKEN", "PAGE_ID"]).filter((name) => !env[name]);
     if (missing.length) return json(500, { error: { kind: "config", message: `not configured: ${missing.join(", ")} (see README.md)` } });
 
-    const [[, rawId], handler] = match;
-    const id = rawId === undefined ? undefined : decodeSegment(rawId);
+    const { rawId, handler } = match;
+    const id = rawId === undefined ? "" : decodeSegment(rawId);
     const client = new GraphClient({
-      accessToken: env.PAGE_ACCESS_TOKEN,
+      accessToken: /** @type {string} checked above */ (env.PAGE_ACCESS_TOKEN),
       baseUrl: env.GRAPH_BASE_URL || undefined,
       apiVersion: env.GRAPH_API_VERSION || undefined,
       ...CLIENT_LIMITS,
@@ -57,25 +72,63 @@ export default {
   },
 };
 
-/** `after`, `before` and `limit` from the query string; the client checks them. */
+/**
+ * The first route whose pattern matches the path, with the segment it captured.
+ * @param {string} pathname
+ * @returns {{ handler: Handler, rawId: string | undefined } | undefined}
+ */
+function route(pathname) {
+  for (const [pattern, handler] of ROUTES) {
+    const match = pattern.exec(pathname);
+    if (match) return { handler, rawId: match[1] };
+  }
+  return undefined;
+}
+
+/** @param {Env} env */
+function pageId(env) {
+  return /** @type {string} checked in fetch */ (env.PAGE_ID);
+}
+
+/**
+ * `platform` from the query string as given: the client refuses anything but
+ * "messenger" and "instagram" (invalid_argument, answered 400).
+ * @param {URLSearchParams} query
+ */
+function platform(query) {
+  return /** @type {Platform | undefined} */ (query.get("platform") ?? undefined);
+}
+
+/**
+ * `after`, `before` and `limit` from the query string; the client checks them.
+ * @param {URLSearchParams} query
+ * @returns {Paging}
+ */
 function paging(query) {
+  /** @type {Paging} */
   const options = {};
-  for (const key of ["after", "before"]) if (query.has(key)) options[key] = query.get(key);
+  for (const key of /** @type {const} */ (["after", "before"])) if (query.has(key)) options[key] = query.get(key) ?? undefined;
   if (query.has("limit")) options.limit = Number(query.get("limit"));
   return options;
 }
 
-/** `platform`, `messages` (per thread), `cursor` and `maxRequests` (≤ SYNC_MAX_REQUESTS). */
+/**
+ * `platform`, `messages` (per thread), `cursor` and `maxRequests` (≤ SYNC_MAX_REQUESTS).
+ * @param {URLSearchParams} query
+ * @returns {SyncInboxOptions}
+ */
 function syncOptions(query) {
-  const options = { platform: query.get("platform") ?? undefined, maxRequests: SYNC_MAX_REQUESTS };
+  /** @type {SyncInboxOptions} */
+  const options = { platform: platform(query), maxRequests: SYNC_MAX_REQUESTS };
   if (query.has("messages")) options.messagesPerConversation = Number(query.get("messages"));
-  if (query.has("cursor")) options.cursor = query.get("cursor");
+  if (query.has("cursor")) options.cursor = query.get("cursor") ?? undefined;
   if (query.has("maxRequests")) options.maxRequests = Math.min(Number(query.get("maxRequests")), SYNC_MAX_REQUESTS);
   return options;
 }
 
 // A malformed %-escape is left as it is: the client then refuses the id
 // with invalid_argument, which answers 400 like any other bad id.
+/** @param {string} segment */
 function decodeSegment(segment) {
   try {
     return decodeURIComponent(segment);
@@ -85,6 +138,10 @@ function decodeSegment(segment) {
 }
 
 // The inbox is private: when an ACCESS_KEY secret is set, callers must send it.
+/**
+ * @param {Request} request
+ * @param {Env} env
+ */
 async function authorized(request, env) {
   if (!env.ACCESS_KEY) return true;
   const given = new TextEncoder().encode(request.headers.get("Authorization") ?? "");
@@ -92,7 +149,10 @@ async function authorized(request, env) {
   return given.byteLength === expected.byteLength && crypto.subtle.timingSafeEqual(given, expected);
 }
 
-/** A GraphError as JSON, with an HTTP status that says whose fault it was. */
+/**
+ * A GraphError as JSON, with an HTTP status that says whose fault it was.
+ * @param {unknown} err
+ */
 function errorAnswer(err) {
   if (!(err instanceof GraphError)) {
     console.error("unexpected error", err);
@@ -104,10 +164,12 @@ function errorAnswer(err) {
   // From /sync: where the next invocation goes on (what was read so far is dropped with this answer).
   const cursor = err.cursor;
   const body = { error: { kind, message, code, subcode, type, fbtraceId, userTitle, userMessage, transient, retryAfterMs, graphStatus: err.status, cursor } };
+  /** @type {Record<string, string>} */
   const headers = status === 429 && retryAfterMs !== undefined ? { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) } : {};
   return json(status, body, headers);
 }
 
+/** @param {GraphError} err */
 function statusOf(err) {
   if (err.kind === "invalid_argument") return 400;
   if (err.kind === "timeout") return 504;
@@ -118,6 +180,11 @@ function statusOf(err) {
   return 502;
 }
 
+/**
+ * @param {number} status
+ * @param {unknown} body
+ * @param {Record<string, string>} [headers]
+ */
 function json(status, body, headers = {}) {
   // Inbox contents are private: no shared cache may keep them.
   return Response.json(body, { status, headers: { "Cache-Control": "private, no-store", ...headers } });
