@@ -95,7 +95,7 @@ test-native:
 
 ## The fuzzer alone, e.g. for a longer run: FUZZ_SECONDS=600 make test-fuzz.
 test-fuzz:
-	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} cargo test --profile fuzz --test fuzz -- --nocapture
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} cargo test --profile fuzz --lib fuzz:: -- --nocapture
 
 ## The mock Graph's self-tests (no package needed).
 test-mock:

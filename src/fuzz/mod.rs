@@ -18,7 +18,7 @@
 //! `FUZZ_SECONDS` sets the duration (default 20), `FUZZ_SEED` the seed:
 //!
 //! ```text
-//! FUZZ_SECONDS=3600 cargo test --release --test fuzz -- --nocapture
+//! FUZZ_SECONDS=3600 cargo test --profile fuzz --lib fuzz:: -- --nocapture
 //! ```
 //!
 //! The number of executions is printed and written to
