@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 
+/** @type {Record<string, string>} */
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -27,10 +28,15 @@ const TYPES = {
  * Serves `mounts` (URL prefix → folder). A request for a folder serves its
  * index.html. Paths that climb out of a folder are refused.
  * opts: `port` (0 = random). Resolves to `{ url, port, close() }`.
+ *
+ * @param {Record<string, string>} mounts
+ * @param {{ port?: number }} [opts]
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
 export async function serveStatic(mounts, opts = {}) {
+  /** @type {[string, string][]} */
   const roots = Object.entries(mounts)
-    .map(([prefix, dir]) => [prefix.endsWith("/") ? prefix : `${prefix}/`, resolve(dir)])
+    .map(([prefix, dir]) => /** @type {[string, string]} */ ([prefix.endsWith("/") ? prefix : `${prefix}/`, resolve(dir)]))
     .sort((a, b) => b[0].length - a[0].length);
   const server = createServer((req, res) => {
     answer(req, roots).then(
@@ -44,26 +50,33 @@ export async function serveStatic(mounts, opts = {}) {
       },
     );
   });
-  await new Promise((ok, fail) => {
-    server.once("error", fail);
-    server.listen(opts.port ?? 0, "127.0.0.1", ok);
-  });
-  const { port } = server.address();
+  await /** @type {Promise<void>} */ (
+    new Promise((ok, fail) => {
+      server.once("error", fail);
+      server.listen(opts.port ?? 0, "127.0.0.1", () => ok());
+    })
+  );
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     close: () =>
-      new Promise((ok) => {
+      /** @type {Promise<void>} */ (new Promise((ok) => {
         server.close(() => ok());
         server.closeAllConnections();
-      }),
+      })),
   };
 }
 
+/**
+ * @param {import("node:http").IncomingMessage} req
+ * @param {[string, string][]} roots
+ * @returns {Promise<{ status: number, type: string, body: string | Buffer }>}
+ */
 async function answer(req, roots) {
   const notFound = { status: 404, type: "text/plain", body: "not found" };
   if (req.method !== "GET" && req.method !== "HEAD") return { status: 405, type: "text/plain", body: "GET only" };
-  const path = decodeURIComponent(new URL(req.url, "http://127.0.0.1").pathname);
+  const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
   const mount = roots.find(([prefix]) => `${path}/`.startsWith(prefix) || path.startsWith(prefix));
   if (!mount) return notFound;
   const [prefix, root] = mount;
