@@ -1,5 +1,5 @@
 // Shared setup for the Node tests of the built package (pkg/) against the
-// local mock Graph (tests/mock-graph). Every request goes to 127.0.0.1.
+// local mock Graph (mock/). Every request goes to 127.0.0.1.
 //
 //   const env = useMockGraph();        // starts the mock once for the file
 //   const client = env.client();       // { baseUrl: mock.url, accessToken: TOKEN, callsPerSecond: 0 }
@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach } from "node:test";
 import { GraphClient, GraphError } from "../../pkg/node.js";
-import { TOKEN, startMockGraph } from "../mock-graph/server.mjs";
+import { TOKEN, startMockGraph } from "../../mock/server.mjs";
 
 export { GraphClient, GraphError };
 

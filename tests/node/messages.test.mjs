@@ -1,7 +1,7 @@
 // listMessages, messages(), getMessage.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DETAIL_WINDOW, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, threads } from "../mock-graph/server.mjs";
+import { DETAIL_WINDOW, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, threads } from "../../mock/server.mjs";
 import { GraphError, rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();

@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DETAIL_WINDOW, IG_ACCOUNT_ID, PAGE_ID, encodeCursor, threads } from "../mock-graph/server.mjs";
+import { DETAIL_WINDOW, IG_ACCOUNT_ID, PAGE_ID, encodeCursor, threads } from "../../mock/server.mjs";
 import { rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph(); // 60 Messenger and 45 Instagram threads, no latency

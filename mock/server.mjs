@@ -3,12 +3,12 @@
 // graph-conversations tests and benchmarks. Node 20, no npm dependencies,
 // listens on 127.0.0.1 only.
 //
-//   import { startMockGraph, TOKEN, PAGE_ID } from "./tests/mock-graph/server.mjs";
+//   import { startMockGraph, TOKEN, PAGE_ID } from "./mock/server.mjs";
 //   const mock = await startMockGraph({ latencyMs: 0, threads: { messenger: 200 } });
 //   ... fetch(`${mock.url}/v21.0/${PAGE_ID}/conversations?access_token=${TOKEN}`) ...
 //   await mock.close();
 //
-//   node tests/mock-graph/server.mjs [--port 8787] [--latency-ms 0]
+//   node mock/server.mjs [--port 8787] [--latency-ms 0]
 //        [--messenger-threads 60] [--instagram-threads 45] [--calls-per-second 0]
 //
 // startMockGraph(opts) options: `port`, `latencyMs`, `threads`, and
