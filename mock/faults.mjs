@@ -1,336 +1,354 @@
-// Switchable faults for the mock Graph: what a real inbox sync meets on a bad
-// day (a 500, a proxy's HTML page, a body cut short, a reset connection, a slow
-// answer, rate limits, a cursor that never moves, a 20 MB page), turned on at
-// run time by a test with `mock.fault({ kind, times, match, … })` or
-// `POST /__mock/fault`.
+// Every way the mock Graph can fail, in one table: what a real inbox sync meets
+// on a bad day (a 500, a proxy's HTML page, a body cut short, a reset
+// connection, a slow answer, rate limits, Graph error bodies, a cursor that
+// never moves, a 20 MB page, a batch item left out).
 //
-// A fault is consulted for every Graph request (not /__mock ones, not CORS
-// preflights) that passed the call budget (pacing.mjs), in the order the
-// faults were added; the first one that matches answers. `times` answers get
-// it (1 = once, Infinity = always), after `skip` matching requests went through
-// untouched.
+// A fault kind is switched on in one of two ways, both read from this table:
+//
+// - by a test, at run time: `mock.fault({ kind, times, match, skip, …options })`
+//   or `POST /__mock/fault`. It is consulted for every Graph request (not
+//   /__mock ones, not CORS preflights) that passed the call budget
+//   (pacing.mjs), before the token is checked, in the order the faults were
+//   added; the first that matches answers (fault-specs.mjs: FaultList).
+// - by an id: a magic id where a page, conversation or message id goes
+//   (`/error-613/conversations`, `slow-2000-<id>`, a batch item `batch-null`)
+//   is parsed into a fault of this table (fault-specs.mjs: faultOfId). It
+//   answers after the token was checked, counts as a call, and works in batch
+//   items too.
+//
+// Each kind:
+//   family    "graph" (a Graph error body), "http" (a body that is not the
+//             Graph's), "transport" (the connection or the timing), "paging"
+//             (a valid answer with a trap in it)
+//   summary   what a client sees, in one line
+//   options   its own options: { name: { type, default?, required?, doc } }
+//             (types: fault-specs.mjs); every switched fault also takes
+//             COMMON_OPTIONS
+//   matches   which requests it applies to when switched on: `path` is the
+//             default `match` (a substring of the path), `when(call)` a
+//             further condition, `doc` both in words
+//   switchable false when only an id turns it on
+//   ids       ids that turn it on: { id, options, doc } for one exact id, or
+//             { pattern, example, parse(match) -> options (+ `inner`: the id
+//             answered once the fault has had its `times`), doc }
+//   answer    (fault, tools) -> answer or promise of one (tools: answerFault)
 
-import { APP_SECRET, DEFAULT_VERSION, PAGE_ID, PAGE_NAME, graphTime } from "./data.mjs";
-import { GraphFailure } from "./errors.mjs";
-import { failureAnswer } from "./graph.mjs";
-import { graphJson } from "./json.mjs";
-import { encodeCursor } from "./paging.mjs";
+import { APP_SECRET } from "./data.mjs";
+import { GraphFailure, failureAnswer } from "./errors.mjs";
+import { JSON_TYPE, hugePage, proxyPage, repeatCursor, truncated } from "./fault-answers.mjs";
 
-const oauth = (code, message, extra = {}) => ({ message, type: "OAuthException", code, ...extra });
+const TEXT_TYPE = "text/plain; charset=utf-8";
+const HTML_TYPE = "text/html; charset=utf-8";
 const RATE_LIMIT_DOC = "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.";
-const JSON_TYPE = "application/json; charset=UTF-8";
+const oauth = (code, message, extra = {}) => ({ message, type: "OAuthException", code, ...extra });
 
-/** Every fault kind and the options it reads (besides kind, times, match, skip, echoToken). */
-export const FAULT_KINDS = Object.freeze({
-  "http-500": [],                                  // 500, text/plain "Internal Server Error"
-  "html-502": [],                                  // 502, a proxy's HTML page (~9 KB), no Graph headers
-  http: ["status", "contentType", "body"],         // any non-Graph answer
-  "truncated-json": ["mode"],                      // the real answer cut in half; mode "body" | "transfer"
-  reset: [],                                       // the connection is dropped without an answer
-  slow: ["ms"],                                    // the real answer, `ms` later (default 10000)
-  "rate-limit-613": ["regainMinutes", "retryAfter"], // 400 code 613 + usage headers (regain default 3 min)
-  80006: ["regainMinutes", "retryAfter"],          // 400 code 80006 + usage headers (regain default 1 min)
-  "code-1": ["isTransient"],                       // 500 code 1 "An unknown error occurred"
-  "code-2": ["isTransient"],                       // 503 code 2 "An unexpected error has occurred…"
-  "graph-error": ["code", "status", "subcode", "message", "type", "isTransient", "regainMinutes", "retryAfter"],
-  "repeat-cursor": [],                             // a list answer to `after=X` names X as its after cursor again
-  "huge-page": ["bytes"],                          // a valid conversations page of ~`bytes` (default 20 MiB)
+/** Options every switched-on fault takes, besides its kind's own. */
+export const COMMON_OPTIONS = Object.freeze({
+  times: { type: "times", default: 1, doc: "how many answers get the fault: 1 = once; Infinity, null or \"always\" = every one" },
+  match: { type: "string", default: "", doc: "a substring of the request path the fault applies to (\"\" = every path, unless the kind has its own default)" },
+  skip: { type: "count", default: 0, doc: "let that many matching requests through first" },
+  echoToken: { type: "boolean", default: false, doc: "put the request's token and APP_SECRET into the body (for tests that secrets never reach a message or a log)" },
 });
 
-/** Where a kind applies when the fault gives no `match`. */
-const DEFAULT_MATCH = { "repeat-cursor": "/conversations", "huge-page": "/conversations" };
+const regainOption = (minutes) => ({ type: "minutes", default: minutes, doc: "estimated_time_to_regain_access in the usage headers, whole minutes" });
+const retryAfterOption = { type: "seconds", doc: "a Retry-After header (seconds); none by default, as the Graph sends none" };
+const transientOption = (fallback) => ({ type: "transient", default: fallback, doc: "is_transient in the body: true, false, or null for none" });
+const EVERY_REQUEST = { path: "", doc: "every Graph request" };
 
-/** The faults switched on for one mock server. */
-export class FaultList {
-  constructor() {
-    this.list = [];
-    this.nextId = 1;
-  }
+/** The fault kinds, by name. Frozen: read it to document or list them. */
+export const FAULTS = deepFreeze({
+  "http-500": {
+    family: "http",
+    summary: "HTTP 500, text/plain \"Internal Server Error\": not a Graph body, none of the Graph's headers",
+    options: {},
+    matches: EVERY_REQUEST,
+    answer: (f, t) => t.raw(500, TEXT_TYPE, `Internal Server Error${t.echo}`),
+  },
+  "html-502": {
+    family: "http",
+    summary: "HTTP 502 with a proxy's HTML page of about 9 KB, none of the Graph's headers",
+    options: {},
+    matches: EVERY_REQUEST,
+    answer: (f, t) => t.raw(502, HTML_TYPE, proxyPage(t.echo)),
+  },
+  http: {
+    family: "http",
+    summary: "any answer that is not the Graph's: a status, a content type and a body (a JSON content type keeps the Graph's headers)",
+    options: {
+      status: { type: "status", default: 500, doc: "HTTP status" },
+      contentType: { type: "string", default: TEXT_TYPE, doc: "Content-Type" },
+      body: { type: "string", default: "Mock HTTP failure", doc: "the body, as is" },
+    },
+    matches: EVERY_REQUEST,
+    ids: [
+      {
+        id: "http-502",
+        options: {
+          status: 502, contentType: HTML_TYPE,
+          body: "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n",
+        },
+        doc: "a short nginx 502 page",
+      },
+      { id: "http-404-text", options: { status: 404, contentType: TEXT_TYPE, body: "Not Found" }, doc: "a plain-text 404" },
+      { id: "bad-json", options: { status: 200, contentType: JSON_TYPE, body: '{"data":[{"id":"1"' }, doc: "a 200 whose JSON stops short" },
+      { id: "not-graph-shape", options: { status: 200, contentType: JSON_TYPE, body: '{"data":5}' }, doc: "a 200 with JSON that is no Graph list" },
+    ],
+    answer: (f, t) => t.raw(f.status, f.contentType, `${f.body}${t.echo}`),
+  },
+  "truncated-json": {
+    family: "transport",
+    summary: "the real answer cut in half: a short complete body, or a transfer that stops half way",
+    options: {
+      mode: { type: "enum", values: ["body", "transfer"], default: "body", doc: "\"body\": a short body with a matching Content-Length; \"transfer\": the connection drops half way through the promised body" },
+    },
+    matches: EVERY_REQUEST,
+    answer: async (f, t) => truncated(await t.normal(), f.mode),
+  },
+  reset: {
+    family: "transport",
+    summary: "the connection is closed without an answer (in a batch: that item is null)",
+    options: {},
+    matches: EVERY_REQUEST,
+    ids: [{ id: "net-reset", options: {}, doc: "drops the connection" }],
+    answer: () => ({ drop: true }),
+  },
+  slow: {
+    family: "transport",
+    summary: "the real answer, `ms` later (timeouts, aborts)",
+    options: { ms: { type: "number", default: 10_000, doc: "delay in milliseconds" } },
+    matches: EVERY_REQUEST,
+    ids: [{
+      pattern: /^slow-(\d+)-(.+)$/, example: "slow-<ms>-<id>",
+      parse: ([, ms, inner]) => ({ ms: Number(ms), inner }),
+      doc: "answers <id> after <ms> milliseconds",
+    }],
+    answer: async (f, t) => {
+      await t.sleep(f.ms);
+      return t.normal();
+    },
+  },
+  "rate-limit-613": {
+    family: "graph",
+    summary: "HTTP 400, code 613 \"Calls to this api have exceeded the rate limit.\", usage headers at 100%",
+    options: { regainMinutes: regainOption(3), retryAfter: retryAfterOption },
+    matches: EVERY_REQUEST,
+    ids: [{ id: "error-613", options: {}, doc: "613, regain in 3 minutes" }],
+    answer: (f, t) => t.graphError(400, oauth(613, "(#613) Calls to this api have exceeded the rate limit."),
+      { usage: { buc: 100, regain: f.regainMinutes }, retryAfter: f.retryAfter }),
+  },
+  80006: {
+    family: "graph",
+    summary: "HTTP 400, code 80006 \"too many messenger api calls to this Page account\" (no subcode), usage headers at 100%",
+    options: { regainMinutes: regainOption(1), retryAfter: retryAfterOption },
+    matches: EVERY_REQUEST,
+    ids: [{ id: "error-80006", options: {}, doc: "80006, regain in 1 minute" }],
+    answer: (f, t) => t.graphError(400,
+      oauth(80006, `(#80006) There have been too many messenger api calls to this Page account. Wait a bit and try again. ${RATE_LIMIT_DOC}`),
+      { usage: { buc: 100, regain: f.regainMinutes }, retryAfter: f.retryAfter }),
+  },
+  "code-1": {
+    family: "graph",
+    summary: "HTTP 500, code 1 \"An unknown error occurred\", subcode 99",
+    options: { isTransient: transientOption(true) },
+    matches: EVERY_REQUEST,
+    ids: [
+      { id: "error-1", options: {}, doc: "code 1, is_transient true" },
+      {
+        pattern: /^flaky-(\d+)-(.+)$/, example: "flaky-<n>-<id>",
+        parse: ([, n, inner]) => ({ times: Number(n), inner }),
+        doc: "code 1 to the first <n> calls of this id since reset, then <id>",
+      },
+    ],
+    answer: (f, t) => t.graphError(500, oauth(1, "An unknown error occurred", { error_subcode: 99, ...t.transient() })),
+  },
+  "code-2": {
+    family: "graph",
+    summary: "HTTP 503, code 2 \"An unexpected error has occurred. Please retry your request later.\"",
+    options: { isTransient: transientOption(true) },
+    matches: EVERY_REQUEST,
+    ids: [{ id: "error-2", options: {}, doc: "code 2, is_transient true" }],
+    answer: (f, t) => t.graphError(503, oauth(2, "An unexpected error has occurred. Please retry your request later.", t.transient())),
+  },
+  "graph-error": {
+    family: "graph",
+    summary: "any Graph error body: code, subcode, message, type, is_transient, user title and message, usage headers",
+    options: {
+      code: { type: "integer", required: true, doc: "error.code" },
+      status: { type: "status", default: 400, doc: "HTTP status" },
+      subcode: { type: "integer", doc: "error.error_subcode (none by default)" },
+      message: { type: "string", doc: "error.message (default \"(#<code>) Mock Graph error <code>\")" },
+      type: { type: "string", default: "OAuthException", doc: "error.type" },
+      isTransient: transientOption(null),
+      userTitle: { type: "string", doc: "error.error_user_title" },
+      userMsg: { type: "string", doc: "error.error_user_msg" },
+      regainMinutes: { type: "minutes", doc: "put X-Business-Use-Case-Usage at 100% with this regain time" },
+      retryAfter: retryAfterOption,
+      appUsage: { type: "percent", doc: "X-App-Usage call_count" },
+      pageUsage: { type: "percent", doc: "X-Page-Usage call_count" },
+      usageType: { type: "enum", values: ["messenger", "instagram"], doc: "the business use case type reported (instagram: under the Page and the IG account)" },
+    },
+    matches: EVERY_REQUEST,
+    ids: [
+      { id: "error-1-big", options: { code: 1, status: 500, message: "Please reduce the amount of data you're asking for, then retry your request", isTransient: false }, doc: "code 1 that must not be retried as is" },
+      {
+        id: "error-1-big-user-msg",
+        options: {
+          code: 1, status: 500, message: "An unknown error occurred", subcode: 99,
+          userTitle: "Please reduce the amount of data", userMsg: "Please reduce the amount of data you're asking for, then retry your request",
+        },
+        doc: "code 1 that says so only in error_user_msg",
+      },
+      { id: "error-4", options: { code: 4, message: "(#4) Application request limit reached", isTransient: true, appUsage: 100 }, doc: "app throttled" },
+      { id: "error-17", options: { code: 17, message: "(#17) User request limit reached", subcode: 2446079, isTransient: true }, doc: "user throttled" },
+      { id: "error-32", options: { code: 32, message: "(#32) Page request limit reached", pageUsage: 100 }, doc: "Page throttled" },
+      {
+        id: "error-100",
+        options: {
+          code: 100, message: "(#100) Invalid parameter", subcode: 33,
+          userTitle: "Invalid parameter", userMsg: "One of the parameters in this request is not valid for this conversation.",
+        },
+        doc: "invalid parameter",
+      },
+      {
+        id: "error-190",
+        options: {
+          code: 190, subcode: 460, userTitle: "Session expired", userMsg: "Your session has expired. Please log in again to reconnect your Page.",
+          message: "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.",
+        },
+        doc: "token invalidated",
+      },
+      { id: "error-200", options: { code: 200, status: 403, message: "(#200) Requires pages_messaging permission to manage the object" }, doc: "missing permission" },
+      { id: "error-230", options: { code: 230, status: 403, message: "(#230) Requires pages_messaging_subscriptions permission to manage the object" }, doc: "messaging permission" },
+      { id: "error-368", options: { code: 368, message: "(#368) The action attempted has been deemed abusive or is otherwise disallowed" }, doc: "blocked" },
+      { id: "error-2500", options: { code: 2500, message: 'Syntax error "Expected end of string instead of "}"." at character 20: messages{id,message}}' }, doc: "query parse error" },
+      {
+        id: "error-80001",
+        options: { code: 80001, message: `(#80001) There have been too many calls to this Page account. Wait a bit and try again. ${RATE_LIMIT_DOC}`, regainMinutes: 2 },
+        doc: "Page throttled (Messenger)",
+      },
+      {
+        id: "error-80002",
+        options: { code: 80002, message: `(#80002) There have been too many calls to this Instagram account. Wait a bit and try again. ${RATE_LIMIT_DOC}`, regainMinutes: 2, usageType: "instagram" },
+        doc: "Instagram account throttled",
+      },
+      { id: "error-9000001", options: { code: 9000001, message: "This Message has been deleted by the user or the business." }, doc: "message outside the 20 newest" },
+    ],
+    answer: (f, t) => t.graphError(f.status, graphErrorBody(f, t), { usage: graphErrorUsage(f), retryAfter: f.retryAfter }),
+  },
+  "repeat-cursor": {
+    family: "paging",
+    summary: "the page after X names X as its after cursor again (and in its next link): a client that trusts it loops",
+    options: {},
+    matches: {
+      path: "/conversations",
+      when: (call) => call.method === "GET" && typeof call.params.after === "string" && call.params.after !== "",
+      doc: "GET requests with an `after` cursor, on /conversations unless `match` says otherwise",
+    },
+    answer: async (f, t) => repeatCursor(await t.normal(), t.call.params.after),
+  },
+  "huge-page": {
+    family: "paging",
+    summary: "one valid last page of 200 conversations × 25 messages, about `bytes` long",
+    options: { bytes: { type: "number", default: 20 * 1024 * 1024, doc: "body size in bytes" } },
+    matches: { path: "/conversations", when: (call) => call.method === "GET", doc: "GET requests on /conversations unless `match` says otherwise" },
+    answer: (f, t) => ({ ...t.raw(200, JSON_TYPE, hugePage(f.bytes)), platform: "messenger" }),
+  },
+  "null-item": {
+    family: "transport",
+    summary: "a batch item the Graph did not process: null in the batch answer (outside a batch the id is just unknown)",
+    options: {},
+    switchable: false,
+    ids: [{ id: "batch-null", options: {}, doc: "as a batch item's id: that item is null" }],
+    answer: (f, t) => (t.inBatch ? { drop: true } : t.normal()),
+  },
+});
 
-  /** Validates a fault spec (a plain object, e.g. parsed from JSON) and switches it on. */
-  add(spec) {
-    const fault = parseFault(spec, this.nextId);
-    this.nextId += 1;
-    this.list.push(fault);
-    return fault;
-  }
-
-  clear() {
-    this.list.length = 0;
-  }
-
-  /**
-   * The fault that answers this request, or null; counts it as used.
-   * `path` is the HTTP path; `call` the Graph call (its params say whether
-   * a cursor fault applies).
-   */
-  take(path, call) {
-    for (const fault of this.list) {
-      if (fault.remaining <= 0 || !path.includes(fault.match) || !applies(fault, call)) continue;
-      if (fault.skipped < fault.skip) {
-        fault.skipped += 1;
-        continue;
-      }
-      fault.remaining -= 1;
-      fault.hits += 1;
-      return fault;
-    }
-    return null;
-  }
-
-  /** JSON-friendly view: `times`/`remaining` of an always-on fault are null. */
-  toJSON() {
-    return this.list.map(describeFault);
-  }
-}
-
-export function describeFault(fault) {
-  const finite = (n) => (Number.isFinite(n) ? n : null);
-  return { ...fault, times: finite(fault.times), remaining: finite(fault.remaining) };
-}
-
-// A cursor that repeats needs a cursor to repeat.
-function applies(fault, call) {
-  if (fault.kind === "repeat-cursor") return call.method === "GET" && typeof call.params.after === "string" && call.params.after !== "";
-  if (fault.kind === "huge-page") return call.method === "GET";
-  return true;
-}
-
-// ---------------------------------------------------------------- parsing a spec
-
-function parseFault(spec, id) {
-  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new TypeError("a fault is an object: { kind, times?, match?, … }");
-  const kind = String(spec.kind);
-  if (!Object.hasOwn(FAULT_KINDS, kind)) {
-    throw new TypeError(`unknown fault kind ${JSON.stringify(spec.kind)}; known: ${Object.keys(FAULT_KINDS).join(", ")}`);
-  }
-  const allowed = new Set(["kind", "times", "match", "skip", "echoToken", ...FAULT_KINDS[kind]]);
-  for (const key of Object.keys(spec)) {
-    if (!allowed.has(key)) throw new TypeError(`fault ${kind} takes no option ${key}; it takes ${[...allowed].join(", ")}`);
-  }
-  const times = parseTimes(spec.times);
-  const fault = {
-    id,
-    kind,
-    times,
-    remaining: times,
-    match: spec.match === undefined ? DEFAULT_MATCH[kind] ?? "" : String(spec.match),
-    skip: count(spec.skip ?? 0, "skip"),
-    skipped: 0,
-    hits: 0,
-    echoToken: Boolean(spec.echoToken),
+function graphErrorBody(f, t) {
+  const optional = { error_subcode: f.subcode, error_user_title: f.userTitle, error_user_msg: f.userMsg };
+  return {
+    message: f.message ?? `(#${f.code}) Mock Graph error ${f.code}`,
+    type: f.type,
+    code: f.code,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    ...t.transient(),
   };
-  for (const key of FAULT_KINDS[kind]) if (spec[key] !== undefined) fault[key] = spec[key];
-  checkOptions(fault);
-  return fault;
 }
 
-// JSON has no Infinity: JSON.stringify turns it into null, so null means
-// always, as do "always" and "Infinity"; an absent `times` means once.
-function parseTimes(times) {
-  if (times === undefined) return 1;
-  if (times === null || times === Infinity || times === "always" || times === "Infinity") return Infinity;
-  const n = count(times, "times");
-  if (n < 1) throw new TypeError("fault times must be at least 1 (or Infinity / null / \"always\")");
-  return n;
+// Usage header overrides (usage.mjs: UsageMeter#headers), or null for none.
+function graphErrorUsage(f) {
+  const usage = {};
+  if (f.regainMinutes !== undefined) Object.assign(usage, { buc: 100, regain: f.regainMinutes });
+  if (f.appUsage !== undefined) usage.app = f.appUsage;
+  if (f.pageUsage !== undefined) usage.page = f.pageUsage;
+  if (f.usageType !== undefined) usage.type = f.usageType;
+  return Object.keys(usage).length > 0 ? usage : null;
 }
-
-function count(value, name) {
-  if (!Number.isInteger(value) || value < 0) throw new TypeError(`fault ${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-function checkOptions(fault) {
-  const nonNegative = (key) => {
-    if (fault[key] !== undefined && !(typeof fault[key] === "number" && fault[key] >= 0 && Number.isFinite(fault[key]))) {
-      throw new TypeError(`fault ${fault.kind}: ${key} must be a non-negative number`);
-    }
-  };
-  ["ms", "regainMinutes", "retryAfter", "bytes"].forEach(nonNegative);
-  if (fault.regainMinutes !== undefined && !Number.isInteger(fault.regainMinutes)) {
-    throw new TypeError("regainMinutes is whole minutes, as in the usage headers");
-  }
-  if (fault.kind === "graph-error" && !Number.isInteger(fault.code)) throw new TypeError("fault graph-error needs a numeric code");
-  if (fault.status !== undefined && !(Number.isInteger(fault.status) && fault.status >= 100 && fault.status <= 599)) {
-    throw new TypeError("fault status must be an HTTP status");
-  }
-  if (fault.mode !== undefined && !["body", "transfer"].includes(fault.mode)) throw new TypeError('truncated-json mode is "body" or "transfer"');
-  if (fault.isTransient !== undefined && fault.isTransient !== null && typeof fault.isTransient !== "boolean") {
-    throw new TypeError("isTransient is true, false, or null (no is_transient in the body)");
-  }
-}
-
-// ---------------------------------------------------------------- answering
 
 /**
- * The answer to `call` under `fault`. `normal()` computes the answer the
- * mock would give without it (for the faults that bend a real answer).
- * An answer may carry `drop` (destroy the socket) or `cutAt` (write that
- * many bytes of the body, then destroy the socket).
+ * The answer to `call` under `fault` (a parsed fault: fault-specs.mjs).
+ * `normal()` computes the answer the mock would give without the fault (for
+ * the kinds that bend a real answer or let it through late); `sleep(ms)`
+ * waits; `inBatch` says the call is a batch item. The answer may carry `drop`
+ * (no answer at all) or `cutAt` (send that many bytes, then drop); its
+ * `platform` and `version` are the caller's to fill in.
  */
-export async function faultAnswer(fault, call, env, normal) {
-  const version = /^\/(v\d+\.\d+)/.exec(call.path)?.[1] ?? DEFAULT_VERSION;
-  const platform = String(call.params.platform ?? "").toLowerCase() === "instagram" ? "instagram" : "messenger";
+export function answerFault(fault, { call, normal, sleep, inBatch = false }) {
   const echo = fault.echoToken ? ` [request access_token=${call.token} appsecret=${APP_SECRET}]` : "";
-  const graphFailure = (status, error, usage, retryAfter) => {
-    const headers = retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) };
-    const answer = failureAnswer(new GraphFailure(status, { ...error, message: error.message + echo }, { usage, headers }));
-    return { ...answer, platform, version };
+  const tools = {
+    call,
+    normal,
+    sleep,
+    inBatch,
+    echo,
+    raw: (status, contentType, text) => ({ status, raw: { contentType, text }, headers: {}, throttle: null }),
+    graphError: (status, error, { usage = null, retryAfter } = {}) => {
+      const headers = retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) };
+      return failureAnswer(new GraphFailure(status, { ...error, message: error.message + echo }, { usage, headers }));
+    },
+    // is_transient as asked: true / false, or nothing for null.
+    transient: () => (fault.isTransient === null || fault.isTransient === undefined ? {} : { is_transient: fault.isTransient }),
   };
-  const raw = (status, contentType, text) => ({ status, raw: { contentType, text }, headers: {}, platform, version });
-  // is_transient as asked: true / false, or null for a body without it.
-  const transient = (fallback) => {
-    const value = fault.isTransient === undefined ? fallback : fault.isTransient;
-    return value === null ? {} : { is_transient: value };
-  };
-
-  switch (fault.kind) {
-    case "http-500":
-      return raw(500, "text/plain; charset=utf-8", `Internal Server Error${echo}`);
-    case "html-502":
-      return raw(502, "text/html; charset=utf-8", proxyPage(echo));
-    case "http":
-      return raw(fault.status ?? 500, fault.contentType ?? "text/plain; charset=utf-8", `${fault.body ?? "Mock HTTP failure"}${echo}`);
-    case "reset":
-      return { drop: true };
-    case "slow":
-      await env.sleep(fault.ms ?? 10_000);
-      return normal();
-    case "truncated-json":
-      return truncated(await normal(), fault.mode ?? "body");
-    case "rate-limit-613":
-      return graphFailure(400, oauth(613, "(#613) Calls to this api have exceeded the rate limit."),
-        { buc: 100, regain: fault.regainMinutes ?? 3 }, fault.retryAfter);
-    case "80006":
-      return graphFailure(400,
-        oauth(80006, `(#80006) There have been too many messenger api calls to this Page account. Wait a bit and try again. ${RATE_LIMIT_DOC}`),
-        { buc: 100, regain: fault.regainMinutes ?? 1 }, fault.retryAfter);
-    case "code-1":
-      return graphFailure(500, oauth(1, "An unknown error occurred", { error_subcode: 99, ...transient(true) }));
-    case "code-2":
-      return graphFailure(503, oauth(2, "An unexpected error has occurred. Please retry your request later.", transient(true)));
-    case "graph-error": {
-      const error = {
-        message: fault.message ?? `(#${fault.code}) Mock Graph error ${fault.code}`,
-        type: fault.type ?? "OAuthException",
-        code: fault.code,
-        ...(fault.subcode === undefined ? {} : { error_subcode: fault.subcode }),
-        ...transient(null),
-      };
-      const usage = fault.regainMinutes === undefined ? null : { buc: 100, regain: fault.regainMinutes };
-      return graphFailure(fault.status ?? 400, error, usage, fault.retryAfter);
-    }
-    case "repeat-cursor":
-      return repeatCursor(await normal(), call.params.after);
-    case "huge-page":
-      return { ...raw(200, JSON_TYPE, hugePage(fault.bytes ?? 20 * 1024 * 1024)), platform: "messenger" };
-    default:
-      throw new Error(`fault kind ${fault.kind} has no answer`);
-  }
+  return FAULTS[fault.kind].answer(fault, tools);
 }
 
-// The answer's body cut in half: as a complete short body ("body"), or as a
-// transfer that stops half way through the promised Content-Length ("transfer").
-function truncated(answer, mode) {
-  if (answer.drop) return answer;
-  const text = answer.raw ? answer.raw.text : graphJson(answer.json);
-  const cut = Math.max(1, Math.floor(Buffer.byteLength(text) / 2));
-  const contentType = answer.raw?.contentType ?? JSON_TYPE;
-  if (mode === "transfer") return { ...answer, json: undefined, raw: { contentType, text }, cutAt: cut };
-  return { ...answer, json: undefined, raw: { contentType, text: Buffer.from(text).subarray(0, cut).toString("utf8") } };
-}
+// ---------------------------------------------------------------- views for docs and tests
 
-// The page after X answers "after: X" again, so a client that trusts the
-// cursor asks for the same page forever.
-function repeatCursor(answer, after) {
-  const paging = answer.json?.paging;
-  if (answer.status !== 200 || !paging?.cursors) return answer;
-  const json = structuredClone(answer.json);
-  json.paging.cursors.after = after;
-  if (json.paging.next) {
-    const next = new URL(json.paging.next);
-    next.searchParams.set("after", after);
-    json.paging.next = next.toString();
-  }
-  return { ...answer, json };
-}
+/** Every kind a test can switch on, with the names of its own options. */
+export const FAULT_KINDS = Object.freeze(Object.fromEntries(Object.entries(FAULTS)
+  .filter(([, kind]) => kind.switchable !== false)
+  .map(([name, kind]) => [name, Object.freeze(Object.keys(kind.options))])));
 
-function proxyPage(echo) {
-  const filler = Array.from({ length: 60 }, (_, i) =>
-    `<p class="detail">Diagnostic line ${i + 1}: upstream connect error or disconnect/reset before headers. reset reason: connection termination</p>`).join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>502 Bad Gateway${echo.replace(/[<>&]/g, "")}</title>
-<style>
-body { font-family: -apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, sans-serif; color: #1c1e21; background: #f0f2f5; }
-.box { max-width: 640px; margin: 80px auto; padding: 24px; background: #fff; border-radius: 8px; }
-.detail { font-size: 12px; color: #606770; }
-</style>
-</head>
-<body>
-<div class="box">
-<h1>502 Bad Gateway</h1>
-<p>The proxy server received an invalid response from an upstream server.</p>
-${filler}
-<hr><center>nginx</center>
-</div>
-</body>
-</html>
-`;
-}
-
-// ---------------------------------------------------------------- the 20 MB page
-
-const HUGE_CONVERSATIONS = 200; // the Graph's reported cap per page
-const HUGE_MESSAGES = 25;
-const hugeCache = new Map();
+/** The fixed ids that answer an error (a Graph error body or a body that is not the Graph's). */
+export const TRIGGER_IDS = Object.freeze(Object.values(FAULTS)
+  .filter((kind) => kind.family === "graph" || kind.family === "http")
+  .flatMap((kind) => (kind.ids ?? []).filter((form) => form.id !== undefined).map((form) => form.id)));
 
 /**
- * A valid, last page of 200 conversations, each with participants and its 25
- * newest messages (long texts), about `bytes` long once written the Graph's
- * way. Built once per size.
+ * The table as plain data, for docs, a CLI's --help or `GET /__mock/fault-kinds`:
+ * `[{ kind, family, summary, switchable, matches, options: [{ name, type, default, required, doc }],
+ * ids: [{ id | example, options?, doc }] }]`, then the common options under `common`.
  */
-export function hugePage(bytes) {
-  if (!hugeCache.has(bytes)) {
-    // Escaped emoji make a character of text cost more than a byte: measure.
-    const empty = graphJson(hugeBody(0)).length;
-    const perChar = (graphJson(hugeBody(1000)).length - empty) / 1000;
-    const textLength = Math.max(0, Math.round((bytes - empty) / perChar));
-    hugeCache.set(bytes, graphJson(hugeBody(textLength)));
-  }
-  return hugeCache.get(bytes);
+export function describeFaultKinds() {
+  const options = (table) => Object.entries(table).map(([name, o]) => ({
+    name, type: o.type, ...(o.values ? { values: o.values } : {}),
+    ...(o.default === undefined ? {} : { default: o.default }), ...(o.required ? { required: true } : {}), doc: o.doc,
+  }));
+  const kinds = Object.entries(FAULTS).map(([kind, k]) => ({
+    kind,
+    family: k.family,
+    summary: k.summary,
+    switchable: k.switchable !== false,
+    matches: k.matches?.doc ?? "only through its ids",
+    options: options(k.options),
+    ids: (k.ids ?? []).map((form) => (form.id !== undefined
+      ? { id: form.id, options: form.options, doc: form.doc }
+      : { example: form.example, doc: form.doc })),
+  }));
+  return { kinds, common: options(COMMON_OPTIONS) };
 }
 
-const PROSE = "Hello again! Following up on the catering order for Friday: 40 oat flat whites, 12 decaf, "
-  + "a tray of cinnamon buns and the gluten-free muffins ☕🥐. Could the delivery come to the side entrance? ";
-
-function hugeBody(textLength) {
-  const newest = Date.UTC(2026, 10, 20, 14, 3, 11) / 1000;
-  const page = { name: PAGE_NAME, email: `${PAGE_ID}@facebook.com`, id: PAGE_ID };
-  const text = PROSE.repeat(Math.ceil(textLength / PROSE.length) + 1).slice(0, textLength);
-  const data = [];
-  for (let i = 0; i < HUGE_CONVERSATIONS; i++) {
-    const psid = String(7_100_000_000_000_000 + i * 7919);
-    const person = { name: `Customer ${i + 1}`, email: `${psid}@facebook.com`, id: psid };
-    const updated = newest - i * 3600;
-    const messages = Array.from({ length: HUGE_MESSAGES }, (_, j) => ({
-      id: `m_huge${String(i).padStart(3, "0")}x${String(j).padStart(2, "0")}`,
-      created_time: graphTime(updated - j * 60),
-      from: j % 2 ? page : person,
-      to: { data: [j % 2 ? person : page] },
-      message: `#${j} ${text}`,
-    }));
-    data.push({
-      id: `t_${9_100_000_000_000 + i}`,
-      updated_time: graphTime(updated),
-      message_count: HUGE_MESSAGES,
-      unread_count: i % 3,
-      snippet: `#0 ${text}`.slice(0, 100),
-      participants: { data: [person, page] },
-      messages: { data: messages, paging: { cursors: { before: encodeCursor(`m|huge|${i}`, 0), after: encodeCursor(`m|huge|${i}`, HUGE_MESSAGES - 1) } } },
-    });
-  }
-  return { data, paging: { cursors: { before: encodeCursor("c|huge", 0), after: encodeCursor("c|huge", HUGE_CONVERSATIONS - 1) } } };
+function deepFreeze(value) {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value) || value instanceof RegExp) return value;
+  for (const inner of Object.values(value)) deepFreeze(inner);
+  return Object.freeze(value);
 }
