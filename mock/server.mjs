@@ -47,10 +47,10 @@
 //
 // The other files: call.mjs (request -> Graph call), graph.mjs (what the
 // Graph answers a call), batch.mjs (batch requests), fields.mjs (field
-// expansion), paging.mjs (cursors), data.mjs (the inbox),
-// errors.mjs (error bodies), faults.mjs, fault-specs.mjs and fault-answers.mjs
-// (faults), usage.mjs and pacing.mjs (usage headers, the call budget),
-// respond.mjs and json.mjs (answers on the wire).
+// expansion), paging.mjs (cursors), data.mjs, data-2026.mjs and seed.mjs
+// (the inbox), errors.mjs (error bodies), faults.mjs, fault-specs.mjs and
+// fault-answers.mjs (faults), usage.mjs and pacing.mjs (usage headers, the
+// call budget), respond.mjs and json.mjs (answers on the wire).
 
 import { createGraphHandler } from "./handler.mjs";
 import { serveOnNodeHttp } from "./node-http.mjs";

@@ -27,6 +27,25 @@ export function useMockGraph(options = {}) {
 }
 
 /**
+ * The message fields the client sends when the caller names none, read from
+ * one listMessages call answered by a local fetch (nothing reaches a server).
+ * Tests compare what the client returns with what the Graph answers to these
+ * fields (the mock's graphView): the Graph sends only the fields asked for,
+ * so a sub-field the client does not ask for (an attachment's `type`) is not
+ * in its answer.
+ */
+export async function defaultMessageFields() {
+  let fields;
+  const fetch = async (url) => {
+    fields = new URL(url).searchParams.get("fields");
+    return new Response('{"data":[]}', { status: 200, headers: { "Content-Type": "application/json; charset=UTF-8" } });
+  };
+  await new GraphClient({ baseUrl: "http://127.0.0.1:9", accessToken: TOKEN, callsPerSecond: 0, maxRetries: 0, fetch })
+    .listMessages("t_1", { limit: 1 });
+  return fields;
+}
+
+/**
  * Awaits `promise`, asserts it rejects with a GraphError whose properties
  * include `expected`, and returns the error for further checks.
  */
