@@ -9,7 +9,7 @@
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { GraphClient } from "../pkg/node.js";
-import { startMockGraph, TOKEN, PAGE_ID } from "../tests/mock-graph/server.mjs";
+import { startMockGraph, TOKEN, PAGE_ID } from "../mock/server.mjs";
 
 const bigFields =
   "id,updated_time,participants,snippet,messages.limit(20){id,created_time,from,to,message,attachments,reactions,shares,story,tags,is_unsupported}";

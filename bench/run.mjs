@@ -16,7 +16,7 @@
 
 import { performance } from "node:perf_hooks";
 import { GraphClient } from "../pkg/node.js";
-import { PAGE_ID, TOKEN, startMockGraph, threads } from "../tests/mock-graph/server.mjs";
+import { PAGE_ID, TOKEN, startMockGraph, threads } from "../mock/server.mjs";
 import { measureDecode, median } from "./decode.mjs";
 import { documentedFlow } from "./documented-flow.mjs";
 import { measureWasm } from "./wasm.mjs";

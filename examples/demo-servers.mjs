@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PAGE_ID, TOKEN, startMockGraph } from "../tests/mock-graph/server.mjs";
+import { PAGE_ID, TOKEN, startMockGraph } from "../mock/server.mjs";
 import { serveStatic } from "../tests/support/static-server.mjs";
 
 const root = (/** @type {string} */ path) => fileURLToPath(new URL(`../${path}`, import.meta.url));

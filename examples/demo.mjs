@@ -2,7 +2,7 @@
 // the page prefilled for the mock, so the API can be tried in a browser with
 // no Meta account. Ports: WWW_PORT (default 8080), MOCK_PORT (default 8787).
 // Ctrl-C stops both.
-import { PAGE_ID, TOKEN } from "../tests/mock-graph/server.mjs";
+import { PAGE_ID, TOKEN } from "../mock/server.mjs";
 import { startDemo } from "./demo-servers.mjs";
 
 const mockPort = Number(process.env.MOCK_PORT ?? 8787);

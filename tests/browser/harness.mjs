@@ -10,7 +10,7 @@
 
 import { join } from "node:path";
 import { after, before, beforeEach } from "node:test";
-import { TOKEN, startMockGraph } from "../mock-graph/server.mjs";
+import { TOKEN, startMockGraph } from "../../mock/server.mjs";
 import { chromiumVersion, launchChromium } from "../support/chromium.mjs";
 import { serveStatic } from "../support/static-server.mjs";
 import { MESSAGE, THREAD, scenarioConfig } from "./targets.mjs";

@@ -4,7 +4,7 @@
 // meets (a Graph error, a bad argument, an abort).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { threads } from "../mock-graph/server.mjs";
+import { threads } from "../../mock/server.mjs";
 import { MESSAGE, mockRequest, PLAIN_PAGE, THREAD, TOKEN, useBrowserApp } from "./harness.mjs";
 
 const env = useBrowserApp(() => PLAIN_PAGE, { open: "/" });

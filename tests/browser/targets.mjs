@@ -1,6 +1,6 @@
 // What the scenarios (page/scenarios.mjs) read from the mock Graph, and the
 // config they take: shared by the browser, bundler and bundled-Node tests.
-import { PAGE_ID, TOKEN, threads } from "../mock-graph/server.mjs";
+import { PAGE_ID, TOKEN, threads } from "../../mock/server.mjs";
 
 /** The newest Instagram thread, and its newest message with an attachment (the newest ones have details). */
 export const THREAD = threads("instagram")[0];

@@ -6,7 +6,7 @@
 // the token in the body, never in a URL.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { APP_SECRET } from "../mock-graph/server.mjs";
+import { APP_SECRET } from "../../mock/server.mjs";
 import { PLAIN_PAGE, TOKEN, useBrowserApp } from "./harness.mjs";
 
 const env = useBrowserApp(() => PLAIN_PAGE, { open: "/" });

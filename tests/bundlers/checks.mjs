@@ -6,7 +6,7 @@
 //   await checkApp((name, ...args) => app.run(name, ...args), env.config(), env.mock);
 
 import assert from "node:assert/strict";
-import { threads } from "../mock-graph/server.mjs";
+import { threads } from "../../mock/server.mjs";
 import { MESSAGE } from "../browser/targets.mjs";
 
 export async function checkApp(run, config, mock) {

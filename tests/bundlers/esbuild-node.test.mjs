@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { startMockGraph } from "../mock-graph/server.mjs";
+import { startMockGraph } from "../../mock/server.mjs";
 import { scenarioConfig } from "../browser/targets.mjs";
 import { checkApp } from "./checks.mjs";
 import { makeProject } from "./project.mjs";

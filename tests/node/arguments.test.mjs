@@ -2,7 +2,7 @@
 // Methods reject (a Promise, or the iterator's first next()); the constructor throws.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { PAGE_ID, TOKEN, threads } from "../mock-graph/server.mjs";
+import { PAGE_ID, TOKEN, threads } from "../../mock/server.mjs";
 import { GraphClient, GraphError, rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();

@@ -1,7 +1,7 @@
 // getMessages: Graph batch requests, at most 50 items per HTTP call, in input order.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DETAIL_WINDOW, MAX_BATCH, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, threads } from "../mock-graph/server.mjs";
+import { DETAIL_WINDOW, MAX_BATCH, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, threads } from "../../mock/server.mjs";
 import { GraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();
@@ -99,7 +99,7 @@ test("getMessages: an empty array resolves to [] without a request", async () =>
 });
 
 test("getMessages: when no batch call is answered (an expired token) the call rejects with that error", async () => {
-  const { EXPIRED_TOKEN } = await import("../mock-graph/server.mjs");
+  const { EXPIRED_TOKEN } = await import("../../mock/server.mjs");
   const client = env.client({ accessToken: EXPIRED_TOKEN });
   const err = await client.getMessages(recentIds(3)).then(
     () => assert.fail("expected a rejection"),

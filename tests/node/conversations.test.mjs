@@ -1,7 +1,7 @@
 // listConversations, conversations(), findConversation, getConversation.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EXTRA_FOLDER_COUNTS, IG_ACCOUNT_ID, IG_USERNAME, PAGE_ID, threads } from "../mock-graph/server.mjs";
+import { EXTRA_FOLDER_COUNTS, IG_ACCOUNT_ID, IG_USERNAME, PAGE_ID, threads } from "../../mock/server.mjs";
 import { useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();

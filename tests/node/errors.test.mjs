@@ -1,7 +1,7 @@
 // Every failure is a GraphError with the right kind, code, status and transient flag.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { EXPIRED_TOKEN, ODD_MESSAGE_ID, PAGE_ID, TRIGGER_IDS, threads } from "../mock-graph/server.mjs";
+import { EXPIRED_TOKEN, ODD_MESSAGE_ID, PAGE_ID, TRIGGER_IDS, threads } from "../../mock/server.mjs";
 import { GraphError, rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();

@@ -4,7 +4,7 @@
 // backoff costs nothing here; tests/node/retries.test.mjs covers the waits.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ODD_MESSAGE_ID, PAGE_ID, threads } from "../mock-graph/server.mjs";
+import { ODD_MESSAGE_ID, PAGE_ID, threads } from "../../mock/server.mjs";
 import { GraphError, rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();

@@ -1,5 +1,5 @@
 // Shared setup for the Node tests of the built package (pkg/) against the
-// local mock Graph (tests/mock-graph). Every request goes to 127.0.0.1.
+// local mock Graph (mock/). Every request goes to 127.0.0.1.
 //
 //   const env = useMockGraph();        // starts the mock once for the file
 //   const client = env.client();       // { baseUrl: mock.url, accessToken: TOKEN, callsPerSecond: 0 }
@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach } from "node:test";
 import { GraphClient, GraphError } from "../../pkg/node.js";
-import { TOKEN, startMockGraph } from "../mock-graph/server.mjs";
+import { TOKEN, startMockGraph } from "../../mock/server.mjs";
 
 export { GraphClient, GraphError };
 
@@ -24,6 +24,25 @@ export function useMockGraph(options = {}) {
   beforeEach(() => env.mock.reset());
   after(() => env.mock?.close());
   return env;
+}
+
+/**
+ * The message fields the client sends when the caller names none, read from
+ * one listMessages call answered by a local fetch (nothing reaches a server).
+ * Tests compare what the client returns with what the Graph answers to these
+ * fields (the mock's graphView): the Graph sends only the fields asked for,
+ * so a sub-field the client does not ask for (an attachment's `type`) is not
+ * in its answer.
+ */
+export async function defaultMessageFields() {
+  let fields;
+  const fetch = async (url) => {
+    fields = new URL(url).searchParams.get("fields");
+    return new Response('{"data":[]}', { status: 200, headers: { "Content-Type": "application/json; charset=UTF-8" } });
+  };
+  await new GraphClient({ baseUrl: "http://127.0.0.1:9", accessToken: TOKEN, callsPerSecond: 0, maxRetries: 0, fetch })
+    .listMessages("t_1", { limit: 1 });
+  return fields;
 }
 
 /**

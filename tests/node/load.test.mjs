@@ -39,7 +39,7 @@ if (process.env.GRAPH_LOAD_CHILD === "1") {
 
 async function parent() {
   const { test } = await import("node:test");
-  const { startMockGraph } = await import("../mock-graph/server.mjs");
+  const { startMockGraph } = await import("../../mock/server.mjs");
 
   test(`load: ${CALLS} calls, ${IN_FLIGHT} in flight; wasm memory and JS heap stay bounded`, { timeout: 240_000 }, async () => {
     // 10 ms per answer: without it the mock answers each request before the
@@ -112,7 +112,7 @@ async function child() {
   // After pkg/node.js has initialised the module, initSync() hands back its exports.
   const { initSync } = await import("../../pkg/graph_conversations.js");
   const wasm = initSync();
-  const { ODD_MESSAGE_ID, TOKEN, threads } = await import("../mock-graph/data.mjs");
+  const { ODD_MESSAGE_ID, TOKEN, threads } = await import("../../mock/data.mjs");
   assert.equal(typeof global.gc, "function", "run with --expose-gc");
 
   const small = threads("messenger").find((t) => t.messages.length <= 5);

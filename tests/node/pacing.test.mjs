@@ -5,7 +5,7 @@
 // end shows that the mock really refuses an unpaced client.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ODD_MESSAGE_ID, PAGE_ID, SECOND_TOKEN, TOKEN, threads } from "../mock-graph/server.mjs";
+import { ODD_MESSAGE_ID, PAGE_ID, SECOND_TOKEN, TOKEN, threads } from "../../mock/server.mjs";
 import { GraphClient, GraphError, useMockGraph } from "./helpers.mjs";
 
 const THREADS = 32;

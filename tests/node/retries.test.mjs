@@ -2,10 +2,10 @@
 // (maxRetries), how long the client waits (at least what the answer asks,
 // never longer than maxRetryDelayMs), what the last error says, and how an
 // iterator that meets a persistent error lets the caller go on without
-// fetching anything twice. Faults come from the mock (tests/mock-graph/faults.mjs).
+// fetching anything twice. Faults come from the mock (mock/faults.mjs).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, PAGE_ID, threads } from "../mock-graph/server.mjs";
+import { ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, PAGE_ID, threads } from "../../mock/server.mjs";
 import { GraphError, rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { inspect } from "node:util";
-import { APP_SECRET, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, PAGE_ID, TOKEN, appsecretProof, threads } from "../mock-graph/server.mjs";
+import { APP_SECRET, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, PAGE_ID, TOKEN, appsecretProof, threads } from "../../mock/server.mjs";
 import { GraphClient, GraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();

@@ -10,10 +10,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DETAIL_WINDOW, IG_ACCOUNT_ID, PAGE_ID, encodeCursor, threads } from "../mock-graph/server.mjs";
-import { rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
+import { DETAIL_WINDOW, IG_ACCOUNT_ID, PAGE_ID, encodeCursor, graphView, threads } from "../../mock/server.mjs";
+import { defaultMessageFields, rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph(); // 60 Messenger and 45 Instagram threads, no latency
+const defaultFields = await defaultMessageFields();
 
 const messenger = threads("messenger");
 const instagram = threads("instagram");
@@ -28,10 +29,14 @@ function pick(object, keys) {
   return out;
 }
 
-/** A thread's `m` newest messages as the sync should return them: details for the 20 newest only. */
+/**
+ * A thread's `m` newest messages as the sync should return them: details for
+ * the 20 newest only, as the Graph answers them to the client's default
+ * message fields (sub-fields not asked for are not sent).
+ */
 function expectedMessages(thread, m) {
   return thread.messages.slice(0, m).map((message, i) =>
-    (i < DETAIL_WINDOW ? pick(message, DOCUMENTED) : { id: message.id, created_time: message.created_time }));
+    (i < DETAIL_WINDOW ? pick(graphView("Message", message, defaultFields), DOCUMENTED) : { id: message.id, created_time: message.created_time }));
 }
 
 /** Each conversation is its thread, in order, with the `m` newest messages (documented fields compared). */

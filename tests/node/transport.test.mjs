@@ -1,7 +1,7 @@
 // fetch (custom or global), request shape, usage headers, retries and pacing.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { IG_ACCOUNT_ID, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, PAGE_ID, TOKEN, threads } from "../mock-graph/server.mjs";
+import { IG_ACCOUNT_ID, ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, PAGE_ID, TOKEN, threads } from "../../mock/server.mjs";
 import { GraphClient, rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
 
 const env = useMockGraph();

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
 import { basename } from "node:path";
 import { gzipSync } from "node:zlib";
-import { PAGE_ID, TOKEN, startMockGraph, threads } from "../mock-graph/server.mjs";
+import { PAGE_ID, TOKEN, startMockGraph, threads } from "../../mock/server.mjs";
 import { startWorker, workerdVersion } from "./workerd.mjs";
 
 const ACCESS_KEY = "worker-test-access-key";

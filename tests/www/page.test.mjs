@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { startDemo } from "../../examples/demo-servers.mjs";
 import { launchChromium } from "../support/chromium.mjs";
-import { PAGE_ID, TOKEN, threads } from "../mock-graph/server.mjs";
+import { PAGE_ID, TOKEN, threads } from "../../mock/server.mjs";
 
 const ARTIFACTS = fileURLToPath(new URL("../artifacts/www/", import.meta.url));
 const OLDER_TEXT = "Older message: details not available (the Graph gives details only for a thread's 20 newest messages)";

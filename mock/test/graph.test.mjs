@@ -1,8 +1,8 @@
 // Self-test of the mock Graph: it must behave like the documented Graph,
 // or the client tests that run against it prove nothing.
 //
-//   node --test tests/mock-graph/            (picks up selftest.test.mjs)
-//   node --test tests/mock-graph/selftest.mjs
+//   node --test mock/test/              (every self-test)
+//   node --test mock/test/graph.test.mjs
 
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +10,7 @@ import { spawn } from "node:child_process";
 import {
   DETAIL_WINDOW, EXPIRED_TOKEN, EXTRA_FOLDER_COUNTS, IG_ACCOUNT_ID, MAX_BATCH, ODD_MESSAGE_ID,
   OLD_ODD_MESSAGE_ID, PAGE_ID, SECOND_TOKEN, TOKEN, TRIGGER_IDS, appsecretProof, startMockGraph, threads,
-} from "./server.mjs";
+} from "../server.mjs";
 
 let mock;
 before(async () => { mock = await startMockGraph(); });
@@ -598,7 +598,7 @@ describe("transport", () => {
   });
 
   test("CLI prints one line and stops cleanly on SIGTERM", async () => {
-    const child = spawn(process.execPath, [new URL("./server.mjs", import.meta.url).pathname, "--port", "0", "--latency-ms", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [new URL("../server.mjs", import.meta.url).pathname, "--port", "0", "--latency-ms", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     const line = await new Promise((resolve, reject) => {
       child.stdout.once("data", (d) => resolve(String(d)));
       child.once("error", reject);

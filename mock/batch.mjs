@@ -1,14 +1,36 @@
 // Graph batch requests: `POST /` with `batch=[{method, relative_url}]`.
 // Each item is answered like a plain call and comes back in order as
 // `{code, headers, body}` with `body` a JSON *string*; an item the Graph did
-// not process is `null` (here: the id `batch-null`, or a dropped connection).
+// not process is `null` (an item whose answer was dropped: the fault kinds
+// "null-item", id `batch-null`, and "reset", id `net-reset`).
 
-import { failures } from "./errors.mjs";
-import { answerCall } from "./graph.mjs";
+import { versionOf } from "./call.mjs";
+import { GraphFailure, failureAnswer, failures } from "./errors.mjs";
+import { answerCall, authenticate } from "./graph.mjs";
 import { graphJson } from "./json.mjs";
 
 export const MAX_BATCH = 50;
 
+/**
+ * The answer to a batch call: 200 with every item's answer, or the Graph's
+ * error for a bad token or a bad `batch` parameter. Usage is reported for
+ * Messenger (the batch itself names no platform).
+ */
+export async function answerBatchCall(call, env) {
+  const version = versionOf(call.path);
+  try {
+    authenticate(call);
+    return { status: 200, json: await answerBatch(call, env), headers: {}, platform: "messenger", version };
+  } catch (err) {
+    if (!(err instanceof GraphFailure)) throw err;
+    return { ...failureAnswer(err), platform: "messenger", version };
+  }
+}
+
+/**
+ * The JSON answer to a batch call (an array, one entry per item, in order).
+ * Throws the Graph's error for a missing, malformed or oversized `batch`.
+ */
 export async function answerBatch(call, env) {
   const items = parseBatch(call.params.batch);
   const includeHeaders = String(call.params.include_headers ?? "true") !== "false";
@@ -34,8 +56,6 @@ async function answerItem(item, outer, env) {
   const url = String(item?.relative_url ?? "");
   const at = url.indexOf("?");
   const [path, query] = at < 0 ? [url, ""] : [url.slice(0, at), url.slice(at + 1)];
-  const firstSegment = path.split("/").filter(Boolean).find((s) => !/^v\d+\.\d+$/.test(s));
-  if (firstSegment === "batch-null") return null;
   const params = { ...Object.fromEntries(new URLSearchParams(query)) };
   if (outer.params.appsecret_proof !== undefined && params.appsecret_proof === undefined) {
     params.appsecret_proof = outer.params.appsecret_proof;
@@ -46,6 +66,7 @@ async function answerItem(item, outer, env) {
     params,
     token: params.access_token ?? outer.token,
     origin: outer.origin,
+    inBatch: true,
   };
   const answer = await answerCall(call, env);
   return answer.drop ? null : answer;

@@ -2,7 +2,7 @@
 // cap on nested message pages (so a sync must follow their paging).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { PAGE_ID, TOKEN, startMockGraph, threads } from "./server.mjs";
+import { PAGE_ID, TOKEN, startMockGraph, threads } from "../server.mjs";
 
 let mock;
 before(async () => {

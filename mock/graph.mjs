@@ -1,15 +1,17 @@
 // The Graph's answers, independent of HTTP: one call in, one answer out.
-// The server uses this for plain requests and for every batch item.
+// The handler uses this for plain requests and for every batch item.
 //
-// A call is `{ method, path, params, token, origin }`; an answer is
-// `{ status, json | raw, headers, platform, throttle, version, drop? }`.
+// A call is `{ method, path, params, token, origin, inBatch? }`; an answer is
+// `{ status, json | raw, headers, platform, throttle, version, drop?, cutAt? }`.
 
 import { createHmac } from "node:crypto";
 import {
   APP_SECRET, DEFAULT_VERSION, DETAIL_WINDOW, EXPIRED_TOKEN, FOLDERS, IG_ACCOUNT_ID, IG_USERNAME,
   PAGE_ID, PAGE_NAME, SECOND_TOKEN, TOKEN, findThreadByUser,
 } from "./data.mjs";
-import { GraphFailure, errorBody, failures, triggerFailure } from "./errors.mjs";
+import { GraphFailure, failureAnswer, failures } from "./errors.mjs";
+import { answerFault } from "./faults.mjs";
+import { faultOfId } from "./fault-specs.mjs";
 import { project, selectFields, stringifyFields } from "./fields.mjs";
 import { pagingFor, parseLimit, slicePage } from "./paging.mjs";
 
@@ -20,41 +22,55 @@ export function appsecretProof(token, secret = APP_SECRET) {
   return createHmac("sha256", secret).update(token).digest("hex");
 }
 
-/** Thrown by `net-reset`: the server drops the connection instead of answering. */
-class DropConnection {}
-
 // ---------------------------------------------------------------- entry point
 
-/** Answers one Graph call; Graph failures become error answers, never exceptions. */
+/**
+ * Answers one Graph call; Graph failures become error answers, never
+ * exceptions. A call that passed the token check counts in the usage
+ * headers, unless it was dropped.
+ */
 export async function answerCall(call, env) {
   const { version, segments } = splitPath(call.path);
   const ctx = { ...call, env, version, verb: call.method.toLowerCase(), platform: platformHint(call.params) };
+  let counted = false;
   let answer;
   try {
     authenticate(call);
-    ctx.counted = true;
-    answer = { status: 200, json: withDateFormat(await route(segments, ctx), call.params.date_format) };
+    counted = true;
+    answer = await answerPath(segments, ctx);
   } catch (err) {
-    if (err instanceof DropConnection) return { drop: true };
     if (!(err instanceof GraphFailure)) throw err;
     answer = failureAnswer(err);
   }
-  if (ctx.counted) env.usage.count(ctx.platform);
+  if (answer.drop) return { drop: true };
+  if (counted) env.usage.count(ctx.platform);
   return { headers: {}, ...answer, platform: ctx.platform, version };
 }
 
-export function failureAnswer(failure) {
-  if (failure.raw) return { status: failure.status, raw: failure.raw, headers: {}, throttle: null };
-  const headers = { ...failure.headers };
-  if (failure.error.type === "OAuthException" && !headers["WWW-Authenticate"]) {
-    headers["WWW-Authenticate"] = `OAuth "Facebook Platform" "invalid_request" "${headerSafe(failure.error.message)}"`;
-  }
-  return { status: failure.status, json: errorBody(failure), headers, throttle: failure.usage };
+/**
+ * A magic id in the first segment (faults.mjs) answers its fault for its
+ * first `times` calls since reset; after that, or when the fault lets the
+ * real answer through, the id it wraps is answered.
+ */
+async function answerPath(segments, ctx) {
+  if (segments.length === 0) throw failures.unknownPath("/");
+  const [id, ...rest] = segments;
+  const fault = faultOfId(id);
+  if (!fault) return routeAnswer(segments, ctx);
+  const calls = ctx.env.idCalls.get(id) ?? 0;
+  ctx.env.idCalls.set(id, calls + 1);
+  const after = () => (fault.inner === undefined ? routeAnswer(segments, ctx) : answerPath([fault.inner, ...rest], ctx));
+  if (calls >= fault.times) return after();
+  return answerFault(fault, { call: ctx, normal: after, sleep: ctx.env.sleep, inBatch: Boolean(ctx.inBatch) });
 }
 
-// Header values must be printable ASCII; error messages may echo user input.
-function headerSafe(text) {
-  return text.replace(/[^\x20-\x7e]|"/g, "?");
+async function routeAnswer(segments, ctx) {
+  try {
+    return { status: 200, json: withDateFormat(await route(segments, ctx), ctx.params.date_format) };
+  } catch (err) {
+    if (!(err instanceof GraphFailure)) throw err;
+    return failureAnswer(err);
+  }
 }
 
 // `/v21.0/a/b` and `/a/b` both name [a, b]; any vNN.N is accepted.
@@ -76,6 +92,7 @@ function platformHint(params) {
   return String(params.platform ?? "").toLowerCase() === "instagram" ? "instagram" : "messenger";
 }
 
+/** Throws the Graph's error for a missing, unknown or expired token, or a wrong appsecret_proof. */
 export function authenticate({ token, params }) {
   if (!token) throw failures.missingToken();
   if (token === EXPIRED_TOKEN) throw failures.expiredToken();
@@ -94,10 +111,7 @@ const HANDLERS = {
 };
 
 async function route(segments, ctx) {
-  if (segments.length === 0) throw failures.unknownPath("/");
-  const id = await unwrap(segments[0], ctx);
-  const trigger = triggerFailure(id);
-  if (trigger) throw trigger;
+  const [id] = segments;
   const node = resolveNode(id, ctx.env.inbox);
   if (!node || ctx.verb !== "get") throw failures.unknownNode(id, ctx.verb);
   if (node.thread) ctx.platform = node.thread.platform;
@@ -111,29 +125,6 @@ function resolveNode(id, inbox) {
   if (id === PAGE_ID) return { kind: "page" };
   if (id === IG_ACCOUNT_ID) return { kind: "iguser" };
   return inbox.byId.get(id) ?? null;
-}
-
-/**
- * Wrapper ids for transport tests:
- * `slow-<ms>-<id>` answers <id> after a delay (timeouts, aborts);
- * `flaky-<n>-<id>` answers error-1 (500, transient) to its first n calls since reset, then <id>;
- * `net-reset` drops the connection without an answer.
- */
-async function unwrap(id, ctx) {
-  if (id === "net-reset") throw new DropConnection();
-  const slow = /^slow-(\d+)-(.+)$/.exec(id);
-  if (slow) {
-    await ctx.env.sleep(Number(slow[1]));
-    return unwrap(slow[2], ctx);
-  }
-  const flaky = /^flaky-(\d+)-(.+)$/.exec(id);
-  if (flaky) {
-    const seen = ctx.env.flakyCalls.get(id) ?? 0;
-    ctx.env.flakyCalls.set(id, seen + 1);
-    if (seen < Number(flaky[1])) throw triggerFailure("error-1");
-    return unwrap(flaky[2], ctx);
-  }
-  return id;
 }
 
 // ---------------------------------------------------------------- nodes

@@ -118,6 +118,11 @@ export function stringifyFields(items) {
 
 // ---------------------------------------------------------------- schema
 
+// What each node type exposes, as the Graph's reference lists it (Feb 2026:
+// Conversation.is_owner, Message.reply_to). A field not listed here is refused
+// with the Graph's "nonexisting field" error, as the live Graph does; a listed
+// field is served only when asked for.
+//
 // Field kinds: "scalar"; {object: T} a nested struct; {list: T} a `{data:[T]}`
 // wrapper; {array: T} a bare JSON array; {edge: T} a paged edge the server fills.
 const scalar = "scalar";
@@ -133,7 +138,7 @@ export const SCHEMA = {
   IGUser: scalars(["id", "username", "name"]),
   Conversation: {
     ...scalars(["id", "updated_time", "message_count", "unread_count", "snippet", "can_reply",
-      "is_subscribed", "link", "name", "subject", "scoped_thread_key", "wallpaper"]),
+      "is_subscribed", "link", "name", "subject", "scoped_thread_key", "wallpaper", "is_owner"]),
     participants: list("Participant"), senders: list("Participant"),
     former_participants: list("Participant"), messages: edge("Message"),
   },
@@ -141,10 +146,14 @@ export const SCHEMA = {
     ...scalars(["id", "created_time", "message", "sticker", "is_unsupported"]),
     from: object("Participant"), to: list("Participant"), attachments: list("Attachment"),
     reactions: list("Reaction"), shares: list("Share"), story: object("Story"), tags: list("Tag"),
+    reply_to: object("ReplyTo"),
   },
+  ReplyTo: scalars(["mid", "is_self_reply"]),
   Participant: scalars(["id", "name", "email", "username"]),
+  // `type`, `sticker_id` (stickers) and `ig_post_media_id`, `title`, `url`
+  // (shared Instagram posts) came with the 2026 attachment shapes.
   Attachment: {
-    ...scalars(["id", "mime_type", "name", "size", "file_url"]),
+    ...scalars(["id", "mime_type", "name", "size", "file_url", "type", "sticker_id", "ig_post_media_id", "title", "url"]),
     image_data: object("ImageData"), video_data: object("VideoData"), generic_template: object("GenericTemplate"),
   },
   ImageData: scalars(["url", "preview_url", "width", "height", "max_width", "max_height", "image_type",
@@ -216,3 +225,13 @@ export function selectFields(type, text, defaults) {
   return items;
 }
 
+/**
+ * What the Graph answers for `value` (a whole mock object of `type`, such as a
+ * message from threads()) when asked for `fields` (a fields string): for tests
+ * that compare what a client returns with the answer to what it asked for.
+ * Paged edges (a conversation's `messages`) are left out.
+ */
+export function graphView(type, value, fields) {
+  const items = selectFields(type, fields, fields).filter((item) => !SCHEMA[type][item.name].edge);
+  return project(value, type, items);
+}

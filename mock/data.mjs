@@ -1,8 +1,13 @@
 // Deterministic inbox data for the mock Graph.
 //
-// Every value is derived from a seed string (platform, folder, thread ordinal),
-// never from Math.random, so two runs and two servers produce identical bytes,
-// and asking for 200 threads keeps the first 60 exactly as they are by default.
+// Every value is derived from a seed string (platform, folder, thread ordinal;
+// seed.mjs), never from Math.random, so two runs and two servers produce
+// identical bytes, and asking for 200 threads keeps the first 60 exactly as
+// they are by default. The shapes the Graph added in 2025–2026 are laid over
+// it by data-2026.mjs.
+
+import { base64url, digits, fbcdnUrl, hex, igCdnUrl, int, pick, rngFor } from "./seed.mjs";
+import { withRecentShapes } from "./data-2026.mjs";
 
 // ---------------------------------------------------------------- constants
 
@@ -36,47 +41,6 @@ export const OLD_ODD_MESSAGE_ID = "m_mid.1463484620123:8cd7aa4e6ee9cdae01";
 
 /** Newest activity in the whole mock: 2026-11-20T14:03:11+0000. */
 const NEWEST_SECONDS = Date.UTC(2026, 10, 20, 14, 3, 11) / 1000;
-
-// ---------------------------------------------------------------- seeded randomness
-
-// FNV-1a: turns a seed string into 32 bits.
-function hashSeed(text) {
-  let h = 0x811c9dc5;
-  for (const ch of text) {
-    h ^= ch.codePointAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
-// mulberry32: tiny, fast and good enough for fake data.
-function rngFor(seedText) {
-  let a = hashSeed(seedText);
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const int = (rng, lo, hi) => lo + Math.floor(rng() * (hi - lo + 1));
-const pick = (rng, list) => list[Math.floor(rng() * list.length)];
-
-// Numeric ids never start with 0, like the Graph's.
-function digits(rng, n) {
-  let out = String(int(rng, 1, 9));
-  while (out.length < n) out += String(int(rng, 0, 9));
-  return out;
-}
-
-function randomBytes(rng, n) {
-  return Buffer.from(Array.from({ length: n }, () => int(rng, 0, 255)));
-}
-
-const base64url = (rng, n) => randomBytes(rng, n).toString("base64url");
-const hex = (rng, n) => randomBytes(rng, Math.ceil(n / 2)).toString("hex").slice(0, n);
 
 /** Graph time format: ISO 8601, seconds, `+0000` without a colon. */
 export function graphTime(seconds) {
@@ -189,16 +153,6 @@ function longText(rng, pool) {
 }
 
 // ---------------------------------------------------------------- media
-
-function fbcdnUrl(rng, ext) {
-  return `https://scontent.xx.fbcdn.net/v/t1.15752-9/${digits(rng, 9)}_${digits(rng, 16)}_${digits(rng, 19)}_n.${ext}` +
-    `?_nc_cat=10${int(rng, 1, 9)}&ccb=1-7&_nc_sid=5f2048&_nc_ohc=${base64url(rng, 9)}&_nc_ad=z-m&_nc_cid=0` +
-    `&_nc_ht=scontent.xx&oh=03_${base64url(rng, 36)}&oe=${hex(rng, 8).toUpperCase()}`;
-}
-
-function igCdnUrl(rng) {
-  return `https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=${digits(rng, 17)}&signature=${base64url(rng, 72)}`;
-}
 
 const mediaUrl = (platform, rng, ext) => (platform === "instagram" ? igCdnUrl(rng) : fbcdnUrl(rng, ext));
 
@@ -481,7 +435,7 @@ function buildThread(platform, folder, ordinal, updatedSeconds, messagesPerThrea
   const { id, key } = threadIdentity(platform, rng);
   const thread = { platform, folder, ordinal, id, key, updatedSeconds, person: makePerson(platform, rng), page: pageParticipant(platform) };
   thread.messages = buildMessages(thread, messageCount(folder, ordinal, rng, messagesPerThread), rng);
-  return { platform, folder, ...conversationFields(thread, rng), messages: thread.messages };
+  return withRecentShapes({ platform, folder, ...conversationFields(thread, rng), messages: thread.messages }, ordinal);
 }
 
 // Each folder has its own timeline; gaps come from per-index seeds so a

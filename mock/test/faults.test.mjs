@@ -2,13 +2,13 @@
 // call budget (pacing.mjs): each fault answers what it claims, for as many
 // answers as it was asked to, and the budget refuses exactly what exceeds it.
 //
-//   node --test tests/mock-graph/selftest-faults.test.mjs
+//   node --test mock/test/faults.test.mjs
 
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { CallBudget } from "./pacing.mjs";
-import { APP_SECRET, FAULT_KINDS, PAGE_ID, SECOND_TOKEN, TOKEN, startMockGraph, threads } from "./server.mjs";
+import { CallBudget } from "../pacing.mjs";
+import { APP_SECRET, FAULT_KINDS, PAGE_ID, SECOND_TOKEN, TOKEN, startMockGraph, threads } from "../server.mjs";
 
 let mock;
 before(async () => { mock = await startMockGraph(); });
@@ -317,7 +317,7 @@ describe("call budget (callsPerSecond)", () => {
   });
 
   test("the CLI takes --calls-per-second", async () => {
-    const child = spawn(process.execPath, [new URL("./server.mjs", import.meta.url).pathname, "--port", "0", "--calls-per-second", "1"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [new URL("../server.mjs", import.meta.url).pathname, "--port", "0", "--calls-per-second", "1"], { stdio: ["ignore", "pipe", "pipe"] });
     try {
       const line = await new Promise((resolve, reject) => {
         child.stdout.once("data", (d) => resolve(String(d)));

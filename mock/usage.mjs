@@ -27,7 +27,7 @@ export class UsageMeter {
   }
 
   /**
-   * Header values for an answer. `throttle` comes from a trigger id:
+   * Header values for an answer. `throttle` comes from a fault (faults.mjs):
    * `{ app?: 100, page?: 100, buc?: 100, regain?: minutes, type? }`.
    */
   headers(platform = "messenger", throttle = null) {

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// A local mock of Meta's Graph API (the Conversations API) for the
+// graph-conversations tests, demo and benchmarks. Node 20, no npm
+// dependencies, listens on 127.0.0.1 only. This file is the entry point: it
+// serves the Graph's rules (handler.mjs) on node:http (node-http.mjs) and
+// re-exports what tests need; run as a script it is the CLI (cli.mjs).
+//
+//   import { startMockGraph, TOKEN, PAGE_ID } from "./mock/server.mjs";
+//   const mock = await startMockGraph({ latencyMs: 0, threads: { messenger: 200 } });
+//   ... fetch(`${mock.url}/v21.0/${PAGE_ID}/conversations?access_token=${TOKEN}`) ...
+//   await mock.close();
+//
+//   node mock/server.mjs [--port 8787] [--latency-ms 0]
+//        [--messenger-threads 60] [--instagram-threads 45] [--calls-per-second 0]
+//
+// startMockGraph(opts) options: `port`, `latencyMs`, `threads`,
+// `messagesPerThread`, `nestedMessagesCap`, and `callsPerSecond` (default 0 =
+// off): enforce the Conversations API budget per access token — a token bucket
+// of `callsPerSecond` calls refilled at `callsPerSecond`/s, 50 ms of slack for
+// timer jitter, a batch costs one call per item (pacing.mjs). A call over
+// budget gets HTTP 400 with the Graph's 613 body ("(#613) Calls to this api
+// have exceeded the rate limit.", OAuthException) and usage headers at 100%
+// (regain 0 minutes), and counts in stats.rateLimited.
+//
+// The object it resolves to:
+//   url, port, close()
+//   requests       every Graph request seen, in order: { method, url, path, query,
+//                  headers, body, at (epoch ms, fractional, on arrival), status
+//                  (HTTP status answered; null if none: dropped or abandoned),
+//                  code (Graph error code of an error answer), fault (its kind,
+//                  when a fault answered), rateLimited (true when over budget),
+//                  dropped (true when the connection was dropped) }
+//   stats          { rateLimited, faulted, inFlight, maxInFlight }
+//   fault(spec)    switches a fault on; returns it. spec = { kind, times = 1
+//                  (Infinity = always), match = "" (substring of the path),
+//                  skip = 0 (let that many matching requests through first),
+//                  echoToken (put the token and APP_SECRET in the body), …options }.
+//                  The kinds, their options and the magic ids that turn them
+//                  on from a path are one table: FAULTS in faults.mjs
+//                  (describeFaultKinds() gives it as plain data).
+//   faults         the faults switched on (with hits and remaining)
+//   clearFaults()
+//   setCallsPerSecond(n)  changes the budget at run time (0 = off)
+//   reset()        empties requests, usage, id-fault counters, faults, budgets, stats
+//
+// Control endpoints for other processes: control.mjs (/__mock/…).
+//
+// The other files: call.mjs (request -> Graph call), graph.mjs (what the
+// Graph answers a call), batch.mjs (batch requests), fields.mjs (field
+// expansion), paging.mjs (cursors), data.mjs, data-2026.mjs and seed.mjs
+// (the inbox), errors.mjs (error bodies), faults.mjs, fault-specs.mjs and
+// fault-answers.mjs (faults), usage.mjs and pacing.mjs (usage headers, the
+// call budget), respond.mjs and json.mjs (answers on the wire).
+
+import { createGraphHandler } from "./handler.mjs";
+import { serveOnNodeHttp } from "./node-http.mjs";
+
+export {
+  TOKEN, SECOND_TOKEN, EXPIRED_TOKEN, APP_SECRET, PAGE_ID, PAGE_NAME, IG_ACCOUNT_ID, IG_USERNAME,
+  DEFAULT_VERSION, PLATFORMS, FOLDERS, DEFAULT_THREAD_COUNTS, EXTRA_FOLDER_COUNTS, DETAIL_WINDOW,
+  ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, threads, buildInbox, findThreadByUser, graphTime,
+} from "./data.mjs";
+export { VALID_TOKENS, appsecretProof } from "./graph.mjs";
+export { MAX_BATCH } from "./batch.mjs";
+export { encodeCursor } from "./paging.mjs";
+export { COMMON_OPTIONS, FAULTS, FAULT_KINDS, TRIGGER_IDS, describeFaultKinds } from "./faults.mjs";
+export { faultOfId, parseFault } from "./fault-specs.mjs";
+export { hugePage } from "./fault-answers.mjs";
+export { graphView } from "./fields.mjs";
+export { createGraphHandler } from "./handler.mjs";
+
+/**
+ * Starts the mock on 127.0.0.1.
+ * opts: `port` (0 = random), `latencyMs` (delay before each answer),
+ * `threads: { messenger, instagram }` (inbox sizes; default 60 and 45),
+ * `messagesPerThread` (every thread that long; default: 1 to 45, edge cases pinned),
+ * `nestedMessagesCap` (most messages a nested `messages.limit(n)` returns; default 100),
+ * `callsPerSecond` (per-token budget; default 0 = off).
+ * Resolves to `{ url, port, requests, stats, faults, fault(), clearFaults(),
+ * setCallsPerSecond(), reset(), close() }` (see the header comment).
+ */
+export async function startMockGraph(opts = {}) {
+  const graph = createGraphHandler(opts);
+  const http = await serveOnNodeHttp(graph.handle, { port: opts.port ?? 0 });
+  return {
+    url: http.url,
+    port: http.port,
+    requests: graph.requests,
+    stats: graph.stats,
+    faults: graph.faults,
+    fault: graph.fault,
+    clearFaults: graph.clearFaults,
+    setCallsPerSecond: graph.setCallsPerSecond,
+    reset: graph.reset,
+    close: () => {
+      graph.close();
+      return http.close();
+    },
+  };
+}
+
+const isMain = process.argv[1] && decodeURIComponent(new URL(import.meta.url).pathname) === process.argv[1];
+if (isMain) {
+  import("./cli.mjs").then(({ runCli }) => runCli(process.argv.slice(2))).catch((err) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}
