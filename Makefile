@@ -19,9 +19,6 @@ PKG_SOURCES := $(shell find src js scripts -type f) Cargo.toml Cargo.lock README
 PKG := pkg/.stamp
 NPM := node_modules/.stamp
 
-# The mock's self-tests: mock/test/ once the mock has moved to mock/; until
-# then they are in tests/mock-graph/ (drop this fallback after the move).
-MOCK_TESTS := $(or $(wildcard mock/test),tests/mock-graph)
 
 .PHONY: setup rust-tools setup-chromium build check check-rust check-js \
   test test-native test-fuzz test-mock test-node test-types test-package test-browser \
@@ -99,7 +96,7 @@ test-fuzz:
 
 ## The mock Graph's self-tests (no package needed).
 test-mock:
-	node --test --test-reporter=spec $(MOCK_TESTS)/
+	node --test --test-reporter=spec mock/test/
 
 test-node: $(PKG)
 	node --test --test-reporter=spec tests/node/
