@@ -1,21 +1,63 @@
-// Writes pkg/index.d.ts: the package's one type entry. It re-exports the
-// classes and every type that wasm-bindgen and tsify wrote into
-// graph_conversations.d.ts (so the list cannot drift from the Rust types),
-// and leaves out the loader functions, which the entries call themselves.
+// Finishes the wasm-bindgen output in pkg/ and writes pkg/index.d.ts, the
+// package's one type entry:
+//
+// - `free()` and `[Symbol.dispose]` leave GraphClient and ItemIterator (JS
+//   and types): the glue is built with --weak-refs, so memory is released
+//   when an object is collected, and a call after a manual free() would
+//   throw "null pointer passed to rust" instead of a GraphError.
+// - Every optional member also accepts `undefined`, so option objects built
+//   from `process.env.X` compile under `exactOptionalPropertyTypes`.
+// - ItemIterator is generic in its item type; Rust doc links
+//   ([`X`](path)) read as plain `X`.
+// - index.d.ts re-exports the classes, the functions and every type that
+//   wasm-bindgen and tsify wrote (so the list cannot drift from the Rust
+//   types), and leaves out the loader functions, which the entries call.
+//
+// Each edit must apply: a wasm-bindgen upgrade that changes the output fails
+// the build here rather than shipping an unfinished package.
 import { readFileSync, writeFileSync } from "node:fs";
 
 const pkg = new URL("../pkg/", import.meta.url);
-// `[Symbol.dispose]` needs TypeScript >= 5.2 with lib esnext; users free
-// nothing by hand (the glue is built with --weak-refs), so drop it and keep
-// the types usable with an ES2022 lib.
+
+/** `text` with `pattern` replaced; fails when it matches fewer than `min` times. */
+function edit(text, pattern, replacement, what, min = 1) {
+  const found = text.match(new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`));
+  if ((found?.length ?? 0) < min) throw new Error(`write-types: ${what}: the glue no longer has ${pattern}`);
+  return text.replace(pattern, replacement);
+}
+
+const CLASSES = ["GraphClient", "ItemIterator"];
+
+// The JS glue.
+const jsPath = new URL("graph_conversations.js", pkg);
+let js = readFileSync(jsPath, "utf8");
+js = edit(js, /\n {4}free\(\) \{\n[^}]*\}/g, "", "free() in the classes", CLASSES.length);
+for (const name of CLASSES) {
+  js = edit(js, new RegExp(`\\nif \\(Symbol\\.dispose\\) ${name}\\.prototype\\[Symbol\\.dispose\\] = ${name}\\.prototype\\.free;`), "", `${name}[Symbol.dispose]`);
+}
+writeFileSync(jsPath, js);
+
+// The glue's types.
 const gluePath = new URL("graph_conversations.d.ts", pkg);
-const glue = readFileSync(gluePath, "utf8").replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "");
+let glue = readFileSync(gluePath, "utf8");
+glue = edit(glue, /^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "", "[Symbol.dispose]()", CLASSES.length);
+glue = edit(glue, /^\s*free\(\): void;\n/gm, "", "free()", CLASSES.length);
+// Optional members accept undefined: `name?: T;` in interfaces and tsify's
+// one-line object types alike.
+glue = glue.replace(/(?<=^[ \t]*|[{;][ \t]*)(\w+)\?: ([^;\n{}]+?)(?=;| \})/gm, (all, name, type) =>
+  /\bundefined\b/.test(type) ? all : `${name}?: ${type} | undefined`,
+);
+glue = edit(glue, /export class ItemIterator \{/, "export class ItemIterator<T = unknown> implements AsyncIterableIterator<T> {", "ItemIterator");
+glue = edit(glue, /Promise<IteratorResult<any>>/g, "Promise<IteratorResult<T, undefined>>", "ItemIterator's results", 2);
+glue = edit(glue, /(export class ItemIterator<T = unknown>[^{]*\{)/, "$1\n  [Symbol.asyncIterator](): ItemIterator<T>;", "ItemIterator's [Symbol.asyncIterator]");
+glue = glue.replace(/\[`([^`\]]+)`\]\([^)\s]*\)/g, "`$1`").replace(/\[`([^`\]]+)`\]/g, "`$1`");
 writeFileSync(gluePath, glue);
-const loaders = new Set(["InitInput", "InitOutput", "SyncInitInput", "ItemIterator"]);
+
+const loaders = new Set(["InitInput", "InitOutput", "SyncInitInput"]);
 const types = [...glue.matchAll(/^export (?:interface|type) (\w+)/gm)]
   .map((m) => m[1])
   .filter((name) => !loaders.has(name));
-const unique = [...new Set(types)].sort();
+const unique = [...new Set([...types, "ItemIterator"])].sort();
 // The exported functions (clientDefaults, nextCursor, …), not the loaders.
 const functions = [...glue.matchAll(/^export function (\w+)/gm)]
   .map((m) => m[1])

@@ -159,8 +159,13 @@ export interface SyncProgress {
     requests: number;
 }
 
-/** A conversation of a sync, with its newest messages as a plain array (newest first). */
-export type SyncedConversation = Omit<Conversation, "messages"> & { messages: Message[] };
+/**
+ * A conversation of a sync, with its newest messages as a plain array (newest first). Like every
+ * object the Graph returns, it keeps fields the types do not name (typed `unknown`).
+ */
+export type SyncedConversation = { [K in keyof Conversation as K extends "messages" ? never : K]: Conversation[K] } & {
+    messages: Message[];
+};
 
 /** What `syncInbox` resolves to. */
 export interface InboxSync {

@@ -64,6 +64,6 @@ pub struct Conversation {
     pub is_owner: Option<bool>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }

@@ -53,7 +53,7 @@ pub struct Message {
     pub reply_to: Option<ReplyTo>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -69,7 +69,7 @@ pub struct ReplyTo {
     pub is_self_reply: Option<bool>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -121,7 +121,7 @@ pub struct Attachment {
     pub url: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -162,7 +162,7 @@ pub struct ImageData {
     pub animated_gif_preview_url: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -194,7 +194,7 @@ pub struct VideoData {
     pub rotation: Option<i32>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -219,7 +219,7 @@ pub struct GenericTemplate {
     pub cta: Option<CallToAction>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -238,7 +238,7 @@ pub struct CallToAction {
     pub url: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -254,7 +254,7 @@ pub struct Reaction {
     pub users: Option<Vec<Participant>>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -281,7 +281,7 @@ pub struct Share {
     pub template: Option<serde_json::Value>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -297,7 +297,7 @@ pub struct Story {
     pub mention: Option<StoryLink>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -313,7 +313,7 @@ pub struct StoryLink {
     pub id: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
@@ -326,6 +326,6 @@ pub struct Tag {
     pub name: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }

@@ -41,6 +41,6 @@ pub struct Participant {
     pub username: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{}"))]
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
