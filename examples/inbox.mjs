@@ -2,7 +2,7 @@
 // local mock (what `make demo` does) or at the real Graph:
 //
 //   GRAPH_URL=https://graph.facebook.com PAGE_TOKEN=… PAGE_ID=… node examples/inbox.mjs
-import { GraphClient, GraphError } from "../pkg/node.js";
+import { GraphClient, GraphError, ownAccountIds } from "../pkg/node.js";
 
 // Unset variables go to the client as they are: it says which one is missing.
 const { GRAPH_URL } = process.env;
@@ -18,8 +18,10 @@ try {
     limit: 10,
   });
   console.log(`${PLATFORM} conversations of Page ${PAGE_ID} (first page):`);
+  // The Page, and on Instagram the business's own account: not customers.
+  const own = new Set(ownAccountIds(PAGE_ID, page.data));
   for (const c of page.data) {
-    const people = (c.participants?.data ?? []).filter((p) => p.id !== PAGE_ID);
+    const people = (c.participants?.data ?? []).filter((p) => !own.has(p.id));
     const who = people.map((p) => p.name ?? `@${p.username}`).join(", ");
     console.log(`  ${c.updated_time}  ${who.padEnd(28)} unread ${c.unread_count ?? 0}  ${c.snippet ?? ""}`);
   }

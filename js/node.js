@@ -27,5 +27,5 @@ function wasmBytes() {
   }
 }
 
-export { GraphClient, clientDefaults, nextCursor } from "./graph_conversations.js";
-export { GraphError } from "./graph_error.js";
+// The public API, listed once (written by scripts/write-types.mjs from the glue).
+export * from "./api.js";

@@ -19,5 +19,5 @@ if (!response.ok || /^text\/html/i.test(response.headers.get("content-type") ?? 
 }
 await init({ module_or_path: response });
 
-export { GraphClient, clientDefaults, nextCursor } from "./graph_conversations.js";
-export { GraphError } from "./graph_error.js";
+// The public API, listed once (written by scripts/write-types.mjs from the glue).
+export * from "./api.js";

@@ -5,5 +5,5 @@ import { initSync } from "./graph_conversations.js";
 
 initSync({ module });
 
-export { GraphClient, clientDefaults, nextCursor } from "./graph_conversations.js";
-export { GraphError } from "./graph_error.js";
+// The public API, listed once (written by scripts/write-types.mjs from the glue).
+export * from "./api.js";

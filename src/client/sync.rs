@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::first_of::InFlight;
 use super::{Client, Transport};
+use crate::core::account::own_ids;
 use crate::core::error::Error;
 use crate::core::ids::PageId;
 use crate::core::page::Node;
@@ -48,6 +49,10 @@ pub struct InboxSync<J> {
     /// The threads of this result whose messages are not all read yet
     /// (the sync from `cursor` brings the rest); empty when complete.
     pub cut_short: Vec<String>,
+    /// The ids of the inbox's own account among the participants (see
+    /// [`own_ids`]): the Page (or `me`), and on Instagram the business's
+    /// account once two threads show it. Everyone else is a customer.
+    pub account_ids: Vec<String>,
 }
 
 /// A sync that stopped on an error: the error, and what was read before
@@ -157,7 +162,10 @@ impl<T: Transport> Client<T> {
         drop(in_flight);
         let cursor = plan.cursor();
         let cut_short = plan.cut_short();
-        let inbox = InboxSync { conversations: threads.list, requests, complete: cursor.is_none(), cursor, cut_short };
+        let read: Vec<&T::Json> = threads.list.iter().filter_map(|t| t.conversation.as_ref()).collect();
+        let account_ids = own_ids::<T::Json, _>(page_id, &read);
+        let conversations = threads.list;
+        let inbox = InboxSync { conversations, requests, complete: cursor.is_none(), cursor, cut_short, account_ids };
         match failure {
             Some(error) => Err(SyncFailure { error, partial: Some(inbox) }),
             None => Ok(inbox),

@@ -3,6 +3,7 @@
 //! functions here, tested on the host with `cargo test`; nothing in this
 //! module calls JS or the network.
 
+pub mod account;
 pub mod auth;
 pub mod config;
 pub mod error;

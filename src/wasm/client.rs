@@ -298,7 +298,8 @@ fn inbox_object(inbox: InboxSync<JsValue>) -> JsValue {
     if let Some(cursor) = &inbox.cursor {
         set("cursor", &JsValue::from_str(cursor));
     }
-    let cut_short: Array = inbox.cut_short.iter().map(|id| JsValue::from_str(id)).collect();
-    set("cutShort", &cut_short);
+    let strings = |ids: &[String]| -> Array { ids.iter().map(|id| JsValue::from_str(id)).collect() };
+    set("cutShort", &strings(&inbox.cut_short));
+    set("accountIds", &strings(&inbox.account_ids));
     object.into()
 }

@@ -12,11 +12,26 @@ mod state;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
+use crate::core::account::own_ids;
 use crate::core::options::{
     CALLS_PER_SECOND, DEFAULT_API_VERSION, DEFAULT_BASE_URL, MAX_RETRIES, MAX_RETRY_DELAY_MS, RETRY_DELAY_MS,
     TIMEOUT_MS,
 };
 use crate::core::page::next_cursor;
+
+/// The ids of an inbox's own account among its conversations' participants:
+/// `accountId` (the Page, or `me`), and on Instagram the business's own
+/// account, which takes part in every thread under an id the Page id does
+/// not reveal — found once two or more `conversations` (with
+/// `participants`) show it. Everyone else is a customer.
+#[wasm_bindgen(js_name = ownAccountIds)]
+pub fn own_account_ids(
+    #[wasm_bindgen(js_name = accountId)] account_id: &str,
+    #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<Conversation | SyncedConversation>")] conversations: JsValue,
+) -> Vec<String> {
+    let list: Vec<JsValue> = js_sys::Array::from(&conversations).iter().collect();
+    own_ids::<JsValue, _>(account_id, &list)
+}
 
 /// The settings a `GraphClient` uses when its options leave them out:
 /// `{ apiVersion, baseUrl, timeoutMs, maxRetries, retryDelayMs,
@@ -185,6 +200,11 @@ export interface InboxSync {
      * brings the rest of them (under the same ids). Every other thread here is final. Empty when complete.
      */
     cutShort: string[];
+    /**
+     * The inbox's own account among the participants: the Page id (or `me`) and, on Instagram, the
+     * business's account id once two threads show it (see `ownAccountIds`). Everyone else is a customer.
+     */
+    accountIds: string[];
 }
 
 /** What `getMessages` resolves to: a message, or the error of that one item. */

@@ -219,7 +219,7 @@ test("new GraphClient accepts the documented options", () => {
     accessToken: TOKEN,
     apiVersion: "v21.0",
     baseUrl: "http://127.0.0.1:9/",
-    appSecret: "secret",
+    appSecret: "secret-of-the-app",
     timeoutMs: 30000,
     maxRetries: 3,
     callsPerSecond: 2,

@@ -96,3 +96,22 @@ test("syncInbox fields: the conversation fields asked for come back, messages st
     assert.ok(first.messages.length > 0);
     await assert.rejects(client.syncInbox(PAGE_ID, { fields: ["messages"] }), (e) => e instanceof GraphError && e.kind === "invalid_argument");
   }));
+
+test("the business is not a customer: the Instagram account's own id comes with the sync and from ownAccountIds", BOUND, () =>
+  withMock({}, async (mock) => {
+    const { IG_ACCOUNT_ID } = await import("../../mock/server.mjs");
+    const { ownAccountIds } = await import("../../pkg/node.js");
+    const client = new GraphClient({ baseUrl: mock.url, accessToken: TOKEN, callsPerSecond: 0 });
+    const inbox = await client.syncInbox(PAGE_ID, { platform: "instagram", pageSize: 10, maxRequests: 1 });
+    assert.deepEqual(inbox.accountIds, [PAGE_ID, IG_ACCOUNT_ID]);
+    const page = await client.listConversations(PAGE_ID, { platform: "instagram", fields: ["id", "participants"], limit: 5 });
+    const own = new Set(ownAccountIds(PAGE_ID, page.data));
+    for (const conversation of page.data) {
+      const customers = conversation.participants.data.filter((p) => !own.has(p.id));
+      assert.equal(customers.length, 1, `one customer in ${conversation.id}`);
+      assert.notEqual(customers[0].id, IG_ACCOUNT_ID);
+    }
+    const messenger = await client.syncInbox(PAGE_ID, { pageSize: 10, maxRequests: 1 });
+    assert.deepEqual(messenger.accountIds, [PAGE_ID], "on Messenger the Page is the account");
+    assert.deepEqual(ownAccountIds(PAGE_ID, page.data.slice(0, 1)), [PAGE_ID], "one thread alone cannot tell");
+  }));

@@ -91,7 +91,7 @@ test("the bounds a JS caller meets are the core's: one number past each end is r
       assert.throws(() => new GraphClient({ accessToken: token, [key]: bad }), (e) => e.kind === "invalid_argument" && e.message.includes(key));
     }
   }
-  for (const [key, min, max] of [["pageSize", 1, 100], ["messagesPerConversation", 1, 100], ["concurrency", 1, 16], ["maxRequests", 1, 100000]]) {
+  for (const [key, min, max] of [["pageSize", 1, 100], ["messagesPerConversation", 1, 100000], ["concurrency", 1, 16], ["maxRequests", 1, 100000]]) {
     for (const bad of [min - 1, max + 1, 1.5]) {
       await assert.rejects(client.syncInbox("1", { [key]: bad }), (e) => e.kind === "invalid_argument" && e.message.includes(key));
     }

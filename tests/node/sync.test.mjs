@@ -435,8 +435,9 @@ test("syncInbox: bad options reject with invalid_argument and send nothing", asy
   const client = env.client();
   const bad = [
     { messagesPerConversation: 0 },
-    { messagesPerConversation: 101 },
-    { messagesPerConversation: 1000 },
+    { messagesPerConversation: 100_001 },
+    { messagesPerConversation: "most" },
+    { fields: ["messages"] },
     { messagesPerConversation: 2.5 },
     { concurrency: 0 },
     { concurrency: 17 },

@@ -10,21 +10,6 @@ import { personName, plural, timeParts } from "./format.js";
 export const CONVERSATION_FIELDS = ["id", "updated_time", "snippet", "unread_count", "message_count", "participants", "is_owner"];
 
 /**
- * The ids of the inbox's own account: the Page id, plus any participant
- * present in every listed conversation (on Instagram the account has an id
- * of its own, which the Page id does not reveal).
- * @param {string} pageId
- * @param {Conversation[]} conversations
- * @returns {Set<string>}
- */
-export function ownIds(pageId, conversations) {
-  const ids = new Set([pageId]);
-  const lists = conversations.map((c) => new Set((c.participants?.data ?? []).map((p) => p.id)));
-  if (lists.length >= 2) for (const id of lists[0]) if (lists.every((l) => l.has(id))) ids.add(id);
-  return ids;
-}
-
-/**
  * The people a conversation is with: everyone but the inbox's own account.
  * @param {Pick<Conversation, "id" | "participants">} conversation
  * @param {Set<string>} own

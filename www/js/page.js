@@ -3,12 +3,12 @@
 // (`{ method, args, result }`) so the code shown and the call made cannot
 // differ.
 
-import { GraphClient, clientDefaults, nextCursor } from "graph-conversations/web";
+import { GraphClient, clientDefaults, nextCursor, ownAccountIds } from "graph-conversations/web";
 import { h, replace } from "./dom.js";
 import { plural } from "./format.js";
 import { clientOptions, initialSettings, readForm, remember, writeForm } from "./settings.js";
 import { callSnippet, clientSnippet } from "./snippet.js";
-import { CONVERSATION_FIELDS, conversationItem, otherPeople, ownIds } from "./conversations.js";
+import { CONVERSATION_FIELDS, conversationItem, otherPeople } from "./conversations.js";
 import { linkReplies, messageItem } from "./thread.js";
 import { hideError, showError } from "./errors.js";
 import { renderUsage } from "./usage.js";
@@ -192,7 +192,8 @@ async function listConversations({ more = false } = {}) {
     clearThread();
   }
   state.conversations.push(...page.data);
-  state.own = ownIds(pageId, state.conversations);
+  // The Page, and on Instagram the business's own account: not customers.
+  state.own = new Set(ownAccountIds(pageId, state.conversations));
   $("conversations").append(...page.data.map((c) => conversationItem(c, state.own)));
   // The client never follows `paging.next` (it holds the token); the cursor is what goes on.
   state.conversationsAfter = cursorAfter(page);

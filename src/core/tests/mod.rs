@@ -1,5 +1,6 @@
 //! Unit tests of the pure core (`src/core`), run on the host with `cargo test`.
 
+mod account;
 mod auth;
 mod config;
 mod error;
