@@ -45,7 +45,7 @@ glue = edit(glue, /^\s*free\(\): void;\n/gm, "", "free()", CLASSES.length);
 // Optional members accept undefined: `name?: T;` in interfaces and tsify's
 // one-line object types alike.
 glue = glue.replace(/(?<=^[ \t]*|[{;][ \t]*)(\w+)\?: ([^;\n{}]+?)(?=;| \})/gm, (all, name, type) =>
-  /\bundefined\b/.test(type) ? all : `${name}?: ${type} | undefined`,
+  /\bundefined\b/.test(type) ? all : `${name}?: ${type.includes("=>") ? `(${type})` : type} | undefined`,
 );
 glue = edit(glue, /export class ItemIterator \{/, "export class ItemIterator<T = unknown> implements AsyncIterableIterator<T> {", "ItemIterator");
 glue = edit(glue, /Promise<IteratorResult<any>>/g, "Promise<IteratorResult<T, undefined>>", "ItemIterator's results", 2);
