@@ -54,8 +54,11 @@ pub use crate::client::{Client, InboxSync, ListWalk, SyncFailure, SyncProgress, 
 pub use crate::core::config::{ClientConfig, TokenIn};
 pub use crate::core::error::{Error, ErrorDetail, ErrorKind, FieldValue, GraphErrorBody, GRAPH_ERROR_FIELDS};
 pub use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
+pub use crate::core::inbox::{Changes, Inbox};
 pub use crate::core::json::Json;
 pub use crate::core::models::{Conversation, Message, Participant};
+pub use crate::core::value::Value;
+pub use crate::core::webhook::{EventKind, Reaction, WebhookEvent};
 
 /// The Graph's objects as typed serde models — conversations, messages,
 /// participants, attachments, reactions, shares, stories, tags — to read the
@@ -71,6 +74,18 @@ pub use crate::core::response::HttpResponse;
 pub use crate::core::secrets::BodyText;
 pub use crate::core::sync::SyncOptions;
 pub use crate::core::usage::{ResponseHeaders, Usage, UsageValues};
+
+/// Webhooks: the subscription handshake, the `X-Hub-Signature-256` check
+/// over the raw bytes, and the events of a body.
+pub mod webhook {
+    pub use crate::core::webhook::{
+        challenge, check_body, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent, MAX_BODY_BYTES,
+        MAX_DEPTH,
+    };
+}
+
+/// The inbox's own accounts among participants (see [`InboxSync::account_ids`]).
+pub use crate::core::account::own_ids;
 
 /// The bounds and defaults of every numeric option, and the default Graph
 /// version and address: one declaration each, shared by the Rust builders

@@ -40,6 +40,23 @@ pub trait Json: Sized {
     fn is_string(&self) -> bool {
         self.string().is_some()
     }
+
+    /// `null`.
+    fn null() -> Self;
+    /// A boolean.
+    fn from_bool(value: bool) -> Self;
+    /// A number.
+    fn from_f64(value: f64) -> Self;
+    /// A string.
+    fn from_str(value: &str) -> Self;
+    /// An array of `items`.
+    fn from_array(items: Vec<Self>) -> Self;
+    /// An empty object.
+    fn new_object() -> Self;
+    /// Sets member `key` of an object this call built.
+    fn set_member(&mut self, key: &str, value: Self);
+    /// The JSON text of this value.
+    fn stringify(&self) -> String;
 }
 
 /// The string member `key` of `value`, if it is one.
@@ -87,5 +104,35 @@ impl Json for serde_json::Value {
     }
     fn entries(&self) -> Vec<(String, Self)> {
         self.as_object().map_or_else(Vec::new, |o| o.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+    fn null() -> Self {
+        Self::Null
+    }
+    fn from_bool(value: bool) -> Self {
+        Self::Bool(value)
+    }
+    fn from_f64(value: f64) -> Self {
+        // Whole numbers as integers, as JSON.parse and JSON.stringify see them.
+        if value.fract() == 0.0 && value.abs() < 9.007_199_254_740_992e15 {
+            return Self::Number((value as i64).into());
+        }
+        serde_json::Number::from_f64(value).map_or(Self::Null, Self::Number)
+    }
+    fn from_str(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+    fn from_array(items: Vec<Self>) -> Self {
+        Self::Array(items)
+    }
+    fn new_object() -> Self {
+        Self::Object(serde_json::Map::new())
+    }
+    fn set_member(&mut self, key: &str, value: Self) {
+        if let Some(object) = self.as_object_mut() {
+            object.insert(key.to_owned(), value);
+        }
+    }
+    fn stringify(&self) -> String {
+        self.to_string()
     }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod ids;
+pub mod inbox;
 pub mod json;
 pub mod models;
 pub mod options;
@@ -20,6 +21,8 @@ pub mod secrets;
 pub mod sync;
 pub mod time;
 pub mod usage;
+pub mod value;
+pub mod webhook;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

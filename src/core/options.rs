@@ -115,6 +115,10 @@ pub const CONCURRENCY: NumberOption = whole("concurrency", 1, 16, Some(4));
 /// 100,000; no bound by default.
 pub const MAX_REQUESTS: NumberOption = whole("maxRequests", 1, 100_000, None);
 
+/// Messages an `Inbox` keeps per conversation, the newest: 1 to 10,000,
+/// default 200.
+pub const MAX_MESSAGES_PER_CONVERSATION: NumberOption = whole("maxMessagesPerConversation", 1, 10_000, Some(200));
+
 /// The Graph API version used when none is given.
 pub const DEFAULT_API_VERSION: &str = "v27.0";
 /// The Graph's address.

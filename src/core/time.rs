@@ -75,3 +75,37 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
+
+/// A Graph time (`2026-01-31T09:15:00+0000`) of Unix seconds.
+pub fn graph_time(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+0000", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+/// The date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Milliseconds since the epoch of a webhook's time: a number in
+/// milliseconds (Meta's form) or seconds (some payloads), either as a
+/// number or a numeric string, or an ISO 8601 string.
+pub fn epoch_ms(number: Option<f64>, text: Option<&str>) -> Option<f64> {
+    let n = number.or_else(|| text.and_then(|t| t.trim().parse::<f64>().ok()));
+    if let Some(n) = n.filter(|n| n.is_finite() && *n >= 0.0) {
+        // Below 10^11 it cannot be milliseconds of this century.
+        return Some(if n < 1e11 { (n * 1000.0).floor() } else { n.floor() });
+    }
+    text.and_then(unix_seconds).map(|s| s as f64 * 1000.0)
+}

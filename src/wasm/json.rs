@@ -102,4 +102,36 @@ impl Json for JsValue {
     fn is_string(&self) -> bool {
         JsValue::is_string(self)
     }
+
+    fn null() -> Self {
+        JsValue::NULL
+    }
+
+    fn from_bool(value: bool) -> Self {
+        JsValue::from_bool(value)
+    }
+
+    fn from_f64(value: f64) -> Self {
+        JsValue::from_f64(value)
+    }
+
+    fn from_str(value: &str) -> Self {
+        JsValue::from_str(value)
+    }
+
+    fn from_array(items: Vec<Self>) -> Self {
+        items.into_iter().collect::<Array>().into()
+    }
+
+    fn new_object() -> Self {
+        Object::new().into()
+    }
+
+    fn set_member(&mut self, key: &str, value: Self) {
+        let _ = Reflect::set(self, &JsValue::from_str(intern(key)), &value);
+    }
+
+    fn stringify(&self) -> String {
+        js_sys::JSON::stringify(self).ok().and_then(|text| text.as_string()).unwrap_or_default()
+    }
 }

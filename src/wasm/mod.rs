@@ -4,10 +4,12 @@
 
 mod client;
 mod error;
+mod inbox;
 mod iterator;
 mod json;
 mod options;
 mod state;
+mod webhook;
 
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -205,6 +207,82 @@ export interface InboxSync {
      * business's account id once two threads show it (see `ownAccountIds`). Everyone else is a customer.
      */
     accountIds: string[];
+}
+
+/** Options of `new Webhook(…)`. */
+export interface WebhookOptions {
+    /** The app secret, or several (rotation; an Instagram Login app has its own beside its Meta app). */
+    appSecret: string | string[];
+    /** What Meta's subscription request must carry as `hub.verify_token`. */
+    verifyToken?: string | undefined;
+}
+
+/** What `webhook.handle(request)` resolves to. */
+export interface WebhookHandled {
+    /** The answer to give Meta: 200, 403, 401, 400 or 405, with a sentence saying why. */
+    response: Response;
+    /** The verified events (empty unless the answer is a 200 to a POST). */
+    events: WebhookEvent[];
+}
+
+/** One messaging item of a webhook. */
+export interface WebhookEvent {
+    kind: "message" | "echo" | "edit" | "delete" | "reaction" | "read" | "delivery" | "postback" | "referral" | "unknown";
+    /** From the envelope's `object`: `"page"` is Messenger. */
+    platform: Platform;
+    /** The entry's id: the Page or the Instagram professional account. */
+    accountId: string;
+    /** The person on the other side, whichever way the message went (an echo's recipient). */
+    customerId: string;
+    /** The message the event is about. */
+    mid?: string;
+    /** Milliseconds since the epoch (a payload in seconds is converted). */
+    timestamp: number;
+    /** Came on the standby channel (another app owns the thread). */
+    standby: boolean;
+    /** message, echo: the message as a Graph Message node (what a webhook does not carry is absent). */
+    message?: Message;
+    /** edit: the new text. */
+    text?: string;
+    /** edit: how many times the message has been edited. */
+    editCount?: number;
+    /** reaction: given or taken back. */
+    reaction?: { action: "react" | "unreact"; reaction?: string; emoji?: string };
+    /** read (Messenger) and delivery: everything before this time (ms). */
+    watermark?: number;
+    /** The messaging item exactly as received. */
+    raw: { [field: string]: unknown };
+}
+
+/** Options of `new Inbox(…)`. */
+export interface InboxOptions {
+    /** The Page, the Instagram professional account, or `"me"`. */
+    accountId: string;
+    /** `"messenger"` (default) or `"instagram"`. */
+    platform?: Platform | undefined;
+    /** The newest messages kept per conversation (1 to 10000, default 200). */
+    maxMessagesPerConversation?: number | undefined;
+}
+
+/** A conversation of an `Inbox`: the Graph's object, with its messages as a plain array (newest first). */
+export type InboxConversation = SyncedConversation & {
+    /** The person the conversation is with. */
+    customer_id?: string;
+    /** Up to when the person has read (ms since the epoch), from read webhooks. */
+    read_watermark?: number;
+};
+
+/** What one `inbox.apply` changed: ids to redraw. */
+export interface InboxChanges {
+    conversations: { added: string[]; updated: string[]; removed: string[] };
+    messages: { added: string[]; updated: string[]; removed: string[] };
+}
+
+/** What `sendMessage` resolves to (Send API). */
+export interface SentMessage {
+    recipientId: string;
+    messageId: string;
+    message: Message;
 }
 
 /** What `getMessages` resolves to: a message, or the error of that one item. */

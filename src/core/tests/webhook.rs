@@ -1,0 +1,233 @@
+//! `core::webhook`: the handshake, the signature over the raw bytes, and
+//! every event kind read from bodies of Meta's shapes (tests/fixtures/webhooks).
+
+use crate::core::query::Platform;
+use crate::core::value::Value;
+use crate::core::webhook::{challenge, check_body, parse, sign, verify_signature, EventKind, WebhookEvent};
+use serde_json::Value as Json;
+
+fn raw(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/fixtures/webhooks/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn events(name: &str) -> Vec<WebhookEvent> {
+    let body: Json = serde_json::from_str(&raw(name)).unwrap();
+    parse(&body).unwrap()
+}
+
+fn text<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter().try_fold(value, |v, key| v.get(key)).and_then(Value::as_str)
+}
+
+#[test]
+fn the_signature_is_checked_over_the_bytes_as_received() {
+    let body = raw("messenger_text_quick_reply_reply_to.json");
+    let header = sign(body.as_bytes(), "app-secret-1234567890");
+    assert!(header.starts_with("sha256=") && header.len() == 71);
+    assert!(verify_signature(body.as_bytes(), Some(&header), &["app-secret-1234567890"]));
+    // Re-serialised JSON (the escapes undone) is other bytes: refused.
+    let reserialised = serde_json::to_string(&serde_json::from_str::<Json>(&body).unwrap()).unwrap();
+    assert_ne!(reserialised, body);
+    assert!(!verify_signature(reserialised.as_bytes(), Some(&header), &["app-secret-1234567890"]));
+    // Several secrets: rotation, or an Instagram Login app beside its Meta app.
+    assert!(verify_signature(body.as_bytes(), Some(&header), &["old-secret-123456", "app-secret-1234567890"]));
+    assert!(!verify_signature(body.as_bytes(), Some(&header), &["another-secret-1234"]));
+    assert!(verify_signature(
+        body.as_bytes(),
+        Some(&header.to_uppercase().replace("SHA256=", "sha256=")),
+        &["app-secret-1234567890"]
+    ));
+}
+
+#[test]
+fn malformed_signature_headers_are_refusals_not_crashes() {
+    let body = b"{}";
+    let good = sign(body, "s3cret-app-secret");
+    for header in [
+        None,
+        Some(""),
+        Some("sha1="),
+        Some("sha1=74432bfe572675092cc81b5ac903ff3f971b04e5"),
+        Some("sha256="),
+        Some("sha256=abc"),
+        Some(&good[..good.len() - 1]),
+        Some("sha256=zz32bfe572675092cc81b5ac903ff3f971b04e5aaaaaaaaaaaaaaaaaaaaaaa"),
+        Some("sha256=é4432bfe572675092cc81b5ac903ff3f971b04e5aaaaaaaaaaaaaaaaaaaaa"),
+    ] {
+        assert!(!verify_signature(body, header, &["s3cret-app-secret"]), "{header:?}");
+    }
+    assert!(!verify_signature(body, Some(&good), &[]), "no secret, no match");
+    assert!(!verify_signature(body, Some(&good), &[""]), "an empty secret matches nothing");
+}
+
+#[test]
+fn the_handshake_answers_the_challenge_only_for_the_right_token() {
+    let query = "hub.mode=subscribe&hub.verify_token=my%20token&hub.challenge=1158201444";
+    assert_eq!(challenge(query, "my token").as_deref(), Some("1158201444"));
+    assert_eq!(challenge(&format!("https://example.com/webhook?{query}"), "my token").as_deref(), Some("1158201444"));
+    assert_eq!(challenge(query, "other"), None);
+    assert_eq!(challenge("hub.mode=unsubscribe&hub.verify_token=t&hub.challenge=1", "t"), None);
+    assert_eq!(
+        challenge("hub.mode=subscribe&hub.verify_token=&hub.challenge=1", ""),
+        None,
+        "an empty token never matches"
+    );
+    assert_eq!(challenge("hub.mode=subscribe&hub.verify_token=t", "t"), None, "no challenge to answer");
+}
+
+#[test]
+fn a_message_reads_as_a_graph_message_node() {
+    let [event] = events("messenger_text_quick_reply_reply_to.json").try_into().unwrap();
+    assert_eq!(event.kind, EventKind::Message);
+    assert_eq!(
+        (event.platform, event.account_id.as_str(), event.customer_id.as_str()),
+        (Platform::Messenger, "104620945892041", "5120094478812093")
+    );
+    assert_eq!(event.mid.as_deref(), Some("m_live_0001"));
+    assert_eq!(event.timestamp, 1_764_921_600_000.0);
+    let message = event.message.unwrap();
+    assert_eq!(text(&message, &["id"]), Some("m_live_0001"));
+    assert_eq!(text(&message, &["created_time"]), Some("2025-12-05T08:00:00+0000"));
+    assert_eq!(text(&message, &["message"]), Some("Is the blue one in stock? ä 😀"), "escaped unicode read");
+    assert_eq!(text(&message, &["from", "id"]), Some("5120094478812093"));
+    assert_eq!(message.get("to").and_then(|t| t.get("data")).map(|d| d.items().len()), Some(1));
+    assert_eq!(text(&message, &["reply_to", "mid"]), Some("m_question_0001"));
+    assert_eq!(text(&message, &["quick_reply", "payload"]), Some("STOCK_BLUE"));
+    assert_eq!(message.get("name"), None, "what a webhook does not carry is absent, not invented");
+}
+
+#[test]
+fn every_attachment_type_lands_in_the_graphs_fields() {
+    let [event] = events("messenger_attachments.json").try_into().unwrap();
+    let message = event.message.unwrap();
+    let data = message.get("attachments").and_then(|a| a.get("data")).unwrap().items().to_vec();
+    assert_eq!(data.len(), 5);
+    assert!(text(&data[0], &["image_data", "url"]).unwrap().ends_with("photo.jpg"), "escaped \\/ read as /");
+    assert!(text(&data[1], &["video_data", "url"]).unwrap().ends_with("clip.mp4"));
+    assert!(text(&data[2], &["file_url"]).unwrap().ends_with("voice.mp4"));
+    assert!(text(&data[3], &["file_url"]).unwrap().ends_with("invoice.pdf"));
+    assert_eq!(text(&data[4], &["type"]), Some("sticker"));
+    assert_eq!(text(&data[4], &["sticker_id"]), Some("369239263222822"), "a numeric id as text");
+}
+
+#[test]
+fn an_echo_is_the_accounts_own_message_and_its_customer_is_the_recipient() {
+    let [event] = events("messenger_echo_metadata.json").try_into().unwrap();
+    assert_eq!(event.kind, EventKind::Echo);
+    assert_eq!(event.customer_id, "5120094478812093");
+    let message = event.message.unwrap();
+    assert_eq!(text(&message, &["metadata"]), Some("ticket-42"));
+    assert_eq!(text(&message, &["from", "id"]), Some("104620945892041"));
+}
+
+#[test]
+fn edits_reactions_reads_and_deliveries() {
+    let list = events("messenger_edit_reaction_read_delivery.json");
+    let kinds: Vec<_> = list.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EventKind::Edit, EventKind::Reaction, EventKind::Read, EventKind::Delivery]);
+    assert_eq!((list[0].text.as_deref(), list[0].edit_count), (Some("Is the red one in stock?"), Some(1)));
+    let reaction = list[1].reaction.as_ref().unwrap();
+    assert_eq!(
+        (reaction.action.as_str(), reaction.reaction.as_deref(), reaction.emoji.as_deref()),
+        ("react", Some("love"), Some("❤️"))
+    );
+    assert_eq!(list[2].watermark, Some(1_764_921_800_000.0));
+    assert_eq!((list[3].mid.as_deref(), list[3].watermark), (Some("m_echo_0001"), Some(1_764_921_800_000.0)));
+    assert!(list.iter().all(|e| e.customer_id == "5120094478812093"));
+}
+
+#[test]
+fn postbacks_referrals_standby_and_unknown_kinds_are_kept_in_order() {
+    let list = events("messenger_postback_referral_standby_unknown.json");
+    let kinds: Vec<_> = list.iter().map(|e| (e.kind, e.standby)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (EventKind::Postback, false),
+            (EventKind::Referral, false),
+            (EventKind::Unknown, false),
+            (EventKind::Message, true),
+            (EventKind::Reaction, false),
+        ]
+    );
+    assert_eq!(text(&list[2].raw, &["optin", "payload"]), Some("DEALS"), "an unknown kind keeps its raw item");
+    assert_eq!(list[0].mid.as_deref(), Some("m_postback_0001"));
+    assert_eq!(list[4].reaction.as_ref().map(|r| r.action.as_str()), Some("unreact"));
+}
+
+#[test]
+fn instagram_shares_stories_reels_and_unsupported() {
+    let list = events("instagram_message_share_story.json");
+    assert!(list.iter().all(|e| e.platform == Platform::Instagram && e.account_id == "17841400000000001"));
+    assert!(list.iter().all(|e| e.customer_id == "6234110987654321"));
+    let messages: Vec<Value> = list.into_iter().map(|e| e.message.unwrap()).collect();
+    let post = &messages[1].get("attachments").and_then(|a| a.get("data")).unwrap().items()[0];
+    assert_eq!(
+        (text(post, &["type"]), text(post, &["ig_post_media_id"])),
+        (Some("ig_post"), Some("18031231231231231"))
+    );
+    assert_eq!(text(&messages[2], &["story", "reply_to", "id"]), Some("18074819347285670"));
+    assert!(text(&messages[3], &["story", "mention", "link"]).is_some());
+    let reel = &messages[4].get("attachments").and_then(|a| a.get("data")).unwrap().items()[0];
+    assert_eq!(text(reel, &["type"]), Some("ig_reel"));
+    assert_eq!(messages[5].get("is_unsupported"), Some(&Value::Bool(true)));
+}
+
+#[test]
+fn instagram_unsends_seen_echoes_and_odd_times() {
+    let list = events("instagram_unsend_seen_echo_reaction.json");
+    let kinds: Vec<_> = list.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [EventKind::Delete, EventKind::Read, EventKind::Echo, EventKind::Reaction, EventKind::Edit]);
+    assert!(list[0].message.is_none());
+    assert!(list[1].mid.is_some() && list[1].watermark.is_none());
+    assert_eq!(list[2].customer_id, "6234110987654321", "an echo's customer is its recipient");
+    assert_eq!(list[4].timestamp, 1_764_922_204_000.0, "seconds become milliseconds");
+    assert_eq!(list[4].edit_count, Some(2), "num_edit as a string");
+}
+
+#[test]
+fn the_changes_form_is_read_like_messaging_and_other_changes_are_unknown() {
+    let list = events("instagram_changes_test.json");
+    assert_eq!(list.iter().map(|e| e.kind).collect::<Vec<_>>(), [EventKind::Message, EventKind::Unknown]);
+    assert_eq!(list[0].timestamp, 1_764_922_300_000.0);
+    assert_eq!(text(list[0].message.as_ref().unwrap(), &["message"]), Some("random_text"));
+}
+
+#[test]
+fn a_body_that_is_not_a_webhook_is_a_decode_error() {
+    for body in [
+        serde_json::json!([]),
+        serde_json::json!({"entry": []}),
+        serde_json::json!({"object": "whatsapp_business_account", "entry": []}),
+        serde_json::json!({"object": "page"}),
+    ] {
+        let err = parse(&body).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::Decode, "{body}");
+        assert!(err.to_string().contains("not a Messenger or Instagram webhook"), "{err}");
+    }
+}
+
+#[test]
+fn huge_or_deep_bodies_are_refused_before_parsing() {
+    let deep = "[".repeat(10_000);
+    let err = check_body(deep.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("nested deeper"), "{err}");
+    let big = vec![b' '; 10 << 20];
+    assert!(check_body(&big).unwrap_err().to_string().contains("larger than any Meta sends"));
+    let brackets_in_strings = format!("{{\"text\":\"{}\"}}", "[".repeat(10_000));
+    assert!(check_body(brackets_in_strings.as_bytes()).is_ok(), "brackets inside strings do not count");
+    assert!(check_body(raw("messenger_attachments.json").as_bytes()).is_ok());
+}
+
+#[test]
+fn events_round_trip_through_their_value() {
+    for name in [
+        "messenger_edit_reaction_read_delivery.json",
+        "instagram_message_share_story.json",
+        "messenger_postback_referral_standby_unknown.json",
+    ] {
+        for event in events(name) {
+            assert_eq!(WebhookEvent::from_value(&event.to_value()).as_ref(), Some(&event), "{name}");
+        }
+    }
+}

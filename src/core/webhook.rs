@@ -1,0 +1,631 @@
+//! Webhooks of the Messenger Platform and the Instagram API: the
+//! subscription handshake, the `X-Hub-Signature-256` check over the raw
+//! bytes, and every messaging item read as one typed [`WebhookEvent`], its
+//! message in the Graph's Message shape.
+//!
+//! Nothing is parsed before the signature holds (the caller checks it
+//! first), and the signature is computed over the bytes exactly as they came:
+//! Meta signs its own escaped-unicode serialisation, so re-serialised JSON
+//! would not match.
+//!
+//! See <https://developers.facebook.com/docs/messenger-platform/webhooks>.
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::error::Error;
+use super::json::Json;
+use super::query::Platform;
+use super::time::{epoch_ms, graph_time};
+use super::value::Value;
+
+/// The largest webhook body read. Meta's are a few kilobytes; a larger one
+/// is refused before anything parses it.
+pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// The deepest nesting of a webhook body read (Meta's go about 8 deep).
+pub const MAX_DEPTH: usize = 64;
+
+/// Checks `X-Hub-Signature-256` (`sha256=<64 lowercase hex>`) against the
+/// HMAC-SHA256 of `raw` with each of `secrets` (several: rotation, or an
+/// Instagram Login app beside its Meta app), in constant time. A missing,
+/// malformed or wrong header is `false`, never an error.
+pub fn verify_signature(raw: &[u8], header: Option<&str>, secrets: &[&str]) -> bool {
+    let Some(hex) = header.map(str::trim).and_then(|h| h.strip_prefix("sha256=")) else { return false };
+    let Some(expected) = decode_hex_32(hex) else { return false };
+    let mut any = false;
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { continue };
+        mac.update(raw);
+        // `verify_slice` compares in constant time; every secret is tried,
+        // so the time does not say which one matched.
+        any |= mac.verify_slice(&expected).is_ok();
+    }
+    any
+}
+
+/// The signature header Meta would send for `raw` signed with `secret`
+/// (for tests and for the mock Graph).
+pub fn sign(raw: &[u8], secret: &str) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
+    mac.update(raw);
+    let digest = mac.finalize().into_bytes();
+    let mut out = String::from("sha256=");
+    for b in digest {
+        out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
+        out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
+    }
+    out
+}
+
+fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (i, pair) in bytes.chunks(2).enumerate() {
+        out[i] = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    }
+    Some(out)
+}
+
+/// The subscription handshake: the `hub.challenge` to answer when `query`
+/// (a URL's query string, with or without `?`) is `hub.mode=subscribe`
+/// with `hub.verify_token` equal to `verify_token`; `None` otherwise.
+pub fn challenge(query: &str, verify_token: &str) -> Option<String> {
+    let query = query.split_once('?').map_or(query, |(_, q)| q);
+    let query = query.split('#').next().unwrap_or("");
+    let (mut mode, mut token, mut challenge) = (None, None, None);
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = form_decode(value)?;
+        match key {
+            "hub.mode" => mode = Some(value),
+            "hub.verify_token" => token = Some(value),
+            "hub.challenge" => challenge = Some(value),
+            _ => {}
+        }
+    }
+    let token_ok = token.is_some_and(|t| constant_time_eq(t.as_bytes(), verify_token.as_bytes()));
+    (mode.as_deref() == Some("subscribe") && token_ok && !verify_token.is_empty()).then_some(challenge?)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Undoes `application/x-www-form-urlencoded` (`+` and `%XX`).
+fn form_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Refuses, before parsing, a body too large or nested too deep to be a
+/// webhook, in one pass over its bytes.
+///
+/// # Errors
+/// A decode error saying which limit the body broke.
+pub fn check_body(raw: &[u8]) -> Result<(), Error> {
+    if raw.len() > MAX_BODY_BYTES {
+        return Err(Error::decode(
+            None,
+            format!("a webhook body of {} bytes is larger than any Meta sends ({MAX_BODY_BYTES} at most)", raw.len()),
+        ));
+    }
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in raw {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(Error::decode(
+                        None,
+                        format!("a webhook body nested deeper than {MAX_DEPTH} levels is not one Meta sends"),
+                    ));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// What a [`WebhookEvent`] is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventKind {
+    /// A person's message to the account.
+    Message,
+    /// The account's own message, as sent (by any app or the inbox).
+    Echo,
+    /// A message's new text.
+    Edit,
+    /// A message taken back (unsent, deleted).
+    Delete,
+    /// A reaction given or taken back.
+    Reaction,
+    /// The person read the thread (up to a time, or a message).
+    Read,
+    /// Messages reached the person (Messenger).
+    Delivery,
+    /// A button or ice-breaker tapped.
+    Postback,
+    /// The person came through a link, an ad or a QR code.
+    Referral,
+    /// An item of a kind this list does not know: kept, with its `raw`.
+    Unknown,
+}
+
+impl EventKind {
+    /// The name JS sees in `event.kind`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Message => "message",
+            Self::Echo => "echo",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::Reaction => "reaction",
+            Self::Read => "read",
+            Self::Delivery => "delivery",
+            Self::Postback => "postback",
+            Self::Referral => "referral",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a name [`EventKind::as_str`] gave.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Self::Message,
+            Self::Echo,
+            Self::Edit,
+            Self::Delete,
+            Self::Reaction,
+            Self::Read,
+            Self::Delivery,
+            Self::Postback,
+            Self::Referral,
+            Self::Unknown,
+        ]
+        .into_iter()
+        .find(|kind| kind.as_str() == name)
+    }
+}
+
+/// A reaction given or taken back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reaction {
+    /// `"react"` or `"unreact"`.
+    pub action: String,
+    /// Meta's name for it (`"love"`, `"like"`, `"other"`).
+    pub reaction: Option<String>,
+    /// The emoji itself.
+    pub emoji: Option<String>,
+}
+
+/// One messaging item of a webhook.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebhookEvent {
+    /// What it is about.
+    pub kind: EventKind,
+    /// From the envelope's `object`: `page` is Messenger.
+    pub platform: Platform,
+    /// The entry's id: the Page or the Instagram professional account.
+    pub account_id: String,
+    /// The person on the other side, whichever way the message went.
+    pub customer_id: String,
+    /// The message the event is about.
+    pub mid: Option<String>,
+    /// Milliseconds since the epoch (a payload in seconds is converted).
+    pub timestamp: f64,
+    /// Came on the standby channel (another app owns the thread).
+    pub standby: bool,
+    /// Message and echo: the message as a Graph Message node.
+    pub message: Option<Value>,
+    /// Edit: the new text.
+    pub text: Option<String>,
+    /// Edit: how many times the message was edited (Meta allows 5).
+    pub edit_count: Option<u32>,
+    /// Reaction: which, and whether given or taken back.
+    pub reaction: Option<Reaction>,
+    /// Read (Messenger) and delivery: everything sent before this time (ms).
+    pub watermark: Option<f64>,
+    /// The messaging item exactly as received.
+    pub raw: Value,
+}
+
+/// Reads a webhook body (already parsed) into its events, in the order
+/// sent: every messaging and standby item of every entry, and the
+/// `changes[]` items that carry messages. An item of a kind not known is an
+/// event of kind [`EventKind::Unknown`], never dropped.
+///
+/// # Errors
+/// A decode error when the body is not a Messenger or Instagram webhook
+/// (no `object` of `page` or `instagram`, no `entry` array).
+pub fn parse<J: Json>(body: &J) -> Result<Vec<WebhookEvent>, Error> {
+    let not_webhook = |why: &str| Error::decode(None, format!("not a Messenger or Instagram webhook: {why}"));
+    if !body.is_object() {
+        return Err(not_webhook("the body is not a JSON object"));
+    }
+    let platform = match body.get("object").and_then(|o| o.string()).as_deref() {
+        Some("page") => Platform::Messenger,
+        Some("instagram") => Platform::Instagram,
+        Some(other) => return Err(not_webhook(&format!("its object is {other:?}, not \"page\" or \"instagram\""))),
+        None => return Err(not_webhook("it has no \"object\"")),
+    };
+    let entries = body
+        .get("entry")
+        .filter(|e| e.array_len().is_some())
+        .ok_or_else(|| not_webhook("it has no \"entry\" array"))?;
+    let mut events = Vec::new();
+    for entry in (0..entries.array_len().unwrap_or(0)).filter_map(|i| entries.at(i)) {
+        let account_id = entry.get("id").and_then(|id| id_text(&id)).unwrap_or_default();
+        let entry_time = time_ms(entry.get("time").as_ref());
+        for (key, standby) in [("messaging", false), ("standby", true)] {
+            let Some(items) = entry.get(key) else { continue };
+            for item in (0..items.array_len().unwrap_or(0)).filter_map(|i| items.at(i)) {
+                events.push(read_item(&item, platform, &account_id, entry_time, standby));
+            }
+        }
+        if let Some(changes) = entry.get("changes") {
+            for change in (0..changes.array_len().unwrap_or(0)).filter_map(|i| changes.at(i)) {
+                let value = change.get("value").filter(J::is_object);
+                match value {
+                    Some(value) if value.get("sender").is_some() || value.get("message").is_some() => {
+                        events.push(read_item(&value, platform, &account_id, entry_time, false));
+                    }
+                    _ => events.push(unknown(&change, platform, &account_id, entry_time)),
+                }
+            }
+        }
+    }
+    Ok(events)
+}
+
+/// An id as text: Meta sends ids as strings, some payloads as numbers.
+fn id_text<J: Json>(value: &J) -> Option<String> {
+    value.string().or_else(|| value.number().filter(|n| n.is_finite() && n.fract() == 0.0).map(|n| format!("{n:.0}")))
+}
+
+fn time_ms<J: Json>(value: Option<&J>) -> Option<f64> {
+    let value = value?;
+    epoch_ms(value.number(), value.string().as_deref())
+}
+
+fn unknown<J: Json>(item: &J, platform: Platform, account_id: &str, entry_time: Option<f64>) -> WebhookEvent {
+    WebhookEvent {
+        kind: EventKind::Unknown,
+        platform,
+        account_id: account_id.to_owned(),
+        customer_id: String::new(),
+        mid: None,
+        timestamp: entry_time.unwrap_or(0.0),
+        standby: false,
+        message: None,
+        text: None,
+        edit_count: None,
+        reaction: None,
+        watermark: None,
+        raw: Value::read(item, MAX_DEPTH),
+    }
+}
+
+fn read_item<J: Json>(
+    item: &J,
+    platform: Platform,
+    account_id: &str,
+    entry_time: Option<f64>,
+    standby: bool,
+) -> WebhookEvent {
+    let mut event = unknown(item, platform, account_id, entry_time);
+    event.standby = standby;
+    event.timestamp = time_ms(item.get("timestamp").as_ref()).or(entry_time).unwrap_or(0.0);
+    let sender = item.get("sender").and_then(|s| s.get("id")).and_then(|id| id_text(&id));
+    let recipient = item.get("recipient").and_then(|r| r.get("id")).and_then(|id| id_text(&id));
+    let message = item.get("message").filter(J::is_object);
+    let echo = message.as_ref().and_then(|m| m.get("is_echo")).and_then(|e| e.boolean()).unwrap_or(false);
+    let from_account =
+        echo || (sender.is_some() && sender.as_deref() == Some(account_id) && recipient.as_deref() != Some(account_id));
+    event.customer_id =
+        if from_account { recipient.clone() } else { sender.clone().or_else(|| recipient.clone()) }.unwrap_or_default();
+    let text_of = |value: &J, key: &str| value.get(key).and_then(|v| v.string());
+
+    if let Some(message) = message {
+        event.mid = text_of(&message, "mid");
+        let deleted = message.get("is_deleted").and_then(|d| d.boolean()).unwrap_or(false);
+        event.kind = match (deleted, echo) {
+            (true, _) => EventKind::Delete,
+            (false, true) => EventKind::Echo,
+            (false, false) => EventKind::Message,
+        };
+        if !deleted {
+            event.message = Some(graph_message(&message, sender, recipient, event.timestamp));
+        }
+    } else if let Some(edit) = item.get("message_edit") {
+        event.kind = EventKind::Edit;
+        event.mid = text_of(&edit, "mid");
+        event.text = text_of(&edit, "text");
+        event.edit_count = edit
+            .get("num_edit")
+            .and_then(|n| n.number().or_else(|| n.string().and_then(|s| s.trim().parse().ok())))
+            .filter(|n| n.is_finite() && *n >= 0.0)
+            .map(|n| n.min(f64::from(u32::MAX)) as u32);
+    } else if let Some(reaction) = item.get("reaction") {
+        event.kind = EventKind::Reaction;
+        event.mid = text_of(&reaction, "mid");
+        event.reaction = Some(Reaction {
+            action: text_of(&reaction, "action").unwrap_or_else(|| "react".into()),
+            reaction: text_of(&reaction, "reaction"),
+            emoji: text_of(&reaction, "emoji"),
+        });
+    } else if let Some(read) = item.get("read") {
+        event.kind = EventKind::Read;
+        event.mid = text_of(&read, "mid");
+        event.watermark = time_ms(read.get("watermark").as_ref());
+    } else if let Some(delivery) = item.get("delivery") {
+        event.kind = EventKind::Delivery;
+        event.watermark = time_ms(delivery.get("watermark").as_ref());
+        event.mid = delivery.get("mids").and_then(|m| m.at(0)).and_then(|m| m.string());
+    } else if let Some(postback) = item.get("postback") {
+        event.kind = EventKind::Postback;
+        event.mid = text_of(&postback, "mid");
+    } else if item.get("referral").is_some() {
+        event.kind = EventKind::Referral;
+    }
+    event
+}
+
+/// A webhook's `message` as the Graph's Message node: `id` (the mid),
+/// `created_time`, `from`, `to`, `message`, `attachments`, `reply_to`,
+/// `story`, `is_unsupported`; what a webhook does not carry is absent.
+fn graph_message<J: Json>(message: &J, sender: Option<String>, recipient: Option<String>, timestamp: f64) -> Value {
+    let mut node = Value::object();
+    if let Some(mid) = message.get("mid").and_then(|m| m.string()) {
+        node.set("id", Value::String(mid));
+    }
+    if timestamp > 0.0 {
+        node.set("created_time", Value::String(graph_time((timestamp / 1000.0).floor() as i64)));
+    }
+    if let Some(sender) = sender {
+        node.set("from", Value::object().with("id", Value::String(sender)));
+    }
+    if let Some(recipient) = recipient {
+        let to = Value::Array(vec![Value::object().with("id", Value::String(recipient))]);
+        node.set("to", Value::object().with("data", to));
+    }
+    if let Some(text) = message.get("text").and_then(|t| t.string()) {
+        node.set("message", Value::String(text));
+    }
+    let mut attachments = Vec::new();
+    let mut story = None;
+    if let Some(list) = message.get("attachments") {
+        // An array, or (seen on Instagram) a single object.
+        let items: Vec<J> = match list.array_len() {
+            Some(len) => (0..len).filter_map(|i| list.at(i)).collect(),
+            None if list.is_object() => vec![list],
+            None => Vec::new(),
+        };
+        for attachment in items {
+            match graph_attachment(&attachment) {
+                GraphAttachment::Attachment(value) => attachments.push(value),
+                GraphAttachment::StoryMention(value) => story = Some(Value::object().with("mention", value)),
+            }
+        }
+    }
+    if let Some(sticker) = message.get("sticker_id").and_then(|s| id_text(&s)) {
+        // The legacy form: a sticker id beside an image attachment.
+        if !attachments.iter().any(|a| a.get("sticker_id").is_some()) {
+            attachments
+                .push(Value::object().with("type", Value::text("sticker")).with("sticker_id", Value::String(sticker)));
+        }
+    }
+    if !attachments.is_empty() {
+        node.set("attachments", Value::object().with("data", Value::Array(attachments)));
+    }
+    if let Some(reply) = message.get("reply_to") {
+        if let Some(mid) = reply.get("mid").and_then(|m| m.string()) {
+            let mut reply_to = Value::object().with("mid", Value::String(mid));
+            if let Some(own) = reply.get("is_self_reply").and_then(|s| s.boolean()) {
+                reply_to.set("is_self_reply", Value::Bool(own));
+            }
+            node.set("reply_to", reply_to);
+        } else if let Some(replied) = reply.get("story") {
+            story = Some(Value::object().with("reply_to", story_link(&replied)));
+        }
+    }
+    if let Some(story) = story {
+        node.set("story", story);
+    }
+    if message.get("is_unsupported").and_then(|u| u.boolean()) == Some(true) {
+        node.set("is_unsupported", Value::Bool(true));
+    }
+    for key in ["quick_reply", "metadata", "app_id"] {
+        if let Some(value) = message.get(key) {
+            node.set(key, Value::read(&value, 8));
+        }
+    }
+    node
+}
+
+enum GraphAttachment {
+    Attachment(Value),
+    StoryMention(Value),
+}
+
+/// `{type, payload: {url, …}}` → the Graph's attachment fields.
+fn graph_attachment<J: Json>(attachment: &J) -> GraphAttachment {
+    let kind = attachment.get("type").and_then(|t| t.string()).unwrap_or_default();
+    let payload = attachment.get("payload");
+    let field = |key: &str| payload.as_ref().and_then(|p| p.get(key)).and_then(|v| id_text(&v));
+    let url = field("url");
+    let mut out = Value::object().with("type", Value::String(kind.clone()));
+    match kind.as_str() {
+        "image" => {
+            if let Some(url) = url {
+                out.set(
+                    "image_data",
+                    Value::object().with("url", Value::String(url.clone())).with("preview_url", Value::String(url)),
+                );
+            }
+        }
+        "video" => {
+            if let Some(url) = url {
+                out.set("video_data", Value::object().with("url", Value::String(url)));
+            }
+        }
+        "audio" | "file" => {
+            if let Some(url) = url {
+                out.set("file_url", Value::String(url));
+            }
+        }
+        "sticker" => {
+            if let Some(id) = field("sticker_id") {
+                out.set("sticker_id", Value::String(id));
+            }
+            if let Some(url) = url {
+                out.set(
+                    "image_data",
+                    Value::object().with("url", Value::String(url)).with("render_as_sticker", Value::Bool(true)),
+                );
+            }
+        }
+        "story_mention" => {
+            let mut link = Value::object();
+            if let Some(url) = url {
+                link.set("link", Value::String(url));
+            }
+            if let Some(id) = field("id") {
+                link.set("id", Value::String(id));
+            }
+            return GraphAttachment::StoryMention(link);
+        }
+        _ => {
+            // share, ig_post, reel, ig_reel, template, fallback, location…:
+            // the payload's plain fields, as the Graph names them.
+            if let Some(payload) = payload.as_ref().filter(|p| p.is_object()) {
+                for (key, value) in payload.entries() {
+                    out.set(&key, Value::read(&value, 8));
+                }
+            }
+        }
+    }
+    if kind == "image" && field("sticker_id").is_some() {
+        // Messenger's thumbs-up: an image that is a sticker.
+        out.set("type", Value::text("sticker"));
+        out.set("sticker_id", Value::String(field("sticker_id").unwrap_or_default()));
+    }
+    GraphAttachment::Attachment(out)
+}
+
+fn story_link<J: Json>(story: &J) -> Value {
+    let mut link = Value::object();
+    if let Some(url) = story.get("url").and_then(|u| u.string()) {
+        link.set("link", Value::String(url));
+    }
+    if let Some(id) = story.get("id").and_then(|i| id_text(&i)) {
+        link.set("id", Value::String(id));
+    }
+    link
+}
+
+impl WebhookEvent {
+    /// The event as the caller's JSON: `{ kind, platform, accountId,
+    /// customerId, mid?, timestamp, standby, message?, text?, editCount?,
+    /// reaction?, watermark?, raw }`.
+    pub fn to_value(&self) -> Value {
+        let mut out = Value::object()
+            .with("kind", Value::text(self.kind.as_str()))
+            .with("platform", Value::text(self.platform.as_str()))
+            .with("accountId", Value::String(self.account_id.clone()))
+            .with("customerId", Value::String(self.customer_id.clone()));
+        if let Some(mid) = &self.mid {
+            out.set("mid", Value::String(mid.clone()));
+        }
+        out.set("timestamp", Value::Number(self.timestamp));
+        out.set("standby", Value::Bool(self.standby));
+        if let Some(message) = &self.message {
+            out.set("message", message.clone());
+        }
+        if let Some(text) = &self.text {
+            out.set("text", Value::String(text.clone()));
+        }
+        if let Some(count) = self.edit_count {
+            out.set("editCount", Value::Number(f64::from(count)));
+        }
+        if let Some(reaction) = &self.reaction {
+            let mut r = Value::object().with("action", Value::String(reaction.action.clone()));
+            if let Some(name) = &reaction.reaction {
+                r.set("reaction", Value::String(name.clone()));
+            }
+            if let Some(emoji) = &reaction.emoji {
+                r.set("emoji", Value::String(emoji.clone()));
+            }
+            out.set("reaction", r);
+        }
+        if let Some(watermark) = self.watermark {
+            out.set("watermark", Value::Number(watermark));
+        }
+        out.set("raw", self.raw.clone());
+        out
+    }
+
+    /// Reads back what [`WebhookEvent::to_value`] wrote (events handed to an
+    /// inbox from JS, or kept in storage).
+    pub fn from_value(value: &Value) -> Option<Self> {
+        let text = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_owned);
+        let reaction = value.get("reaction").map(|r| Reaction {
+            action: r.get("action").and_then(Value::as_str).unwrap_or("react").to_owned(),
+            reaction: r.get("reaction").and_then(Value::as_str).map(str::to_owned),
+            emoji: r.get("emoji").and_then(Value::as_str).map(str::to_owned),
+        });
+        Some(Self {
+            kind: EventKind::parse(&text("kind")?)?,
+            platform: Platform::parse(&text("platform")?).ok()?,
+            account_id: text("accountId").unwrap_or_default(),
+            customer_id: text("customerId").unwrap_or_default(),
+            mid: text("mid"),
+            timestamp: value.get("timestamp").and_then(Value::as_f64).filter(|t| t.is_finite()).unwrap_or(0.0),
+            standby: value.get("standby") == Some(&Value::Bool(true)),
+            message: value.get("message").filter(|m| matches!(m, Value::Object(_))).cloned(),
+            text: text("text"),
+            edit_count: value
+                .get("editCount")
+                .and_then(Value::as_f64)
+                .filter(|n| *n >= 0.0)
+                .map(|n| n.min(f64::from(u32::MAX)) as u32),
+            reaction,
+            watermark: value.get("watermark").and_then(Value::as_f64).filter(|w| w.is_finite()),
+            raw: value.get("raw").cloned().unwrap_or(Value::Null),
+        })
+    }
+}

@@ -1,0 +1,110 @@
+//! `Inbox`: history and live events in one view (see `core::inbox`).
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::error::to_js;
+use crate::core::error::Error;
+use crate::core::inbox::Inbox as Core;
+use crate::core::json::Json;
+use crate::core::options::MAX_MESSAGES_PER_CONVERSATION;
+use crate::core::query::Platform;
+
+/// One view of an inbox: sync results, webhook events and sent messages
+/// merged, the same whatever their order and repetition.
+///
+/// ```js
+/// const inbox = new Inbox({ accountId: pageId, platform: "messenger" });
+/// inbox.apply(await client.syncInbox(pageId));
+/// inbox.apply(events);
+/// ```
+#[wasm_bindgen]
+pub struct Inbox {
+    core: Core,
+}
+
+#[wasm_bindgen]
+impl Inbox {
+    /// `{ accountId, platform?, maxMessagesPerConversation? }`: the Page
+    /// (or Instagram account, or `me`), `"messenger"` (default) or
+    /// `"instagram"`, and how many newest messages a conversation keeps
+    /// (default 200). Throws a `GraphError` for bad options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "InboxOptions")] options: JsValue) -> Result<Inbox, JsValue> {
+        read_options(&options).map(|core| Inbox { core }).map_err(|e| to_js(&e))
+    }
+
+    /// Applies a sync result, a webhook event (or a list of them), or what
+    /// `sendMessage` resolved to, and says what changed. Throws a
+    /// `GraphError` (`kind: "invalid_argument"`) for anything else, having
+    /// applied nothing.
+    #[wasm_bindgen(unchecked_return_type = "InboxChanges")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "InboxSync | WebhookEvent | WebhookEvent[] | SentMessage")]
+        input: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let changes = self.core.apply_json(&input).map_err(|e| to_js(&e))?;
+        Ok(changes.to_value().build())
+    }
+
+    /// Every conversation, newest activity first, each with its messages
+    /// newest first.
+    #[wasm_bindgen(unchecked_return_type = "InboxConversation[]")]
+    pub fn conversations(&self) -> Array {
+        self.core.conversations().iter().map(|c| c.build::<JsValue>()).collect()
+    }
+
+    /// One conversation, by its id or the person's id; `undefined` if unknown.
+    #[wasm_bindgen(unchecked_return_type = "InboxConversation | undefined")]
+    pub fn conversation(&self, #[wasm_bindgen(js_name = idOrCustomerId)] id: &str) -> JsValue {
+        self.core.conversation(id).map_or(JsValue::UNDEFINED, |c| c.build())
+    }
+
+    /// The inbox as a string, for storage: `Inbox.restore(snapshot)` gives
+    /// the same inbox. Two inboxes given the same inputs, in any order,
+    /// write the same string.
+    pub fn snapshot(&self) -> String {
+        self.core.snapshot()
+    }
+
+    /// The inbox `snapshot` wrote. Throws a `GraphError` for anything else.
+    pub fn restore(snapshot: &str) -> Result<Inbox, JsValue> {
+        let parsed = JsValue::parse(snapshot)
+            .ok_or_else(|| to_js(&Error::invalid_argument("Inbox.restore: the snapshot is not JSON")))?;
+        Core::restore_json(&parsed).map(|core| Inbox { core }).map_err(|e| to_js(&e))
+    }
+}
+
+fn read_options(options: &JsValue) -> Result<Core, Error> {
+    if !options.is_object() {
+        return Err(Error::invalid_argument(
+            "new Inbox(options) needs { accountId, platform?, maxMessagesPerConversation? }",
+        ));
+    }
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
+        if !["accountId", "platform", "maxMessagesPerConversation"].contains(&key.as_str()) {
+            return Err(Error::invalid_argument(format!(
+                "options has no option {key:?}; the options are accountId, platform, maxMessagesPerConversation"
+            )));
+        }
+    }
+    let get =
+        |key: &str| Reflect::get(options, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null());
+    let account = get("accountId").and_then(|a| a.as_string()).filter(|a| !a.is_empty()).ok_or_else(|| {
+        Error::invalid_argument("options.accountId is required: the Page or Instagram account id, or \"me\"")
+    })?;
+    let platform = match get("platform") {
+        Some(p) => Platform::parse(
+            &p.as_string().ok_or_else(|| Error::invalid_argument("options.platform must be a string"))?,
+        )?,
+        None => Platform::Messenger,
+    };
+    let max = match get("maxMessagesPerConversation") {
+        Some(n) => MAX_MESSAGES_PER_CONVERSATION.check_whole(
+            n.as_f64().ok_or_else(|| Error::invalid_argument("options.maxMessagesPerConversation must be a number"))?,
+        )?,
+        None => MAX_MESSAGES_PER_CONVERSATION.default_whole(),
+    };
+    Ok(Core::new(&account, platform, max))
+}

@@ -1,0 +1,231 @@
+//! `Webhook`: Meta's subscription handshake, the signature check over the
+//! raw bytes, and the events of a body, for any Fetch-API runtime.
+
+use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use super::error::to_js;
+use crate::core::error::Error;
+use crate::core::json::Json;
+use crate::core::webhook::{challenge, check_body, parse, verify_signature};
+
+/// Verifies and reads Meta's webhooks (Messenger and Instagram).
+///
+/// ```js
+/// const webhook = new Webhook({ appSecret, verifyToken });
+/// const { response, events } = await webhook.handle(request);
+/// ```
+#[wasm_bindgen]
+pub struct Webhook {
+    secrets: Vec<String>,
+    verify_token: Option<String>,
+}
+
+#[wasm_bindgen]
+impl Webhook {
+    /// `appSecret`: the app secret, or several (rotation; an Instagram
+    /// Login app has its own beside the Meta app's). `verifyToken`: what
+    /// the handshake must carry. Throws a `GraphError` for bad options.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "WebhookOptions")] options: JsValue) -> Result<Webhook, JsValue> {
+        read_options(&options).map_err(|e| to_js(&e))
+    }
+
+    /// The `hub.challenge` to answer for Meta's subscription request (a
+    /// URL, a `URLSearchParams` or a query string), or `null` when it is
+    /// not a subscription with the right verify token.
+    pub fn challenge(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | URL | URLSearchParams")] url: JsValue,
+    ) -> Option<String> {
+        let token = self.verify_token.as_deref()?;
+        let text = js_sys::JsString::from(url).as_string()?;
+        challenge(&text, token)
+    }
+
+    /// Whether `signatureHeader` (`X-Hub-Signature-256`) is the HMAC-SHA256
+    /// of `rawBody` — the bytes exactly as received — with one of the app
+    /// secrets, compared in constant time. Throws a `GraphError` when
+    /// handed parsed JSON instead of the raw body.
+    pub fn verify(
+        &self,
+        #[wasm_bindgen(js_name = rawBody, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView")]
+        raw_body: JsValue,
+        #[wasm_bindgen(js_name = signatureHeader, unchecked_param_type = "string | null | undefined")]
+        signature: JsValue,
+    ) -> Result<bool, JsValue> {
+        let bytes = raw_bytes(&raw_body).map_err(|e| to_js(&e))?;
+        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        Ok(verify_signature(&bytes, signature.as_string().as_deref(), &secrets))
+    }
+
+    /// The events of a webhook body (a string, bytes or an already parsed
+    /// object), in the order sent. Throws a `GraphError` (`kind: "decode"`)
+    /// for a body that is not JSON or not a Messenger / Instagram webhook.
+    #[wasm_bindgen(unchecked_return_type = "WebhookEvent[]")]
+    pub fn parse(
+        #[wasm_bindgen(js_name = rawBody, unchecked_param_type = "string | ArrayBuffer | ArrayBufferView | object")]
+        raw_body: JsValue,
+    ) -> Result<Array, JsValue> {
+        events(&raw_body).map_err(|e| to_js(&e))
+    }
+
+    /// The whole exchange for a Fetch-API `Request`: the handshake (`GET`,
+    /// 200 with the challenge or 403), a signed `POST` (200 and its events;
+    /// 401 for a missing or wrong signature; 400 for a signed body that is
+    /// not a webhook), and 405 for anything else. Each refusal says why in
+    /// its body. Resolves to `{ response, events }`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<WebhookHandled>")]
+    pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue) -> Promise {
+        let secrets = self.secrets.clone();
+        let token = self.verify_token.clone();
+        future_to_promise(async move {
+            let method = member(&request, "method").as_string().unwrap_or_default().to_ascii_uppercase();
+            let (status, text, events) = match method.as_str() {
+                "GET" => {
+                    let url = member(&request, "url").as_string().unwrap_or_default();
+                    match token.as_deref().and_then(|t| challenge(&url, t)) {
+                        Some(answer) => (200, answer, Array::new()),
+                        None => {
+                            (403, "Forbidden: not a subscription request with this verify token".into(), Array::new())
+                        }
+                    }
+                }
+                "POST" => {
+                    let header = header(&request, "x-hub-signature-256");
+                    let buffer = call(&request, "arrayBuffer").await?;
+                    let bytes = Uint8Array::new(&buffer).to_vec();
+                    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                    if !verify_signature(&bytes, header.as_deref(), &secrets) {
+                        let why = match header {
+                            None => "Unauthorized: no X-Hub-Signature-256 header",
+                            Some(_) => "Unauthorized: X-Hub-Signature-256 does not match the body and app secret",
+                        };
+                        (401, why.to_owned(), Array::new())
+                    } else {
+                        match events(&Uint8Array::from(bytes.as_slice()).into()) {
+                            Ok(events) => (200, "EVENT_RECEIVED".into(), events),
+                            Err(error) => (400, format!("Bad Request: {error}"), Array::new()),
+                        }
+                    }
+                }
+                _ => (
+                    405,
+                    "Method Not Allowed: Meta's webhooks are GET (handshake) and POST (events)".into(),
+                    Array::new(),
+                ),
+            };
+            let response = text_response(status, &text)?;
+            let out = js_sys::Object::new();
+            let _ = Reflect::set(&out, &JsValue::from_str("response"), &response);
+            let _ = Reflect::set(&out, &JsValue::from_str("events"), &events);
+            Ok(out.into())
+        })
+    }
+}
+
+fn read_options(options: &JsValue) -> Result<Webhook, Error> {
+    if !options.is_object() {
+        return Err(Error::invalid_argument("new Webhook(options) needs { appSecret, verifyToken? }"));
+    }
+    let keys = js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>());
+    for key in keys.iter().filter_map(|k| k.as_string()) {
+        if !["appSecret", "verifyToken"].contains(&key.as_str()) {
+            return Err(Error::invalid_argument(format!(
+                "options has no option {key:?}; the options are appSecret, verifyToken"
+            )));
+        }
+    }
+    let secret = member(options, "appSecret");
+    let secrets: Vec<String> = if let Some(one) = secret.as_string() {
+        vec![one]
+    } else if Array::is_array(&secret) {
+        Array::from(&secret)
+            .iter()
+            .map(|s| s.as_string())
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::invalid_argument("options.appSecret must be a string or an array of strings"))?
+    } else {
+        return Err(Error::invalid_argument("options.appSecret is required: the app secret, or several"));
+    };
+    if secrets.is_empty() || secrets.iter().any(|s| s.trim().is_empty()) {
+        return Err(Error::invalid_argument("options.appSecret must not be empty"));
+    }
+    let verify_token = member(options, "verifyToken");
+    let verify_token = if verify_token.is_undefined() || verify_token.is_null() {
+        None
+    } else {
+        Some(verify_token.as_string().ok_or_else(|| Error::invalid_argument("options.verifyToken must be a string"))?)
+    };
+    Ok(Webhook { secrets, verify_token })
+}
+
+/// The raw body's bytes; parsed JSON is refused, since its signature can
+/// never match.
+fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
+    if let Some(text) = raw.as_string() {
+        return Ok(text.into_bytes());
+    }
+    if raw.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(Uint8Array::new(raw).to_vec());
+    }
+    if js_sys::ArrayBuffer::is_view(raw) {
+        let view = raw.unchecked_ref::<js_sys::DataView>();
+        return Ok(Uint8Array::new_with_byte_offset_and_length(
+            &view.buffer(),
+            view.byte_offset() as u32,
+            view.byte_length() as u32,
+        )
+        .to_vec());
+    }
+    Err(Error::invalid_argument(
+        "verify needs the raw body exactly as received (a string or bytes: `await request.text()`), not parsed JSON: \
+         Meta signs its own serialisation, and re-serialised JSON never matches",
+    ))
+}
+
+fn events(raw: &JsValue) -> Result<Array, Error> {
+    let body = if raw.is_string() || raw.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(raw) {
+        let bytes = raw_bytes(raw)?;
+        check_body(&bytes)?;
+        let text = String::from_utf8(bytes).map_err(|_| Error::decode(None, "the webhook body is not UTF-8 text"))?;
+        JsValue::parse(&text).ok_or_else(|| Error::decode(None, "the webhook body is not JSON"))?
+    } else {
+        raw.clone()
+    };
+    Ok(parse(&body)?.iter().map(|event| event.to_value().build::<JsValue>()).collect())
+}
+
+fn member(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn header(request: &JsValue, name: &str) -> Option<String> {
+    let headers = member(request, "headers");
+    let get = member(&headers, "get").dyn_into::<Function>().ok()?;
+    get.call1(&headers, &JsValue::from_str(name)).ok()?.as_string()
+}
+
+async fn call(target: &JsValue, method: &str) -> Result<JsValue, JsValue> {
+    let function = member(target, method).dyn_into::<Function>()?;
+    JsFuture::from(Promise::resolve(&function.call0(target)?)).await
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Response)]
+    type JsResponse;
+    #[wasm_bindgen(constructor, catch, js_class = "Response")]
+    fn new(body: &str, init: &JsValue) -> Result<JsResponse, JsValue>;
+}
+
+fn text_response(status: u16, text: &str) -> Result<JsValue, JsValue> {
+    let init = js_sys::Object::new();
+    let headers = js_sys::Object::new();
+    let _ = Reflect::set(&headers, &JsValue::from_str("content-type"), &JsValue::from_str("text/plain; charset=utf-8"));
+    let _ = Reflect::set(&init, &JsValue::from_str("status"), &JsValue::from(status));
+    let _ = Reflect::set(&init, &JsValue::from_str("headers"), &headers);
+    Ok(JsResponse::new(text, &init)?.into())
+}
