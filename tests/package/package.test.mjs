@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startMockGraph, TOKEN, PAGE_ID, threads } from "../mock-graph/server.mjs";
+import { startMockGraph, TOKEN, PAGE_ID, threads } from "../support/mock-graph.mjs";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -40,7 +40,7 @@ test("the packed package holds only what it should", () => {
 
 test("imports by name in Node with no init call", async () => {
   const script = `import { GraphClient, GraphError } from "graph-conversations";
-    const c = new GraphClient({ accessToken: "t" });
+    const c = new GraphClient({ accessToken: "EAAG-consumer-token" });
     console.log(typeof GraphClient, new GraphError("x") instanceof Error, typeof c.listConversations);`;
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: consumer });
   assert.equal(stdout.trim(), "function true function");
