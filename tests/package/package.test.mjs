@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { startMockGraph, TOKEN, PAGE_ID, threads } from "../support/mock-graph.mjs";
+import { startMockGraph, TOKEN, PAGE_ID, threads } from "../mock-graph/server.mjs";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
