@@ -111,7 +111,8 @@ test-package: $(PKG)
 test-browser: $(PKG) $(NPM) setup-chromium
 	node --test --test-reporter=spec tests/browser/
 
-## The example Worker in the real Workers runtime (npm workerd), against the mock.
+## The example Worker against the mock: in the real Workers runtime (npm
+## workerd), and under `wrangler dev` (the pinned wrangler, local mode, offline).
 test-worker: $(PKG) $(NPM)
 	node --test --test-reporter=spec tests/worker/
 

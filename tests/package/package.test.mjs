@@ -1,6 +1,6 @@
-// The npm package as a user gets it: `npm pack` of pkg/, installed into a
-// fresh consumer project, imported by name, and the README's Node example
-// run as written against the mock Graph.
+// The npm package as a user gets it: `npm pack` of pkg/ (with its licenses),
+// installed into a fresh consumer project, imported by name, and the README's
+// Node example run as written against the mock Graph.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, execFile } from "node:child_process";
@@ -32,15 +32,34 @@ after(async () => {
 
 test("the packed package holds only what it should", () => {
   const files = readdirSync(join(consumer, "node_modules/graph-conversations")).sort();
-  for (const needed of ["graph_conversations_bg.wasm", "index.d.ts", "node.js", "web.js", "workerd.js", "graph_error.js", "package.json"]) {
+  for (const needed of ["graph_conversations_bg.wasm", "index.d.ts", "node.js", "web.js", "workerd.js", "graph_error.js", "package.json", "LICENSE-MIT", "LICENSE-APACHE"]) {
     assert.ok(files.includes(needed), `${needed} missing from ${files}`);
   }
   assert.ok(!files.some((f) => f.endsWith(".rs") || f === "node_modules"));
 });
 
+test("the tarball carries both licenses its package.json names", () => {
+  const tarball = readdirSync(consumer).find((f) => f.endsWith(".tgz"));
+  const entries = execFileSync("tar", ["-tzf", join(consumer, tarball)], { encoding: "utf8" }).split("\n");
+  for (const name of ["LICENSE-MIT", "LICENSE-APACHE"]) assert.ok(entries.includes(`package/${name}`), `${name} in ${entries}`);
+  const installed = join(consumer, "node_modules/graph-conversations");
+  const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  assert.equal(pkg.license, "MIT OR Apache-2.0");
+  const mit = readFileSync(join(installed, "LICENSE-MIT"), "utf8");
+  assert.match(mit, /^MIT License\n\nCopyright \(c\) the graph-conversations authors\n/);
+  assert.match(mit, /Permission is hereby granted, free of charge/);
+  const apache = readFileSync(join(installed, "LICENSE-APACHE"), "utf8");
+  assert.match(apache, /Apache License\s+Version 2\.0, January 2004/);
+  assert.match(apache, /END OF TERMS AND CONDITIONS/);
+  assert.match(apache, /Copyright the graph-conversations authors/);
+  // The same texts as the repository's, which the crate is licensed under.
+  assert.equal(mit, readFileSync(join(root, "LICENSE-MIT"), "utf8"));
+  assert.equal(apache, readFileSync(join(root, "LICENSE-APACHE"), "utf8"));
+});
+
 test("imports by name in Node with no init call", async () => {
   const script = `import { GraphClient, GraphError } from "graph-conversations";
-    const c = new GraphClient({ accessToken: "t" });
+    const c = new GraphClient({ accessToken: "EAAG-consumer-token" });
     console.log(typeof GraphClient, new GraphError("x") instanceof Error, typeof c.listConversations);`;
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: consumer });
   assert.equal(stdout.trim(), "function true function");
