@@ -105,6 +105,16 @@ test("startMock's faults option reaches the client as the Graph's errors", async
   assert.deepEqual(out, { seen: 368, faulted: 1, kinds: ["graph-error"] });
 });
 
+test("the README's mock example runs as written from the installed package", async () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const block = readme.match(/<!-- mock-example:start -->\s*```js\n([\s\S]*?)```/);
+  assert.ok(block, "README has the marked mock example");
+  writeFileSync(join(consumer, "mock-example.mjs"), block[1]);
+  const { stdout, stderr } = await run(process.execPath, ["mock-example.mjs"], { cwd: consumer, ...TIMEOUT });
+  assert.equal(stderr, "");
+  assert.deepEqual(stdout.trim().split("\n"), ["25 conversations after 3 requests", "613 true 3600000"]);
+});
+
 test("graph-conversations-mock --help lists every option and fault kind", async () => {
   const bin = join(consumer, "node_modules/.bin/graph-conversations-mock");
   const { stdout } = await run(bin, ["--help"], { cwd: consumer, ...TIMEOUT });
