@@ -15,7 +15,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
 # What the npm package in pkg/ is built from (README.md is copied into it).
-PKG_SOURCES := $(shell find src js scripts -type f) Cargo.toml Cargo.lock README.md
+PKG_SOURCES := $(shell find src js scripts -type f) $(wildcard mock/*.mjs) mock/server.d.mts Cargo.toml Cargo.lock README.md LICENSE-MIT LICENSE-APACHE
 PKG := pkg/.stamp
 NPM := node_modules/.stamp
 
@@ -104,7 +104,7 @@ test-node: $(PKG)
 test-types: $(PKG) $(NPM)
 	tsc -p tests/types/tsconfig.json
 
-test-package: $(PKG)
+test-package: $(PKG) $(NPM)
 	node --test --test-reporter=spec tests/package/
 
 ## Headless Debian Chromium: a plain ES-module page importing graph-conversations/web.

@@ -484,7 +484,9 @@ const inboxCache = new Map();
  * Returns `{ messenger: {inbox, other, page_done, spam}, instagram: {…}, byId }`.
  */
 export function buildInbox(counts = {}, { messagesPerThread } = {}) {
-  const sizes = { ...DEFAULT_THREAD_COUNTS, ...counts };
+  // An undefined size is the default one, as in startMock({ threads }).
+  const given = Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== undefined));
+  const sizes = { ...DEFAULT_THREAD_COUNTS, ...given };
   const cacheKey = `${sizes.messenger}/${sizes.instagram}/${messagesPerThread ?? "varied"}`;
   if (!inboxCache.has(cacheKey)) {
     const inbox = {};

@@ -1,22 +1,25 @@
 #!/usr/bin/env node
-// A local mock of Meta's Graph API (the Conversations API) for the
-// graph-conversations tests, demo and benchmarks. Node 20, no npm
-// dependencies, listens on 127.0.0.1 only. This file is the entry point: it
-// serves the Graph's rules (handler.mjs) on node:http (node-http.mjs) and
-// re-exports what tests need; run as a script it is the CLI (cli.mjs).
+// A local mock of Meta's Graph API (the Conversations API): for the
+// graph-conversations tests, demo and benchmarks, and shipped in the npm
+// package as `graph-conversations/mock` (with the `graph-conversations-mock`
+// command). Node 20, no npm dependencies, listens on 127.0.0.1 only. This
+// file is the entry point: it serves the Graph's rules (handler.mjs) on
+// node:http (node-http.mjs) and re-exports what tests need; run as a script
+// it is the CLI (cli.mjs). Its types: server.d.mts, beside it.
 //
-//   import { startMockGraph, TOKEN, PAGE_ID } from "./mock/server.mjs";
-//   const mock = await startMockGraph({ latencyMs: 0, threads: { messenger: 200 } });
+//   import { startMock, TOKEN, PAGE_ID } from "graph-conversations/mock"; // in the repo: "./mock/server.mjs"
+//   const mock = await startMock({ latencyMs: 0, threads: { messenger: 200 } });
 //   ... fetch(`${mock.url}/v21.0/${PAGE_ID}/conversations?access_token=${TOKEN}`) ...
 //   await mock.close();
 //
-//   node mock/server.mjs [--port 8787] [--latency-ms 0]
-//        [--messenger-threads 60] [--instagram-threads 45] [--calls-per-second 0]
+//   npx graph-conversations-mock --help      (in the repo: node mock/server.mjs --help)
 //
-// startMockGraph(opts) options: `port`, `latencyMs`, `threads`,
-// `messagesPerThread`, `nestedMessagesCap`, and `callsPerSecond` (default 0 =
-// off): enforce the Conversations API budget per access token — a token bucket
-// of `callsPerSecond` calls refilled at `callsPerSecond`/s, 50 ms of slack for
+// startMock(opts) options (options.mjs: START_OPTIONS, checked before anything
+// listens: an unknown name or a bad value throws a TypeError): `port`,
+// `latencyMs`, `threads`, `messagesPerThread`, `nestedMessagesCap`,
+// `faults` (switched on at start), and `callsPerSecond` (default 0 = off):
+// enforce the Conversations API budget per access token — a token bucket of
+// `callsPerSecond` calls refilled at `callsPerSecond`/s, 50 ms of slack for
 // timer jitter, a batch costs one call per item (pacing.mjs). A call over
 // budget gets HTTP 400 with the Graph's 613 body ("(#613) Calls to this api
 // have exceeded the rate limit.", OAuthException) and usage headers at 100%
@@ -50,10 +53,13 @@
 // expansion), paging.mjs (cursors), data.mjs, data-2026.mjs and seed.mjs
 // (the inbox), errors.mjs (error bodies), faults.mjs, fault-specs.mjs and
 // fault-answers.mjs (faults), usage.mjs and pacing.mjs (usage headers, the
-// call budget), respond.mjs and json.mjs (answers on the wire).
+// call budget), respond.mjs and json.mjs (answers on the wire), options.mjs
+// (startMock's options), cli.mjs, bin.mjs and describe.mjs (the command and
+// its --help, the README's lists).
 
 import { createGraphHandler } from "./handler.mjs";
 import { serveOnNodeHttp } from "./node-http.mjs";
+import { checkStartOptions } from "./options.mjs";
 
 export {
   TOKEN, SECOND_TOKEN, EXPIRED_TOKEN, APP_SECRET, PAGE_ID, PAGE_NAME, IG_ACCOUNT_ID, IG_USERNAME,
@@ -68,6 +74,7 @@ export { faultOfId, parseFault } from "./fault-specs.mjs";
 export { hugePage } from "./fault-answers.mjs";
 export { graphView } from "./fields.mjs";
 export { createGraphHandler } from "./handler.mjs";
+export { START_OPTIONS } from "./options.mjs";
 
 /**
  * Starts the mock on 127.0.0.1.
@@ -75,12 +82,21 @@ export { createGraphHandler } from "./handler.mjs";
  * `threads: { messenger, instagram }` (inbox sizes; default 60 and 45),
  * `messagesPerThread` (every thread that long; default: 1 to 45, edge cases pinned),
  * `nestedMessagesCap` (most messages a nested `messages.limit(n)` returns; default 100),
- * `callsPerSecond` (per-token budget; default 0 = off).
+ * `callsPerSecond` (per-token budget; default 0 = off), `faults` (fault specs
+ * switched on at start, in order). Rejects with a TypeError on an unknown
+ * option, a bad value or a bad fault spec, before it listens.
  * Resolves to `{ url, port, requests, stats, faults, fault(), clearFaults(),
  * setCallsPerSecond(), reset(), close() }` (see the header comment).
  */
-export async function startMockGraph(opts = {}) {
+export async function startMock(opts = {}) {
+  checkStartOptions(opts);
   const graph = createGraphHandler(opts);
+  try {
+    for (const spec of opts.faults ?? []) graph.fault(spec);
+  } catch (err) {
+    graph.close();
+    throw err;
+  }
   const http = await serveOnNodeHttp(graph.handle, { port: opts.port ?? 0 });
   return {
     url: http.url,
@@ -98,6 +114,9 @@ export async function startMockGraph(opts = {}) {
     },
   };
 }
+
+/** The in-repo name of startMock (the tests, the demo and the benchmarks use it). */
+export const startMockGraph = startMock;
 
 const isMain = process.argv[1] && decodeURIComponent(new URL(import.meta.url).pathname) === process.argv[1];
 if (isMain) {

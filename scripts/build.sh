@@ -20,4 +20,5 @@ mv "$wasm.opt" "$wasm"
 
 cp js/graph_error.js js/graph_error.d.ts js/node.js js/web.js js/workerd.js js/package.json README.md LICENSE-MIT LICENSE-APACHE pkg/
 node scripts/write-types.mjs
+mkdir -p pkg/mock && cp mock/*.mjs mock/server.d.mts pkg/mock/ # the mock Graph (graph-conversations/mock and its bin), not its tests
 echo "pkg/$(basename "$wasm"): $raw bytes before wasm-opt, $(wc -c <"$wasm") after, $(gzip -9c "$wasm" | wc -c) gzipped"

@@ -60,3 +60,9 @@ export async function today(pageId: string): Promise<void> {
   }
   console.log(version, after, extra, owner, typed, cutShort, messages, snippet);
 }
+
+// Function-typed options accept undefined as well.
+export const quiet = new GraphClient({ accessToken: "EAAG-today-token-0001", fetch: undefined });
+export async function noProgress(client: GraphClient): Promise<void> {
+  await client.syncInbox("1", { onProgress: undefined });
+}

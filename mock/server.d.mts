@@ -1,0 +1,559 @@
+// Types of the mock Graph: `graph-conversations/mock` in the npm package,
+// ./mock/server.mjs in the repo. Hand-written; mock/test/types.test.mjs checks
+// that every option, fault kind, fault option, magic id and constant of the
+// JavaScript is here, so the two cannot drift apart.
+//
+// Self-contained on purpose: no Node or DOM types are needed to use it.
+
+// ---------------------------------------------------------------- what it accepts
+
+/** The Page access token the mock accepts (in an `Authorization: Bearer` header, or `access_token`). */
+export declare const TOKEN: "EAAG-mock-page-token";
+/** A second valid token, with its own `callsPerSecond` budget (pacing tests with two clients). */
+export declare const SECOND_TOKEN: "EAAG-mock-second-page-token";
+/** A token that answers 190 / subcode 463 ("Session has expired"). */
+export declare const EXPIRED_TOKEN: "EAAG-expired-token";
+/** The app secret: a call with `appsecret_proof` must send HMAC-SHA256(token) keyed by it. */
+export declare const APP_SECRET: "mock-app-secret";
+/** The Page id: `/{PAGE_ID}/conversations`. */
+export declare const PAGE_ID: "104620945892041";
+/** The Page's name, as it appears among a Messenger thread's participants. */
+export declare const PAGE_NAME: "Harbor Lane Coffee";
+/** The Instagram professional account id: `/{IG_ACCOUNT_ID}/conversations` lists Instagram threads. */
+export declare const IG_ACCOUNT_ID: "17841400000000001";
+/** The Instagram account's username. */
+export declare const IG_USERNAME: "harborlane.coffee";
+/** The Graph version assumed for a path without `/vNN.N/` (any version is accepted). */
+export declare const DEFAULT_VERSION: "v21.0";
+/** The tokens that are accepted: TOKEN and SECOND_TOKEN. */
+export declare const VALID_TOKENS: readonly ["EAAG-mock-page-token", "EAAG-mock-second-page-token"];
+/** The most items a batch request may have. */
+export declare const MAX_BATCH: 50;
+
+export type Platform = "messenger" | "instagram";
+export type Folder = "inbox" | "other" | "page_done" | "spam";
+export declare const PLATFORMS: readonly ["messenger", "instagram"];
+export declare const FOLDERS: readonly ["inbox", "other", "page_done", "spam"];
+/** Inbox sizes when startMock() gets no `threads` option. */
+export declare const DEFAULT_THREAD_COUNTS: Readonly<{ messenger: 60; instagram: 45 }>;
+/** Threads outside the inbox; fixed, whatever `threads` says. */
+export declare const EXTRA_FOLDER_COUNTS: Readonly<{
+  messenger: Readonly<{ other: 3; page_done: 2; spam: 2 }>;
+  instagram: Readonly<{ other: 2; page_done: 1; spam: 1 }>;
+}>;
+/** The Graph gives details only for a thread's 20 newest messages. */
+export declare const DETAIL_WINDOW: 20;
+/** A real-world legacy message id with dots and a colon, inside the detail window. */
+export declare const ODD_MESSAGE_ID: "m_mid.46348462:357234723feb";
+/** The same legacy shape outside the detail window: asking for it answers code 9000001. */
+export declare const OLD_ODD_MESSAGE_ID: "m_mid.1463484620123:8cd7aa4e6ee9cdae01";
+
+// ---------------------------------------------------------------- starting it
+
+/** What startMock takes. Every option may be left out; `undefined` means its default. */
+export interface MockOptions {
+  /** TCP port on 127.0.0.1; 0 (the default) picks any free port: read it from `url` or `port`. */
+  port?: number | undefined;
+  /** Delay in milliseconds before every answer, CORS preflights included. Default 0. */
+  latencyMs?: number | undefined;
+  /**
+   * Inbox sizes per platform; default 60 Messenger and 45 Instagram threads.
+   * The other folders have a few fixed threads (EXTRA_FOLDER_COUNTS). The
+   * first threads are the same whatever the size.
+   */
+  threads?: { messenger?: number | undefined; instagram?: number | undefined } | undefined;
+  /** Give every thread exactly this many messages (at least 1). Default: 1 to 45 by thread, edge cases pinned. */
+  messagesPerThread?: number | undefined;
+  /**
+   * The most messages a nested `messages.limit(n){…}` returns inside a
+   * conversation (at least 1); default 100. Lower it to make a client follow
+   * the nested paging.
+   */
+  nestedMessagesCap?: number | undefined;
+  /**
+   * The Conversations API budget per access token, in calls per second (the
+   * Graph's is 2); default 0 = no budget. A token bucket refilled at this
+   * rate, 50 ms of slack, a batch costs one call per item. A call over it
+   * gets HTTP 400, code 613, usage headers at 100% with regain 0 minutes
+   * (the short rate limit), and counts in `stats.rateLimited`.
+   */
+  callsPerSecond?: number | undefined;
+  /** Faults switched on at start, in this order, as by `fault(spec)`. */
+  faults?: readonly FaultSpec[] | undefined;
+}
+
+/**
+ * Starts the mock Graph on 127.0.0.1. Rejects with a TypeError, before it
+ * listens, on an unknown option, a bad value or a bad fault spec.
+ *
+ * ```js
+ * import { startMock, TOKEN, PAGE_ID } from "graph-conversations/mock";
+ * const mock = await startMock({ latencyMs: 20 });
+ * const client = new GraphClient({ baseUrl: mock.url, accessToken: TOKEN });
+ * await client.listConversations(PAGE_ID);
+ * await mock.close();
+ * ```
+ */
+export declare function startMock(options?: MockOptions): Promise<MockGraph>;
+/** startMock under the name the repository's own tests use. */
+export declare const startMockGraph: typeof startMock;
+
+/** A running mock. */
+export interface MockGraph {
+  /** `http://127.0.0.1:<port>`: the `baseUrl` for a GraphClient. */
+  readonly url: string;
+  /** The port it listens on. */
+  readonly port: number;
+  /** Every Graph request seen, in order (not /__mock/ ones). The same array all along: reset() empties it in place. */
+  readonly requests: MockRequest[];
+  /** Counters; the same object all along. */
+  readonly stats: MockStats;
+  /** The faults switched on, in the order they were added, with their counters. */
+  readonly faults: readonly ActiveFault[];
+  /**
+   * Switches a fault on and returns it. It answers the next matching Graph
+   * request (after the call budget, before the token check); `times` says
+   * how many. Throws a TypeError for an unknown kind or option, or a bad value.
+   */
+  fault(spec: FaultSpec): ActiveFault;
+  /** Switches every fault off. */
+  clearFaults(): void;
+  /** Changes the per-token budget at run time (0 = off); forgets what was spent. */
+  setCallsPerSecond(callsPerSecond: number): void;
+  /** Empties requests, usage, the magic ids' call counts, faults, budgets and stats. */
+  reset(): void;
+  /** Stops listening and ends open connections (and slow answers still waiting). */
+  close(): Promise<void>;
+}
+
+/** One Graph request as the mock saw it. */
+export interface MockRequest {
+  method: string;
+  /** The request target as received: path and query. */
+  url: string;
+  path: string;
+  query: Record<string, string>;
+  /** Lowercase names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as text ("" for none). */
+  body: string;
+  /** Arrival time, epoch milliseconds (fractional). */
+  at: number;
+  /** The HTTP status answered; null when there was none (dropped, or the client gave up). */
+  status: number | null;
+  /** The Graph error code of an error answer. */
+  code?: number;
+  /** The kind of the fault that answered it, if one did. */
+  fault?: FaultKind;
+  /** True when it was over the `callsPerSecond` budget. */
+  rateLimited?: true;
+  /** True when the connection was dropped without an answer. */
+  dropped?: true;
+}
+
+export interface MockStats {
+  /** Calls refused for the `callsPerSecond` budget. */
+  rateLimited: number;
+  /** Calls answered by a fault switched on with fault() (not by a magic id). */
+  faulted: number;
+  /** Requests being answered now. */
+  inFlight: number;
+  /** The most requests in flight at once since the last reset. */
+  maxInFlight: number;
+}
+
+// ---------------------------------------------------------------- faults
+
+/** Options every fault switched on with fault() takes, besides its kind's own. */
+export interface CommonFaultOptions {
+  /** How many answers get the fault: 1 (default) = once; Infinity, null or "always" = every one. */
+  times?: number | null | "always" | "Infinity" | undefined;
+  /** A substring of the request path the fault applies to ("" = every path, unless the kind has its own default). */
+  match?: string | undefined;
+  /** Let that many matching requests through first. Default 0. */
+  skip?: number | undefined;
+  /** Put the request's token and APP_SECRET into the body (tests that secrets never reach a message or a log). */
+  echoToken?: boolean | undefined;
+}
+
+/** HTTP 500, text/plain "Internal Server Error": not a Graph body, none of the Graph's headers. */
+export interface Http500Fault extends CommonFaultOptions {
+  kind: "http-500";
+}
+
+/** HTTP 502 with a proxy's HTML page of about 9 KB, none of the Graph's headers. */
+export interface Html502Fault extends CommonFaultOptions {
+  kind: "html-502";
+}
+
+/** Any answer that is not the Graph's: a status, a content type and a body (a JSON content type keeps the Graph's headers). */
+export interface HttpFault extends CommonFaultOptions {
+  kind: "http";
+  /** HTTP status; default 500. */
+  status?: number | undefined;
+  /** Content-Type; default "text/plain; charset=utf-8". */
+  contentType?: string | undefined;
+  /** The body, as is; default "Mock HTTP failure". */
+  body?: string | undefined;
+}
+
+/** The real answer cut in half: a short complete body, or a transfer that stops half way. */
+export interface TruncatedJsonFault extends CommonFaultOptions {
+  kind: "truncated-json";
+  /** "body" (default): a short body with a matching Content-Length; "transfer": the connection drops half way through the promised body. */
+  mode?: "body" | "transfer" | undefined;
+}
+
+/** The connection is closed without an answer (in a batch: that item is null). */
+export interface ResetFault extends CommonFaultOptions {
+  kind: "reset";
+}
+
+/** The real answer, `ms` later (timeouts, aborts). */
+export interface SlowFault extends CommonFaultOptions {
+  kind: "slow";
+  /** Delay in milliseconds; default 10000. */
+  ms?: number | undefined;
+}
+
+/** HTTP 400, code 613 "Calls to this api have exceeded the rate limit.", usage headers at 100% (a long rate limit). */
+export interface RateLimit613Fault extends CommonFaultOptions {
+  kind: "rate-limit-613";
+  /** estimated_time_to_regain_access in the usage headers, whole minutes; default 3. */
+  regainMinutes?: number | undefined;
+  /** A Retry-After header in seconds; none by default, as the Graph sends none. */
+  retryAfter?: number | undefined;
+}
+
+/** HTTP 400, code 80006 "too many messenger api calls to this Page account" (no subcode), usage headers at 100%. */
+export interface Throttle80006Fault extends CommonFaultOptions {
+  kind: "80006" | 80006;
+  /** estimated_time_to_regain_access in the usage headers, whole minutes; default 1. */
+  regainMinutes?: number | undefined;
+  /** A Retry-After header in seconds; none by default, as the Graph sends none. */
+  retryAfter?: number | undefined;
+}
+
+/** HTTP 500, code 1 "An unknown error occurred", subcode 99. */
+export interface Code1Fault extends CommonFaultOptions {
+  kind: "code-1";
+  /** is_transient in the body: true (default), false, or null for none. */
+  isTransient?: boolean | null | undefined;
+}
+
+/** HTTP 503, code 2 "An unexpected error has occurred. Please retry your request later." */
+export interface Code2Fault extends CommonFaultOptions {
+  kind: "code-2";
+  /** is_transient in the body: true (default), false, or null for none. */
+  isTransient?: boolean | null | undefined;
+}
+
+/** Any Graph error body: code, subcode, message, type, is_transient, user title and message, usage headers. */
+export interface GraphErrorFault extends CommonFaultOptions {
+  kind: "graph-error";
+  /** error.code (required). */
+  code: number;
+  /** HTTP status; default 400. */
+  status?: number | undefined;
+  /** error.error_subcode; none by default. */
+  subcode?: number | undefined;
+  /** error.message; default "(#<code>) Mock Graph error <code>". */
+  message?: string | undefined;
+  /** error.type; default "OAuthException". */
+  type?: string | undefined;
+  /** is_transient in the body: true, false, or null (default) for none. */
+  isTransient?: boolean | null | undefined;
+  /** error.error_user_title. */
+  userTitle?: string | undefined;
+  /** error.error_user_msg. */
+  userMsg?: string | undefined;
+  /** Put X-Business-Use-Case-Usage at 100% with this regain time (whole minutes). */
+  regainMinutes?: number | undefined;
+  /** A Retry-After header in seconds. */
+  retryAfter?: number | undefined;
+  /** X-App-Usage call_count, a whole percentage. */
+  appUsage?: number | undefined;
+  /** X-Page-Usage call_count, a whole percentage. */
+  pageUsage?: number | undefined;
+  /** The business use case type reported (instagram: under the Page and the IG account). */
+  usageType?: "messenger" | "instagram" | undefined;
+}
+
+/** The page after X names X as its after cursor again (and in its next link): a client that trusts it loops. Default `match`: "/conversations"; GET requests with an `after` cursor only. */
+export interface RepeatCursorFault extends CommonFaultOptions {
+  kind: "repeat-cursor";
+}
+
+/** One valid last page of 200 conversations × 25 messages, about `bytes` long. Default `match`: "/conversations"; GET requests only. */
+export interface HugePageFault extends CommonFaultOptions {
+  kind: "huge-page";
+  /** Body size in bytes; default 20 MiB. */
+  bytes?: number | undefined;
+}
+
+/** A fault to switch on: `fault(spec)`, the `faults` option, `--fault` or `POST /__mock/fault`. */
+export type FaultSpec =
+  | Http500Fault
+  | Html502Fault
+  | HttpFault
+  | TruncatedJsonFault
+  | ResetFault
+  | SlowFault
+  | RateLimit613Fault
+  | Throttle80006Fault
+  | Code1Fault
+  | Code2Fault
+  | GraphErrorFault
+  | RepeatCursorFault
+  | HugePageFault;
+
+/** The kinds fault() takes. */
+export type SwitchableFaultKind =
+  | "http-500" | "html-502" | "http" | "truncated-json" | "reset" | "slow" | "rate-limit-613"
+  | "80006" | "code-1" | "code-2" | "graph-error" | "repeat-cursor" | "huge-page";
+/** Every kind of the table; "null-item" only by its id (`batch-null`). */
+export type FaultKind = SwitchableFaultKind | "null-item";
+
+/** A fault switched on: its spec with the defaults filled in, and its counters. */
+export interface ActiveFault {
+  /** Counted from 1 per mock. */
+  id: number;
+  kind: SwitchableFaultKind;
+  /** How many answers it gets in all (Infinity = every one). */
+  times: number;
+  /** How many it still gets. */
+  remaining: number;
+  match: string;
+  skip: number;
+  /** How many matching requests it has let through so far (up to `skip`). */
+  skipped: number;
+  /** How many answers it gave. */
+  hits: number;
+  echoToken: boolean;
+  /** The kind's own options, defaults filled in. */
+  [option: string]: unknown;
+}
+
+/**
+ * Ids that turn a fault on with no switch: put one where a page, conversation
+ * or message id goes (`/v24.0/error-613/conversations`), in a batch item too.
+ * They answer after the token check and count as calls.
+ *
+ * - `error-1`, `error-1-big`, `error-1-big-user-msg`, `error-2`, `error-4`,
+ *   `error-17`, `error-32`, `error-100`, `error-190`, `error-200`,
+ *   `error-230`, `error-368`, `error-613`, `error-2500`, `error-80001`,
+ *   `error-80002`, `error-80006`, `error-9000001`: that Graph error;
+ * - `http-502`, `http-404-text`, `bad-json`, `not-graph-shape`: an answer that
+ *   is not the Graph's;
+ * - `net-reset`: the connection is dropped; `batch-null`: as a batch item's
+ *   id, that item is null;
+ * - `slow-<ms>-<id>`: `<id>` answered `<ms>` milliseconds late;
+ * - `flaky-<n>-<id>`: code 1 to the first `<n>` calls of this id since reset, then `<id>`.
+ */
+export type MagicId =
+  | TriggerId
+  | "net-reset"
+  | "batch-null"
+  | `slow-${number}-${string}`
+  | `flaky-${number}-${string}`;
+
+/** The fixed magic ids that answer an error (a Graph error body, or a body that is not the Graph's). */
+export type TriggerId =
+  | "http-502" | "http-404-text" | "bad-json" | "not-graph-shape"
+  | "error-613" | "error-80006" | "error-1" | "error-2"
+  | "error-1-big" | "error-1-big-user-msg" | "error-4" | "error-17" | "error-32" | "error-100"
+  | "error-190" | "error-200" | "error-230" | "error-368" | "error-2500" | "error-80001"
+  | "error-80002" | "error-9000001";
+export declare const TRIGGER_IDS: readonly TriggerId[];
+
+/** How the table describes one option of a kind. */
+export interface FaultOptionDescription {
+  name: string;
+  type: "string" | "boolean" | "count" | "number" | "seconds" | "minutes" | "integer" | "percent" | "status" | "enum" | "transient" | "times";
+  /** The choices of an "enum" option. */
+  values?: readonly string[];
+  default?: unknown;
+  required?: true;
+  doc: string;
+}
+
+/** One kind of the fault table as plain data. */
+export interface FaultKindDescription {
+  kind: FaultKind;
+  family: "graph" | "http" | "transport" | "paging";
+  /** What a client sees, in one line. */
+  summary: string;
+  /** False for a kind only an id turns on. */
+  switchable: boolean;
+  /** Which requests it applies to when switched on. */
+  matches: string;
+  options: FaultOptionDescription[];
+  /** The ids that turn it on: one exact `id` (with the options it stands for), or an `example` of a pattern. */
+  ids: Array<{ id: string; options?: Record<string, unknown>; doc: string } | { example: string; doc: string }>;
+}
+
+/** The fault table as plain data (what `--help`, the README and `GET /__mock/fault-kinds` show). */
+export declare function describeFaultKinds(): { kinds: FaultKindDescription[]; common: FaultOptionDescription[] };
+
+/** One option of a kind in the fault table. */
+export interface FaultOptionEntry {
+  readonly type: FaultOptionDescription["type"];
+  readonly values?: readonly string[];
+  readonly default?: unknown;
+  readonly required?: boolean;
+  readonly doc: string;
+}
+
+/** One entry of the fault table (faults.mjs). */
+export interface FaultTableEntry {
+  readonly family: FaultKindDescription["family"];
+  readonly summary: string;
+  readonly options: Readonly<Record<string, FaultOptionEntry>>;
+  readonly matches?: { readonly path: string; readonly doc: string; when?(call: unknown): boolean };
+  readonly switchable?: false;
+  readonly ids?: ReadonlyArray<
+    | { readonly id: string; readonly options: Readonly<Record<string, unknown>>; readonly doc: string }
+    | { readonly pattern: RegExp; readonly example: string; parse(match: RegExpExecArray): Record<string, unknown>; readonly doc: string }
+  >;
+  answer(fault: unknown, tools: unknown): unknown;
+}
+
+/** The fault table, by kind. Frozen. */
+export declare const FAULTS: Readonly<Record<FaultKind, FaultTableEntry>>;
+/** Every kind fault() takes, with the names of its own options. */
+export declare const FAULT_KINDS: Readonly<Record<SwitchableFaultKind, readonly string[]>>;
+/** The options every switched-on fault takes. */
+export declare const COMMON_OPTIONS: Readonly<Record<keyof CommonFaultOptions, FaultOptionEntry>>;
+/** Every option startMock takes, with its doc and default (what --help and the README show). */
+export declare const START_OPTIONS: Readonly<Record<keyof MockOptions, { readonly default: string; readonly doc: string; check(value: unknown): void }>>;
+
+/** Checks a fault spec against the table and returns the fault with its defaults (no `id`); throws a TypeError. */
+export declare function parseFault(spec: FaultSpec): Omit<ActiveFault, "id">;
+/** The fault a magic id stands for, or null for an ordinary id. */
+export declare function faultOfId(id: string): { kind: FaultKind; times: number; inner?: string; echoToken: false; [option: string]: unknown } | null;
+
+// ---------------------------------------------------------------- the inbox
+
+/** A participant: Messenger ones have `name` and `email`, Instagram ones `username`. */
+export interface MockParticipant {
+  id: string;
+  name?: string;
+  email?: string;
+  username?: string;
+}
+
+/** A message as the mock holds it (every field the Graph could send; which ones a message has varies). */
+export interface MockMessage {
+  id: string;
+  created_time: string;
+  from: MockParticipant;
+  to: { data: MockParticipant[] };
+  message: string;
+  tags: { data: Array<{ name: string }> };
+  is_unsupported: boolean;
+  attachments?: { data: Array<Record<string, unknown>>; paging?: { cursors: { before: string; after: string } } };
+  reactions?: { data: Array<{ reaction: string; users: MockParticipant[] }> };
+  shares?: { data: Array<Record<string, unknown>> };
+  sticker?: string;
+  story?: Record<string, { link: string; id: string }>;
+  reply_to?: { mid: string; is_self_reply: boolean };
+  [field: string]: unknown;
+}
+
+/** A conversation as the mock holds it, with all its messages newest first. */
+export interface MockThread {
+  id: string;
+  platform: Platform;
+  folder: Folder;
+  updated_time: string;
+  message_count: number;
+  unread_count: number;
+  snippet: string;
+  participants: { data: MockParticipant[] };
+  senders: { data: MockParticipant[] };
+  former_participants: { data: MockParticipant[] };
+  can_reply: boolean;
+  is_subscribed: boolean;
+  is_owner: boolean;
+  link: string;
+  name: string;
+  scoped_thread_key: string;
+  subject?: string;
+  wallpaper?: string;
+  messages: MockMessage[];
+  [field: string]: unknown;
+}
+
+/** The whole inbox: threads by platform and folder, and every id. */
+export interface MockInbox {
+  messenger: Record<Folder, MockThread[]>;
+  instagram: Record<Folder, MockThread[]>;
+  byId: ReadonlyMap<string,
+    | { kind: "conversation"; thread: MockThread }
+    | { kind: "message"; thread: MockThread; message: MockMessage; index: number }>;
+}
+
+/**
+ * The threads the mock serves for a platform and folder, newest first, each
+ * with all its messages newest first: what a client should get back. A deep
+ * copy. `count` is the inbox size, as in startMock's `threads`.
+ */
+export declare function threads(
+  platform?: Platform,
+  options?: { folder?: Folder | undefined; count?: number | undefined; messagesPerThread?: number | undefined },
+): MockThread[];
+/** The inbox for these sizes (shared and cached: read only). */
+export declare function buildInbox(
+  counts?: { messenger?: number | undefined; instagram?: number | undefined },
+  options?: { messagesPerThread?: number | undefined },
+): MockInbox;
+/** The thread (any folder) whose other participant has this id, or null. */
+export declare function findThreadByUser(inbox: MockInbox, platform: Platform, userId: string): MockThread | null;
+/** A time as the Graph writes it: `2026-11-20T14:03:11+0000`. */
+export declare function graphTime(seconds: number): string;
+/** What the Graph answers for `value` (a whole mock object of `type`) asked for `fields`; paged edges left out. */
+export declare function graphView(type: "Page" | "IGUser" | "Conversation" | "Message", value: object, fields: string): Record<string, unknown>;
+/** Hex HMAC-SHA256 of the token keyed by the app secret (default APP_SECRET), as the Graph checks `appsecret_proof`. */
+export declare function appsecretProof(token: string, secret?: string): string;
+/** The mock's cursor for item `index` of the list called `scope`. */
+export declare function encodeCursor(scope: string, index: number): string;
+/** The body of the `huge-page` fault: one valid page about `bytes` long. */
+export declare function hugePage(bytes: number): string;
+
+// ---------------------------------------------------------------- without a server
+
+/** A request for createGraphHandler's `handle`. */
+export interface HandlerRequest {
+  method?: string | undefined;
+  /** Absolute, or a path with its query. */
+  url: string;
+  /** A plain object, or a Headers. */
+  headers?: Record<string, string | string[] | undefined> | { entries(): IterableIterator<[string, string]>; get(name: string): string | null } | undefined;
+  /** The body as text. */
+  body?: string | undefined;
+  /** Aborts when the client goes away. */
+  signal?: { readonly aborted: boolean; addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void; removeEventListener(type: "abort", listener: () => void): void } | undefined;
+}
+
+/** An answer of `handle`: bytes to send (maybe only the first `cutAt`, then drop the connection), or none. */
+export type HandlerAnswer =
+  | { status: number; headers: Record<string, string>; body: Uint8Array; cutAt?: number; drop?: undefined }
+  | { drop: true };
+
+/** The mock Graph with no HTTP server: for another runtime's own few lines of HTTP in and out. */
+export interface GraphHandler {
+  /** Never rejects: a bug in the mock answers 500 `{ mock_internal_error }`. */
+  handle(request: HandlerRequest): Promise<HandlerAnswer>;
+  readonly requests: MockRequest[];
+  readonly stats: MockStats;
+  readonly faults: readonly ActiveFault[];
+  fault(spec: FaultSpec): ActiveFault;
+  clearFaults(): void;
+  setCallsPerSecond(callsPerSecond: number): void;
+  reset(): void;
+  /** Cancels pending delays. */
+  close(): void;
+}
+
+/** The mock Graph as a handler (startMock's options but `port`; not checked). */
+export declare function createGraphHandler(options?: Omit<MockOptions, "port" | "faults">): GraphHandler;
