@@ -1,8 +1,7 @@
 // Finishes the wasm-bindgen output in pkg/ and writes pkg/index.d.ts, the
 // package's one type entry:
 //
-// - `free()` and `[Symbol.dispose]` leave GraphClient and ItemIterator (JS
-//   and types): the glue is built with --weak-refs, so memory is released
+// - `free()` and `[Symbol.dispose]` leave every class (JS and types): the glue is built with --weak-refs, so memory is released
 //   when an object is collected, and a call after a manual free() would
 //   throw "null pointer passed to rust" instead of a GraphError.
 // - Every optional member also accepts `undefined`, so option objects built
@@ -26,11 +25,10 @@ function edit(text, pattern, replacement, what, min = 1) {
   return text.replace(pattern, replacement);
 }
 
-const CLASSES = ["GraphClient", "ItemIterator"];
-
 // The JS glue.
 const jsPath = new URL("graph_conversations.js", pkg);
 let js = readFileSync(jsPath, "utf8");
+const CLASSES = [...js.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
 js = edit(js, /\n {4}free\(\) \{\n[^}]*\}/g, "", "free() in the classes", CLASSES.length);
 for (const name of CLASSES) {
   js = edit(js, new RegExp(`\\nif \\(Symbol\\.dispose\\) ${name}\\.prototype\\[Symbol\\.dispose\\] = ${name}\\.prototype\\.free;`), "", `${name}[Symbol.dispose]`);
