@@ -341,21 +341,6 @@ describe("the www page", () => {
     await page.close();
   });
 
-  it("shows a shared Instagram post (ig_post) with its title and a link to it", async () => {
-    const post = findMessage("ig_post attachment", (m) => m.attachments?.data.some((a) => a.type === "ig_post" || a.ig_post_media_id));
-    const shared = post.message.attachments.data.find((a) => a.type === "ig_post" || a.ig_post_media_id);
-    const { page, problems } = await openPage();
-    await listUntil(page, post.platform, post.thread.id);
-    await openThread(page, post.thread.id);
-    const postNode = page.locator(`li[data-message-id="${post.message.id}"] .ig-post`);
-    if (shared.title) assert.ok((await postNode.innerText()).includes(shared.title), "the post's title");
-    assert.equal(await postNode.locator("a").getAttribute("href"), new URL(shared.url).href);
-    await page.locator(`li[data-message-id="${post.message.id}"]`).scrollIntoViewIfNeeded();
-    await shot(page, "thread-ig-post");
-    assert.deepEqual(problems, []);
-    await page.close();
-  });
-
   it("explains a Graph error: message, code, fbtrace id, what it means and when to try again", async () => {
     const { page, problems } = await openPage();
     await listConversations(page, "messenger");
