@@ -55,6 +55,19 @@ export declare class GraphError extends Error {
    */
   readonly attempts?: number;
   /**
+   * For a failed send (`sendMessage`, `sendAction`, `react`): `"not_sent"` when the Graph refused it
+   * (nothing was delivered), `"unknown"` when no answer came or the answer does not say (a timeout, a
+   * reset, a proxy's page). An unknown delivery is never sent again by the client: the message's echo
+   * webhook reaches the `Inbox`, where it becomes the same message. Absent for reads.
+   */
+  readonly delivery?: "unknown" | "not_sent";
+  /**
+   * For a refused send, why, typed: `"outside_window"` (more than 24 hours since the person wrote;
+   * `HUMAN_AGENT` allows 7 days), `"recipient_unavailable"` (551), `"no_such_recipient"`,
+   * `"page_restricted"`, `"retired_tag"`. The message says what to do.
+   */
+  readonly refusal?: "outside_window" | "recipient_unavailable" | "no_such_recipient" | "page_restricted" | "retired_tag";
+  /**
    * Where to go on without fetching again what was read: from an iterator,
    * the `after` cursor of the page that failed; from `syncInbox`, the sync
    * cursor to pass back as its `cursor` option.

@@ -52,11 +52,12 @@ mod test_support;
 
 pub use crate::client::{Client, InboxSync, ListWalk, SyncFailure, SyncProgress, SyncedThread, Transport};
 pub use crate::core::config::{ClientConfig, TokenIn};
-pub use crate::core::error::{Error, ErrorDetail, ErrorKind, FieldValue, GraphErrorBody, GRAPH_ERROR_FIELDS};
+pub use crate::core::error::{Delivery, Error, ErrorDetail, ErrorKind, FieldValue, GraphErrorBody, GRAPH_ERROR_FIELDS};
 pub use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 pub use crate::core::inbox::{Changes, Inbox};
 pub use crate::core::json::Json;
 pub use crate::core::models::{Conversation, Message, Participant};
+pub use crate::core::send::{OutgoingMessage, SenderAction};
 pub use crate::core::value::Value;
 pub use crate::core::webhook::{EventKind, Reaction, WebhookEvent};
 

@@ -10,6 +10,8 @@ mod first_of;
 mod sync;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_send;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,14 +19,15 @@ use std::rc::Rc;
 pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncedThread};
 
 use crate::core::config::ClientConfig;
-use crate::core::error::Error;
+use crate::core::error::{Delivery, Error};
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
-use crate::core::json::{int_member, Json};
+use crate::core::json::{int_member, str_member, Json};
 use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
 use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
 use crate::core::request::{batch_request, GraphRequest, HttpRequest, MAX_BATCH};
 use crate::core::response::{read_body, read_response, Body, HttpResponse};
 use crate::core::retry::{Pacer, RetryPolicy};
+use crate::core::send::{send_may_retry, sent_message, OutgoingMessage, SendRequest, SenderAction};
 use crate::core::usage::{ResponseHeaders, UsageValues};
 
 /// The one place where HTTP happens: sends a request, hands back the answer.
@@ -354,6 +357,91 @@ impl<T: Transport> Client<T> {
             .collect())
     }
 
+    /// Sends `message` from `account` to `recipient` through the Send API
+    /// and resolves to `{ recipientId, messageId, message }` (the message as
+    /// a Graph Message node). Sends are not held to the Conversations API's
+    /// pace.
+    ///
+    /// A message is never sent twice: it is tried again only when the
+    /// answer proves the Graph did not take it (an error body with a
+    /// throttling code), waiting as the Graph asks.
+    ///
+    /// # Errors
+    /// An invalid-argument error (nothing sent) for a message the Graph
+    /// would refuse; otherwise an error with [`Error::delivery`]:
+    /// [`Delivery::Unknown`] when no answer came or the answer does not say
+    /// (a timeout, a reset, a proxy's page, a success without a
+    /// `message_id`), [`Delivery::NotSent`] when the Graph refused it — with
+    /// words a person can act on for the window, an unavailable or unknown
+    /// person, a restricted Page, a retired tag.
+    pub async fn send_message(
+        &self,
+        account: &str,
+        recipient: &str,
+        message: &OutgoingMessage,
+    ) -> Result<T::Json, Error> {
+        let request = SendRequest::message(account, recipient, message)?;
+        let body = self.deliver(&request.to_http(&self.config)).await?;
+        let sent = sent_message(&request, str_member(&body, "message_id"), self.transport.now_ms())
+            .map_err(|e| e.with_attempts(1).with_delivery(Delivery::Unknown))?;
+        Ok(sent.build())
+    }
+
+    /// A sender action (`typing_on`, `typing_off`, `mark_seen`), sent under
+    /// the same never-twice rule.
+    ///
+    /// # Errors
+    /// As [`Client::send_message`].
+    pub async fn send_action(&self, account: &str, recipient: &str, action: SenderAction) -> Result<(), Error> {
+        let request = SendRequest::action(account, recipient, action)?;
+        self.deliver(&request.to_http(&self.config)).await.map(|_| ())
+    }
+
+    /// Reacts to message `mid` with `emoji`, or takes the reaction back
+    /// (`None`).
+    ///
+    /// # Errors
+    /// As [`Client::send_message`].
+    pub async fn react(&self, account: &str, recipient: &str, mid: &str, emoji: Option<&str>) -> Result<(), Error> {
+        let request = SendRequest::react(account, recipient, mid, emoji)?;
+        self.deliver(&request.to_http(&self.config)).await.map(|_| ())
+    }
+
+    /// One Send API call, never sent twice: tried again only after an error
+    /// body with a throttling code (the Graph did not take it). Every error
+    /// says whether the message went out.
+    async fn deliver(&self, request: &HttpRequest) -> Result<T::Json, Error> {
+        let secrets = self.config.secrets();
+        if secrets.in_url(&request.url) {
+            return Err(Error::invalid_argument(
+                "an id holds the access token or app secret, which never travels in a URL",
+            ));
+        }
+        let policy = RetryPolicy::of(&self.config);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let error = match self.send_once(request.clone()).await {
+                Ok(body) => return Ok(body),
+                Err(error) => error,
+            };
+            if send_may_retry(&error) {
+                if let Some(ms) = policy.delay_ms(&error, attempts, self.transport.random()) {
+                    if let Err(abort) = self.transport.sleep(ms as f64).await {
+                        // Nothing was sent since the refusal.
+                        return Err(
+                            secrets.redact_error(abort.with_attempts(attempts).with_delivery(Delivery::NotSent))
+                        );
+                    }
+                    continue;
+                }
+            }
+            // Only a Graph error body says the message did not go out.
+            let delivery = if error.graph().is_some() { Delivery::NotSent } else { Delivery::Unknown };
+            return Err(secrets.redact_error(self.explain(error.with_attempts(attempts).with_delivery(delivery))));
+        }
+    }
+
     /// Sends `request` (worth `calls` Graph calls) at the token's pace and
     /// reads its answer, which `check` must find of the right shape,
     /// retrying transient failures with backoff. The error of the last
@@ -395,7 +483,24 @@ impl<T: Transport> Client<T> {
                 None => break Err(error),
             }
         };
-        outcome.map_err(|error| secrets.redact_error(error.with_attempts(attempts)))
+        outcome.map_err(|error| secrets.redact_error(self.explain(error.with_attempts(attempts))))
+    }
+
+    /// Adds what the Graph's own words leave out: an Instagram User token
+    /// (`IGAA…`) refused by graph.facebook.com belongs on graph.instagram.com.
+    fn explain(&self, error: Error) -> Error {
+        let token = self.config.access_token.expose();
+        let instagram_token = token.starts_with("IGAA") || token.starts_with("IGQ");
+        if instagram_token
+            && error.graph().and_then(|b| b.code) == Some(190)
+            && self.config.base_url.contains("graph.facebook.com")
+        {
+            return error.with_hint(
+                "this is an Instagram User token (Instagram API with Instagram Login): send it to \
+                 baseUrl \"https://graph.instagram.com\", with \"me\" or the account's id",
+            );
+        }
+        error
     }
 
     /// Waits for this request's turn in the token's budget.

@@ -176,12 +176,35 @@ pub enum ErrorDetail {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     detail: Box<ErrorDetail>,
-    attempts: Option<u32>,
+    /// Sends made; 0 when nothing was sent.
+    attempts: u32,
+    delivery: Option<Delivery>,
+}
+
+/// Whether a failed send went out: `GraphError.delivery` in JS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Delivery {
+    /// No answer came, or the answer does not say (a timeout, a reset, a
+    /// proxy's page): the message may have been delivered. Never sent again
+    /// by the client; its echo webhook settles it.
+    Unknown,
+    /// The Graph refused it: nothing was delivered.
+    NotSent,
+}
+
+impl Delivery {
+    /// `"unknown"` or `"not_sent"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::NotSent => "not_sent",
+        }
+    }
 }
 
 impl From<ErrorDetail> for Error {
     fn from(detail: ErrorDetail) -> Self {
-        Self { detail: Box::new(detail), attempts: None }
+        Self { detail: Box::new(detail), attempts: 0, delivery: None }
     }
 }
 
@@ -235,8 +258,29 @@ impl Error {
     /// (0 leaves the count absent: nothing was sent).
     #[must_use]
     pub fn with_attempts(mut self, attempts: u32) -> Self {
-        self.attempts = (attempts > 0).then_some(attempts);
+        self.attempts = attempts;
         self
+    }
+
+    /// This error, as the outcome of a send: whether it went out.
+    #[must_use]
+    pub fn with_delivery(mut self, delivery: Delivery) -> Self {
+        self.delivery = Some(delivery);
+        self
+    }
+
+    /// This error with `hint` added to what the Graph said.
+    #[must_use]
+    pub fn with_hint(mut self, hint: &str) -> Self {
+        if let ErrorDetail::Graph { body, .. } = &mut *self.detail {
+            body.message = format!("{} ({hint})", body.message);
+        }
+        self
+    }
+
+    /// For a failed send: whether it went out.
+    pub fn delivery(&self) -> Option<Delivery> {
+        self.delivery
     }
 
     /// How many times the failed call was sent: 1 when it was not retried,
@@ -244,7 +288,7 @@ impl Error {
     /// (a bad argument, an abort before sending) or for an error that did not
     /// come out of a client call.
     pub fn attempts(&self) -> Option<u32> {
-        self.attempts
+        (self.attempts > 0).then_some(self.attempts)
     }
 
     /// The kind, for branching.
@@ -369,6 +413,8 @@ pub const GRAPH_ERROR_FIELDS: &[(&str, FieldReader)] = &[
     ("userMessage", |e| e.graph()?.user_message.as_deref().map(FieldValue::Text)),
     ("retryAfterMs", |e| e.retry_after_ms().map(|ms| FieldValue::Number(ms as f64))),
     ("attempts", |e| e.attempts().map(|n| FieldValue::Number(f64::from(n)))),
+    ("delivery", |e| e.delivery().map(|d| FieldValue::Text(d.as_str()))),
+    ("refusal", |e| e.delivery().and(super::send::refusal(e)).map(|(name, _)| FieldValue::Text(name))),
 ];
 
 impl fmt::Display for Error {
@@ -389,8 +435,17 @@ impl fmt::Display for Error {
             ErrorDetail::Decode { message, .. } => write!(f, "unexpected answer from the Graph: {message}")?,
             ErrorDetail::InvalidArgument { message } => f.write_str(message)?,
         }
+        if let Some((_, advice)) = self.delivery.and(super::send::refusal(self)) {
+            write!(f, ": {advice}")?;
+        }
+        if self.delivery == Some(Delivery::Unknown) {
+            f.write_str(
+                " (delivery unknown: the message may have gone out; it was not sent again, and its echo webhook will \
+                 say)",
+            )?;
+        }
         match self.attempts {
-            Some(attempts) if attempts > 1 && !self.is_aborted() => write!(f, " (after {attempts} attempts)"),
+            attempts if attempts > 1 && !self.is_aborted() => write!(f, " (after {attempts} attempts)"),
             _ => Ok(()),
         }
     }

@@ -18,6 +18,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secrets;
+pub mod send;
 pub mod sync;
 pub mod time;
 pub mod usage;

@@ -11,11 +11,12 @@ use super::error::to_js;
 use super::iterator::ItemIterator;
 use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
-    sync_options,
+    send_message_options, signal_only, sync_options,
 };
 use super::state::ClientState;
 use crate::client::{InboxSync, ListWalk, SyncProgress};
 use crate::core::error::Error;
+use crate::core::send::SenderAction;
 use crate::core::usage::Usage;
 use tsify::Ts;
 
@@ -219,6 +220,74 @@ impl GraphClient {
                 out.set(i as u32, result.as_ref().map_or_else(to_js, Clone::clone));
             }
             Ok(out.into())
+        })
+    }
+
+    /// Sends a message through the Send API (`POST /{account-id}/messages`)
+    /// and resolves to `{ recipientId, messageId, message }`, the message as
+    /// a Graph Message node. Never sent twice: see `GraphError.delivery`.
+    #[wasm_bindgen(js_name = sendMessage, unchecked_return_type = "Promise<SentMessage>")]
+    pub fn send_message(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+        #[wasm_bindgen(js_name = customerId, unchecked_param_type = "string")] customer_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "OutgoingMessage & RequestOptions")] message: JsValue,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let account = id_argument("accountId", &account_id)?;
+            let customer = id_argument("customerId", &customer_id)?;
+            let (message, signal) = send_message_options(&message)?;
+            shared.client(signal).send_message(&account, &customer, &message).await
+        })
+    }
+
+    /// A sender action: `"typing_on"`, `"typing_off"` or `"mark_seen"`.
+    #[wasm_bindgen(js_name = sendAction, unchecked_return_type = "Promise<void>")]
+    pub fn send_action(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+        #[wasm_bindgen(js_name = customerId, unchecked_param_type = "string")] customer_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "\"typing_on\" | \"typing_off\" | \"mark_seen\"")] action: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let account = id_argument("accountId", &account_id)?;
+            let customer = id_argument("customerId", &customer_id)?;
+            let action = SenderAction::parse(&id_argument("action", &action)?)?;
+            let signal = signal_only(&options.unwrap_or_default())?;
+            shared.client(signal).send_action(&account, &customer, action).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Reacts to message `mid` with an emoji, or takes the reaction back
+    /// (`null`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn react(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+        #[wasm_bindgen(js_name = customerId, unchecked_param_type = "string")] customer_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] mid: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null")] emoji: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let shared = self.shared.clone();
+        promise(async move {
+            let account = id_argument("accountId", &account_id)?;
+            let customer = id_argument("customerId", &customer_id)?;
+            let mid = id_argument("mid", &mid)?;
+            let emoji = match emoji.as_string() {
+                Some(emoji) => Some(emoji),
+                None if emoji.is_null() || emoji.is_undefined() => None,
+                None => {
+                    return Err(Error::invalid_argument("emoji must be a string, or null to take the reaction back"))
+                }
+            };
+            let signal = signal_only(&options.unwrap_or_default())?;
+            shared.client(signal).react(&account, &customer, &mid, emoji.as_deref()).await?;
+            Ok(JsValue::UNDEFINED)
         })
     }
 

@@ -278,6 +278,24 @@ export interface InboxChanges {
     messages: { added: string[]; updated: string[]; removed: string[] };
 }
 
+/** What `sendMessage` sends. */
+export interface OutgoingMessage {
+    /** The text: Messenger fewer than 2000 characters, Instagram at most 1000 bytes. */
+    text?: string | undefined;
+    /** An attachment by URL (https:), which the Graph downloads. */
+    attachment?: { type: "image" | "video" | "audio" | "file"; url: string } | undefined;
+    /** The mid of a message of the thread to quote. */
+    replyTo?: string | undefined;
+    /** `"HUMAN_AGENT"`: a human agent's reply up to 7 days after the person wrote (needs the Human Agent permission). */
+    tag?: "HUMAN_AGENT" | undefined;
+    /** `"RESPONSE"` (default), `"UPDATE"`, or `"MESSAGE_TAG"` (set whenever `tag` is given). */
+    messagingType?: "RESPONSE" | "UPDATE" | "MESSAGE_TAG" | undefined;
+    /** Comes back on the echo webhook (fewer than 1000 characters). */
+    metadata?: string | undefined;
+    /** Which text limit applies: `"messenger"` (default) or `"instagram"`. */
+    platform?: Platform | undefined;
+}
+
 /** What `sendMessage` resolves to (Send API). */
 export interface SentMessage {
     recipientId: string;

@@ -14,6 +14,7 @@ use crate::core::options::{
     MESSAGES_PER_CONVERSATION, PAGE_SIZE, RETRY_DELAY_MS, TIMEOUT_MS,
 };
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use crate::core::send::OutgoingMessage;
 use crate::core::sync::SyncOptions;
 use crate::core::time::unix_seconds;
 use crate::transport::fetch::AbortSignal;
@@ -356,4 +357,49 @@ pub fn id_list(value: &JsValue) -> Result<Vec<String>, Error> {
             id.as_string().ok_or_else(|| Error::invalid_argument(format!("messageIds[{i}] must be a string")))
         })
         .collect()
+}
+
+/// The message of `sendMessage`: `{ text?, attachment?: { type, url },
+/// replyTo?, tag?, messagingType?, metadata?, platform?, signal? }`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
+pub fn send_message_options(value: &JsValue) -> Result<(OutgoingMessage, Option<AbortSignal>), Error> {
+    if value.is_undefined() || value.is_null() {
+        return Err(Error::invalid_argument("sendMessage needs a message: { text } or { attachment: { type, url } }"));
+    }
+    let options = Options::new(
+        "message",
+        value,
+        &["text", "attachment", "replyTo", "tag", "messagingType", "metadata", "platform", "signal"],
+    )?;
+    let attachment = match options.get("attachment") {
+        None => None,
+        Some(attachment) => {
+            let inner = Options::new("message.attachment", &attachment, &["type", "url"])?;
+            let kind = inner
+                .string("type")?
+                .ok_or_else(|| inner.wrong("type", "\"image\", \"video\", \"audio\" or \"file\""))?;
+            let url = inner.string("url")?.ok_or_else(|| inner.wrong("url", "an https:// URL"))?;
+            Some((kind, url))
+        }
+    };
+    let message = OutgoingMessage {
+        text: options.string("text")?,
+        attachment,
+        reply_to: options.string("replyTo")?,
+        tag: options.string("tag")?,
+        messaging_type: options.string("messagingType")?,
+        metadata: options.string("metadata")?,
+        platform: options.string("platform")?.as_deref().map(Platform::parse).transpose()?,
+    };
+    Ok((message, options.signal()?))
+}
+
+/// `{ signal? }`, the last argument of `sendAction` and `react`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for an unknown key or a value of the wrong type.
+pub fn signal_only(value: &JsValue) -> Result<Option<AbortSignal>, Error> {
+    Options::new("options", value, &["signal"])?.signal()
 }
