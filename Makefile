@@ -103,6 +103,7 @@ test-node: $(PKG)
 
 test-types: $(PKG) $(NPM)
 	tsc -p tests/types/tsconfig.json
+	node --test --test-reporter=spec tests/types/
 
 test-package: $(PKG) $(NPM)
 	node --test --test-reporter=spec tests/package/
