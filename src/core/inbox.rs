@@ -24,14 +24,82 @@
 //! time). An event about a message outside that window changes nothing
 //! that is shown, whether it came before or after the message.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use super::account::own_ids;
 use super::error::Error;
 use super::query::Platform;
 use super::time::unix_seconds;
 use super::value::Value;
 use super::webhook::{EventKind, WebhookEvent};
+
+/// A map kept as a vector sorted by key: what the inbox needs of a map
+/// (ordered iteration, lookups, inserts) in far less wasm code than a
+/// `BTreeMap` per key and value type.
+#[derive(Clone, Debug, PartialEq)]
+struct SortedMap<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for SortedMap<K, V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<K: Ord, V> SortedMap<K, V> {
+    fn find(&self, key: &K) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(key))
+    }
+
+    fn get(&self, key: &K) -> Option<&V> {
+        self.find(key).ok().map(|i| &self.0[i].1)
+    }
+
+    fn contains_key(&self, key: &K) -> bool {
+        self.find(key).is_ok()
+    }
+
+    /// The value of `key`, made with `make` when missing.
+    fn entry(&mut self, key: K, make: impl FnOnce() -> V) -> &mut V {
+        let at = match self.find(&key) {
+            Ok(at) => at,
+            Err(at) => {
+                self.0.insert(at, (key, make()));
+                at
+            }
+        };
+        &mut self.0[at].1
+    }
+
+    fn insert(&mut self, key: K, value: V) {
+        match self.find(&key) {
+            Ok(at) => self.0[at].1 = value,
+            Err(at) => self.0.insert(at, (key, value)),
+        }
+    }
+
+    fn remove(&mut self, key: &K) {
+        if let Ok(at) = self.find(key) {
+            self.0.remove(at);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    fn keys(&self) -> impl Iterator<Item = &K> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    fn values(&self) -> impl Iterator<Item = &V> {
+        self.0.iter().map(|(_, v)| v)
+    }
+}
+
+/// A set of strings kept sorted.
+type StringSet = SortedMap<String, ()>;
 
 /// How deep the inbox reads an input value.
 const READ_DEPTH: usize = 32;
@@ -102,35 +170,45 @@ struct Thread {
     /// `updated_time` and then its text.
     conversation: Option<(String, Value)>,
     /// mid → (source, text) → copy.
-    copies: BTreeMap<String, BTreeMap<(Source, String), Copy>>,
+    copies: SortedMap<String, SortedMap<(Source, String), Copy>>,
     /// (time ms, text) → event.
-    events: BTreeMap<(i64, String), Value>,
+    events: SortedMap<(i64, String), Value>,
 }
 
 impl Thread {
     fn add_copy(&mut self, mid: String, copy: Copy, cap: usize) {
         let text = copy.value.to_json_text();
-        self.copies.entry(mid).or_default().insert((copy.source, text), copy);
+        self.copies.entry(mid, SortedMap::default).insert((copy.source, text), copy);
         self.cut_copies(cap);
     }
 
     /// The newest `cap` messages by (created, mid).
     fn cut_copies(&mut self, cap: usize) {
-        if self.copies.len() <= cap {
-            return;
-        }
-        let mut ranked: Vec<(i64, String)> =
-            self.copies.iter().map(|(mid, copies)| (created_of(copies.values()), mid.clone())).collect();
-        ranked.sort();
-        for (_, mid) in ranked.into_iter().take(self.copies.len() - cap) {
-            self.copies.remove(&mid);
+        while self.copies.len() > cap {
+            let oldest = self
+                .copies
+                .iter()
+                .map(|(mid, copies)| (created_of(copies.values()), mid))
+                .min()
+                .map(|(_, mid)| mid.clone());
+            match oldest {
+                Some(mid) => self.copies.remove(&mid),
+                None => break,
+            }
         }
     }
 
     fn add_event(&mut self, time: i64, event: Value, cap: usize) {
         self.events.insert((time, event.to_json_text()), event);
-        while self.events.len() > cap * EVENTS_PER_MESSAGE {
-            self.events.pop_first();
+        self.cut_events(cap);
+    }
+
+    /// The newest `4 × cap` events by (time, text): the oldest go first.
+    fn cut_events(&mut self, cap: usize) {
+        let limit = cap * EVENTS_PER_MESSAGE;
+        if self.events.len() > limit {
+            let extra = self.events.len() - limit;
+            self.events.0.drain(..extra);
         }
     }
 
@@ -150,19 +228,17 @@ impl Thread {
         if let Some((_, conversation)) = &other.conversation {
             self.add_conversation(conversation.clone());
         }
-        for (mid, copies) in &other.copies {
-            let mine = self.copies.entry(mid.clone()).or_default();
-            for (key, copy) in copies {
+        for (mid, copies) in other.copies.iter() {
+            let mine = self.copies.entry(mid.clone(), SortedMap::default);
+            for (key, copy) in copies.iter() {
                 mine.insert(key.clone(), copy.clone());
             }
         }
         self.cut_copies(cap);
-        for (key, event) in &other.events {
+        for (key, event) in other.events.iter() {
             self.events.insert(key.clone(), event.clone());
         }
-        while self.events.len() > cap * EVENTS_PER_MESSAGE {
-            self.events.pop_first();
-        }
+        self.cut_events(cap);
     }
 
     fn participants(&self) -> Vec<String> {
@@ -232,25 +308,28 @@ pub struct Inbox {
     platform: Platform,
     max_messages: usize,
     /// Ids of the account itself among participants and senders.
-    own: BTreeSet<String>,
-    threads: BTreeMap<Key, Thread>,
+    own: StringSet,
+    threads: SortedMap<Key, Thread>,
 }
 
 /// A rendered conversation: its output id and the text of each part, to
 /// tell what changed.
-type Rendered = BTreeMap<String, (Value, BTreeMap<String, String>)>;
+type Rendered = SortedMap<String, (Value, SortedMap<String, String>)>;
 
 impl Inbox {
     /// An empty inbox of `account_id` on `platform`, keeping at most
     /// `max_messages` newest messages per conversation.
     pub fn new(account_id: &str, platform: Platform, max_messages: u32) -> Self {
-        let own = [account_id.to_owned()].into_iter().filter(|id| !id.is_empty()).collect();
+        let mut own = StringSet::default();
+        if !account_id.is_empty() {
+            own.insert(account_id.to_owned(), ());
+        }
         Self {
             account_id: account_id.to_owned(),
             platform,
             max_messages: max_messages.max(1) as usize,
             own,
-            threads: BTreeMap::new(),
+            threads: SortedMap::default(),
         }
     }
 
@@ -307,12 +386,12 @@ impl Inbox {
             Input::Sync(sync) => {
                 for id in sync.get("accountIds").map(Value::items).unwrap_or_default() {
                     if let Some(id) = id.as_str().filter(|id| !id.is_empty()) {
-                        self.own.insert(id.to_owned());
+                        self.own.insert(id.to_owned(), ());
                     }
                 }
                 for conversation in sync.get("conversations").map(Value::items).unwrap_or_default() {
                     let Some(id) = conversation.get("id").and_then(Value::as_str) else { continue };
-                    let thread = self.threads.entry(Key::Conversation(id.to_owned())).or_default();
+                    let thread = self.threads.entry(Key::Conversation(id.to_owned()), Thread::default);
                     let mut object = conversation.clone();
                     let messages = object.remove("messages");
                     thread.add_conversation(object);
@@ -330,12 +409,12 @@ impl Inbox {
             }
             Input::Event(event) => {
                 if !event.account_id.is_empty() {
-                    self.own.insert(event.account_id.clone());
+                    self.own.insert(event.account_id.clone(), ());
                 }
                 if event.customer_id.is_empty() {
                     return;
                 }
-                let thread = self.threads.entry(Key::Customer(event.customer_id.clone())).or_default();
+                let thread = self.threads.entry(Key::Customer(event.customer_id.clone()), Thread::default);
                 match event.kind {
                     EventKind::Message | EventKind::Echo => {
                         if let Some((mid, copy)) = event.message.as_ref().and_then(|m| copy_of(m, Source::Webhook)) {
@@ -350,7 +429,7 @@ impl Inbox {
                 }
             }
             Input::Sent { customer, message } => {
-                let thread = self.threads.entry(Key::Customer(customer)).or_default();
+                let thread = self.threads.entry(Key::Customer(customer), Thread::default);
                 if let Some((mid, copy)) = copy_of(&message, Source::Sent) {
                     thread.add_copy(mid, copy, cap);
                 }
@@ -360,21 +439,23 @@ impl Inbox {
 
     /// The ids of the account itself: the ones given, and on Instagram the
     /// participant every synced thread has.
-    fn own_ids(&self) -> BTreeSet<String> {
+    fn own_ids(&self) -> StringSet {
         let conversations: Vec<serde_like::Ref<'_>> =
             self.threads.values().filter_map(|t| t.conversation.as_ref().map(|(_, c)| serde_like::Ref(c))).collect();
         let mut own = self.own.clone();
-        own.extend(own_ids::<serde_like::Ref<'_>, _>("", &conversations).into_iter().filter(|id| !id.is_empty()));
+        for id in own_ids::<serde_like::Ref<'_>, _>("", &conversations).into_iter().filter(|id| !id.is_empty()) {
+            own.insert(id, ());
+        }
         own
     }
 
     /// Person → the synced conversations they take part in (as a customer).
-    fn customer_index(&self, own: &BTreeSet<String>) -> BTreeMap<String, BTreeSet<String>> {
-        let mut index: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (key, thread) in &self.threads {
+    fn customer_index(&self, own: &StringSet) -> SortedMap<String, StringSet> {
+        let mut index: SortedMap<String, StringSet> = SortedMap::default();
+        for (key, thread) in self.threads.iter() {
             let Key::Conversation(id) = key else { continue };
-            for person in thread.participants().into_iter().filter(|p| !own.contains(p)) {
-                index.entry(person).or_default().insert(id.clone());
+            for person in thread.participants().into_iter().filter(|p| !own.contains_key(p)) {
+                index.entry(person, StringSet::default).insert(id.clone(), ());
             }
         }
         index
@@ -385,21 +466,21 @@ impl Inbox {
     fn groups(&self) -> Vec<(String, Vec<Key>)> {
         let own = self.own_ids();
         let index = self.customer_index(&own);
-        let mut groups: BTreeMap<String, Vec<Key>> = BTreeMap::new();
+        let mut groups: SortedMap<String, Vec<Key>> = SortedMap::default();
         for key in self.threads.keys() {
             let owner = match key {
                 Key::Conversation(id) => id.clone(),
                 Key::Customer(person) => match index.get(person) {
-                    Some(ids) if ids.len() == 1 => ids.iter().next().cloned().unwrap_or_default(),
+                    Some(ids) if ids.len() == 1 => ids.keys().next().cloned().unwrap_or_default(),
                     _ => person.clone(),
                 },
             };
-            groups.entry(owner).or_default().push(key.clone());
+            groups.entry(owner, Vec::new).push(key.clone());
         }
-        groups.into_iter().collect()
+        groups.0
     }
 
-    fn render_group(&self, id: &str, keys: &[Key], own: &BTreeSet<String>) -> Option<Value> {
+    fn render_group(&self, id: &str, keys: &[Key], own: &StringSet) -> Option<Value> {
         let mut thread = Thread::default();
         let mut customer = None;
         for key in keys {
@@ -410,8 +491,8 @@ impl Inbox {
                 customer = Some(person.clone());
             }
         }
-        let customer = customer.or_else(|| thread.participants().into_iter().find(|p| !own.contains(p)));
-        let messages = render_messages(&thread, own);
+        let customer = customer.or_else(|| thread.participants().into_iter().find(|p| !own.contains_key(p)));
+        let messages = render_messages(&thread);
         if messages.is_empty() && thread.conversation.is_none() {
             return None;
         }
@@ -440,7 +521,7 @@ impl Inbox {
 
     fn render_all(&self) -> Rendered {
         let own = self.own_ids();
-        let mut out = Rendered::new();
+        let mut out = Rendered::default();
         for (id, keys) in self.groups() {
             if let Some(conversation) = self.render_group(&id, &keys, &own) {
                 out.insert(id, split(conversation));
@@ -451,7 +532,7 @@ impl Inbox {
 
     fn render_keys(&self, touched: &[Key]) -> Rendered {
         let own = self.own_ids();
-        let mut out = Rendered::new();
+        let mut out = Rendered::default();
         for (id, keys) in self.groups() {
             if keys.iter().any(|k| touched.contains(k)) || touched.iter().any(|k| k == &Key::Conversation(id.clone())) {
                 if let Some(conversation) = self.render_group(&id, &keys, &own) {
@@ -467,10 +548,14 @@ impl Inbox {
     /// newest first.
     pub fn conversations(&self) -> Vec<Value> {
         let own = self.own_ids();
-        let mut list: Vec<Value> =
+        let list: Vec<Value> =
             self.groups().into_iter().filter_map(|(id, keys)| self.render_group(&id, &keys, &own)).collect();
-        list.sort_by(|a, b| activity(b).cmp(&activity(a)).then_with(|| id_of(a).cmp(id_of(b))));
-        list
+        // Newest activity first, then by id: one sort of plain keys.
+        let mut order: Vec<(i64, String, usize)> =
+            list.iter().enumerate().map(|(i, c)| (-activity(c), id_of(c).to_owned(), i)).collect();
+        order.sort_unstable();
+        let mut slots: Vec<Option<Value>> = list.into_iter().map(Some).collect();
+        order.into_iter().filter_map(|(_, _, i)| slots[i].take()).collect()
     }
 
     /// One conversation, by its id or by the person's id.
@@ -515,7 +600,7 @@ impl Inbox {
             .with("accountId", Value::String(self.account_id.clone()))
             .with("platform", Value::text(self.platform.as_str()))
             .with("maxMessagesPerConversation", Value::Number(self.max_messages as f64))
-            .with("own", Value::Array(self.own.iter().cloned().map(Value::String).collect()))
+            .with("own", Value::Array(self.own.keys().cloned().map(Value::String).collect()))
             .with("threads", Value::Array(threads))
             .to_json_text()
     }
@@ -534,7 +619,7 @@ impl Inbox {
         let max = snapshot.get("maxMessagesPerConversation").and_then(Value::as_f64).ok_or_else(bad)?;
         let mut inbox = Self::new(account, platform, max.clamp(1.0, f64::from(u32::MAX)) as u32);
         for id in snapshot.get("own").map(Value::items).unwrap_or_default() {
-            inbox.own.insert(id.as_str().ok_or_else(bad)?.to_owned());
+            inbox.own.insert(id.as_str().ok_or_else(bad)?.to_owned(), ());
         }
         for thread in snapshot.get("threads").map(Value::items).unwrap_or_default() {
             let key = Key::parse(thread.get("key").and_then(Value::as_str).ok_or_else(bad)?).ok_or_else(bad)?;
@@ -640,90 +725,93 @@ fn event_person(event: &WebhookEvent) -> String {
 
 /// The newest `max` messages of a thread, each its copies merged and its
 /// events applied, newest first; unsent ones are left out.
-fn render_messages(thread: &Thread, _own: &BTreeSet<String>) -> Vec<Value> {
-    let mut edits: BTreeMap<&str, (f64, i64, &str)> = BTreeMap::new();
-    let mut deleted: BTreeSet<&str> = BTreeSet::new();
-    let mut reactions: BTreeMap<(&str, &str), (i64, &str, Option<&str>)> = BTreeMap::new();
-    for ((time, text), event) in &thread.events {
+fn render_messages(thread: &Thread) -> Vec<Value> {
+    let mut edits: SortedMap<&str, (f64, i64, &str)> = SortedMap::default();
+    let mut deleted: SortedMap<&str, ()> = SortedMap::default();
+    // (mid, person) → (action, reaction) of the latest event: events come in
+    // (time, text) order, so the last one seen wins.
+    let mut reactions: SortedMap<(&str, &str), (&str, &str)> = SortedMap::default();
+    for ((time, _), event) in thread.events.iter() {
         let Some(mid) = event.get("mid").and_then(Value::as_str) else { continue };
         match event.get("kind").and_then(Value::as_str) {
             Some("edit") => {
                 let count = event.get("count").and_then(Value::as_f64).unwrap_or(0.0);
                 let new = event.get("text").and_then(Value::as_str).unwrap_or("");
-                let slot = edits.entry(mid).or_insert((count, *time, new));
+                let slot = edits.entry(mid, || (count, *time, new));
                 if (count, *time, new) > *slot {
                     *slot = (count, *time, new);
                 }
             }
-            Some("delete") => {
-                deleted.insert(mid);
-            }
+            Some("delete") => deleted.insert(mid, ()),
             Some("reaction") => {
                 let person = event.get("person").and_then(Value::as_str).unwrap_or("");
                 let action = event.get("action").and_then(Value::as_str).unwrap_or("react");
-                let reaction = event.get("reaction").and_then(Value::as_str);
-                let slot = reactions.entry((mid, person)).or_insert((*time, action, reaction));
-                if (*time, text.as_str()) > (slot.0, "") && (*time, action, reaction) > *slot {
-                    *slot = (*time, action, reaction);
-                }
+                let reaction = event.get("reaction").and_then(Value::as_str).unwrap_or("");
+                reactions.insert((mid, person), (action, reaction));
             }
             _ => {}
         }
     }
     let mut messages: Vec<(i64, &str, Value)> = Vec::new();
-    for (mid, copies) in &thread.copies {
-        if deleted.contains(mid.as_str()) {
+    for (mid, copies) in thread.copies.iter() {
+        if deleted.contains_key(&mid.as_str()) {
             continue;
         }
-        let mut ordered: Vec<&Copy> = copies.values().collect();
-        ordered
-            .sort_by(|a, b| b.source.cmp(&a.source).then_with(|| b.value.to_json_text().cmp(&a.value.to_json_text())));
+        // The richest source first, then by text: copies are kept in
+        // (source, text) order, so walk them backwards.
         let mut message = Value::object();
-        for copy in ordered {
+        for copy in copies.0.iter().rev().map(|(_, c)| c) {
             for (key, value) in copy.value.members() {
                 if message.get(key).is_none() {
                     message.set(key, value.clone());
                 }
             }
         }
-        if let Some((count, _, text)) = edits.get(mid.as_str()) {
+        if let Some((count, _, text)) = edits.get(&mid.as_str()) {
             message.set("message", Value::text(*text));
             message.set("edit_count", Value::Number(*count));
         }
-        let live: Vec<(&str, &str)> = reactions
+        let mine: Vec<(&str, &str, &str)> = reactions
             .iter()
             .filter(|((m, _), _)| *m == mid.as_str())
-            .filter_map(|((_, person), (_, action, reaction))| {
-                (*action == "react").then_some((*person, reaction.unwrap_or("")))
-            })
+            .map(|((_, person), (action, reaction))| (*person, *action, *reaction))
             .collect();
-        let decided: BTreeSet<&str> = reactions.keys().filter(|(m, _)| *m == mid.as_str()).map(|(_, p)| *p).collect();
-        if !decided.is_empty() {
-            message.set("reactions", reactions_value(message.get("reactions"), &decided, &live));
+        if !mine.is_empty() {
+            message.set("reactions", reactions_value(message.get("reactions"), &mine));
         }
-        messages.push((created_of(copies.values()), mid.as_str(), message));
+        messages.push((-created_of(copies.values()), mid.as_str(), message));
     }
-    messages.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
-    messages.into_iter().map(|(_, _, m)| m).collect()
+    // Newest first, then by mid: at most `max` messages, placed one by one.
+    let mut order: Vec<(i64, &str, usize)> = Vec::with_capacity(messages.len());
+    for (i, m) in messages.iter().enumerate() {
+        let key = (m.0, m.1, i);
+        let at = order.partition_point(|k| *k <= key);
+        order.insert(at, key);
+    }
+    let mut slots: Vec<Option<Value>> = messages.into_iter().map(|(_, _, m)| Some(m)).collect();
+    order.into_iter().filter_map(|(_, _, i)| slots[i].take()).collect()
 }
 
 /// The Graph's `reactions` shape (`{ data: [{ reaction, users: [{ id }] }] }`):
 /// the synced ones of persons with no live event, then the live ones.
-fn reactions_value(synced: Option<&Value>, decided: &BTreeSet<&str>, live: &[(&str, &str)]) -> Value {
-    let mut by_reaction: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+fn reactions_value(synced: Option<&Value>, live: &[(&str, &str, &str)]) -> Value {
+    let mut by_reaction: SortedMap<String, Vec<Value>> = SortedMap::default();
     for group in synced.and_then(|r| r.get("data")).map(Value::items).unwrap_or_default() {
         let reaction = group.get("reaction").and_then(Value::as_str).unwrap_or("").to_owned();
         for user in group.get("users").map(Value::items).unwrap_or_default() {
             let id = user.get("id").and_then(Value::as_str).unwrap_or("");
-            if !decided.contains(id) {
-                by_reaction.entry(reaction.clone()).or_default().push(user.clone());
+            if !live.iter().any(|(person, _, _)| *person == id) {
+                by_reaction.entry(reaction.clone(), Vec::new).push(user.clone());
             }
         }
     }
-    for (person, reaction) in live {
-        by_reaction.entry((*reaction).to_owned()).or_default().push(Value::object().with("id", Value::text(*person)));
+    for (person, action, reaction) in live {
+        if *action == "react" {
+            by_reaction.entry((*reaction).to_owned(), Vec::new).push(Value::object().with("id", Value::text(*person)));
+        }
     }
     let data = by_reaction
+        .0
         .into_iter()
         .map(|(reaction, users)| {
             Value::object().with("reaction", Value::String(reaction)).with("users", Value::Array(users))
@@ -739,7 +827,7 @@ fn read_watermark(thread: &Thread) -> Option<i64> {
     for event in thread.events.values().filter(|e| e.get("kind").and_then(Value::as_str) == Some("read")) {
         let at = event.get("watermark").and_then(Value::as_f64).map(|w| w as i64).or_else(|| {
             let mid = event.get("mid").and_then(Value::as_str)?;
-            thread.copies.get(mid).map(|copies| created_of(copies.values()) * 1000)
+            thread.copies.get(&mid.to_owned()).map(|copies| created_of(copies.values()) * 1000)
         });
         if let Some(at) = at {
             best = Some(best.map_or(at, |b| b.max(at)));
@@ -757,54 +845,57 @@ fn activity(conversation: &Value) -> i64 {
 }
 
 /// A rendered conversation as (the object without messages, mid → text).
-fn split(mut conversation: Value) -> (Value, BTreeMap<String, String>) {
+fn split(mut conversation: Value) -> (Value, SortedMap<String, String>) {
     let messages = conversation.remove("messages").map(|m| m.items().to_vec()).unwrap_or_default();
-    let by_mid = messages.iter().filter_map(|m| Some((m.get("id")?.as_str()?.to_owned(), m.to_json_text()))).collect();
+    let mut by_mid = SortedMap::default();
+    for message in &messages {
+        if let Some(mid) = message.get("id").and_then(Value::as_str) {
+            by_mid.insert(mid.to_owned(), message.to_json_text());
+        }
+    }
     (conversation, by_mid)
 }
 
 fn diff(before: &Rendered, after: &Rendered) -> Changes {
     let mut changes = Changes::default();
-    for (id, (object, messages)) in after {
-        match before.get(id) {
+    let shown = |rendered: &Rendered, mid: &String| rendered.values().any(|(_, m)| m.contains_key(mid));
+    for (id, (object, messages)) in after.iter() {
+        let old = before.get(id);
+        match old {
             None => changes.conversations_added.push(id.clone()),
-            Some((old_object, old_messages)) => {
-                if old_object != object || old_messages != messages {
-                    changes.conversations_updated.push(id.clone());
-                }
+            Some((old_object, old_messages)) if old_object != object || old_messages != messages => {
+                changes.conversations_updated.push(id.clone());
             }
+            Some(_) => {}
         }
-        let old = before.get(id).map(|(_, m)| m);
-        for (mid, text) in messages {
-            match old.and_then(|m| m.get(mid)) {
-                None => changes.messages_added.push(mid.clone()),
+        for (mid, text) in messages.iter() {
+            match old.and_then(|(_, m)| m.get(mid)) {
                 Some(old_text) if old_text != text => changes.messages_updated.push(mid.clone()),
                 Some(_) => {}
+                // A message that moved between conversations (a person's
+                // thread joined to its conversation) is not new.
+                None if shown(before, mid) => {}
+                None => changes.messages_added.push(mid.clone()),
             }
         }
     }
-    for (id, (_, messages)) in before {
-        let now = after.get(id).map(|(_, m)| m);
-        if now.is_none() {
+    for (id, (_, messages)) in before.iter() {
+        if !after.contains_key(id) {
             changes.conversations_removed.push(id.clone());
         }
         for mid in messages.keys() {
-            let still = after.values().any(|(_, m)| m.contains_key(mid));
-            if !still {
+            if !shown(after, mid) {
                 changes.messages_removed.push(mid.clone());
             }
         }
-        let _ = now;
     }
-    // A message that moved between conversations (a person's thread joined
-    // to its conversation) is not new.
-    let removed: BTreeSet<String> = changes.messages_removed.iter().cloned().collect();
-    let before_mids: BTreeSet<&String> = before.values().flat_map(|(_, m)| m.keys()).collect();
-    changes.messages_added.retain(|mid| !before_mids.contains(mid) || removed.contains(mid));
-    changes.messages_added.sort();
-    changes.messages_added.dedup();
-    changes.messages_updated.sort();
-    changes.messages_updated.dedup();
+    for list in [&mut changes.messages_added, &mut changes.messages_updated, &mut changes.messages_removed] {
+        let mut set = StringSet::default();
+        for mid in list.drain(..) {
+            set.insert(mid, ());
+        }
+        *list = set.0.into_iter().map(|(mid, ())| mid).collect();
+    }
     changes
 }
 

@@ -102,7 +102,9 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 /// milliseconds (Meta's form) or seconds (some payloads), either as a
 /// number or a numeric string, or an ISO 8601 string.
 pub fn epoch_ms(number: Option<f64>, text: Option<&str>) -> Option<f64> {
-    let n = number.or_else(|| text.and_then(|t| t.trim().parse::<f64>().ok()));
+    // Whole numbers only as text: parsing decimals would link the float
+    // parser into the wasm for a form no payload uses.
+    let n = number.or_else(|| text.and_then(|t| t.trim().parse::<u64>().ok()).map(|n| n as f64));
     if let Some(n) = n.filter(|n| n.is_finite() && *n >= 0.0) {
         // Below 10^11 it cannot be milliseconds of this century.
         return Some(if n < 1e11 { (n * 1000.0).floor() } else { n.floor() });

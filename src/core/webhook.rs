@@ -377,7 +377,7 @@ fn read_item<J: Json>(
         event.text = text_of(&edit, "text");
         event.edit_count = edit
             .get("num_edit")
-            .and_then(|n| n.number().or_else(|| n.string().and_then(|s| s.trim().parse().ok())))
+            .and_then(|n| n.number().or_else(|| n.string().and_then(|s| s.trim().parse::<u32>().ok()).map(f64::from)))
             .filter(|n| n.is_finite() && *n >= 0.0)
             .map(|n| n.min(f64::from(u32::MAX)) as u32);
     } else if let Some(reaction) = item.get("reaction") {
