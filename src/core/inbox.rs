@@ -252,6 +252,18 @@ impl Thread {
     }
 }
 
+/// The output id of a thread: a person's thread belongs to the one synced
+/// conversation that has them as a participant, if there is exactly one.
+fn owner_of(key: &Key, index: &SortedMap<String, StringSet>) -> String {
+    match key {
+        Key::Conversation(id) => id.clone(),
+        Key::Customer(person) => match index.get(person) {
+            Some(ids) if ids.len() == 1 => ids.keys().next().cloned().unwrap_or_default(),
+            _ => person.clone(),
+        },
+    }
+}
+
 /// The earliest known `created_time` of a message's copies (0 if none).
 fn created_of<'a>(copies: impl Iterator<Item = &'a Copy>) -> i64 {
     copies.map(|c| c.created).filter(|c| *c > 0).min().unwrap_or(0)
@@ -355,11 +367,12 @@ impl Inbox {
         }
         let whole = parsed.iter().any(|input| matches!(input, Input::Sync(_)));
         let touched: Vec<Key> = if whole { Vec::new() } else { parsed.iter().filter_map(Input::key).collect() };
-        let before = if whole { self.render_all() } else { self.render_keys(&touched) };
+        let owners = self.owners(&touched);
+        let before = if whole { self.render_all() } else { self.render_keys(&owners) };
         for input in parsed {
             self.add(input);
         }
-        let after = if whole { self.render_all() } else { self.render_keys(&touched) };
+        let after = if whole { self.render_all() } else { self.render_keys(&owners) };
         Ok(diff(&before, &after))
     }
 
@@ -468,14 +481,7 @@ impl Inbox {
         let index = self.customer_index(&own);
         let mut groups: SortedMap<String, Vec<Key>> = SortedMap::default();
         for key in self.threads.keys() {
-            let owner = match key {
-                Key::Conversation(id) => id.clone(),
-                Key::Customer(person) => match index.get(person) {
-                    Some(ids) if ids.len() == 1 => ids.keys().next().cloned().unwrap_or_default(),
-                    _ => person.clone(),
-                },
-            };
-            groups.entry(owner, Vec::new).push(key.clone());
+            groups.entry(owner_of(key, &index), Vec::new).push(key.clone());
         }
         groups.0
     }
@@ -530,17 +536,29 @@ impl Inbox {
         out
     }
 
-    fn render_keys(&self, touched: &[Key]) -> Rendered {
+    /// The output ids `touched` belong to: a person's thread to the one
+    /// synced conversation that has them as a participant, if there is one.
+    /// Live inputs do not change this mapping (only syncs do), so it is the
+    /// same before and after they are applied.
+    fn owners(&self, touched: &[Key]) -> StringSet {
+        let index = self.customer_index(&self.own_ids());
+        let mut owners = StringSet::default();
+        for key in touched {
+            owners.insert(owner_of(key, &index), ());
+        }
+        owners
+    }
+
+    fn render_keys(&self, owners: &StringSet) -> Rendered {
         let own = self.own_ids();
         let mut out = Rendered::default();
         for (id, keys) in self.groups() {
-            if keys.iter().any(|k| touched.contains(k)) || touched.iter().any(|k| k == &Key::Conversation(id.clone())) {
+            if owners.contains_key(&id) {
                 if let Some(conversation) = self.render_group(&id, &keys, &own) {
                     out.insert(id, split(conversation));
                 }
             }
         }
-        // A touched person with no thread yet renders as nothing: it is new.
         out
     }
 

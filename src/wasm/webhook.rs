@@ -36,13 +36,17 @@ impl Webhook {
     /// The `hub.challenge` to answer for Meta's subscription request (a
     /// URL, a `URLSearchParams` or a query string), or `null` when it is
     /// not a subscription with the right verify token.
+    #[wasm_bindgen(unchecked_return_type = "string | null")]
     pub fn challenge(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string | URL | URLSearchParams")] url: JsValue,
-    ) -> Option<String> {
-        let token = self.verify_token.as_deref()?;
-        let text = js_sys::JsString::from(url).as_string()?;
-        challenge(&text, token)
+    ) -> JsValue {
+        // A URL or URLSearchParams reads as its `toString()`: the href, or the query.
+        let text = url.as_string().or_else(|| {
+            url.is_object().then(|| url.unchecked_ref::<js_sys::Object>().to_string().as_string()).flatten()
+        });
+        let answer = self.verify_token.as_deref().zip(text).and_then(|(token, text)| challenge(&text, token));
+        answer.map_or(JsValue::NULL, |a| JsValue::from_str(&a))
     }
 
     /// Whether `signatureHeader` (`X-Hub-Signature-256`) is the HMAC-SHA256

@@ -284,3 +284,13 @@ fn not_an_input_is_refused_and_changes_nothing() {
     assert_eq!(inbox.snapshot(), before);
     assert!(Inbox::restore(&Value::object()).is_err());
 }
+
+#[test]
+fn a_live_message_in_a_synced_conversation_is_one_message_added_not_a_new_conversation() {
+    let mut inbox = Inbox::new(PAGE, Platform::Messenger, 200);
+    inbox.apply(&sync(&[0], &[0, 3], created(3))).unwrap();
+    let changes = inbox.apply(&live_message(6, 0)).unwrap();
+    assert_eq!(changes.conversations_added, Vec::<String>::new());
+    assert_eq!(changes.conversations_updated, [conversation_id(0)]);
+    assert_eq!(changes.messages_added, ["m_6"], "only the new message");
+}
