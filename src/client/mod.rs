@@ -123,6 +123,8 @@ pub struct Client<T> {
     config: ClientConfig,
     transport: T,
     pacer: Rc<RefCell<Pacer>>,
+    /// What an adaptive sync learned per account: the page size that worked.
+    page_sizes: Rc<RefCell<Vec<(String, u32)>>>,
 }
 
 impl<T: Transport> Client<T> {
@@ -135,7 +137,15 @@ impl<T: Transport> Client<T> {
     /// A client that shares `pacer` with every other client of the same
     /// access token, so that together they keep the token's budget.
     pub fn with_pacer(config: ClientConfig, transport: T, pacer: Rc<RefCell<Pacer>>) -> Self {
-        Self { config, transport, pacer }
+        Self { config, transport, pacer, page_sizes: Rc::default() }
+    }
+
+    /// This client sharing what adaptive syncs learned with every other
+    /// holder of `page_sizes` (the calls of one JS `GraphClient`).
+    #[must_use]
+    pub fn with_page_sizes(mut self, page_sizes: Rc<RefCell<Vec<(String, u32)>>>) -> Self {
+        self.page_sizes = page_sizes;
+        self
     }
 
     /// The settings.
@@ -336,6 +346,15 @@ impl<T: Transport> Client<T> {
         self.send(&request.to_http(&self.config), 1, &|body| check_page(body, node, Some(200))).await
     }
 
+    /// A list call that gives up at once on a failure a smaller request
+    /// may not meet (a timeout, a 5xx, a cut body): an adaptive sync asks
+    /// for a smaller page instead of the same heavy one again. Rate limits
+    /// are still waited out.
+    async fn list_or_shrink(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
+        let http = request.to_http(&self.config);
+        self.send_with(&http, 1, &|body| check_page(body, node, Some(200)), true).await
+    }
+
     async fn node(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
         self.send(&request.to_http(&self.config), 1, &|body| check_node(body, node, Some(200))).await
     }
@@ -455,6 +474,17 @@ impl<T: Transport> Client<T> {
         calls: u32,
         check: &dyn Fn(&T::Json) -> Result<(), Error>,
     ) -> Result<T::Json, Error> {
+        self.send_with(request, calls, check, false).await
+    }
+
+    /// [`Client::send`], retrying only rate limits when `rate_limits_only`.
+    async fn send_with(
+        &self,
+        request: &HttpRequest,
+        calls: u32,
+        check: &dyn Fn(&T::Json) -> Result<(), Error>,
+        rate_limits_only: bool,
+    ) -> Result<T::Json, Error> {
         let secrets = self.config.secrets();
         if secrets.in_url(&request.url) {
             // A cursor or field that holds the token (a `paging.next` link
@@ -474,7 +504,11 @@ impl<T: Transport> Client<T> {
                 Ok(body) => break Ok(body),
                 Err(error) => error,
             };
-            match policy.delay_ms(&error, attempts, self.transport.random()) {
+            let delay = match rate_limits_only && !error.rate_limited() {
+                true => None,
+                false => policy.delay_ms(&error, attempts, self.transport.random()),
+            };
+            match delay {
                 Some(ms) => {
                     if let Err(abort) = self.transport.sleep(ms as f64).await {
                         break Err(abort);

@@ -105,6 +105,13 @@ impl<T: Transport> Client<T> {
         let early = |error| SyncFailure { error, partial: None };
         let page = PageId::new(page_id).map_err(early)?;
         let concurrency = options.concurrency as usize;
+        let mut options = options;
+        if options.adaptive {
+            // Start where the last sync of this account ended up.
+            if let Some((_, size)) = self.page_sizes.borrow().iter().find(|(id, _)| id == page_id) {
+                options.page_size = *size;
+            }
+        }
         let mut plan = SyncPlan::new(page, options, cursor).map_err(early)?;
         let mut threads = Threads { list: Vec::new(), index: HashMap::new(), messages: 0 };
         let mut requests = 0;
@@ -118,8 +125,10 @@ impl<T: Transport> Client<T> {
                     SyncCall::Conversations { .. } => Node::Conversation,
                     SyncCall::Messages(_) => Node::Message,
                 };
+                let shrinkable = plan.shrinks_on_failure(id);
                 in_flight.push(async move {
                     let answer = match request {
+                        Ok(request) if shrinkable => self.list_or_shrink(&request, node).await,
                         Ok(request) => self.list(&request, node).await,
                         Err(error) => Err(error),
                     };
@@ -142,6 +151,10 @@ impl<T: Transport> Client<T> {
                     // Too heavy: the page is asked for again, smaller.
                     (!plan.ask_for_less(id)).then_some(error)
                 }
+                Err(error) if plan.shrinks_on_failure(id) && error.transient() && !error.rate_limited() => {
+                    // A timeout or a 5xx on a large page: smaller, at once.
+                    (!plan.ask_for_less(id)).then_some(error)
+                }
                 Err(error) => {
                     plan.failed(id);
                     Some(error)
@@ -160,6 +173,11 @@ impl<T: Transport> Client<T> {
         // Calls still under way are dropped (their requests cancelled) and
         // stay in the cursor.
         drop(in_flight);
+        if plan.adaptive() {
+            let mut sizes = self.page_sizes.borrow_mut();
+            sizes.retain(|(id, _)| id != page_id);
+            sizes.push((page_id.to_owned(), plan.page_size()));
+        }
         let cursor = plan.cursor();
         let cut_short = plan.cut_short();
         let read: Vec<&T::Json> = threads.list.iter().filter_map(|t| t.conversation.as_ref()).collect();

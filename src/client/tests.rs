@@ -463,3 +463,61 @@ fn a_batch_item_that_failed_for_a_while_is_sent_again_alone() {
         "{second}"
     );
 }
+
+/// An adaptive sync (no pageSize): it asks for 100 conversations, halves at
+/// once on a timeout instead of retrying the heavy page, grows back after
+/// two good pages, and the client remembers the size for the account.
+#[test]
+fn an_adaptive_sync_halves_on_a_timeout_grows_back_and_remembers() {
+    use crate::{Error, SyncOptions};
+    const PAGE_ID: &str = "104620945892041";
+    let config = ClientConfig::new(TOKEN).unwrap().base_url("http://127.0.0.1:9").unwrap();
+    let client = Client::new(config.calls_per_second(0.0).unwrap(), ScriptedTransport::new());
+    let page = |n: usize, next: Option<&str>| {
+        let data: Vec<Value> = (0..n)
+            .map(|i| json!({"id": format!("t_{i}_{}", next.unwrap_or("end")), "messages": {"data": []}}))
+            .collect();
+        match next {
+            Some(after) => json!({"data": data, "paging": {"cursors": {"after": after}, "next": "https://graph/next"}}),
+            None => json!({"data": data}),
+        }
+    };
+    client.transport().answer(Err(Error::timeout(30_000)));
+    client.transport().answer_json(200, page(50, Some("p2")));
+    client.transport().answer_json(200, page(50, Some("p3")));
+    client.transport().answer_json(200, page(100, None));
+    let inbox = block_on(client.sync_inbox(PAGE_ID, SyncOptions::default(), None, &mut |_| {})).unwrap();
+    let limits: Vec<String> = client
+        .transport()
+        .sent()
+        .iter()
+        .map(|r| r.url.split("limit=").nth(1).unwrap_or("").split('&').next().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(limits, ["100", "50", "50", "100"], "halved at once on the timeout, doubled after two good pages");
+    assert_eq!(inbox.conversations.len(), 200);
+    assert_eq!(inbox.requests, 4);
+    // The next sync of this account starts where the last one ended (100 here);
+    // one that ended smaller starts smaller.
+    client.transport().answer(Err(Error::timeout(30_000)));
+    client.transport().answer_json(200, page(50, None));
+    block_on(client.sync_inbox(PAGE_ID, SyncOptions::default(), None, &mut |_| {})).unwrap();
+    client.transport().answer_json(200, page(10, None));
+    block_on(client.sync_inbox(PAGE_ID, SyncOptions::default(), None, &mut |_| {})).unwrap();
+    let last = client.transport().sent().last().unwrap().url.clone();
+    assert!(last.contains("limit=50"), "remembered: {last}");
+    // A pageSize given is kept: a timeout is retried as it is.
+    let fixed = SyncOptions { page_size: 25, adaptive: false, ..SyncOptions::default() };
+    let config = ClientConfig::new(TOKEN)
+        .unwrap()
+        .max_retries(1.0)
+        .unwrap()
+        .retry_delay_ms(0.0)
+        .unwrap()
+        .calls_per_second(0.0)
+        .unwrap();
+    let client = Client::new(config, ScriptedTransport::new());
+    client.transport().answer(Err(Error::timeout(30_000)));
+    client.transport().answer_json(200, page(5, None));
+    block_on(client.sync_inbox(PAGE_ID, fixed, None, &mut |_| {})).unwrap();
+    assert!(client.transport().sent().iter().all(|r| r.url.contains("limit=25")));
+}

@@ -107,8 +107,11 @@ pub const ALL_MESSAGES: u32 = u32::MAX;
 /// The most messages one call returns (nested in a conversations page, or
 /// a page of a thread's messages edge).
 pub const MESSAGES_PER_CALL: u32 = 100;
-/// Conversations per sync call: 1 to 100, default 25.
-pub const PAGE_SIZE: NumberOption = whole("pageSize", 1, 100, Some(25));
+/// Conversations per sync call: 1 to 100. Left out, a sync starts at 100
+/// (the largest page the Graph serves with nested messages) and adapts:
+/// it halves the page when the Graph struggles and grows back after
+/// successes, remembering per account what worked.
+pub const PAGE_SIZE: NumberOption = whole("pageSize", 1, 100, Some(100));
 /// Sync calls in flight at once: 1 to 16, default 4.
 pub const CONCURRENCY: NumberOption = whole("concurrency", 1, 16, Some(4));
 /// The most calls one sync makes (a Worker's subrequest budget): 1 to

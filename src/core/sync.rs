@@ -41,8 +41,13 @@ pub struct SyncOptions {
     /// Conversations come newest first: stop at the first one updated
     /// before this (Unix seconds).
     pub updated_since: Option<i64>,
-    /// Conversations per call ([`PAGE_SIZE`]).
+    /// Conversations per call ([`PAGE_SIZE`]); where an adaptive sync starts.
     pub page_size: u32,
+    /// Whether the page size adapts: halved when the Graph asks for less
+    /// data, times out or fails on a large page, doubled again after two
+    /// pages that went well. `false` keeps `page_size` (halving only on the
+    /// Graph's "reduce the amount of data").
+    pub adaptive: bool,
     /// Make no more than this many calls; the rest goes into the cursor
     /// ([`MAX_REQUESTS`]).
     pub max_requests: Option<u32>,
@@ -59,6 +64,7 @@ impl Default for SyncOptions {
             conversation_fields: None,
             updated_since: None,
             page_size: PAGE_SIZE.default_whole(),
+            adaptive: true,
             max_requests: None,
             concurrency: CONCURRENCY.default_whole(),
         }
@@ -227,6 +233,8 @@ pub struct SyncPlan {
     seen_cursors: HashSet<String>,
     next_id: u64,
     calls: u32,
+    /// Conversation pages answered in a row at the current size.
+    good_pages: u32,
 }
 
 impl SyncPlan {
@@ -248,6 +256,7 @@ impl SyncPlan {
             seen_cursors: HashSet::new(),
             next_id: 0,
             calls: 0,
+            good_pages: 0,
         };
         if let Some(cursor) = cursor {
             let remaining = plan.read_cursor(cursor)?;
@@ -377,6 +386,7 @@ impl SyncPlan {
         }
         self.page_in_flight = None;
         self.next_page = None;
+        self.grow_after_success();
         let (threads, reached_older) = self.conversations_page(body);
         if reached_older {
             return (threads, None);
@@ -475,8 +485,39 @@ impl SyncPlan {
             return false;
         }
         self.options.page_size /= 2;
+        self.good_pages = 0;
         self.failed(id);
         true
+    }
+
+    /// Two conversation pages that went well at a reduced size: the next
+    /// is asked for twice as large (up to the largest).
+    fn grow_after_success(&mut self) {
+        if !self.options.adaptive || self.options.page_size >= PAGE_SIZE.max as u32 {
+            return;
+        }
+        self.good_pages += 1;
+        if self.good_pages >= 2 {
+            self.options.page_size = (self.options.page_size * 2).min(PAGE_SIZE.max as u32);
+            self.good_pages = 0;
+        }
+    }
+
+    /// Whether the page size adapts.
+    pub fn adaptive(&self) -> bool {
+        self.options.adaptive
+    }
+
+    /// The conversations per call the next page is asked with: what an
+    /// adaptive sync learned, for the client to remember.
+    pub fn page_size(&self) -> u32 {
+        self.options.page_size
+    }
+
+    /// Whether call `id` is a conversations page that an adaptive sync
+    /// would rather ask for smaller than retry as it is.
+    pub fn shrinks_on_failure(&self, id: u64) -> bool {
+        self.options.adaptive && self.options.page_size > 1 && !self.in_flight.iter().any(|(call, _)| *call == id)
     }
 
     /// Whether every call has been made and answered.

@@ -552,6 +552,7 @@ impl Generator<'_> {
             },
             updated_since,
             page_size: self.count(),
+            adaptive: self.rng.one_in(2),
             max_requests,
             concurrency: 1,
         }

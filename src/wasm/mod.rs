@@ -154,7 +154,12 @@ export interface SyncInboxOptions extends RequestOptions {
     fields?: string[] | string;
     /** Stop at the first conversation updated before this: ISO 8601, a `Date`, or Unix seconds. */
     updatedSince?: string | Date | number;
-    /** Conversations per call (1 to 100, default 25). Fewer if the Graph says to ask for less. */
+    /**
+     * Conversations per call (1 to 100), kept as given (halved only when the Graph asks for less data).
+     * Left out, a sync starts at 100 — the floor of calls — and adapts: it halves the page on "reduce
+     * the amount of data", a timeout or a 5xx, grows back after two good pages, and remembers per
+     * account, for the client's life, what worked.
+     */
     pageSize?: number;
     /** HTTP calls in flight at once (1 to 16, default 4). */
     concurrency?: number;

@@ -326,6 +326,8 @@ pub fn sync_options(value: &JsValue) -> Result<SyncArguments, Error> {
         conversation_fields: options.field_names()?,
         updated_since: options.time("updatedSince")?,
         page_size: options.whole(&PAGE_SIZE)?.unwrap_or(defaults.page_size),
+        // A pageSize given is kept; left out, the sync adapts.
+        adaptive: options.get("pageSize").is_none(),
         max_requests: options.whole(&MAX_REQUESTS)?,
         concurrency: options.whole(&CONCURRENCY)?.unwrap_or(defaults.concurrency),
     };

@@ -20,6 +20,8 @@ pub struct ClientState {
     fetch: Option<Function>,
     usage: Object,
     pacer: Rc<RefCell<Pacer>>,
+    /// What adaptive syncs learned per account, for the client's life.
+    page_sizes: Rc<RefCell<Vec<(String, u32)>>>,
 }
 
 impl ClientState {
@@ -27,7 +29,7 @@ impl ClientState {
     pub fn new(config: ClientConfig, fetch: Option<Function>) -> Rc<Self> {
         let token = config.access_token.expose();
         let pacer = PACES.with(|paces| paces.borrow_mut().pace_for(token, js_sys::Date::now()));
-        Rc::new(Self { config, fetch, usage: Object::new(), pacer })
+        Rc::new(Self { config, fetch, usage: Object::new(), pacer, page_sizes: Rc::default() })
     }
 
     /// The latest usage headers (`client.usage`).
@@ -44,7 +46,7 @@ impl ClientState {
             signal,
             on_usage: Rc::new(move |values: &UsageValues<JsValue>| state.record_usage(values)),
         };
-        Client::with_pacer(self.config.clone(), transport, self.pacer.clone())
+        Client::with_pacer(self.config.clone(), transport, self.pacer.clone()).with_page_sizes(self.page_sizes.clone())
     }
 
     /// Keeps the latest value of each usage header on `client.usage`.
