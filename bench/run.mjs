@@ -6,7 +6,11 @@
 //   - the wall time of both syncs at a fixed mock latency;
 //   - per-call time of listConversations against raw fetch + JSON.parse
 //     (bench/decode.mjs);
-//   - the release .wasm size and its compile + instantiate time (bench/wasm.mjs).
+//   - the release .wasm size and its compile + instantiate time (bench/wasm.mjs);
+//   - webhook.verify + Webhook.parse per body against crypto.subtle HMAC verify
+//     + JSON.parse, inbox.apply events per second against a Map keyed by mid,
+//     and an inbox's memory per 10,000 messages against the same messages as
+//     JS objects (bench/webhook-inbox.mjs).
 //
 // Prints a table and a last `summary:` line of ratios. A benchmark, not a
 // test: every ratio compares two things measured in the same run.
@@ -20,9 +24,10 @@ import { PAGE_ID, TOKEN, startMockGraph, threads } from "../mock/server.mjs";
 import { measureDecode, median } from "./decode.mjs";
 import { documentedFlow } from "./documented-flow.mjs";
 import { measureWasm } from "./wasm.mjs";
+import { measureInbox, measureInboxMemory, measureWebhook } from "./webhook-inbox.mjs";
 
 const DETAIL_WINDOW = 20;
-const TARGETS = { ratio1MB: 1.2, gzipKB: 150, instantiateMs: 10 };
+const TARGETS = { ratio1MB: 1.2, gzipKB: 150, instantiateMs: 10, webhookRatio: 1.2 };
 
 const options = parseArgs(process.argv.slice(2), {
   threads: 200, messages: 30, "latency-ms": 50, rounds: 30, "sync-runs": 3, "in-flight": 8,
@@ -31,7 +36,10 @@ const options = parseArgs(process.argv.slice(2), {
 const wasm = measureWasm({ runs: 10 });
 const decode = await measureDecode({ rounds: options.rounds });
 const inbox = await measureSyncs(options);
-printTable({ wasm, decode, inbox, options });
+const webhook = await measureWebhook({ rounds: options.rounds });
+const live = measureInbox();
+const memory = measureInboxMemory();
+printTable({ wasm, decode, inbox, webhook, live, memory, options });
 
 // ---------------------------------------------------------------- the syncs
 
@@ -106,7 +114,7 @@ function graphCalls(requests) {
 
 // ---------------------------------------------------------------- the table
 
-function printTable({ wasm, decode, inbox, options: opts }) {
+function printTable({ wasm, decode, inbox, webhook, live, memory, options: opts }) {
   const { n, m, sync, documented } = inbox;
   const pageSize = sync.pageSize ?? 25;
   const floor = Math.ceil(n / pageSize);
@@ -115,6 +123,7 @@ function printTable({ wasm, decode, inbox, options: opts }) {
   const x = (a, b) => `${(a / b).toFixed(a / b >= 10 ? 0 : 1)}×`;
   const met = (ok) => (ok ? "yes" : "NO");
   const na = sync.error ? `n/a: ${sync.error}` : null;
+  const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   const what = `${n} threads, newest ≤ ${m} messages each (mock lengths ${inbox.lengths.join("–")})`;
 
   const rows = [
@@ -137,17 +146,34 @@ function printTable({ wasm, decode, inbox, options: opts }) {
     [`compile + instantiate in a fresh node (median of ${wasm.runs})`,
       `${wasm.totalMs.toFixed(1)} ms (compile ${wasm.compileMs.toFixed(1)}, instantiate ${wasm.instantiateMs.toFixed(1)})`, "", "",
       `≤ ${TARGETS.instantiateMs} ms`, met(wasm.totalMs <= TARGETS.instantiateMs)],
+    ...webhook.map((r) => [`per body: webhook.verify + Webhook.parse, ${r.events} event${r.events > 1 ? "s" : ""}, ${r.bytes} B`,
+      `${r.oursUs.toFixed(1)} µs`, `${r.subtleUs.toFixed(1)} µs crypto.subtle verify + JSON.parse (node:crypto: ${r.nodeUs.toFixed(1)} µs)`,
+      `${r.ratio.toFixed(2)}×`, `≤ ${TARGETS.webhookRatio}×`, met(r.ratio <= TARGETS.webhookRatio)]),
+    ...[["one event per call", live.single], ["batches of 10", live.batch10], ["batches of 100", live.batch100]].map(([how, rate]) => [
+      `inbox.apply, ${how} (${live.conversations} synced conversations)`, `${rate.toFixed(0)} events/s`,
+      `${live.map.toFixed(0)} events/s (a Map keyed by mid)`, `${x(live.map, rate)} slower`, "", ""]),
+    ["inbox memory per 10,000 messages held (mock messages, all fields)",
+      `${mb(memory.highWater)} wasm high-water, ≈ ${mb(memory.retained)} retained; JS heap ${mb(memory.heap)}`,
+      `${mb(memory.jsObjects)} as JS objects, ${mb(memory.json)} as JSON`, `${x(memory.highWater, memory.jsObjects)} (≈ ${x(memory.retained, memory.jsObjects)} retained)`, "", ""],
   ];
   console.log(formatTable(rows));
   console.log(`(${opts.rounds} interleaved rounds per page; sync options: platform messenger, messagesPerConversation ${m}, ` +
     `defaults otherwise, callsPerSecond 0; the documented flow: bench/documented-flow.mjs)`);
+  console.log(`(webhook bodies as Meta sends them, a mix of texts, images, echoes, reactions and reads, ${opts.rounds} rounds of 400; ` +
+    `inbox.apply: ${live.events} live events over 200 synced conversations of 20 messages, 5% redelivered; memory: in a fresh ` +
+    "node --expose-gc, wasm linear memory growth for one inbox (high-water) and for a second identical one (≈ retained): bench/webhook-inbox.mjs)");
 
   const syncPart = na
     ? `sync calls n/a (${sync.error}) vs documented ${documented.calls} (floor ${floor}); sync time n/a vs ${(documented.ms / 1000).toFixed(0)} s`
     : `sync calls ${sync.calls} vs documented ${documented.calls} (${(documented.calls / sync.calls).toFixed(0)}x fewer, floor ${floor}); ` +
       `sync time ${(sync.ms / 1000).toFixed(2)} s vs ${(documented.ms / 1000).toFixed(0)} s (${(documented.ms / sync.ms).toFixed(0)}x faster)`;
+  const [one, ten] = webhook;
   console.log(`summary: ${syncPart}; 1 MB page ${big.ratio.toFixed(2)}x raw; small page ${small.ratio.toFixed(2)}x raw; ` +
-    `wasm ${kb(wasm.gzipBytes)} KB gz; instantiate ${wasm.totalMs.toFixed(1)} ms`);
+    `wasm ${kb(wasm.gzipBytes)} KB gz; instantiate ${wasm.totalMs.toFixed(1)} ms; ` +
+    `webhook verify+parse ${one.ratio.toFixed(2)}x / ${ten.ratio.toFixed(2)}x crypto.subtle+JSON.parse (1 / 10 events; ≤ ${TARGETS.webhookRatio}x ` +
+    `${one.ratio <= TARGETS.webhookRatio && ten.ratio <= TARGETS.webhookRatio ? "met" : "NOT met"}); ` +
+    `inbox.apply ${live.single.toFixed(0)} / ${live.batch100.toFixed(0)} events/s (one / 100 a call); ` +
+    `inbox ${mb(memory.highWater)} wasm high-water (≈ ${mb(memory.retained)} retained) per 10k messages vs ${mb(memory.jsObjects)} as JS objects`);
 }
 
 function formatTable(rows) {

@@ -4,6 +4,8 @@
 import {
   GraphClient,
   GraphError,
+  Inbox,
+  Webhook,
   type ClientOptions,
   type Conversation,
   type GraphErrorKind,
@@ -16,6 +18,13 @@ import {
   type Page,
   type Participant,
   type Usage,
+  type InboxChanges,
+  type InboxConversation,
+  type InboxOptions,
+  type SentMessage,
+  type WebhookEvent,
+  type WebhookHandled,
+  type WebhookOptions,
 } from "graph-conversations";
 
 const client = new GraphClient({
@@ -132,4 +141,107 @@ export function describe(error: unknown): string {
     return `${kind} ${error.transient} ${base.message} ${fields.join()} ${texts.join()}`;
   }
   return String(error);
+}
+
+// ---------------------------------------------------------------- webhooks
+
+/** A Fetch-API endpoint (a Worker, Node ≥ 20, Deno): the whole exchange in one call. */
+export async function webhookEndpoint(
+  request: Request,
+  env: { APP_SECRET: string; OLD_APP_SECRET?: string; VERIFY_TOKEN?: string },
+): Promise<Response> {
+  const options: WebhookOptions = {
+    appSecret: env.OLD_APP_SECRET ? [env.APP_SECRET, env.OLD_APP_SECRET] : env.APP_SECRET,
+    verifyToken: env.VERIFY_TOKEN,
+  };
+  const webhook = new Webhook(options);
+  const { response, events }: WebhookHandled = await webhook.handle(request);
+  for (const event of events) {
+    const kind: WebhookEvent["kind"] = event.kind;
+    const where: "messenger" | "instagram" = event.platform;
+    const who: string = event.customerId;
+    const at: number = event.timestamp;
+    const standby: boolean = event.standby;
+    const mid: string | undefined = event.mid;
+    switch (event.kind) {
+      case "message":
+      case "echo": {
+        const text: string | undefined = event.message?.message;
+        const image: string | undefined = event.message?.attachments?.data[0]?.image_data?.url;
+        console.log(text, image);
+        break;
+      }
+      case "edit":
+        console.log(event.text, event.editCount);
+        break;
+      case "reaction": {
+        const action: "react" | "unreact" | undefined = event.reaction?.action;
+        const emoji: string | undefined = event.reaction?.emoji;
+        console.log(action, emoji);
+        break;
+      }
+      case "read":
+      case "delivery": {
+        const upTo: number | undefined = event.watermark;
+        console.log(upTo);
+        break;
+      }
+      default: {
+        const raw: { [field: string]: unknown } = event.raw;
+        console.log(raw["optin"]);
+      }
+    }
+    console.log(kind, where, who, at, standby, mid);
+  }
+  return response;
+}
+
+/** A framework that hands over the raw body and the header itself. */
+export function frameworkRoute(rawBody: string | Uint8Array | ArrayBuffer, signature: string | undefined, url: string): WebhookEvent[] {
+  const webhook = new Webhook({ appSecret: ["new-app-secret", "old-app-secret"], verifyToken: "verify-me" });
+  // API.md: string | null (null when it is not a subscription with this token).
+  const answer: string | null = webhook.challenge(url);
+  const fromUrl: string | null = webhook.challenge(new URL(url));
+  const fromParams: string | null = webhook.challenge(new URL(url).searchParams);
+  console.log(answer, fromUrl, fromParams);
+  if (!webhook.verify(rawBody, signature)) return [];
+  const events: WebhookEvent[] = Webhook.parse(rawBody);
+  const again: WebhookEvent[] = Webhook.parse({ object: "page", entry: [] });
+  return [...events, ...again];
+}
+
+// ---------------------------------------------------------------- the inbox
+
+export async function inboxView(
+  events: WebhookEvent[],
+  sent: SentMessage,
+  stored: string | undefined,
+): Promise<{ redraw: string[]; snapshot: string }> {
+  const options: InboxOptions = { accountId: "104620945892041", platform: "messenger", maxMessagesPerConversation: 200 };
+  const inbox: Inbox = stored === undefined ? new Inbox(options) : Inbox.restore(stored);
+  const fromSync: InboxChanges = inbox.apply(await client.syncInbox("104620945892041", { messagesPerConversation: 20 }));
+  const fromEvents: InboxChanges = inbox.apply(events);
+  const first = events[0];
+  if (first) inbox.apply(first);
+  const fromSent: InboxChanges = inbox.apply(sent);
+  const mid: string = sent.messageId;
+  const message: Message = sent.message;
+
+  const list: InboxConversation[] = inbox.conversations();
+  const top: InboxConversation | undefined = list[0];
+  const newest: Message | undefined = top?.messages[0];
+  const customer: string | undefined = top?.customer_id;
+  const readUpTo: number | undefined = top?.read_watermark;
+  const updated: string | undefined = top?.updated_time;
+  const one: InboxConversation | undefined = inbox.conversation("2912141802956623");
+  const count: number = one?.messages.length ?? 0;
+  console.log(mid, message, newest, customer, readUpTo, updated, count, fromSync.messages.added);
+
+  const redraw: string[] = [
+    ...fromEvents.conversations.added,
+    ...fromEvents.conversations.updated,
+    ...fromSent.messages.updated,
+    ...fromEvents.messages.removed,
+  ];
+  return { redraw, snapshot: inbox.snapshot() };
 }

@@ -1,6 +1,6 @@
 // Wrong usages that must not compile: each line below is an error, which
 // `@ts-expect-error` turns into a compile failure if it ever stops being one.
-import { GraphClient, type Conversation } from "graph-conversations";
+import { GraphClient, Inbox, Webhook, type Conversation, type WebhookEvent } from "graph-conversations";
 
 // @ts-expect-error accessToken is required
 new GraphClient({});
@@ -31,4 +31,43 @@ export async function wrong(): Promise<void> {
   inbox.conversations[0].messages.data;
   // @ts-expect-error retryDelayMs is a number of milliseconds
   new GraphClient({ accessToken: "t", retryDelayMs: "1s" });
+}
+
+// @ts-expect-error appSecret is required
+new Webhook({ verifyToken: "t" });
+// @ts-expect-error appSecret is a string or strings
+new Webhook({ appSecret: 42 });
+// @ts-expect-error misspelled option
+new Webhook({ appSecret: "s", verify_token: "t" });
+// @ts-expect-error accountId is required
+new Inbox({ platform: "instagram" });
+// @ts-expect-error unknown platform literal
+new Inbox({ accountId: "1", platform: "whatsapp" });
+// @ts-expect-error maxMessagesPerConversation is a number
+new Inbox({ accountId: "1", maxMessagesPerConversation: "200" });
+
+export async function wrongWebhook(request: Request): Promise<void> {
+  const webhook = new Webhook({ appSecret: "s" });
+  // @ts-expect-error handle takes the Request, not its body
+  await webhook.handle(await request.text());
+  // @ts-expect-error verify takes the raw body, never parsed JSON (Meta signs its own bytes)
+  webhook.verify({ object: "page", entry: [] }, request.headers.get("x-hub-signature-256"));
+  // @ts-expect-error parse is static: Webhook.parse(body)
+  webhook.parse("{}");
+  // @ts-expect-error an event's kind is a closed list
+  const kind: WebhookEvent["kind"] = "message_reactions";
+  const { events } = await webhook.handle(request);
+  // @ts-expect-error an event's timestamp is a number of milliseconds, not a string
+  const at: string = events[0]!.timestamp;
+
+  const inbox = new Inbox({ accountId: "1" });
+  // @ts-expect-error apply takes parsed events, not the raw body
+  inbox.apply(await request.text());
+  // @ts-expect-error restore takes the string snapshot() wrote
+  Inbox.restore({ threads: [] });
+  // @ts-expect-error conversation() is undefined for an unknown id
+  inbox.conversation("t_1").messages;
+  // @ts-expect-error an inbox conversation's messages are an array, not a Page
+  inbox.conversations()[0]?.messages.data;
+  console.log(kind, at);
 }
