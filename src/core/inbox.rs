@@ -75,12 +75,6 @@ impl<K: Ord, V> SortedMap<K, V> {
         }
     }
 
-    fn remove(&mut self, key: &K) {
-        if let Ok(at) = self.find(key) {
-            self.0.remove(at);
-        }
-    }
-
     fn len(&self) -> usize {
         self.0.len()
     }
@@ -105,6 +99,8 @@ type StringSet = SortedMap<String, ()>;
 const READ_DEPTH: usize = 32;
 /// Events kept per thread, per message kept.
 const EVENTS_PER_MESSAGE: usize = 4;
+/// Copies kept per thread, per message kept (a sync, a send, a webhook).
+const COPIES_PER_MESSAGE: usize = 3;
 
 /// Where a copy of a message came from; a richer source's fields win.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -169,8 +165,9 @@ struct Thread {
     /// The newest synced conversation object (without its messages), by
     /// `updated_time` and then its text.
     conversation: Option<(String, Value)>,
-    /// mid → (source, text) → copy.
-    copies: SortedMap<String, SortedMap<(Source, String), Copy>>,
+    /// (created, mid, source, text) → copy: one entry per distinct copy,
+    /// oldest first, so the window keeps the newest copies.
+    copies: SortedMap<(i64, String, Source, String), Copy>,
     /// (time ms, text) → event.
     events: SortedMap<(i64, String), Value>,
 }
@@ -178,24 +175,31 @@ struct Thread {
 impl Thread {
     fn add_copy(&mut self, mid: String, copy: Copy, cap: usize) {
         let text = copy.value.to_json_text();
-        self.copies.entry(mid, SortedMap::default).insert((copy.source, text), copy);
+        self.copies.insert((copy.created, mid, copy.source, text), copy);
         self.cut_copies(cap);
     }
 
-    /// The newest `cap` messages by (created, mid).
+    /// The newest `3 × cap` copies by (created, mid, source, text). Each
+    /// copy is cut on its own facts, so two copies of one message that
+    /// disagree on its second are cut the same way in any order.
     fn cut_copies(&mut self, cap: usize) {
-        while self.copies.len() > cap {
-            let oldest = self
-                .copies
-                .iter()
-                .map(|(mid, copies)| (created_of(copies.values()), mid))
-                .min()
-                .map(|(_, mid)| mid.clone());
-            match oldest {
-                Some(mid) => self.copies.remove(&mid),
-                None => break,
-            }
+        let limit = cap * COPIES_PER_MESSAGE;
+        if self.copies.len() > limit {
+            let extra = self.copies.len() - limit;
+            self.copies.0.drain(..extra);
         }
+    }
+
+    /// The copies of each message: mid → copies, richest source last.
+    fn by_mid(&self) -> SortedMap<&str, Vec<&Copy>> {
+        let mut out: SortedMap<&str, Vec<&Copy>> = SortedMap::default();
+        for ((_, mid, _, _), copy) in self.copies.iter() {
+            let list = out.entry(mid.as_str(), Vec::new);
+            let at = list
+                .partition_point(|c| (c.source, c.value.to_json_text()) <= (copy.source, copy.value.to_json_text()));
+            list.insert(at, copy);
+        }
+        out
     }
 
     fn add_event(&mut self, time: i64, event: Value, cap: usize) {
@@ -228,11 +232,8 @@ impl Thread {
         if let Some((_, conversation)) = &other.conversation {
             self.add_conversation(conversation.clone());
         }
-        for (mid, copies) in other.copies.iter() {
-            let mine = self.copies.entry(mid.clone(), SortedMap::default);
-            for (key, copy) in copies.iter() {
-                mine.insert(key.clone(), copy.clone());
-            }
+        for (key, copy) in other.copies.iter() {
+            self.copies.insert(key.clone(), copy.clone());
         }
         self.cut_copies(cap);
         for (key, event) in other.events.iter() {
@@ -264,9 +265,9 @@ fn owner_of(key: &Key, index: &SortedMap<String, StringSet>) -> String {
     }
 }
 
-/// The earliest known `created_time` of a message's copies (0 if none).
-fn created_of<'a>(copies: impl Iterator<Item = &'a Copy>) -> i64 {
-    copies.map(|c| c.created).filter(|c| *c > 0).min().unwrap_or(0)
+/// The latest known `created_time` of a message's copies (0 if none).
+fn created_of<'a>(copies: impl Iterator<Item = &'a &'a Copy>) -> i64 {
+    copies.map(|c| c.created).max().unwrap_or(0)
 }
 
 /// What one `apply` changed, for redrawing only that.
@@ -498,7 +499,7 @@ impl Inbox {
             }
         }
         let customer = customer.or_else(|| thread.participants().into_iter().find(|p| !own.contains_key(p)));
-        let messages = render_messages(&thread);
+        let messages = render_messages(&thread, self.max_messages);
         if messages.is_empty() && thread.conversation.is_none() {
             return None;
         }
@@ -593,7 +594,6 @@ impl Inbox {
                 let copies = thread
                     .copies
                     .values()
-                    .flat_map(|copies| copies.values())
                     .map(|c| {
                         Value::object()
                             .with("source", Value::text(c.source.name()))
@@ -743,7 +743,7 @@ fn event_person(event: &WebhookEvent) -> String {
 
 /// The newest `max` messages of a thread, each its copies merged and its
 /// events applied, newest first; unsent ones are left out.
-fn render_messages(thread: &Thread) -> Vec<Value> {
+fn render_messages(thread: &Thread, max: usize) -> Vec<Value> {
     let mut edits: SortedMap<&str, (f64, i64, &str)> = SortedMap::default();
     let mut deleted: SortedMap<&str, ()> = SortedMap::default();
     // (mid, person) → (action, reaction) of the latest event: events come in
@@ -771,33 +771,32 @@ fn render_messages(thread: &Thread) -> Vec<Value> {
         }
     }
     let mut messages: Vec<(i64, &str, Value)> = Vec::new();
-    for (mid, copies) in thread.copies.iter() {
-        if deleted.contains_key(&mid.as_str()) {
+    for (mid, copies) in thread.by_mid().0 {
+        if deleted.contains_key(&mid) {
             continue;
         }
-        // The richest source first, then by text: copies are kept in
-        // (source, text) order, so walk them backwards.
+        // The richest source first, then by text: walk the copies backwards.
         let mut message = Value::object();
-        for copy in copies.0.iter().rev().map(|(_, c)| c) {
+        for copy in copies.iter().rev() {
             for (key, value) in copy.value.members() {
                 if message.get(key).is_none() {
                     message.set(key, value.clone());
                 }
             }
         }
-        if let Some((count, _, text)) = edits.get(&mid.as_str()) {
+        if let Some((count, _, text)) = edits.get(&mid) {
             message.set("message", Value::text(*text));
             message.set("edit_count", Value::Number(*count));
         }
         let mine: Vec<(&str, &str, &str)> = reactions
             .iter()
-            .filter(|((m, _), _)| *m == mid.as_str())
+            .filter(|((m, _), _)| *m == mid)
             .map(|((_, person), (action, reaction))| (*person, *action, *reaction))
             .collect();
         if !mine.is_empty() {
             message.set("reactions", reactions_value(message.get("reactions"), &mine));
         }
-        messages.push((-created_of(copies.values()), mid.as_str(), message));
+        messages.push((-created_of(copies.iter()), mid, message));
     }
     // Newest first, then by mid: at most `max` messages, placed one by one.
     let mut order: Vec<(i64, &str, usize)> = Vec::with_capacity(messages.len());
@@ -807,7 +806,7 @@ fn render_messages(thread: &Thread) -> Vec<Value> {
         order.insert(at, key);
     }
     let mut slots: Vec<Option<Value>> = messages.into_iter().map(|(_, _, m)| Some(m)).collect();
-    order.into_iter().filter_map(|(_, _, i)| slots[i].take()).collect()
+    order.into_iter().take(max).filter_map(|(_, _, i)| slots[i].take()).collect()
 }
 
 /// The Graph's `reactions` shape (`{ data: [{ reaction, users: [{ id }] }] }`):
@@ -845,7 +844,7 @@ fn read_watermark(thread: &Thread) -> Option<i64> {
     for event in thread.events.values().filter(|e| e.get("kind").and_then(Value::as_str) == Some("read")) {
         let at = event.get("watermark").and_then(Value::as_f64).map(|w| w as i64).or_else(|| {
             let mid = event.get("mid").and_then(Value::as_str)?;
-            thread.copies.get(&mid.to_owned()).map(|copies| created_of(copies.values()) * 1000)
+            thread.by_mid().get(&mid).map(|copies| created_of(copies.iter()) * 1000)
         });
         if let Some(at) = at {
             best = Some(best.map_or(at, |b| b.max(at)));

@@ -183,9 +183,10 @@ describe("a synced Messenger inbox with live events on top", () => {
     assert.deepEqual(changes.conversations, { added: [], updated: [P5], removed: [] });
     assert.deepEqual(changes.messages.added, ["m_live_p5_2"]);
 
-    // P0's synced thread. Its first live event is reported wrongly (see the todo test below):
-    // applied here without looking, so the steps after it can be checked.
-    inbox.apply(L.message);
+    // P0's synced thread: its first live event updates it with one message.
+    changes = inbox.apply(L.message);
+    assert.deepEqual(changes.conversations, { added: [], updated: [MESSENGER[0].id], removed: [] });
+    assert.deepEqual(changes.messages, { added: ["m_live_p0_1"], updated: [], removed: [] });
     assert.deepEqual(inbox.apply(L.message), EMPTY, "a redelivered event changes nothing");
     changes = inbox.apply(L.echo);
     assert.deepEqual(changes.conversations, { added: [], updated: [MESSENGER[0].id], removed: [] });
@@ -217,11 +218,7 @@ describe("a synced Messenger inbox with live events on top", () => {
     assert.deepEqual(inbox.apply(L.doomed), EMPTY, "the message redelivered after its unsend stays unsent");
   });
 
-  test("the first live event in a synced conversation updates it", {
-    todo: "src/core/inbox.rs Inbox::apply renders only the touched person's group before the input; before a person's first " +
-      "live event that group has no Customer key, so the synced conversation is not rendered 'before' and comes out as " +
-      "conversations.added, with every message it already showed in messages.added",
-  }, () => {
+  test("the first live event in a synced conversation updates it", () => {
     const inbox = new Inbox({ accountId: PAGE_ID });
     inbox.apply(synced.first);
     const changes = inbox.apply(L.message);
@@ -303,11 +300,7 @@ describe("order and repetition do not matter", () => {
     assertOrderFree({ accountId: IG_ACCOUNT_ID, platform: "instagram" }, instagramInputs(), 50, 42);
   });
 
-  test("the cap decides the same way when two copies of a message disagree on its second", {
-    todo: "src/core/inbox.rs Thread::cut_copies ranks a message by the earliest created_time of its copies and evicts it for " +
-      "good: when a later copy lowers that rank, what was evicted depends on the order (cap 1: [sent, message, echo] keeps " +
-      "m_reply, [sent, echo, message] keeps m_zzz), so the snapshots differ",
-  }, () => {
+  test("the cap decides the same way when two copies of a message disagree on its second", () => {
     const at = Date.UTC(2026, 10, 21, 10, 0, 0);
     // sendMessage resolved with 10:00:02; the echo of the same message says 10:00:01.950; the person wrote at 10:00:01.200.
     const sent = {
