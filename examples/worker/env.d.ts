@@ -12,6 +12,12 @@ export interface Env {
   PAGE_ACCESS_TOKEN?: string;
   /** Secret: when set, callers must send `Authorization: Bearer <ACCESS_KEY>`. */
   ACCESS_KEY?: string;
+  /** Secret: the Meta app secret that signs webhooks, or several separated by commas (rotation). */
+  APP_SECRET?: string;
+  /** Secret: what Meta's subscription handshake must carry as `hub.verify_token`. */
+  VERIFY_TOKEN?: string;
+  /** The Instagram professional account whose webhook events are applied; unset: any. */
+  IG_ACCOUNT_ID?: string;
   /** A proxy or a local mock instead of https://graph.facebook.com. */
   GRAPH_BASE_URL?: string;
   /** A Graph API version such as "v24.0". */

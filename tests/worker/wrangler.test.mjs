@@ -1,8 +1,9 @@
 // examples/worker under `wrangler dev` (the wrangler this repository pins, on
 // the Node that runs the tests), the way its README says to run it locally:
 // wrangler bundles it and resolves graph-conversations to the built pkg/,
-// the secret comes from the command line and .dev.vars, and its routes answer
-// the mock Graph's data on 127.0.0.1. Local mode only: no login, no telemetry,
+// the secrets come from the command line and .dev.vars, its routes answer
+// the mock Graph's data on 127.0.0.1, and a webhook signed as Meta signs it
+// reaches its inbox. Local mode only: no login, no telemetry,
 // no download.
 //
 // The Worker runs from a copy of examples/worker in a temporary folder whose
@@ -17,11 +18,14 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { after, before, beforeEach, test } from "node:test";
 import { PAGE_ID, TOKEN, startMockGraph, threads } from "../support/mock-graph.mjs";
+import { envelope, messageItem, metaJson, signedHeaders } from "./meta-webhook.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const EXAMPLE = join(ROOT, "examples/worker");
 const WRANGLER = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
 const ACCESS_KEY = "wrangler-test-access-key";
+const APP_SECRET = "wrangler-test-app-secret";
+const VERIFY_TOKEN = "wrangler-test-verify-token";
 const START_TIMEOUT_MS = 90_000; // a cold start on a busy 2-core machine takes a few seconds
 const instagram = threads("instagram");
 
@@ -34,8 +38,8 @@ before(async () => {
   dev = await startWranglerDev({
     // The secret and the mock's URL on the command line (values wrangler never prints)...
     vars: { PAGE_ACCESS_TOKEN: TOKEN, GRAPH_BASE_URL: mock.url },
-    // ...and a secret in .dev.vars, as the example's README does it.
-    devVars: { ACCESS_KEY },
+    // ...and the other secrets in .dev.vars, as the example's README does it.
+    devVars: { ACCESS_KEY, APP_SECRET, VERIFY_TOKEN },
   });
 }, { timeout: START_TIMEOUT_MS + 30_000 });
 beforeEach(() => mock.reset());
@@ -89,6 +93,18 @@ test("the ACCESS_KEY from .dev.vars is enforced: without it, 401 and no Graph ca
   assert.equal(status, 401);
   assert.equal(body.error.kind, "unauthorized");
   assert.deepEqual(mock.requests, []);
+});
+
+test("a webhook POST signed as Meta signs it answers 200, and its message is in GET /inbox", async () => {
+  const customerId = "5120094478812201";
+  const text = "From wrangler dev \u00e4 \u{1F600}";
+  const body = metaJson(envelope("page", PAGE_ID, [messageItem({ accountId: PAGE_ID, customerId, mid: "m_wrangler_0001", text, timestamp: Date.now() })]));
+  const response = await fetch(`${dev.url}/webhook`, { method: "POST", headers: signedHeaders(body, APP_SECRET), body, signal: AbortSignal.timeout(15_000) });
+  assert.equal(response.status, 200, await response.text());
+  const { status, body: conversation } = await call(`/inbox/${customerId}`);
+  assert.equal(status, 200, JSON.stringify(conversation));
+  assert.deepEqual(conversation.messages.map((m) => [m.id, m.message]), [["m_wrangler_0001", text]]);
+  assert.deepEqual(mock.requests, [], "no Graph call");
 });
 
 /**
