@@ -28,7 +28,7 @@ use super::account::own_ids;
 use super::error::Error;
 use super::query::Platform;
 use super::time::unix_seconds;
-use super::value::Value;
+use super::value::{Value, ValueRef};
 use super::webhook::{EventKind, WebhookEvent};
 
 /// A map kept as a vector sorted by key: what the inbox needs of a map
@@ -192,14 +192,13 @@ impl Thread {
 
     /// The copies of each message: mid → copies, richest source last.
     fn by_mid(&self) -> SortedMap<&str, Vec<&Copy>> {
-        let mut out: SortedMap<&str, Vec<&Copy>> = SortedMap::default();
-        for ((_, mid, _, _), copy) in self.copies.iter() {
+        let mut out: SortedMap<&str, Vec<(Source, &str, &Copy)>> = SortedMap::default();
+        for ((_, mid, source, text), copy) in self.copies.iter() {
             let list = out.entry(mid.as_str(), Vec::new);
-            let at = list
-                .partition_point(|c| (c.source, c.value.to_json_text()) <= (copy.source, copy.value.to_json_text()));
-            list.insert(at, copy);
+            let at = list.partition_point(|(s, t, _)| (*s, *t) <= (*source, text.as_str()));
+            list.insert(at, (*source, text.as_str(), copy));
         }
-        out
+        SortedMap(out.0.into_iter().map(|(mid, list)| (mid, list.into_iter().map(|(_, _, c)| c).collect())).collect())
     }
 
     fn add_event(&mut self, time: i64, event: Value, cap: usize) {
@@ -315,7 +314,7 @@ impl Changes {
 }
 
 /// The inbox of one account (a Page, or an Instagram professional account).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Inbox {
     account_id: String,
     platform: Platform,
@@ -323,11 +322,23 @@ pub struct Inbox {
     /// Ids of the account itself among participants and senders.
     own: StringSet,
     threads: SortedMap<Key, Thread>,
+    /// Derived from the facts, kept between calls: which ids are the
+    /// account's own and which persons belong to which synced conversation.
+    /// Only a sync or a new account id changes it.
+    mapping: std::cell::RefCell<Option<std::rc::Rc<Mapping>>>,
+}
+
+/// The account's own ids, and person → the synced conversations they take
+/// part in as a customer.
+#[derive(Debug)]
+struct Mapping {
+    own: StringSet,
+    index: SortedMap<String, StringSet>,
 }
 
 /// A rendered conversation: its output id and the text of each part, to
 /// tell what changed.
-type Rendered = SortedMap<String, (Value, SortedMap<String, String>)>;
+type Rendered = SortedMap<String, (Value, SortedMap<String, Value>)>;
 
 impl Inbox {
     /// An empty inbox of `account_id` on `platform`, keeping at most
@@ -343,6 +354,7 @@ impl Inbox {
             max_messages: max_messages.max(1) as usize,
             own,
             threads: SortedMap::default(),
+            mapping: std::cell::RefCell::new(None),
         }
     }
 
@@ -396,6 +408,14 @@ impl Inbox {
 
     fn add(&mut self, input: Input) {
         let cap = self.max_messages;
+        let remaps = match &input {
+            Input::Sync(_) => true,
+            Input::Event(event) => !event.account_id.is_empty() && !self.own.contains_key(&event.account_id),
+            Input::Sent { .. } => false,
+        };
+        if remaps {
+            self.mapping.replace(None);
+        }
         match input {
             Input::Sync(sync) => {
                 for id in sync.get("accountIds").map(Value::items).unwrap_or_default() {
@@ -451,20 +471,20 @@ impl Inbox {
         }
     }
 
-    /// The ids of the account itself: the ones given, and on Instagram the
-    /// participant every synced thread has.
-    fn own_ids(&self) -> StringSet {
-        let conversations: Vec<serde_like::Ref<'_>> =
-            self.threads.values().filter_map(|t| t.conversation.as_ref().map(|(_, c)| serde_like::Ref(c))).collect();
+    /// The mapping, computed once per change of the synced conversations
+    /// or the account's ids.
+    fn mapping(&self) -> std::rc::Rc<Mapping> {
+        if let Some(mapping) = self.mapping.borrow().as_ref() {
+            return mapping.clone();
+        }
+        let conversations: Vec<ValueRef<'_>> =
+            self.threads.values().filter_map(|t| t.conversation.as_ref().map(|(_, c)| ValueRef(c))).collect();
         let mut own = self.own.clone();
-        for id in own_ids::<serde_like::Ref<'_>, _>("", &conversations).into_iter().filter(|id| !id.is_empty()) {
+        // The account's own ids: the ones given, and on Instagram the
+        // participant every synced thread has.
+        for id in own_ids::<ValueRef<'_>, _>("", &conversations).into_iter().filter(|id| !id.is_empty()) {
             own.insert(id, ());
         }
-        own
-    }
-
-    /// Person → the synced conversations they take part in (as a customer).
-    fn customer_index(&self, own: &StringSet) -> SortedMap<String, StringSet> {
         let mut index: SortedMap<String, StringSet> = SortedMap::default();
         for (key, thread) in self.threads.iter() {
             let Key::Conversation(id) = key else { continue };
@@ -472,34 +492,62 @@ impl Inbox {
                 index.entry(person, StringSet::default).insert(id.clone(), ());
             }
         }
-        index
+        let mapping = std::rc::Rc::new(Mapping { own, index });
+        self.mapping.replace(Some(mapping.clone()));
+        mapping
     }
 
     /// The output groups: each synced conversation with the persons' threads
     /// that belong to it alone, and every other person's thread on its own.
     fn groups(&self) -> Vec<(String, Vec<Key>)> {
-        let own = self.own_ids();
-        let index = self.customer_index(&own);
+        let mapping = self.mapping();
         let mut groups: SortedMap<String, Vec<Key>> = SortedMap::default();
         for key in self.threads.keys() {
-            groups.entry(owner_of(key, &index), Vec::new).push(key.clone());
+            groups.entry(owner_of(key, &mapping.index), Vec::new).push(key.clone());
         }
         groups.0
     }
 
-    fn render_group(&self, id: &str, keys: &[Key], own: &StringSet) -> Option<Value> {
-        let mut thread = Thread::default();
-        let mut customer = None;
-        for key in keys {
-            if let Some(part) = self.threads.get(key) {
-                thread.merge(part, self.max_messages);
-            }
-            if let Key::Customer(person) = key {
-                customer = Some(person.clone());
+    /// The threads of the output conversation `owner`, without walking the
+    /// others: the synced conversation and the persons' threads that belong
+    /// to it alone, or a person's thread on its own.
+    fn group(&self, owner: &str, mapping: &Mapping) -> Vec<Key> {
+        let conversation = Key::Conversation(owner.to_owned());
+        let Some(thread) = self.threads.get(&conversation) else {
+            let person = Key::Customer(owner.to_owned());
+            return if self.threads.contains_key(&person) { vec![person] } else { Vec::new() };
+        };
+        let mut keys = vec![conversation];
+        for person in thread.participants() {
+            let key = Key::Customer(person);
+            if self.threads.contains_key(&key) && owner_of(&key, &mapping.index) == owner {
+                keys.push(key);
             }
         }
+        keys
+    }
+
+    fn render_group(&self, id: &str, keys: &[Key], own: &StringSet) -> Option<Value> {
+        let customer = keys.iter().find_map(|key| match key {
+            Key::Customer(person) => Some(person.clone()),
+            Key::Conversation(_) => None,
+        });
+        // One thread (the common case) is read where it is; several are
+        // merged into a copy first.
+        let merged;
+        let thread = match keys {
+            [key] => self.threads.get(key)?,
+            _ => {
+                let mut all = Thread::default();
+                for part in keys.iter().filter_map(|key| self.threads.get(key)) {
+                    all.merge(part, self.max_messages);
+                }
+                merged = all;
+                &merged
+            }
+        };
         let customer = customer.or_else(|| thread.participants().into_iter().find(|p| !own.contains_key(p)));
-        let messages = render_messages(&thread, self.max_messages);
+        let messages = render_messages(thread, self.max_messages);
         if messages.is_empty() && thread.conversation.is_none() {
             return None;
         }
@@ -519,7 +567,7 @@ impl Inbox {
         if let Some(latest) = latest {
             conversation.set("updated_time", Value::String(latest));
         }
-        if let Some(watermark) = read_watermark(&thread) {
+        if let Some(watermark) = read_watermark(thread) {
             conversation.set("read_watermark", Value::Number(watermark as f64));
         }
         conversation.set("messages", Value::Array(messages));
@@ -527,10 +575,10 @@ impl Inbox {
     }
 
     fn render_all(&self) -> Rendered {
-        let own = self.own_ids();
+        let mapping = self.mapping();
         let mut out = Rendered::default();
         for (id, keys) in self.groups() {
-            if let Some(conversation) = self.render_group(&id, &keys, &own) {
+            if let Some(conversation) = self.render_group(&id, &keys, &mapping.own) {
                 out.insert(id, split(conversation));
             }
         }
@@ -542,22 +590,21 @@ impl Inbox {
     /// Live inputs do not change this mapping (only syncs do), so it is the
     /// same before and after they are applied.
     fn owners(&self, touched: &[Key]) -> StringSet {
-        let index = self.customer_index(&self.own_ids());
+        let mapping = self.mapping();
         let mut owners = StringSet::default();
         for key in touched {
-            owners.insert(owner_of(key, &index), ());
+            owners.insert(owner_of(key, &mapping.index), ());
         }
         owners
     }
 
     fn render_keys(&self, owners: &StringSet) -> Rendered {
-        let own = self.own_ids();
+        let mapping = self.mapping();
         let mut out = Rendered::default();
-        for (id, keys) in self.groups() {
-            if owners.contains_key(&id) {
-                if let Some(conversation) = self.render_group(&id, &keys, &own) {
-                    out.insert(id, split(conversation));
-                }
+        for id in owners.keys() {
+            let keys = self.group(id, &mapping);
+            if let Some(conversation) = self.render_group(id, &keys, &mapping.own) {
+                out.insert(id.clone(), split(conversation));
             }
         }
         out
@@ -566,9 +613,9 @@ impl Inbox {
     /// Every conversation, newest activity first, each with its messages
     /// newest first.
     pub fn conversations(&self) -> Vec<Value> {
-        let own = self.own_ids();
+        let mapping = self.mapping();
         let list: Vec<Value> =
-            self.groups().into_iter().filter_map(|(id, keys)| self.render_group(&id, &keys, &own)).collect();
+            self.groups().into_iter().filter_map(|(id, keys)| self.render_group(&id, &keys, &mapping.own)).collect();
         // Newest activity first, then by id: one sort of plain keys.
         let mut order: Vec<(i64, String, usize)> =
             list.iter().enumerate().map(|(i, c)| (-activity(c), id_of(c).to_owned(), i)).collect();
@@ -579,9 +626,16 @@ impl Inbox {
 
     /// One conversation, by its id or by the person's id.
     pub fn conversation(&self, id_or_customer: &str) -> Option<Value> {
-        self.conversations().into_iter().find(|c| {
-            id_of(c) == id_or_customer || c.get("customer_id").and_then(Value::as_str) == Some(id_or_customer)
-        })
+        let mapping = self.mapping();
+        // A synced conversation's id, a person's own thread, or a person
+        // who takes part in exactly one synced conversation.
+        let owner = if self.threads.contains_key(&Key::Conversation(id_or_customer.to_owned())) {
+            id_or_customer.to_owned()
+        } else {
+            owner_of(&Key::Customer(id_or_customer.to_owned()), &mapping.index)
+        };
+        let keys = self.group(&owner, &mapping);
+        self.render_group(&owner, &keys, &mapping.own)
     }
 
     /// The inbox as one canonical JSON text; [`Inbox::restore`] reads it
@@ -862,12 +916,15 @@ fn activity(conversation: &Value) -> i64 {
 }
 
 /// A rendered conversation as (the object without messages, mid → text).
-fn split(mut conversation: Value) -> (Value, SortedMap<String, String>) {
-    let messages = conversation.remove("messages").map(|m| m.items().to_vec()).unwrap_or_default();
+fn split(mut conversation: Value) -> (Value, SortedMap<String, Value>) {
+    let messages = match conversation.remove("messages") {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    };
     let mut by_mid = SortedMap::default();
-    for message in &messages {
-        if let Some(mid) = message.get("id").and_then(Value::as_str) {
-            by_mid.insert(mid.to_owned(), message.to_json_text());
+    for message in messages {
+        if let Some(mid) = message.get("id").and_then(Value::as_str).map(str::to_owned) {
+            by_mid.insert(mid, message);
         }
     }
     (conversation, by_mid)
@@ -914,95 +971,4 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
         *list = set.0.into_iter().map(|(mid, ())| mid).collect();
     }
     changes
-}
-
-/// A [`Value`] seen through the [`Json`](super::json::Json) trait, so the
-/// account rule of [`own_ids`] reads the inbox's own values.
-mod serde_like {
-    use crate::core::json::Json;
-    use crate::core::secrets::BodyText;
-    use crate::core::value::Value;
-
-    /// A borrowed value.
-    #[derive(Clone, Copy)]
-    pub struct Ref<'a>(pub &'a Value);
-
-    static NULL: Value = Value::Null;
-
-    /// Values are never parsed from text here.
-    pub struct NoText;
-
-    impl BodyText for NoText {
-        fn contains(&self, _: &str) -> bool {
-            false
-        }
-        fn replace_all(&self, _: &str, _: &str) -> Self {
-            Self
-        }
-        fn start(&self, _: usize) -> String {
-            String::new()
-        }
-    }
-
-    impl<'a> Json for Ref<'a> {
-        type Text = NoText;
-        fn parse_text(_: &NoText) -> Option<Self> {
-            None
-        }
-        fn parse(_: &str) -> Option<Self> {
-            None
-        }
-        fn get(&self, key: &str) -> Option<Self> {
-            self.0.get(key).map(Ref)
-        }
-        fn array_len(&self) -> Option<usize> {
-            matches!(self.0, Value::Array(_)).then(|| self.0.items().len())
-        }
-        fn at(&self, index: usize) -> Option<Self> {
-            self.0.items().get(index).map(Ref)
-        }
-        fn string(&self) -> Option<String> {
-            self.0.as_str().map(str::to_owned)
-        }
-        fn number(&self) -> Option<f64> {
-            self.0.as_f64()
-        }
-        fn boolean(&self) -> Option<bool> {
-            match self.0 {
-                Value::Bool(b) => Some(*b),
-                _ => None,
-            }
-        }
-        fn is_object(&self) -> bool {
-            matches!(self.0, Value::Object(_))
-        }
-        fn is_null(&self) -> bool {
-            matches!(self.0, Value::Null)
-        }
-        fn entries(&self) -> Vec<(String, Self)> {
-            Vec::new()
-        }
-        fn null() -> Self {
-            Ref(&NULL)
-        }
-        fn from_bool(_: bool) -> Self {
-            Ref(&NULL)
-        }
-        fn from_f64(_: f64) -> Self {
-            Ref(&NULL)
-        }
-        fn from_str(_: &str) -> Self {
-            Ref(&NULL)
-        }
-        fn from_array(_: Vec<Self>) -> Self {
-            Ref(&NULL)
-        }
-        fn new_object() -> Self {
-            Ref(&NULL)
-        }
-        fn set_member(&mut self, _: &str, _: Self) {}
-        fn stringify(&self) -> String {
-            self.0.to_json_text()
-        }
-    }
 }

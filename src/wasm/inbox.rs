@@ -1,6 +1,6 @@
 //! `Inbox`: history and live events in one view (see `core::inbox`).
 
-use js_sys::{Array, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
@@ -9,6 +9,7 @@ use crate::core::inbox::Inbox as Core;
 use crate::core::json::Json;
 use crate::core::options::MAX_MESSAGES_PER_CONVERSATION;
 use crate::core::query::Platform;
+use crate::core::value::Value;
 
 /// One view of an inbox: sync results, webhook events and sent messages
 /// merged, the same whatever their order and repetition.
@@ -44,21 +45,21 @@ impl Inbox {
         #[wasm_bindgen(unchecked_param_type = "InboxSync | WebhookEvent | WebhookEvent[] | SentMessage")]
         input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let changes = self.core.apply_json(&input).map_err(|e| to_js(&e))?;
-        Ok(changes.to_value().build())
+        let changes = self.core.apply(&read(&input)).map_err(|e| to_js(&e))?;
+        Ok(out(&changes.to_value()))
     }
 
     /// Every conversation, newest activity first, each with its messages
     /// newest first.
     #[wasm_bindgen(unchecked_return_type = "InboxConversation[]")]
-    pub fn conversations(&self) -> Array {
-        self.core.conversations().iter().map(|c| c.build::<JsValue>()).collect()
+    pub fn conversations(&self) -> JsValue {
+        out(&Value::Array(self.core.conversations()))
     }
 
     /// One conversation, by its id or the person's id; `undefined` if unknown.
     #[wasm_bindgen(unchecked_return_type = "InboxConversation | undefined")]
     pub fn conversation(&self, #[wasm_bindgen(js_name = idOrCustomerId)] id: &str) -> JsValue {
-        self.core.conversation(id).map_or(JsValue::UNDEFINED, |c| c.build())
+        self.core.conversation(id).map_or(JsValue::UNDEFINED, |c| out(&c))
     }
 
     /// The inbox as a string, for storage: `Inbox.restore(snapshot)` gives
@@ -70,10 +71,28 @@ impl Inbox {
 
     /// The inbox `snapshot` wrote. Throws a `GraphError` for anything else.
     pub fn restore(snapshot: &str) -> Result<Inbox, JsValue> {
-        let parsed = JsValue::parse(snapshot)
+        let parsed = Value::parse(snapshot, SNAPSHOT_DEPTH)
             .ok_or_else(|| to_js(&Error::invalid_argument("Inbox.restore: the snapshot is not JSON")))?;
-        Core::restore_json(&parsed).map(|core| Inbox { core }).map_err(|e| to_js(&e))
+        Core::restore(&parsed).map(|core| Inbox { core }).map_err(|e| to_js(&e))
     }
+}
+
+/// How deep a snapshot, and an input, is read.
+const SNAPSHOT_DEPTH: usize = 64;
+
+/// An input as the inbox's own value: the engine writes it as JSON text
+/// once, and wasm reads the text, instead of crossing into JS per member.
+fn read(input: &JsValue) -> Value {
+    js_sys::JSON::stringify(input)
+        .ok()
+        .and_then(|text| text.as_string())
+        .and_then(|text| Value::parse(&text, SNAPSHOT_DEPTH))
+        .unwrap_or(Value::Null)
+}
+
+/// A value handed to JS in one crossing: its JSON text, read by `JSON.parse`.
+fn out(value: &Value) -> JsValue {
+    JsValue::parse(&value.to_json_text()).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn read_options(options: &JsValue) -> Result<Core, Error> {

@@ -9,7 +9,8 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use super::error::to_js;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::webhook::{challenge, check_body, parse, verify_signature};
+use crate::core::value::{Value, ValueRef};
+use crate::core::webhook::{challenge, check_body, parse, verify_signature, WebhookEvent, MAX_DEPTH};
 
 /// Verifies and reads Meta's webhooks (Messenger and Instagram).
 ///
@@ -190,16 +191,23 @@ fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
     ))
 }
 
+/// The events of a body. Raw bytes are read in wasm memory (no crossing
+/// into JS per member), and the events cross back once, as one JSON text
+/// the engine's `JSON.parse` reads.
 fn events(raw: &JsValue) -> Result<Array, Error> {
-    let body = if raw.is_string() || raw.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(raw) {
+    let text = if raw.is_string() || raw.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(raw) {
         let bytes = raw_bytes(raw)?;
         check_body(&bytes)?;
-        let text = String::from_utf8(bytes).map_err(|_| Error::decode(None, "the webhook body is not UTF-8 text"))?;
-        JsValue::parse(&text).ok_or_else(|| Error::decode(None, "the webhook body is not JSON"))?
+        String::from_utf8(bytes).map_err(|_| Error::decode(None, "the webhook body is not UTF-8 text"))?
     } else {
-        raw.clone()
+        // An object a framework already parsed: written back by the engine,
+        // read the same way as bytes.
+        js_sys::JSON::stringify(raw).ok().and_then(|t| t.as_string()).unwrap_or_default()
     };
-    Ok(parse(&body)?.iter().map(|event| event.to_value().build::<JsValue>()).collect())
+    let body = Value::parse(&text, MAX_DEPTH).ok_or_else(|| Error::decode(None, "the webhook body is not JSON"))?;
+    let list = parse(&ValueRef(&body))?;
+    let array = Value::Array(list.iter().map(WebhookEvent::to_value).collect());
+    Ok(JsValue::parse(&array.to_json_text()).map(|v| Array::from(&v)).unwrap_or_default())
 }
 
 fn member(target: &JsValue, key: &str) -> JsValue {

@@ -231,3 +231,29 @@ fn events_round_trip_through_their_value() {
         }
     }
 }
+
+#[test]
+fn the_json_reader_reads_what_json_parse_reads_and_refuses_the_rest() {
+    for text in [
+        r#"{"a":[1,-2,3.5,1e3,true,false,null],"b":"\u00e4\ud83d\ude00\/\"\\\n","c":{}}"#,
+        "  [ ]  ",
+        r#""plain""#,
+        "123456789012345",
+    ] {
+        // serde_json sorts members; the canonical text does too.
+        let ours = Value::parse(text, 64).unwrap_or_else(|| panic!("{text}"));
+        let theirs: Json = serde_json::from_str(text).unwrap();
+        assert_eq!(ours.to_json_text(), Value::read(&theirs, 64).to_json_text(), "{text}");
+    }
+    for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\\ud800\"", "\"a", "nul", "[1] 2", "\"\u{1}\""] {
+        assert_eq!(Value::parse(bad, 64), None, "{bad:?}");
+    }
+    assert_eq!(Value::parse(&"[".repeat(100), 64), None, "too deep");
+    for name in ["messenger_attachments.json", "instagram_message_share_story.json"] {
+        let text = raw(name);
+        let theirs: Json = serde_json::from_str(&text).unwrap();
+        let ours = Value::parse(&text, 64).unwrap();
+        assert_eq!(ours.to_json_text(), Value::read(&theirs, 64).to_json_text(), "{name}");
+        assert_eq!(ours.members()[0].0, "object", "members keep their order");
+    }
+}
