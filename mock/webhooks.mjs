@@ -119,7 +119,20 @@ export class WebhookSender {
     this.nextFault = 1;
   }
 
-  /** What `mock.webhooks` is (see server.mjs). Arrays are kept in place across reset(). */
+  /**
+   * What `mock.webhooks` is: `{ subscribe(options), unsubscribe(url?),
+   * subscriptions, deliveries, events, fault(spec), faults, clearFaults(),
+   * configure(options), options, flush(), settled({ timeoutMs }?) }`.
+   * `deliveries` holds every POST attempt: `{ delivery (its id; a retry or a
+   * duplicate keeps it), attempt (1, 2, …), redelivery?, subscription, url,
+   * object, entries, items, sentAt (epoch ms), ms (until the answer), status
+   * (null: none), outcome ("ok" | "http-error" | "timeout" | "network-error" |
+   * "cancelled"), answer? (its first 500 characters), error?, faults? (the
+   * kinds applied), heldMs?, headers, body }`. `events` holds every event
+   * told, delivered or not: `{ kind, platform, object, accountId, customerId,
+   * mid?, timestamp, standby, field, item }`. Arrays are kept in place across
+   * reset().
+   */
   api() {
     const self = this;
     return {
