@@ -937,14 +937,18 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
         let old = before.get(id);
         match old {
             None => changes.conversations_added.push(id.clone()),
-            Some((old_object, old_messages)) if old_object != object || old_messages != messages => {
+            Some((old_object, old_messages))
+                if !old_object.same_as(object)
+                    || old_messages.len() != messages.len()
+                    || old_messages.iter().zip(messages.iter()).any(|((a, x), (b, y))| a != b || !x.same_as(y)) =>
+            {
                 changes.conversations_updated.push(id.clone());
             }
             Some(_) => {}
         }
         for (mid, text) in messages.iter() {
             match old.and_then(|(_, m)| m.get(mid)) {
-                Some(old_text) if old_text != text => changes.messages_updated.push(mid.clone()),
+                Some(old_text) if !old_text.same_as(text) => changes.messages_updated.push(mid.clone()),
                 Some(_) => {}
                 // A message that moved between conversations (a person's
                 // thread joined to its conversation) is not new.

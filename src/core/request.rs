@@ -8,6 +8,7 @@ use super::config::{ClientConfig, TokenIn};
 use super::error::Error;
 use super::ids::{ConversationId, MessageId, PageId, UserId};
 use super::query::{check_cursor, check_limit, ConversationQuery, Fields, MessageQuery};
+use super::value::Value;
 
 /// The message fields asked for when the caller names none: the documented
 /// set, with the sub-fields the Graph needs to return attachment details —
@@ -175,7 +176,7 @@ pub fn batch_request(items: &[GraphRequest], config: &ClientConfig) -> Result<Ht
             batch.push(',');
         }
         batch.push_str("{\"method\":\"GET\",\"relative_url\":");
-        push_json_string(&mut batch, &item.relative_url());
+        batch.push_str(&Value::String(item.relative_url()).to_json_text());
         batch.push('}');
     }
     batch.push(']');
@@ -286,18 +287,4 @@ fn percent_encode_into(out: &mut String, text: &str) {
             out.push(HEX[usize::from(b & 15)] as char);
         }
     }
-}
-
-/// Appends `text` as a JSON string literal.
-fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }

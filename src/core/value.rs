@@ -69,6 +69,19 @@ impl Value {
         }
     }
 
+    /// Whether `self` and `other` are the same JSON whatever the order of
+    /// their members (what their canonical texts would say, without writing
+    /// them).
+    pub fn same_as(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Self::Object(a), Self::Object(b)) => {
+                a.len() == b.len() && a.iter().all(|(key, value)| other.get(key).is_some_and(|v| value.same_as(v)))
+            }
+            (Self::Array(a), Self::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same_as(y)),
+            (a, b) => a == b,
+        }
+    }
+
     /// The string, when this is one.
     pub fn as_str(&self) -> Option<&str> {
         match self {

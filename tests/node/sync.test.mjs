@@ -18,7 +18,7 @@ const defaultFields = await defaultMessageFields();
 
 const messenger = threads("messenger");
 const instagram = threads("instagram");
-const PAGE_SIZE = 25; // the default pageSize
+const PAGE_SIZE = 25; // pageSize given: several pages of these 60 threads (the default, 100, is tested on its own)
 const realFetch = globalThis.fetch;
 
 const DOCUMENTED = ["id", "created_time", "from", "to", "message", "attachments", "reactions", "shares", "story", "tags", "is_unsupported"];
@@ -141,7 +141,7 @@ const followUpRequests = () => env.mock.requests.filter((r) => /\/messages$/.tes
 // ---------------------------------------------------------------- whole inboxes
 
 test("syncInbox: every Messenger thread with its 20 newest messages and their details, one call per page of 25", async () => {
-  const inbox = await env.client().syncInbox(PAGE_ID, { platform: "messenger" });
+  const inbox = await env.client().syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger" });
   assertInbox(inbox.conversations, messenger, 20);
   assert.equal(inbox.complete, true);
   assert.equal(inbox.requests, Math.ceil(messenger.length / PAGE_SIZE));
@@ -160,7 +160,7 @@ test("syncInbox: every Messenger thread with its 20 newest messages and their de
 });
 
 test("syncInbox: every Instagram thread (its last page has no paging key)", async () => {
-  const inbox = await env.client().syncInbox(PAGE_ID, { platform: "instagram" });
+  const inbox = await env.client().syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "instagram" });
   assertInbox(inbox.conversations, instagram, 20);
   assert.equal(inbox.complete, true);
   assert.equal(inbox.requests, Math.ceil(instagram.length / PAGE_SIZE));
@@ -169,14 +169,14 @@ test("syncInbox: every Instagram thread (its last page has no paging key)", asyn
 });
 
 test("syncInbox: folder picks the folder's threads", async () => {
-  const inbox = await env.client().syncInbox(PAGE_ID, { platform: "messenger", folder: "other" });
+  const inbox = await env.client().syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", folder: "other" });
   assertInbox(inbox.conversations, threads("messenger", { folder: "other" }), 20);
   assert.equal(inbox.requests, 1);
   assert.equal(env.mock.requests[0].query.folder, "other");
 });
 
 test("syncInbox: messagesPerConversation 30 — older than the 20 newest come with id and created_time only, in the same calls", async () => {
-  const inbox = await env.client().syncInbox(PAGE_ID, { platform: "messenger", messagesPerConversation: 30 });
+  const inbox = await env.client().syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", messagesPerConversation: 30 });
   assertInbox(inbox.conversations, messenger, 30);
   const longest = inbox.conversations[3]; // 45 messages in the mock
   assert.equal(longest.messages.length, 30);
@@ -189,7 +189,7 @@ test("syncInbox: messagesPerConversation 30 — older than the 20 newest come wi
 
 test("syncInbox: messagesPerConversation 100 gives whole threads; pageSize sets the conversations per call", async () => {
   const client = env.client();
-  const whole = await client.syncInbox(PAGE_ID, { platform: "messenger", messagesPerConversation: 100 });
+  const whole = await client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", messagesPerConversation: 100 });
   assertInbox(whole.conversations, messenger, 100);
   assert.equal(whole.requests, Math.ceil(messenger.length / PAGE_SIZE));
 
@@ -203,7 +203,7 @@ test("syncInbox: messagesPerConversation 100 gives whole threads; pageSize sets 
 
 test("syncInbox: a nested page cut short is followed on the thread's own messages edge, once per short thread", async () => {
   const graph = graphFetch({ capNested: 10 });
-  const inbox = await env.client({ fetch: graph.fetch }).syncInbox(PAGE_ID, { platform: "messenger", messagesPerConversation: 30 });
+  const inbox = await env.client({ fetch: graph.fetch }).syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", messagesPerConversation: 30 });
   assertInbox(inbox.conversations, messenger, 30); // details for the 20 newest even when they came from a follow-up
   const short = shortThreads(messenger, 10, 30);
   assert.ok(short.length > 20, "the cap leaves many threads short");
@@ -229,14 +229,14 @@ test("syncInbox: updatedSince stops at the first older conversation, with fewer 
   ];
   for (const [label, updatedSince] of forms) {
     env.mock.reset();
-    const inbox = await client.syncInbox(PAGE_ID, { platform: "messenger", updatedSince });
+    const inbox = await client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", updatedSince });
     assertInbox(inbox.conversations, messenger.slice(0, 30), 20);
     assert.equal(inbox.complete, true, label);
     assert.equal(inbox.requests, 2, `${label}: the third page is never asked for`);
     assert.equal(env.mock.requests.length, 2, label);
   }
   env.mock.reset();
-  const same = await client.syncInbox(PAGE_ID, { platform: "messenger", updatedSince: seconds(messenger[29]) });
+  const same = await client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", updatedSince: seconds(messenger[29]) });
   assert.equal(same.conversations.length, 30, "a conversation updated exactly at updatedSince is not older");
 });
 
@@ -244,7 +244,7 @@ test("syncInbox: concurrency bounds the requests in flight", async () => {
   for (const concurrency of [1, 3]) {
     env.mock.reset();
     const graph = graphFetch({ capNested: 2, delayMs: 15 });
-    const inbox = await env.client({ fetch: graph.fetch }).syncInbox(PAGE_ID, { platform: "messenger", concurrency });
+    const inbox = await env.client({ fetch: graph.fetch }).syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", concurrency });
     assertInbox(inbox.conversations, messenger, 20);
     assert.ok(graph.maxInFlight <= concurrency, `concurrency ${concurrency}: ${graph.maxInFlight} requests were in flight at once`);
     if (concurrency > 1) assert.ok(graph.maxInFlight > 1, `concurrency ${concurrency}: follow-ups went one at a time`);
@@ -296,7 +296,7 @@ async function syncAbortedAfter(requests, options, fetchOptions = {}) {
 }
 
 test("syncInbox: aborted after the 2nd call rejects with the partial inbox and a cursor; the resume fetches only the rest", async () => {
-  const options = { platform: "messenger", concurrency: 1 };
+  const options = { pageSize: PAGE_SIZE, platform: "messenger", concurrency: 1 };
   const full = graphFetch();
   await env.client({ fetch: full.fetch }).syncInbox(PAGE_ID, options);
 
@@ -311,7 +311,7 @@ test("syncInbox: aborted after the 2nd call rejects with the partial inbox and a
 
   env.mock.reset();
   const second = graphFetch();
-  const resumed = await env.client({ fetch: second.fetch }).syncInbox(PAGE_ID, { ...options, cursor: err.cursor });
+  const resumed = await env.client({ fetch: second.fetch }).syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, ...options, cursor: err.cursor });
   assert.equal(resumed.complete, true);
   assertInbox(resumed.conversations, messenger.slice(2 * PAGE_SIZE), 20);
   assert.equal(resumed.requests, 1);
@@ -322,7 +322,7 @@ test("syncInbox: aborted after the 2nd call rejects with the partial inbox and a
 });
 
 test("syncInbox: aborted while threads are cut short; the resume fetches the rest of their messages under the same ids", async () => {
-  const options = { platform: "messenger", messagesPerConversation: 30, concurrency: 1 };
+  const options = { pageSize: PAGE_SIZE, platform: "messenger", messagesPerConversation: 30, concurrency: 1 };
   const full = graphFetch({ capNested: 10 });
   await env.client({ fetch: full.fetch }).syncInbox(PAGE_ID, options);
 
@@ -334,7 +334,7 @@ test("syncInbox: aborted while threads are cut short; the resume fetches the res
 
   env.mock.reset();
   const second = graphFetch({ capNested: 10 });
-  const resumed = await env.client({ fetch: second.fetch }).syncInbox(PAGE_ID, { ...options, cursor: err.cursor });
+  const resumed = await env.client({ fetch: second.fetch }).syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, ...options, cursor: err.cursor });
   assert.equal(resumed.complete, true);
   assertInbox(mergeById(err.inbox, resumed), messenger, 30);
   assertNoDuplicates(allMessageIds(err.inbox, resumed), "message id");
@@ -343,9 +343,9 @@ test("syncInbox: aborted while threads are cut short; the resume fetches the res
 });
 
 test("syncInbox: aborted with several requests in flight, the resume still completes without a duplicate", async () => {
-  const options = { platform: "messenger", messagesPerConversation: 30, concurrency: 4 };
+  const options = { pageSize: PAGE_SIZE, platform: "messenger", messagesPerConversation: 30, concurrency: 4 };
   const { err } = await syncAbortedAfter(6, options, { capNested: 10, delayMs: 5 });
-  const resumed = await env.client().syncInbox(PAGE_ID, { ...options, cursor: err.cursor });
+  const resumed = await env.client().syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, ...options, cursor: err.cursor });
   assertInbox(mergeById(err.inbox, resumed), messenger, 30);
   assertNoDuplicates(allMessageIds(err.inbox, resumed), "message id");
 });
@@ -359,7 +359,7 @@ test("syncInbox: a persistent error rejects with its kind, the partial inbox and
     },
   });
   const err = await rejectsWithGraphError(
-    env.client({ fetch: failing.fetch }).syncInbox(PAGE_ID, { platform: "messenger" }),
+    env.client({ fetch: failing.fetch }).syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger" }),
     { kind: "graph", code: 200 },
   );
   assert.equal(err.attempts, 1, "a permission error is not retried");
@@ -368,14 +368,14 @@ test("syncInbox: a persistent error rejects with its kind, the partial inbox and
   assert.equal(err.inbox.complete, false);
 
   env.mock.reset();
-  const resumed = await env.client().syncInbox(PAGE_ID, { platform: "messenger", cursor: err.cursor });
+  const resumed = await env.client().syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", cursor: err.cursor });
   assertInbox(resumed.conversations, messenger.slice(PAGE_SIZE), 20);
   assert.equal(resumed.requests, Math.ceil(messenger.length / PAGE_SIZE) - 1);
 });
 
 test("syncInbox: maxRequests stops cleanly with complete:false and a cursor; the resume completes", async () => {
   const client = env.client();
-  const part = await client.syncInbox(PAGE_ID, { platform: "messenger", maxRequests: 1 });
+  const part = await client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", maxRequests: 1 });
   assert.equal(part.complete, false);
   assert.equal(typeof part.cursor, "string");
   assert.equal(part.requests, 1);
@@ -383,7 +383,7 @@ test("syncInbox: maxRequests stops cleanly with complete:false and a cursor; the
   assertInbox(part.conversations, messenger.slice(0, PAGE_SIZE), 20);
 
   env.mock.reset();
-  const rest = await client.syncInbox(PAGE_ID, { platform: "messenger", cursor: part.cursor });
+  const rest = await client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", cursor: part.cursor });
   assert.equal(rest.complete, true);
   assert.equal(rest.requests, Math.ceil(messenger.length / PAGE_SIZE) - 1);
   assertInbox(mergeById(part, rest), messenger, 20);
@@ -391,7 +391,7 @@ test("syncInbox: maxRequests stops cleanly with complete:false and a cursor; the
 });
 
 test("syncInbox: in slices of at most 4 requests (a free-plan Worker), with short threads, the same inbox and no request twice", async () => {
-  const options = { platform: "messenger", messagesPerConversation: 30 };
+  const options = { pageSize: PAGE_SIZE, platform: "messenger", messagesPerConversation: 30 };
   const full = graphFetch({ capNested: 10 });
   await env.client({ fetch: full.fetch }).syncInbox(PAGE_ID, options);
 
@@ -422,12 +422,12 @@ test("syncInbox: in slices of at most 4 requests (a free-plan Worker), with shor
 
 test("syncInbox: a cursor from another page id or platform, or not a cursor at all, is refused", async () => {
   const client = env.client();
-  const { cursor } = await client.syncInbox(PAGE_ID, { platform: "messenger", maxRequests: 1 });
+  const { cursor } = await client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", maxRequests: 1 });
   assert.equal(typeof cursor, "string");
   env.mock.reset();
-  await rejectsWithGraphError(client.syncInbox(IG_ACCOUNT_ID, { platform: "messenger", cursor }), { kind: "invalid_argument" });
-  await rejectsWithGraphError(client.syncInbox(PAGE_ID, { platform: "instagram", cursor }), { kind: "invalid_argument" });
-  await rejectsWithGraphError(client.syncInbox(PAGE_ID, { platform: "messenger", cursor: "not-a-sync-cursor" }), { kind: "invalid_argument" });
+  await rejectsWithGraphError(client.syncInbox(IG_ACCOUNT_ID, { pageSize: PAGE_SIZE, platform: "messenger", cursor }), { kind: "invalid_argument" });
+  await rejectsWithGraphError(client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "instagram", cursor }), { kind: "invalid_argument" });
+  await rejectsWithGraphError(client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", cursor: "not-a-sync-cursor" }), { kind: "invalid_argument" });
   assert.equal(env.mock.requests.length, 0, "nothing was sent");
 });
 
@@ -449,10 +449,17 @@ test("syncInbox: bad options reject with invalid_argument and send nothing", asy
     { messagesPerConvo: 5 }, // an unknown option: a typo must not be ignored
   ];
   for (const options of bad) {
-    const err = await rejectsWithGraphError(client.syncInbox(PAGE_ID, { platform: "messenger", ...options }), { kind: "invalid_argument" });
+    const err = await rejectsWithGraphError(client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", ...options }), { kind: "invalid_argument" });
     assert.ok(err.message.length > 0, JSON.stringify(options));
   }
-  await rejectsWithGraphError(client.syncInbox("", { platform: "messenger" }), { kind: "invalid_argument" });
-  await rejectsWithGraphError(client.syncInbox("1046/20945", { platform: "messenger" }), { kind: "invalid_argument" });
+  await rejectsWithGraphError(client.syncInbox("", { pageSize: PAGE_SIZE, platform: "messenger" }), { kind: "invalid_argument" });
+  await rejectsWithGraphError(client.syncInbox("1046/20945", { pageSize: PAGE_SIZE, platform: "messenger" }), { kind: "invalid_argument" });
   assert.equal(env.mock.requests.length, 0, "nothing was sent");
+});
+
+test("syncInbox by default asks for 100 conversations per call: the floor of calls", async () => {
+  const inbox = await env.client().syncInbox(PAGE_ID, { platform: "messenger" });
+  assert.equal(inbox.requests, Math.ceil(messenger.length / 100));
+  assert.ok(env.mock.requests.every((r) => r.query.limit === "100"), "every page asked with limit=100");
+  assertInbox(inbox.conversations, messenger, 20);
 });

@@ -298,3 +298,15 @@ fn a_live_message_in_a_synced_conversation_is_one_message_added_not_a_new_conver
     assert_eq!(changes.conversations_updated, [conversation_id(0)]);
     assert_eq!(changes.messages_added, ["m_6"], "only the new message");
 }
+
+#[test]
+fn a_restored_inbox_goes_on_like_the_original() {
+    let mut original = Inbox::new(PAGE, Platform::Messenger, 200);
+    original.apply(&sync(&[0, 1], &[0, 1, 3, 4], created(4))).unwrap();
+    original.apply(&live_message(6, 0)).unwrap();
+    let mut restored = Inbox::restore(&Value::parse(&original.snapshot(), 64).unwrap()).unwrap();
+    for input in [sync(&[0, 1], &[0, 1, 3, 4], created(4)), live_message(6, 0), edit(3, 1)] {
+        assert_eq!(restored.apply(&input).unwrap(), original.apply(&input).unwrap());
+    }
+    assert_eq!(restored.snapshot(), original.snapshot());
+}
