@@ -1,6 +1,7 @@
-//! Unpadded base64url, as a sync cursor is written, written apart from the
-//! core's own encoder: for the tests that forge cursors (the core's
-//! property tests and the fuzzer).
+//! Encodings the tests read and write apart from the core's own code:
+//! unpadded base64url, as a sync cursor is written (for the tests that
+//! forge cursors), and percent-decoding (for the tests that read what was
+//! sent).
 
 /// `bytes` in unpadded base64url.
 pub fn base64url(bytes: &[u8]) -> String {
@@ -13,4 +14,22 @@ pub fn base64url(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Undoes percent-encoding (`%XX`); panics on a malformed escape.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("two hex digits after %");
+            out.push(u8::from_str_radix(hex, 16).expect("two hex digits after %"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("a percent-encoded UTF-8 string")
 }

@@ -7,6 +7,7 @@ use crate::core::error::Delivery;
 use crate::core::response::HttpResponse;
 use crate::core::send::{OutgoingMessage, SenderAction};
 use crate::core::usage::ResponseHeaders;
+use crate::test_support::percent_decode;
 use crate::transport::scripted::{block_on, ScriptedTransport};
 use crate::{Client, ClientConfig, Error, Platform};
 
@@ -43,22 +44,6 @@ fn form(client: &Client<ScriptedTransport>, i: usize) -> Vec<(String, String)> {
             (k.to_owned(), percent_decode(v))
         })
         .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }
 
 #[test]

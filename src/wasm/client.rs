@@ -235,8 +235,7 @@ impl GraphClient {
     ) -> Promise {
         let shared = self.shared.clone();
         promise(async move {
-            let account = id_argument("accountId", &account_id)?;
-            let customer = id_argument("customerId", &customer_id)?;
+            let (account, customer) = send_ids(&account_id, &customer_id)?;
             let (message, signal) = send_message_options(&message)?;
             shared.client(signal).send_message(&account, &customer, &message).await
         })
@@ -253,8 +252,7 @@ impl GraphClient {
     ) -> Promise {
         let shared = self.shared.clone();
         promise(async move {
-            let account = id_argument("accountId", &account_id)?;
-            let customer = id_argument("customerId", &customer_id)?;
+            let (account, customer) = send_ids(&account_id, &customer_id)?;
             let action = SenderAction::parse(&id_argument("action", &action)?)?;
             let signal = signal_only(&options.unwrap_or_default())?;
             shared.client(signal).send_action(&account, &customer, action).await?;
@@ -275,8 +273,7 @@ impl GraphClient {
     ) -> Promise {
         let shared = self.shared.clone();
         promise(async move {
-            let account = id_argument("accountId", &account_id)?;
-            let customer = id_argument("customerId", &customer_id)?;
+            let (account, customer) = send_ids(&account_id, &customer_id)?;
             let mid = id_argument("mid", &mid)?;
             let emoji = match emoji.as_string() {
                 Some(emoji) => Some(emoji),
@@ -328,6 +325,11 @@ impl GraphClient {
             }
         })
     }
+}
+
+/// The account and the person of a Send API call.
+fn send_ids(account_id: &JsValue, customer_id: &JsValue) -> Result<(String, String), Error> {
+    Ok((id_argument("accountId", account_id)?, id_argument("customerId", customer_id)?))
 }
 
 fn progress_object(progress: SyncProgress) -> JsValue {

@@ -3,7 +3,7 @@
 //! cursor or setting can turn a call into a request to another path or
 //! host, put the token in a URL, or lose a parameter on the way.
 
-use crate::test_support::base64url;
+use crate::test_support::{base64url, percent_decode};
 
 use crate::core::config::*;
 use crate::core::error::ErrorKind;
@@ -171,23 +171,6 @@ prop_compose! {
 fn scheme_and_host(url: &str) -> (&str, &str) {
     let (scheme, rest) = url.split_once("://").expect("an absolute URL");
     (scheme, rest.split('/').next().unwrap_or(""))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("two hex digits after %");
-            out.push(u8::from_str_radix(hex, 16).expect("two hex digits after %"));
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).expect("a percent-encoded UTF-8 string")
 }
 
 /// `a=1&b=x%2Cy` back to its pairs; every byte must be unreserved, `,`,
