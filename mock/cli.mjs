@@ -221,7 +221,7 @@ export function helpText() {
     "Magic ids work without any switch: put one where a page, conversation or message id goes",
     `(e.g. /v24.0/error-613/conversations, /v24.0/slow-2000-<conversation-id>), in a batch item too.`,
     "",
-    "Control endpoints (JSON): GET /__mock/requests, POST /__mock/reset, POST /__mock/fault,",
+    "Control endpoints (JSON): GET /__mock/requests, GET /__mock/sends, POST /__mock/reset, POST /__mock/fault,",
     "GET /__mock/faults, POST /__mock/clear-faults, GET /__mock/fault-kinds, GET /__mock/stats,",
     "POST /__mock/calls-per-second {\"callsPerSecond\": n}.",
     "Webhooks: POST /__mock/webhooks/subscribe {\"url\", \"appSecret\", \"verifyToken\"}, POST …/unsubscribe,",

@@ -76,11 +76,13 @@ describe("the Send API", () => {
     assert.equal(threads("messenger")[0].updated_time, "2026-11-20T14:03:11+0000", "five minutes before the clock starts");
   });
 
-  test("without a server: the handler has sends too", async () => {
+  test("without a server: the handler has sends too, and GET /__mock/sends shows them", async () => {
     const graph = createGraphHandler();
     const answer = await graph.handle({ method: "POST", url: `/v24.0/${PAGE_ID}/messages`, headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/x-www-form-urlencoded" }, body: reply(open.customerId, "no server") });
     assert.equal(answer.status, 200);
     assert.equal(graph.sends.length, 1);
+    const control = await graph.handle({ method: "GET", url: "/__mock/sends", headers: {}, body: "" });
+    assert.deepEqual(JSON.parse(new TextDecoder().decode(control.body)).map((s) => s.mid), [JSON.parse(new TextDecoder().decode(answer.body)).message_id]);
     graph.close();
   });
 });
