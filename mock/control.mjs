@@ -3,7 +3,8 @@
 // out; never recorded as Graph requests.
 //
 //   GET  /__mock/requests         every Graph request seen, in order
-//   POST /__mock/reset            empties requests, usage, faults, budgets, stats
+//   GET  /__mock/sends            what the Send API took, in order (send.mjs)
+//   POST /__mock/reset            empties requests, sends, usage, faults, budgets, stats
 //   POST /__mock/fault            switches a fault on ({kind, …}; "times": null = always)
 //   GET  /__mock/faults           the faults switched on, with hits and remaining
 //   POST /__mock/clear-faults     switches every fault off
@@ -38,6 +39,7 @@ import { plainJsonResponse, preflightResponse } from "./respond.mjs";
 
 const CONTROLS = {
   "GET /__mock/requests": (state) => state.requests,
+  "GET /__mock/sends": (state) => state.sends,
   "POST /__mock/reset": (state) => { state.reset(); return { ok: true }; },
   "POST /__mock/fault": (state, body) => describeFault(state.faults.add(JSON.parse(body || "null"))),
   "GET /__mock/faults": (state) => state.faults,
