@@ -96,7 +96,11 @@ impl<K: Ord, V> SortedMap<K, V> {
 type StringSet = SortedMap<String, ()>;
 
 /// How deep the inbox reads an input value.
-const READ_DEPTH: usize = 32;
+pub const READ_DEPTH: usize = 32;
+/// How deep a snapshot is read: a kept message sits a few levels below
+/// where its input held it (threads, copies, value), so a snapshot of
+/// inputs read [`READ_DEPTH`] deep is read back whole.
+pub const SNAPSHOT_DEPTH: usize = READ_DEPTH + 8;
 /// Events kept per thread, per message kept.
 const EVENTS_PER_MESSAGE: usize = 4;
 /// Copies kept per thread, per message kept (a sync, a send, a webhook).
@@ -403,7 +407,7 @@ impl Inbox {
     /// # Errors
     /// As [`Inbox::restore`].
     pub fn restore_json<J: super::json::Json>(snapshot: &J) -> Result<Self, Error> {
-        Self::restore(&Value::read(snapshot, READ_DEPTH))
+        Self::restore(&Value::read(snapshot, SNAPSHOT_DEPTH))
     }
 
     fn add(&mut self, input: Input) {

@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
 use crate::core::error::Error;
-use crate::core::inbox::Inbox as Core;
+use crate::core::inbox::{Inbox as Core, READ_DEPTH, SNAPSHOT_DEPTH};
 use crate::core::json::Json;
 use crate::core::options::MAX_MESSAGES_PER_CONVERSATION;
 use crate::core::query::Platform;
@@ -77,16 +77,13 @@ impl Inbox {
     }
 }
 
-/// How deep a snapshot, and an input, is read.
-const SNAPSHOT_DEPTH: usize = 64;
-
 /// An input as the inbox's own value: the engine writes it as JSON text
 /// once, and wasm reads the text, instead of crossing into JS per member.
 fn read(input: &JsValue) -> Value {
     js_sys::JSON::stringify(input)
         .ok()
         .and_then(|text| text.as_string())
-        .and_then(|text| Value::parse(&text, SNAPSHOT_DEPTH))
+        .and_then(|text| Value::parse(&text, READ_DEPTH))
         .unwrap_or(Value::Null)
 }
 

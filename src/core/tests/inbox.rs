@@ -310,3 +310,23 @@ fn a_restored_inbox_goes_on_like_the_original() {
     }
     assert_eq!(restored.snapshot(), original.snapshot());
 }
+
+#[test]
+fn a_message_as_deep_as_an_input_may_be_comes_back_whole_from_a_snapshot() {
+    use crate::core::inbox::READ_DEPTH;
+    let mut deep = Value::text("bottom");
+    for _ in 0..READ_DEPTH - 4 {
+        deep = Value::object().with("d", deep);
+    }
+    let mut message = message(0);
+    message.set("deep", deep);
+    let input = Value::object()
+        .with("recipientId", Value::text(CUSTOMERS[0]))
+        .with("messageId", Value::text("m_0"))
+        .with("message", message);
+    let mut inbox = Inbox::new(PAGE, Platform::Messenger, 200);
+    inbox.apply(&Value::parse(&input.to_json_text(), READ_DEPTH).unwrap()).unwrap();
+    let text = inbox.snapshot();
+    let restored = Inbox::restore(&Value::parse(&text, crate::core::inbox::SNAPSHOT_DEPTH).unwrap()).unwrap();
+    assert_eq!(restored.snapshot(), text, "nothing cut on the way back");
+}
