@@ -1,18 +1,16 @@
-// examples/worker's reply route in the real Workers runtime (workerd):
-// POST /threads/:customerId/messages sends once through the Send API,
-// answers 201 with the sent message, which is in GET /inbox at once and
-// stays one message when its echo webhook comes; a refused send answers 422
+// examples/worker's reply route in the real Workers runtime (workerd), against
+// the mock Graph's Send API: POST /threads/:customerId/messages sends once,
+// answers 201 with the sent message, which is in GET /inbox at once and stays
+// one message when its echo webhook comes (twice); a refused send answers 422
 // (429 when throttled), one whose fate is unknown 504, bad input 400 with
 // nothing sent.
 //
-// THE GRAPH HERE IS A STAND-IN (send-stand-in.mjs) for the Send API's POST
-// alone, until the mock Graph answers sends (branch h-mocksend): then this
-// file should start the mock instead.
+// The mock's webhooks go to the Worker's /webhook, signed with its
+// APP_SECRET, but only when a test flushes them (`deliver()`): what the
+// Worker's inbox holds before an echo comes is then known.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
-import { PAGE_ID, TOKEN } from "../../mock/server.mjs";
-import { echoItem, envelope, messageItem, metaJson, signedHeaders } from "./meta-webhook.mjs";
-import { RECIPIENTS, startSendStandIn } from "./send-stand-in.mjs";
+import { PAGE_ID, TOKEN, replyWindows, startMock } from "../../mock/server.mjs";
 import { startWorker } from "./workerd.mjs";
 
 const APP_SECRET = "reply-test-app-secret";
@@ -20,21 +18,35 @@ const VERIFY_TOKEN = "reply-test-verify-token";
 const ACCESS_KEY = "reply-test-access-key";
 const SECRETS = [APP_SECRET, VERIFY_TOKEN, ACCESS_KEY, TOKEN];
 
-let graph;
+// Seeded Messenger customers, as the mock's clock has them after reset():
+// some who wrote within 24 hours (any reply goes), one whose last message is
+// older than 7 days (none does).
+const WINDOWS = replyWindows("messenger").filter((row) => row.folder === "inbox" && row.canReply);
+const OPEN = WINDOWS.filter((row) => row.window === "open").map((row) => row.customerId);
+const CLOSED = WINDOWS.find((row) => row.window === "closed")?.customerId;
+assert.ok(OPEN.length >= 4 && CLOSED, "the seeded inbox has customers in and out of the reply window");
+
+let mock;
 let worker;
 const answers = []; // every body the Worker sent, to check that none holds a secret
 
 // One hook: Node 20 runs a file's top-level `before` hooks concurrently.
 before(async () => {
-  graph = await startSendStandIn();
+  // Webhooks wait for a test's deliver() (the longest batch window the mock takes).
+  mock = await startMock({ webhooks: { batchWindowMs: 60_000 } });
   worker = await startWorker({
-    bindings: { PAGE_ACCESS_TOKEN: TOKEN, PAGE_ID, GRAPH_BASE_URL: graph.url, ACCESS_KEY, APP_SECRET, VERIFY_TOKEN },
+    bindings: { PAGE_ACCESS_TOKEN: TOKEN, PAGE_ID, GRAPH_BASE_URL: mock.url, ACCESS_KEY, APP_SECRET, VERIFY_TOKEN },
   });
+  // Meta's handshake first: subscribe rejects if the Worker refuses it.
+  await mock.webhooks.subscribe({ url: `${worker.url}/webhook`, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, objects: ["page"] });
 });
-beforeEach(() => graph.reset());
+beforeEach(() => {
+  answers.push(...mock.webhooks.deliveries.map((d) => d.answer ?? ""));
+  mock.reset();
+});
 after(async () => {
   await worker?.stop();
-  await graph?.close();
+  await mock?.close();
 });
 
 /** Calls the Worker (with the access key unless told otherwise); resolves to `{ status, headers, body }`. */
@@ -51,53 +63,69 @@ async function call(path, { method = "GET", body, key = ACCESS_KEY } = {}) {
 
 const replyTo = (customerId, body, options = {}) => call(`/threads/${customerId}/messages`, { method: "POST", body, ...options });
 
-/** POSTs a Messenger webhook body with these items to /webhook, signed as Meta signs it. */
-async function postWebhook(...items) {
-  const raw = metaJson(envelope("page", PAGE_ID, items));
-  const response = await fetch(`${worker.url}/webhook`, { method: "POST", headers: signedHeaders(raw, APP_SECRET), body: raw, signal: AbortSignal.timeout(15_000) });
-  answers.push(await response.text());
-  return response.status;
+/** The Send API calls the mock saw (refused ones too; `mock.sends` has only those it took). */
+const sendCalls = () => mock.requests.filter((r) => r.method === "POST" && /\/messages$/.test(r.path));
+
+/** Delivers the queued webhooks to the Worker now and waits for its answers: each POST answered 200. */
+async function deliver() {
+  const from = mock.webhooks.deliveries.length;
+  mock.webhooks.flush();
+  await mock.webhooks.settled();
+  const posts = mock.webhooks.deliveries.slice(from);
+  assert.ok(posts.length > 0, "a webhook went");
+  for (const post of posts) assert.equal(post.status, 200, `webhook answered: ${post.answer}`);
+  return posts;
 }
 
 test("a reply is sent once, answers 201 with the sent message, and is in GET /inbox at once; its echo does not repeat it", async () => {
-  const customerId = "7000000000000001";
-  // The person wrote first (a webhook); the reply quotes that message.
-  assert.equal(await postWebhook(messageItem({ accountId: PAGE_ID, customerId, mid: "m_question_7001", text: "Where is my order?", timestamp: Date.now() - 60_000 })), 200);
+  const customerId = OPEN[0];
+  // The person wrote first (its webhook reaches the Worker); the reply quotes that message.
+  const question = mock.customerWrites(customerId, { text: "Where is my order?" });
+  await deliver();
+  // The inbox orders by created_time, whole seconds (ties by mid): the reply a second later is the newest.
+  const asked = mock.webhooks.events.find((e) => e.mid === question).timestamp;
+  await new Promise((done) => setTimeout(done, 1000 - (asked % 1000) + 10));
 
   const text = "On its way \u{1F69A} (1/2)";
-  const { status, body } = await replyTo(customerId, { text, metadata: "ticket-42", replyTo: "m_question_7001" });
+  const { status, body } = await replyTo(customerId, { text, metadata: "ticket-42", replyTo: question });
   assert.equal(status, 201, JSON.stringify(body));
   assert.equal(body.recipientId, customerId);
-  assert.match(body.messageId, /^m_stand_in_\d+$/);
   assert.equal(body.message.id, body.messageId);
   assert.equal(body.message.message, text);
 
-  // One Send API call: the Page's messages edge, the token in the header only.
-  assert.equal(graph.requests.length, 1);
-  const [sent] = graph.requests;
-  assert.equal(sent.method, "POST");
+  // One Send API call: the Page's messages edge, the token in the header only; the mock took it.
+  const calls = sendCalls();
+  assert.equal(calls.length, 1);
+  const [sent] = calls;
   assert.match(sent.path, new RegExp(`^/v\\d+\\.\\d+/${PAGE_ID}/messages$`));
   assert.equal(sent.headers.authorization, `Bearer ${TOKEN}`);
-  assert.ok(!sent.path.includes(TOKEN) && !JSON.stringify(sent.form).includes(TOKEN), "the token only in the header");
-  assert.deepEqual(sent.recipient, { id: customerId });
-  assert.deepEqual([sent.message.text, sent.message.metadata], [text, "ticket-42"]);
-  assert.deepEqual(JSON.parse(sent.form.reply_to), { mid: "m_question_7001" });
+  assert.ok(!sent.url.includes(TOKEN) && !sent.body.includes(TOKEN), "the token only in the header");
+  assert.equal(mock.sends.length, 1);
+  const [taken] = mock.sends;
+  assert.deepEqual(
+    [taken.kind, taken.accountId, taken.recipientId, taken.mid, taken.text, taken.metadata, taken.replyTo],
+    ["message", PAGE_ID, customerId, body.messageId, text, "ticket-42", question],
+  );
 
-  const after = await call(`/inbox/${customerId}`);
-  assert.equal(after.status, 200);
-  assert.deepEqual(after.body.messages.map((m) => [m.id, m.message]), [[body.messageId, text], ["m_question_7001", "Where is my order?"]]);
+  // In the inbox at once: the echo has not been delivered yet.
+  const echoes = mock.webhooks.events.filter((e) => e.kind === "echo");
+  assert.deepEqual(echoes.map((e) => e.mid), [body.messageId], "the mock told the echo");
+  const atOnce = await call(`/inbox/${customerId}`);
+  assert.equal(atOnce.status, 200);
+  assert.deepEqual(atOnce.body.messages.map((m) => [m.id, m.message]), [[body.messageId, text], [question, "Where is my order?"]]);
 
   // Meta's echo of the same message, and its redelivery: still the one message.
-  const echo = echoItem({ accountId: PAGE_ID, customerId, mid: body.messageId, text, metadata: "ticket-42", timestamp: Date.now() });
-  assert.equal(await postWebhook(echo), 200);
-  assert.equal(await postWebhook(echo), 200);
+  mock.webhooks.fault({ kind: "webhook-redeliver", match: body.messageId });
+  const posts = await deliver();
+  assert.equal(posts.length, 2, "the echo arrived twice");
+  assert.ok(posts.every((p) => p.body.includes(body.messageId) && p.body.includes('"is_echo":true')));
   const withEcho = await call(`/inbox/${customerId}`);
-  assert.deepEqual(withEcho.body.messages.map((m) => m.id), [body.messageId, "m_question_7001"]);
+  assert.deepEqual(withEcho.body.messages.map((m) => m.id), [body.messageId, question]);
   assert.equal(withEcho.body.messages[0].message, text);
 });
 
 test("a reply the client refuses answers 400 invalid_argument, and nothing is sent", async () => {
-  const customerId = "7000000000000004";
+  const customerId = OPEN[3];
   const cases = [
     ["no text, no attachment", {}],
     ["a text over Messenger's 2000 characters", { text: "x".repeat(2001) }],
@@ -116,53 +144,73 @@ test("a reply the client refuses answers 400 invalid_argument, and nothing is se
   const badId = await replyTo("a%20b", { text: "hi" });
   assert.equal(badId.status, 400);
   assert.equal(badId.body.error.kind, "invalid_argument");
-  assert.deepEqual(graph.requests, []);
+  assert.deepEqual(mock.requests, []);
+  assert.deepEqual(mock.sends, []);
   assert.equal((await call(`/inbox/${customerId}`)).status, 404);
 });
 
 test("a send the Graph refuses answers 422 with the GraphError's fields, delivery not_sent and the refusal", async () => {
-  const { status, body } = await replyTo(RECIPIENTS.outsideWindow, { text: "Are you still there?" });
+  // A customer whose last message is more than 7 days old on the mock's clock.
+  const { status, body } = await replyTo(CLOSED, { text: "Are you still there?" });
   assert.equal(status, 422, JSON.stringify(body));
   const { error } = body;
   assert.equal(error.kind, "graph");
   assert.equal(error.delivery, "not_sent");
   assert.equal(error.refusal, "outside_window");
-  assert.deepEqual([error.code, error.subcode, error.type, error.graphStatus, error.fbtraceId], [10, 2018278, "OAuthException", 400, "AStandInTraceId"]);
+  assert.deepEqual([error.code, error.subcode, error.type, error.graphStatus], [10, 2018278, "OAuthException", 400]);
+  assert.equal(typeof error.fbtraceId, "string");
+  assert.ok(error.fbtraceId.length > 0, "the Graph's trace id");
   assert.equal(error.transient, false);
   assert.match(error.message, /HUMAN_AGENT/, "says what a person can do");
-  assert.equal(graph.requests.length, 1, "sent once");
-  assert.equal((await call(`/inbox/${RECIPIENTS.outsideWindow}`)).status, 404, "nothing in the inbox");
+  assert.equal(sendCalls().length, 1, "sent once");
+  assert.deepEqual(mock.sends, [], "the Graph took nothing");
+  assert.equal((await call(`/inbox/${CLOSED}`)).status, 404, "nothing in the inbox");
 });
 
 test("a throttled send answers 429: not sent, so the caller may send it again later", async () => {
-  const { status, body } = await replyTo(RECIPIENTS.throttled, { text: "Hello" });
+  mock.fault({ kind: "rate-limit-613", match: "/messages" });
+  const { status, body } = await replyTo(OPEN[1], { text: "Hello" });
   assert.equal(status, 429, JSON.stringify(body));
   assert.deepEqual([body.error.delivery, body.error.code, body.error.transient], ["not_sent", 613, true]);
-  assert.equal(graph.requests.length, 1, "no retry inside the Worker (maxRetries: 0)");
+  assert.equal(sendCalls().length, 1, "no retry inside the Worker (maxRetries: 0)");
+  assert.deepEqual(mock.sends, [], "the Graph took nothing");
 });
 
 test("a send whose fate is unknown answers 504 with delivery unknown, and is not sent again", async () => {
-  const { status, body } = await replyTo(RECIPIENTS.proxyPage, { text: "Hello?" });
+  const customerId = OPEN[2];
+  // The Graph takes the send, then the connection drops before its answer.
+  // (The Worker's client timeout is fixed at 10 s, so not send-then-late.)
+  mock.fault({ kind: "send-then-drop" });
+  const { status, body } = await replyTo(customerId, { text: "Hello?" });
   assert.equal(status, 504, JSON.stringify(body));
   assert.equal(body.error.delivery, "unknown");
-  assert.equal(body.error.graphStatus, 502);
+  assert.equal(body.error.graphStatus, undefined, "no answer came");
   assert.equal(body.error.refusal, undefined);
-  assert.equal(graph.requests.length, 1, "never sent twice");
-  assert.equal((await call(`/inbox/${RECIPIENTS.proxyPage}`)).status, 404, "not in the inbox unless its echo comes");
+  assert.equal(sendCalls().length, 1, "never sent twice");
+  assert.equal(mock.sends.length, 1, "it did go out");
+  const [taken] = mock.sends;
+  assert.equal((await call(`/inbox/${customerId}`)).status, 404, "not in the inbox unless its echo comes");
+
+  // Its echo comes: now it is, once.
+  await deliver();
+  const withEcho = await call(`/inbox/${customerId}`);
+  assert.equal(withEcho.status, 200);
+  assert.deepEqual(withEcho.body.messages.map((m) => [m.id, m.message]), [[taken.mid, "Hello?"]]);
 });
 
 test("the reply route needs the ACCESS_KEY and takes POST only", async () => {
-  const noKey = await replyTo("7000000000000005", { text: "hi" }, { key: null });
+  const noKey = await replyTo(OPEN[3], { text: "hi" }, { key: null });
   assert.equal(noKey.status, 401);
-  const wrongKey = await replyTo("7000000000000005", { text: "hi" }, { key: "reply-test-access-kez" });
+  const wrongKey = await replyTo(OPEN[3], { text: "hi" }, { key: "reply-test-access-kez" });
   assert.equal(wrongKey.status, 401);
-  const get = await call("/threads/7000000000000005/messages");
+  const get = await call(`/threads/${OPEN[3]}/messages`);
   assert.equal(get.status, 405);
   assert.equal(get.headers.get("allow"), "POST");
-  assert.deepEqual(graph.requests, []);
+  assert.deepEqual(mock.requests, []);
 });
 
 test("no answer of the Worker and no line it logged holds a secret", () => {
+  answers.push(...mock.webhooks.deliveries.map((d) => d.answer ?? ""));
   assert.ok(answers.length > 15);
   for (const text of [...answers, worker.output()]) {
     for (const secret of SECRETS) assert.ok(!text.includes(secret), `a secret in: ${text}`);
