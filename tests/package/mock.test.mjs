@@ -260,6 +260,14 @@ test("a strict TypeScript consumer compiles against graph-conversations/mock (No
   await compile("ts-nodenext", { "consumer.ts": CONSUMER_TS }, { module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022", "DOM"], types: [] });
 });
 
+test("the README's TypeScript example compiles against the installed package (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess)", async () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const block = readme.match(/<!-- readme-typescript:start -->\n```ts\n([\s\S]*?)```\n<!-- readme-typescript:end -->/)?.[1];
+  assert.ok(block, "the README has the marked TypeScript block");
+  const env = "declare const process: { env: Record<string, string | undefined> };\n";
+  await compile("ts-readme", { "readme.ts": env + block }, { module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022", "DOM"], types: [] });
+});
+
 test("the mock's types need neither DOM nor Node types (Bundler resolution)", async () => {
   await compile("ts-bundler", { "mock-only.ts": MOCK_ONLY_TS }, { module: "ESNext", moduleResolution: "Bundler", lib: ["ES2022"], types: [] });
 });
