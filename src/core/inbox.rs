@@ -19,10 +19,12 @@
 //! in any order, with any repeats, hold the same facts and write the same
 //! snapshot, byte for byte.
 //!
-//! Memory is bounded per thread: the newest `max_messages` messages (by
-//! `created_time`, then mid) and the newest `4 × max_messages` events (by
-//! time). An event about a message outside that window changes nothing
-//! that is shown, whether it came before or after the message.
+//! Memory is bounded per thread: the copies of the newest `max_messages`
+//! messages (by `created_time`, then mid; each copy by its own time, so two
+//! copies of one message that disagree on it take two places) and the
+//! newest `4 × max_messages` events (by time). An event about a message
+//! outside that window changes nothing that is shown, whether it came
+//! before or after the message.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -114,17 +116,20 @@ impl Thread {
         self.cut_copies(cap);
     }
 
-    /// The newest `cap` messages by (created, mid).
+    /// The copies of the newest `cap` (created, mid) pairs. Each copy ranks
+    /// by its own time: a message's earliest copy changes as copies come, so
+    /// ranking by it made what was cut depend on the order of the inputs.
     fn cut_copies(&mut self, cap: usize) {
-        if self.copies.len() <= cap {
+        let ranked: BTreeSet<(i64, &String)> =
+            self.copies.iter().flat_map(|(mid, copies)| copies.values().map(move |c| (c.created, mid))).collect();
+        if ranked.len() <= cap {
             return;
         }
-        let mut ranked: Vec<(i64, String)> =
-            self.copies.iter().map(|(mid, copies)| (created_of(copies.values()), mid.clone())).collect();
-        ranked.sort();
-        for (_, mid) in ranked.into_iter().take(self.copies.len() - cap) {
-            self.copies.remove(&mid);
+        let kept: BTreeSet<(i64, String)> = ranked.into_iter().rev().take(cap).map(|(t, m)| (t, m.clone())).collect();
+        for (mid, copies) in &mut self.copies {
+            copies.retain(|_, copy| kept.contains(&(copy.created, mid.clone())));
         }
+        self.copies.retain(|_, copies| !copies.is_empty());
     }
 
     fn add_event(&mut self, time: i64, event: Value, cap: usize) {
