@@ -37,6 +37,9 @@ use super::webhook::{EventKind, WebhookEvent};
 
 /// How deep the inbox reads an input value.
 const READ_DEPTH: usize = 32;
+/// How deep it reads a snapshot: a copy's value sits 5 levels down in one,
+/// 4 deeper than a message in the shallowest input (`{ message }`).
+const SNAPSHOT_DEPTH: usize = READ_DEPTH + 4;
 /// Events kept per thread, per message kept.
 const EVENTS_PER_MESSAGE: usize = 4;
 
@@ -303,7 +306,7 @@ impl Inbox {
     /// # Errors
     /// As [`Inbox::restore`].
     pub fn restore_json<J: super::json::Json>(snapshot: &J) -> Result<Self, Error> {
-        Self::restore(&Value::read(snapshot, READ_DEPTH))
+        Self::restore(&Value::read(snapshot, SNAPSHOT_DEPTH))
     }
 
     fn add(&mut self, input: Input) {

@@ -337,3 +337,26 @@ fn the_cut_does_not_depend_on_which_copy_came_first() {
     }
     assert_eq!(messages_of(&first, CUSTOMERS[0]).len(), 1);
 }
+
+/// A snapshot nests what the inbox keeps a few levels deeper than the
+/// inputs did: restored from its text, a message nested as deep as
+/// `apply_json` reads it comes back whole. It once came back cut (its
+/// deepest levels `null`), so the restored inbox wrote another snapshot and
+/// took a repeated input for a new copy (found by the fuzzer's inbox target).
+#[test]
+fn a_snapshot_restores_whole_whatever_the_inputs_nesting() {
+    let mut deep = serde_json::json!("bottom");
+    for _ in 0..40 {
+        deep = serde_json::json!({ "data": [deep] });
+    }
+    let mut sent: serde_json::Value = serde_json::from_str(&sent(0).to_json_text()).unwrap();
+    sent["message"]["metadata"] = deep;
+    let mut inbox = Inbox::new(PAGE, Platform::Messenger, 200);
+    inbox.apply_json(&sent).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&inbox.snapshot()).unwrap();
+    let mut restored = Inbox::restore_json(&parsed).unwrap();
+    assert_eq!(restored.snapshot(), inbox.snapshot());
+    restored.apply_json(&sent).unwrap();
+    inbox.apply_json(&sent).unwrap();
+    assert_eq!(restored.snapshot(), inbox.snapshot(), "a repeat after a restore is a repeat");
+}
