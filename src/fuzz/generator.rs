@@ -167,7 +167,9 @@ impl Input {
     /// that echoes the token as a cursor or an id gets it sent back, which
     /// the client cannot tell from any other cursor.
     pub(super) fn unechoed_secrets(&self) -> Vec<&str> {
-        let holds = |haystack: &[u8], secret: &str| haystack.windows(secret.len()).any(|w| w == secret.as_bytes());
+        // A linear search (`str::contains`), not a comparison at every
+        // window: the answers of one input reach megabytes.
+        let holds = |haystack: &[u8], secret: &str| String::from_utf8_lossy(haystack).contains(secret);
         self.secrets()
             .into_iter()
             .filter(|secret| {
@@ -226,12 +228,26 @@ impl Generator<'_> {
     }
 
     pub(super) fn answer(&mut self) -> Answer {
+        let mut answer = self.answer_without_body();
+        (answer.text, answer.value) = self.body();
+        answer
+    }
+
+    /// An answer's status and headers, its body still empty: for the
+    /// generators that write the body themselves.
+    pub(super) fn answer_without_body(&mut self) -> Answer {
         const STATUSES: &[u16] =
             &[200, 200, 200, 201, 204, 299, 300, 304, 400, 401, 403, 404, 429, 500, 502, 503, 0, 99, 599, 600, 65535];
         let status = if self.rng.one_in(8) { self.rng.next() as u16 } else { *self.rng.pick(STATUSES) };
         let headers = std::array::from_fn(|_| self.header());
-        let (text, value) = self.body();
-        Answer { status, headers, text, value, as_text: self.rng.one_in(16), transport_error: self.rng.one_in(32) }
+        Answer {
+            status,
+            headers,
+            text: Vec::new(),
+            value: None,
+            as_text: self.rng.one_in(16),
+            transport_error: self.rng.one_in(32),
+        }
     }
 
     pub(super) fn header(&mut self) -> Option<Vec<u8>> {
@@ -264,13 +280,12 @@ impl Generator<'_> {
                 for _ in 0..1 + self.rng.below(4) {
                     self.mutate_value(&mut value);
                 }
-                let mut text =
-                    if self.rng.one_in(4) { serde_json::to_vec_pretty(&value) } else { serde_json::to_vec(&value) }
-                        .expect("a value serialises");
-                if text.len() > 1 << 18 {
-                    // Repeats of repeats: keep bodies a size a Graph answer has.
+                if weight(&value, MAX_WEIGHT) > MAX_WEIGHT {
+                    // Repeats of repeats: keep bodies a size a Graph answer has
+                    // (weighed before serialising, which would take long).
                     return (self.rng.pick(&self.corpus.seeds).clone(), None);
                 }
+                let mut text = json_text(&value, self.rng.one_in(4));
                 if self.rng.one_in(4) {
                     self.mutate_bytes(&mut text);
                     (text, None)
@@ -337,7 +352,9 @@ impl Generator<'_> {
             9 => {
                 if let Value::Array(items) = node {
                     if let Some(first) = items.first().cloned() {
-                        let n = self.rng.below(100);
+                        // At most MAX_WEIGHT more: repeats of repeats grow as
+                        // 100^k, and a few took the generator seconds.
+                        let n = self.rng.below(100).min(MAX_WEIGHT / weight(&first, MAX_WEIGHT).max(1));
                         items.extend(std::iter::repeat_n(first, n));
                     }
                 }
@@ -452,7 +469,7 @@ impl Generator<'_> {
     /// A list page whose cursors come from a small set, so walks meet
     /// repeats, empty cursors and missing ones.
     pub(super) fn page(&mut self) -> Answer {
-        let answer = self.answer();
+        let answer = self.answer_without_body();
         let items: Vec<Value> = (0..self.rng.below(4)).map(|i| json!({"id": format!("t_{i}")})).collect();
         let after = match self.rng.below(8) {
             0 => Value::Null,
@@ -495,16 +512,24 @@ impl Generator<'_> {
     /// A batch answer of `n` items, each `{code, body: "<JSON text>"}` or
     /// `null`, built from mutated fixtures; or a wholly mutated body.
     pub(super) fn batch(&mut self, n: usize) -> Answer {
-        let mut answer = self.answer();
         if self.rng.one_in(3) {
-            return answer;
+            return self.answer();
         }
+        let mut answer = self.answer_without_body();
+        // The bodies of one answer share MAX_WEIGHT: fifty of a quarter
+        // megabyte each made answers of 13 MB, which took a second to make
+        // and to read (for no more than the input's own size).
+        let mut room = MAX_WEIGHT;
         let items: Vec<Value> = (0..n + usize::from(self.rng.one_in(16)))
             .map(|_| match self.rng.below(10) {
                 0 => Value::Null,
                 1 => self.scalar(),
                 _ => {
-                    let (text, _) = self.body();
+                    let (mut text, _) = self.body();
+                    if text.len() > room {
+                        text = br#"{"id":"m_1"}"#.to_vec();
+                    }
+                    room = room.saturating_sub(text.len());
                     let code =
                         if self.rng.one_in(4) { self.scalar() } else { json!(*self.rng.pick(&[200, 400, 500, 190])) };
                     json!({"code": code, "body": String::from_utf8_lossy(&text)})
@@ -621,7 +646,7 @@ impl Generator<'_> {
     /// An answer to a sync call: a conversations page with nested
     /// messages, or a messages page; mutated now and then.
     pub(super) fn sync_answer(&mut self) -> Answer {
-        let answer = self.answer();
+        let answer = self.answer_without_body();
         let messages = |g: &mut Self| -> Vec<Value> {
             (0..g.rng.below(6)).map(|i| json!({"id": format!("m_{i}"), "created_time": g.time()})).collect()
         };
@@ -696,6 +721,61 @@ impl Generator<'_> {
             }
         }
     }
+}
+
+/// The most a generated value weighs (about its JSON text's length).
+pub(super) const MAX_WEIGHT: usize = 1 << 18;
+
+/// About the length of `value`'s JSON text, counted up to a little past
+/// `limit` and no further: cheap on a value however large or deep.
+pub(super) fn weight(value: &Value, limit: usize) -> usize {
+    let mut total = 0;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        total += match value {
+            Value::String(text) => text.len() + 2,
+            Value::Array(items) => {
+                stack.extend(items.iter().take(limit));
+                2 + items.len()
+            }
+            Value::Object(map) => {
+                for (key, value) in map.iter().take(limit) {
+                    total += key.len() + 4;
+                    stack.push(value);
+                }
+                2
+            }
+            _ => 5,
+        };
+        if total > limit {
+            break;
+        }
+    }
+    total
+}
+
+/// Whether `value` is nested deeper than `limit` levels.
+pub(super) fn deeper_than(value: &Value, limit: usize) -> bool {
+    let mut stack = vec![(value, 0)];
+    while let Some((value, level)) = stack.pop() {
+        if level > limit {
+            return true;
+        }
+        match value {
+            Value::Array(items) => stack.extend(items.iter().map(|v| (v, level + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|v| (v, level + 1))),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The JSON text of `value`, pretty-printed when asked and shallow enough:
+/// the indentation grows with the depth (2 KB a line 1,000 levels down),
+/// which made 9 MB bodies of 256 KB values.
+pub(super) fn json_text(value: &Value, pretty: bool) -> Vec<u8> {
+    if pretty && !deeper_than(value, 32) { serde_json::to_vec_pretty(value) } else { serde_json::to_vec(value) }
+        .expect("a value serialises")
 }
 
 /// The Page the sync targets read.
