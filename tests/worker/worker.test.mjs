@@ -158,15 +158,15 @@ test("/sync reads the inbox with each thread's messages in one call per page, an
   whole.body.conversations.forEach((c, i) => {
     assert.deepEqual(c.messages.map((m) => m.id), instagram[i].messages.slice(0, 5).map((m) => m.id));
   });
-  assert.equal(mock.requests.length, Math.ceil(instagram.length / 25), "one Graph call per page of 25 threads");
+  assert.equal(mock.requests.length, Math.ceil(instagram.length / 100), "one Graph call per page of up to 100 threads");
   assert.equal(whole.body.requests, mock.requests.length);
 
-  // A budget of one call per invocation: the cursor carries the rest over.
+  // A budget of one call per invocation (pages of 25): the cursor carries the rest over.
   mock.reset();
-  const first = await call("/sync?platform=instagram&messages=5&maxRequests=1");
+  const first = await call("/sync?platform=instagram&messages=5&pageSize=25&maxRequests=1");
   assert.equal(first.body.complete, false);
   assert.equal(mock.requests.length, 1);
-  const rest = await call(`/sync?platform=instagram&messages=5&cursor=${encodeURIComponent(first.body.cursor)}`);
+  const rest = await call(`/sync?platform=instagram&messages=5&pageSize=25&cursor=${encodeURIComponent(first.body.cursor)}`);
   assert.equal(rest.body.complete, true);
   const ids = [...first.body.conversations, ...rest.body.conversations].map((c) => c.id);
   assert.deepEqual(ids, instagram.map((t) => t.id), "every thread once");

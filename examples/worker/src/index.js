@@ -6,7 +6,7 @@
 //   GET  /threads/:id[?after=…][&limit=…]                         a page of a thread's messages
 //   POST /threads/:customerId/messages                           a reply: { text?, attachment?, replyTo?, tag?, metadata? }
 //   GET  /messages/:id                                            one message with its details
-//   GET  /sync?platform=instagram[&messages=20][&cursor=…]        the inbox with each thread's newest
+//   GET  /sync?platform=instagram[&messages=20][&pageSize=100][&cursor=…]        the inbox with each thread's newest
 //                                                                 messages and their details, in at
 //                                                                 most SYNC_MAX_REQUESTS calls
 //   GET  /inbox[?platform=instagram]                              the live inbox: what webhooks and replies brought
@@ -305,6 +305,7 @@ function syncOptions(query) {
   if (query.has("messages")) options.messagesPerConversation = Number(query.get("messages"));
   if (query.has("cursor")) options.cursor = query.get("cursor") ?? undefined;
   if (query.has("maxRequests")) options.maxRequests = Math.min(Number(query.get("maxRequests")), SYNC_MAX_REQUESTS);
+  if (query.has("pageSize")) options.pageSize = Number(query.get("pageSize"));
   return options;
 }
 
