@@ -50,6 +50,7 @@
 mod corpus;
 mod generator;
 mod live;
+mod scaling;
 mod targets;
 
 /// What every part of the fuzzer uses.
