@@ -1,5 +1,6 @@
-//! The fuzzer's seeds: the JSON fixtures of `tests/fixtures/`, and
-//! dictionaries of keys, numbers, strings and tokens that mutations splice in.
+//! The fuzzer's seeds: the JSON fixtures of `tests/fixtures/` and the
+//! webhook bodies of `tests/fixtures/webhooks/`, and dictionaries of keys,
+//! numbers, strings and tokens that mutations splice in.
 
 #![allow(clippy::wildcard_imports)]
 
@@ -16,6 +17,11 @@ pub(super) const KEYS: &[&str] = &[
     "error_subcode", "error_user_title", "error_user_msg", "fbtrace_id", "is_transient", "messages", "body",
     "headers", "call_count", "total_cputime", "total_time", "estimated_time_to_regain_access", "100200300400500",
     "participants", "attachments", "from", "to", "", "__proto__", "constructor", "\u{0}", "é",
+    // Webhooks.
+    "object", "entry", "messaging", "standby", "changes", "value", "field", "time", "sender", "recipient",
+    "timestamp", "mid", "text", "is_echo", "is_deleted", "is_unsupported", "message_edit", "num_edit", "reaction",
+    "action", "emoji", "read", "watermark", "delivery", "mids", "postback", "referral", "payload", "url",
+    "sticker_id", "reply_to", "story", "quick_reply", "metadata", "app_id",
 ];
 
 /// Number literals, as JSON text: huge, tiny, negative zero, past 2^53,
@@ -81,6 +87,18 @@ pub(super) const TOKENS: &[&str] = &[
     "18446744073709551616", "NaN", "Infinity", "\u{0}",
 ];
 
+/// The JSON files of `tests/fixtures/<folder>`, by name.
+fn fixtures(folder: &str) -> Vec<Vec<u8>> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(folder);
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|err| panic!("{}: {err}", dir.display()))
+        .map(|entry| entry.expect("a fixture").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    names.sort();
+    names.iter().map(|path| std::fs::read(path).expect("a fixture")).collect()
+}
+
 pub(super) struct Corpus {
     /// Raw fixture bodies, and the bodies inside `batch_response.json`.
     pub(super) seeds: Vec<Vec<u8>>,
@@ -88,18 +106,15 @@ pub(super) struct Corpus {
     pub(super) values: Vec<Value>,
     /// Header values seen in fixtures.
     pub(super) headers: Vec<String>,
+    /// The webhook bodies, as Meta sends them (escaped unicode and all).
+    pub(super) webhooks: Vec<Vec<u8>>,
+    /// The same, parsed.
+    pub(super) webhook_values: Vec<Value>,
 }
 
 impl Corpus {
     pub(super) fn load() -> Self {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .expect("tests/fixtures")
-            .map(|entry| entry.expect("a fixture").path())
-            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
-            .collect();
-        names.sort();
-        let mut seeds: Vec<Vec<u8>> = names.iter().map(|path| std::fs::read(path).expect("a fixture")).collect();
+        let mut seeds = fixtures("");
         let mut headers = vec!["7".to_owned(), "0".into(), "text/html".into(), "application/json".into()];
         let values: Vec<Value> = seeds.iter().filter_map(|s| serde_json::from_slice(s).ok()).collect();
         for value in &values {
@@ -129,7 +144,12 @@ impl Corpus {
             ]
             .map(|s| s.as_bytes().to_vec()),
         );
+        let webhooks = fixtures("webhooks");
+        let webhook_values: Vec<Value> =
+            webhooks.iter().map(|s| serde_json::from_slice(s).expect("a webhook fixture parses")).collect();
+        // Every target may meet a webhook's shapes.
+        seeds.extend(webhooks.iter().cloned());
         let values = seeds.iter().filter_map(|s| serde_json::from_slice(s).ok()).collect();
-        Self { seeds, values, headers }
+        Self { seeds, values, headers, webhooks, webhook_values }
     }
 }

@@ -134,6 +134,15 @@ pub(super) struct Input {
     /// Calls a sync keeps in flight.
     pub(super) concurrency: usize,
     pub(super) answers: Vec<Answer>,
+    /// The app secrets a webhook is checked with (the signature target;
+    /// the first is the handshake's verify token).
+    pub(super) webhook_secrets: Vec<String>,
+    /// An `X-Hub-Signature-256` header (the signature target).
+    pub(super) signature: Option<String>,
+    /// The inputs of an inbox, in order (the inbox target), and the most
+    /// messages it keeps per conversation.
+    pub(super) steps: Vec<Value>,
+    pub(super) cap: u32,
 }
 
 /// Where the fuzzed client sends: a path prefix, a port.
@@ -224,7 +233,19 @@ impl Generator<'_> {
         };
         let answers = (0..answers).map(|_| self.answer()).collect();
         let sync = SyncOptions::default();
-        Input { token, app_secret, token_in, word, sync, concurrency: 1, answers }
+        Input {
+            token,
+            app_secret,
+            token_in,
+            word,
+            sync,
+            concurrency: 1,
+            answers,
+            webhook_secrets: Vec::new(),
+            signature: None,
+            steps: Vec::new(),
+            cap: 0,
+        }
     }
 
     pub(super) fn answer(&mut self) -> Answer {

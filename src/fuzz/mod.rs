@@ -3,17 +3,22 @@
 //! `next_cursor` and `CursorWalk`, the usage headers, the JSON helpers, the
 //! serde models, Graph times, the retry policy, the inbox-sync planner (its
 //! answers and its cursor), and the client's batch, paging and sync paths
-//! over a scripted transport. Nothing may panic, ever, and what comes out
-//! must be sane: no secret in an error's text or a URL, results that agree
-//! with the input, calls that stay on their path.
+//! over a scripted transport; and the live half (`live.rs`): webhook bodies
+//! through `check_body`, JSON and `parse`, the signature check and the
+//! handshake, and the inbox fed events, sync results and sends in order,
+//! reversed and repeated. Nothing may panic, ever, and what comes out must
+//! be sane: no secret in an error's text or a URL, results that agree with
+//! the input, calls that stay on their path, an inbox the same whatever the
+//! order of its inputs and no larger than its bounds.
 //!
 //! Stable Rust has no `cargo fuzz`, so this is a small mutation fuzzer: a
-//! xorshift PRNG, the JSON fixtures of `tests/fixtures/` as seeds, byte-level
-//! mutations (bit flips, truncation, splicing, deep nesting, huge numbers,
-//! odd unicode, duplicate keys) and structure-aware ones on parsed values
-//! (nulls where objects belong, wrong types, spliced subtrees, the token in
-//! odd places). Each input runs under `catch_unwind`; a failure prints the
-//! input hex-escaped.
+//! xorshift PRNG, the JSON fixtures of `tests/fixtures/` and the webhook
+//! bodies of `tests/fixtures/webhooks/` as seeds, byte-level mutations (bit
+//! flips, truncation, splicing, deep nesting, huge numbers, odd unicode,
+//! duplicate keys) and structure-aware ones on parsed values (nulls where
+//! objects belong, wrong types, spliced subtrees, the token in odd places,
+//! a webhook item's kind, times and ids). Each input runs under
+//! `catch_unwind`; a failure prints the input hex-escaped.
 //!
 //! `FUZZ_SECONDS` sets the duration (default 20), `FUZZ_SEED` the seed:
 //!
@@ -44,6 +49,8 @@
 
 mod corpus;
 mod generator;
+mod live;
+mod scaling;
 mod targets;
 
 /// What every part of the fuzzer uses.
@@ -139,6 +146,18 @@ fn describe(input: &Input, limit: Option<usize>) -> String {
         if answer.value.is_some() {
             let _ = writeln!(out, "  (handed over as the parsed value of that text)");
         }
+    }
+    for secret in &input.webhook_secrets {
+        let _ = writeln!(out, "webhook secret: {}", shown(secret.as_bytes(), limit));
+    }
+    if let Some(header) = &input.signature {
+        let _ = writeln!(out, "X-Hub-Signature-256: {}", shown(header.as_bytes(), limit));
+    }
+    if !input.steps.is_empty() {
+        let _ = writeln!(out, "inbox keeping {} messages a conversation, fed:", input.cap);
+    }
+    for (i, step) in input.steps.iter().enumerate() {
+        let _ = writeln!(out, "  step {i}: {}", shown(step.to_string().as_bytes(), limit));
     }
     out
 }
@@ -411,6 +430,17 @@ fn run(seconds: f64, seed: u64, current: &Current) -> Result<u64, String> {
         );
     }
     println!("fuzz: {:>14}: {total:>10} executions ({:.0}/s)", "total", total as f64 / elapsed.max(1e-9));
+    let refusals = *live::REFUSALS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    for ((count, largest, slowest), what) in refusals.iter().zip(["too large", "too deep"]) {
+        if *count > 0 {
+            println!(
+                "fuzz: check_body refused {count} webhook bodies {what} before any parse (up to {:.1} MB, in {:.0} µs \
+                 at most)",
+                *largest as f64 / (1 << 20) as f64,
+                slowest.as_secs_f64() * 1e6
+            );
+        }
+    }
     let _ = std::fs::create_dir_all(target_dir());
     let _ = std::fs::write(target_dir().join("fuzz-executions.txt"), format!("{total}\n"));
     if failures.is_empty() {

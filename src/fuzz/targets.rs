@@ -722,4 +722,7 @@ pub(super) const TARGETS: &[(&str, Target)] = &[
     ("sync_plan", sync_plan_target),
     ("sync_client", sync_client_target),
     ("time_retry", time_and_retry_target),
+    ("webhook", super::live::webhook_target),
+    ("signature", super::live::signature_target),
+    ("inbox", super::live::inbox_target),
 ];
