@@ -1,31 +1,40 @@
 // The mock Graph from a shell: `npx graph-conversations-mock [flags]` from the
 // npm package (bin.mjs), `node mock/server.mjs [flags]` or `node mock/cli.mjs
-// [flags]` in the repo. Prints one line with its URL on stdout (what the
-// token and ids are on stderr), stops cleanly on SIGINT and SIGTERM.
+// [flags]` in the repo. Prints one line with its URL on stdout (and one per
+// webhook subscription; what the token and ids are on stderr), stops cleanly
+// on SIGINT and SIGTERM.
 //
 // The flags are one table, CLI_FLAGS: each sets an option of startMock
-// (options.mjs: START_OPTIONS), whose doc it shows. `--help` is made from
-// that table and the fault table (faults.mjs: describeFaultKinds), so it
-// lists every option, fault kind and magic id there is.
+// (options.mjs: START_OPTIONS), whose doc it shows, or, for the webhook
+// receivers (--webhook-url, --app-secret, --verify-token), what the command
+// passes to mock.webhooks.subscribe() once the mock listens. `--help` is made
+// from that table and the fault tables (faults.mjs: describeFaultKinds, the
+// Graph's and the webhooks'), so it lists every option, fault kind and magic
+// id there is.
 
 import {
   APP_SECRET, DEFAULT_THREAD_COUNTS, EXPIRED_TOKEN, IG_ACCOUNT_ID, PAGE_ID, SECOND_TOKEN, TOKEN,
 } from "./data.mjs";
 import { describeFaultKinds } from "./faults.mjs";
 import { parseFault } from "./fault-specs.mjs";
+import { LIVE_ACTIONS } from "./handler.mjs";
 import { START_OPTIONS } from "./options.mjs";
 import { startMock } from "./server.mjs";
+import { WEBHOOK_DEFAULTS, checkWebhookUrl } from "./webhooks.mjs";
 
 const NAME = "graph-conversations-mock";
 const USAGE = `usage: ${NAME} [--port 8787] [--latency-ms 0] [--messenger-threads 60] [--instagram-threads 45] `
-  + "[--messages-per-thread N] [--nested-messages-cap 100] [--calls-per-second 0] [--fault SPEC]... [--help]";
+  + "[--messages-per-thread N] [--nested-messages-cap 100] [--calls-per-second 0] [--fault SPEC]...\n"
+  + `       [--webhook-url URL]... [--app-secret SECRET] [--verify-token TOKEN] [--webhook-batch-ms ${WEBHOOK_DEFAULTS.batchWindowMs}] [--help]`;
 
 const number = (text) => (/^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN);
 
 /**
  * Every flag: `flag`, `value` (its placeholder; none for a switch), `option`
- * (the startMock option it sets, whose doc and check apply), `default` and
- * `doc` when they differ from the option's, `set(options, value)`.
+ * (the startMock option it sets, whose doc and check apply) or `subscribe`
+ * (the mock.webhooks.subscribe() option it gives every --webhook-url),
+ * `text` (its value is text, not a number), `default` and `doc` when they
+ * differ from the option's, `set(options, value)`.
  */
 export const CLI_FLAGS = Object.freeze([
   { flag: "--port", value: "N", option: "port", default: "8787", doc: "TCP port on 127.0.0.1; 0 = any free port (the line printed says which)", set: (o, v) => { o.port = v; } },
@@ -45,6 +54,26 @@ export const CLI_FLAGS = Object.freeze([
     flag: "--fault", value: "SPEC", option: "faults", default: "none",
     doc: "switch a fault on at start; repeat for more. SPEC is KIND, KIND:name=value,name=value (e.g. slow:ms=2000,times=always) or a JSON spec",
     set: (o, v) => { o.faults = [...(o.faults ?? []), v]; },
+  },
+  {
+    flag: "--webhook-batch-ms", value: "MS", option: "webhooks", default: String(WEBHOOK_DEFAULTS.batchWindowMs),
+    doc: "how long webhook events queue before a POST goes (webhooks.batchWindowMs; the other delivery options only from code)",
+    set: (o, v) => { o.webhooks = { ...o.webhooks, batchWindowMs: v }; },
+  },
+  {
+    flag: "--webhook-url", value: "URL", subscribe: "url", text: true, default: "none",
+    doc: "subscribe a webhook receiver on 127.0.0.1, localhost or [::1] (repeat for more): every live action is POSTed to it, signed",
+    set: (o, v) => { o.subscribe = { ...o.subscribe, urls: [...(o.subscribe?.urls ?? []), checkWebhookUrl(v).href] }; },
+  },
+  {
+    flag: "--app-secret", value: "SECRET", subscribe: "appSecret", text: true, default: APP_SECRET,
+    doc: "the app secret that signs the webhook POSTs (X-Hub-Signature-256)",
+    set: (o, v) => { o.subscribe = { ...o.subscribe, appSecret: v }; },
+  },
+  {
+    flag: "--verify-token", value: "TOKEN", subscribe: "verifyToken", text: true, default: "no handshake",
+    doc: "do Meta's hub.challenge handshake with each receiver first; exit 1 if one refuses",
+    set: (o, v) => { o.subscribe = { ...o.subscribe, verifyToken: v }; },
   },
   { flag: "--help", short: "-h", doc: "print this help and exit" },
 ]);
@@ -84,8 +113,10 @@ function flagValue(text) {
 
 /**
  * startMock options from command-line flags (`--flag value` or
- * `--flag=value`), or `{ help: true }` for --help / -h. Throws an Error
- * with the usage line and what is wrong.
+ * `--flag=value`), or `{ help: true }` for --help / -h. The webhook receivers
+ * come apart, under `subscribe: { urls, appSecret?, verifyToken? }` (only
+ * when --webhook-url is given: runCli subscribes them once the mock
+ * listens). Throws an Error with the usage line and what is wrong.
  */
 export function parseArgs(argv) {
   const options = { port: 8787, latencyMs: 0 };
@@ -104,6 +135,9 @@ export function parseArgs(argv) {
     try {
       if (entry.option === "faults") {
         entry.set(options, parseFaultFlag(text));
+      } else if (entry.text) {
+        if (text === "") throw new TypeError("empty");
+        entry.set(options, text);
       } else {
         const value = number(text);
         if (Number.isNaN(value)) throw new TypeError("not a number");
@@ -114,6 +148,9 @@ export function parseArgs(argv) {
       throw usageError(`${name} ${text}: ${err.message}`);
     }
   }
+  if (options.subscribe && !options.subscribe.urls) {
+    throw usageError("--app-secret and --verify-token are for the receivers of --webhook-url: give one");
+  }
   return options;
 }
 
@@ -123,7 +160,7 @@ function usageError(problem) {
 
 /** The --help text: the flags, what the mock accepts, every fault kind and magic id. */
 export function helpText() {
-  const { kinds, common } = describeFaultKinds();
+  const { kinds, common, webhooks } = describeFaultKinds();
   const lines = [
     USAGE,
     "",
@@ -136,7 +173,8 @@ export function helpText() {
     const option = f.option ? START_OPTIONS[f.option] : undefined;
     const names = [f.short, f.value ? `${f.flag} ${f.value}` : f.flag].filter(Boolean).join(", ");
     const def = f.default ?? option?.default;
-    const notes = [def ? `default ${def}` : "", f.option ? `startMock: ${f.option}` : ""].filter(Boolean).join("; ");
+    const where = f.option ? `startMock: ${f.option}` : f.subscribe ? `mock.webhooks.subscribe: ${f.subscribe}` : "";
+    const notes = [def ? `default ${def}` : "", where].filter(Boolean).join("; ");
     lines.push(`  ${names.padEnd(26)}${f.doc ?? option?.doc}${notes ? ` [${notes}]` : ""}`);
   }
   lines.push(
@@ -160,6 +198,13 @@ export function helpText() {
   }
   lines.push("", "Every fault switched on also takes:");
   for (const o of common) lines.push(`  ${optionLine(o)}`);
+  lines.push("", "Webhook fault kinds (mock.webhooks.fault({ kind, … }); POST /__mock/webhooks/fault {\"kind\":…}):");
+  for (const k of webhooks.kinds) {
+    lines.push(`  ${k.kind}: ${k.summary}`, `      applies to: ${k.matches}`);
+    for (const o of k.options) lines.push(`      ${optionLine(o)}`);
+  }
+  lines.push("", "Every webhook fault also takes:");
+  for (const o of webhooks.common) lines.push(`  ${optionLine(o)}`);
   lines.push(
     "",
     "Magic ids work without any switch: put one where a page, conversation or message id goes",
@@ -168,6 +213,12 @@ export function helpText() {
     "Control endpoints (JSON): GET /__mock/requests, POST /__mock/reset, POST /__mock/fault,",
     "GET /__mock/faults, POST /__mock/clear-faults, GET /__mock/fault-kinds, GET /__mock/stats,",
     "POST /__mock/calls-per-second {\"callsPerSecond\": n}.",
+    "Webhooks: POST /__mock/webhooks/subscribe {\"url\", \"appSecret\", \"verifyToken\"}, POST …/unsubscribe,",
+    "GET …/subscriptions, …/deliveries, …/events, POST …/fault, GET …/faults, POST …/clear-faults,",
+    "POST …/configure, …/flush, …/settled.",
+    `Live actions (changes the inbox, then the webhook goes): POST /__mock/live/<action>, <action> one of`,
+    `${LIVE_ACTIONS.join(", ")};`,
+    "  e.g. curl -X POST 127.0.0.1:8787/__mock/live/customerWrites -d '{\"thread\":\"<customer id>\",\"text\":\"Hi\"}'",
   );
   return `${lines.join("\n")}\n`;
 }
@@ -188,8 +239,18 @@ export async function runCli(argv, { out = process.stdout, err = process.stderr 
     out.write(helpText());
     return null;
   }
-  const mock = await startMock(options);
+  const { subscribe, ...startOptions } = options;
+  const mock = await startMock(startOptions);
   out.write(`mock Graph listening on ${mock.url}\n`);
+  try {
+    for (const url of subscribe?.urls ?? []) {
+      const sub = await mock.webhooks.subscribe({ url, appSecret: subscribe.appSecret, verifyToken: subscribe.verifyToken });
+      out.write(`mock Graph webhooks to ${sub.url}${sub.verified ? " (handshake answered)" : ""}\n`);
+    }
+  } catch (error) {
+    await mock.close();
+    throw error;
+  }
   const faults = mock.faults.length ? `; faults on: ${mock.faults.map((f) => f.kind).join(", ")}` : "";
   err.write(`token ${TOKEN}, Page ${PAGE_ID}, Instagram account ${IG_ACCOUNT_ID}${faults} (--help for more)\n`);
   const stop = () => mock.close().then(() => process.exit(0));

@@ -65,7 +65,8 @@ const PEOPLE = [
   ["Rahul Mehta", "rahulmehta.cafe"], ["Fatima Zahra", "fz.bakes"],
 ];
 
-function pageParticipant(platform) {
+/** The Page (Messenger) or the Instagram account as a thread participant. */
+export function pageParticipant(platform) {
   return platform === "instagram"
     ? { username: IG_USERNAME, id: IG_ACCOUNT_ID }
     : { name: PAGE_NAME, email: `${PAGE_ID}@facebook.com`, id: PAGE_ID };
@@ -391,7 +392,9 @@ function threadIdentity(platform, rng) {
   return { id: `t_${key}`, key };
 }
 
-function snippetOf(message) {
+/** A conversation's `snippet` for its newest message ("" for none). */
+export function snippetOf(message) {
+  if (!message) return "";
   if (message.message) return [...message.message].slice(0, 100).join("");
   const who = message.from.name ?? message.from.username;
   if (message.sticker) return `${who} sent a sticker.`;

@@ -3,9 +3,11 @@
 // path (`error-613`, `slow-2000-<id>`, `flaky-2-<id>`, `net-reset`,
 // `batch-null`). Both go through the same option checks, so an id means
 // exactly the fault its table entry says. FaultList keeps the faults switched
-// on for one mock and picks the one that answers a request.
+// on for one mock and picks the one that answers a request. Webhook faults
+// (webhook-faults.mjs) are parsed here too, with the same option types.
 
 import { COMMON_OPTIONS, FAULTS, FAULT_KINDS } from "./faults.mjs";
+import { WEBHOOK_COMMON_OPTIONS, WEBHOOK_FAULTS, WEBHOOK_FAULT_KINDS } from "./webhook-faults.mjs";
 
 // ---------------------------------------------------------------- option types
 
@@ -104,13 +106,41 @@ export function parseFault(spec) {
   return Object.assign(fault, kindOptions(spec, kind));
 }
 
-function kindOptions(spec, kind) {
+function kindOptions(spec, kind, table = FAULTS) {
   const out = {};
-  for (const [name, option] of Object.entries(FAULTS[kind].options)) {
+  for (const [name, option] of Object.entries(table[kind].options)) {
     const value = readOption(spec, name, option, kind);
     if (value !== undefined) out[name] = value;
   }
   return out;
+}
+
+/**
+ * Checks a webhook fault spec against webhook-faults.mjs and returns the
+ * fault: `{ kind, times, remaining, match, skip, skipped, hits, …the kind's
+ * options }`. Throws a TypeError naming what is wrong.
+ */
+export function parseWebhookFault(spec) {
+  if (spec === null || typeof spec !== "object" || Array.isArray(spec)) throw new TypeError("a webhook fault is an object: { kind, times?, match?, … }");
+  const kind = String(spec.kind);
+  if (!Object.hasOwn(WEBHOOK_FAULT_KINDS, kind)) {
+    throw new TypeError(`unknown webhook fault kind ${JSON.stringify(spec.kind)}; known: ${Object.keys(WEBHOOK_FAULT_KINDS).join(", ")}`);
+  }
+  const allowed = new Set(["kind", ...Object.keys(WEBHOOK_COMMON_OPTIONS), ...Object.keys(WEBHOOK_FAULTS[kind].options)]);
+  for (const key of Object.keys(spec)) {
+    if (!allowed.has(key)) throw new TypeError(`webhook fault ${kind} takes no option ${key}; it takes ${[...allowed].join(", ")}`);
+  }
+  const times = readOption(spec, "times", WEBHOOK_COMMON_OPTIONS.times, kind);
+  const fault = {
+    kind,
+    times,
+    remaining: times,
+    match: readOption(spec, "match", WEBHOOK_COMMON_OPTIONS.match, kind),
+    skip: readOption(spec, "skip", WEBHOOK_COMMON_OPTIONS.skip, kind),
+    skipped: 0,
+    hits: 0,
+  };
+  return Object.assign(fault, kindOptions(spec, kind, WEBHOOK_FAULTS));
 }
 
 /** JSON-friendly view of a fault: `times`/`remaining` of an always-on fault are null. */

@@ -32,10 +32,15 @@
 //             { pattern, example, parse(match) -> options (+ `inner`: the id
 //             answered once the fault has had its `times`), doc }
 //   answer    (fault, tools) -> answer or promise of one (tools: answerFault)
+//
+// Webhook deliveries have their own faults (duplicates, out of order,
+// timeouts, lost attempts, wrong signatures) in a sibling table of the same
+// shape, webhook-faults.mjs; describeFaultKinds() documents both.
 
 import { APP_SECRET } from "./data.mjs";
 import { GraphFailure, failureAnswer } from "./errors.mjs";
 import { JSON_TYPE, hugePage, proxyPage, repeatCursor, truncated } from "./fault-answers.mjs";
+import { WEBHOOK_COMMON_OPTIONS, WEBHOOK_FAULTS } from "./webhook-faults.mjs";
 
 const TEXT_TYPE = "text/plain; charset=utf-8";
 const HTML_TYPE = "text/html; charset=utf-8";
@@ -325,26 +330,38 @@ export const TRIGGER_IDS = Object.freeze(Object.values(FAULTS)
 
 /**
  * The table as plain data, for docs, a CLI's --help or `GET /__mock/fault-kinds`:
- * `[{ kind, family, summary, switchable, matches, options: [{ name, type, default, required, doc }],
- * ids: [{ id | example, options?, doc }] }]`, then the common options under `common`.
+ * `{ kinds: [{ kind, family, summary, switchable, matches, options: [{ name, type, default, required, doc }],
+ * ids: [{ id | example, options?, doc }] }], common, webhooks: { kinds, common } }`: `common` are the
+ * options every switched-on fault takes; `webhooks` is the sibling table of webhook delivery faults
+ * (webhook-faults.mjs, switched on with `mock.webhooks.fault(spec)`), in the same shape.
  */
 export function describeFaultKinds() {
-  const options = (table) => Object.entries(table).map(([name, o]) => ({
+  return {
+    kinds: describeKinds(FAULTS),
+    common: describeOptions(COMMON_OPTIONS),
+    webhooks: { kinds: describeKinds(WEBHOOK_FAULTS), common: describeOptions(WEBHOOK_COMMON_OPTIONS) },
+  };
+}
+
+function describeOptions(table) {
+  return Object.entries(table).map(([name, o]) => ({
     name, type: o.type, ...(o.values ? { values: o.values } : {}),
     ...(o.default === undefined ? {} : { default: o.default }), ...(o.required ? { required: true } : {}), doc: o.doc,
   }));
-  const kinds = Object.entries(FAULTS).map(([kind, k]) => ({
+}
+
+function describeKinds(table) {
+  return Object.entries(table).map(([kind, k]) => ({
     kind,
     family: k.family,
     summary: k.summary,
     switchable: k.switchable !== false,
     matches: k.matches?.doc ?? "only through its ids",
-    options: options(k.options),
+    options: describeOptions(k.options),
     ids: (k.ids ?? []).map((form) => (form.id !== undefined
       ? { id: form.id, options: form.options, doc: form.doc }
       : { example: form.example, doc: form.doc })),
   }));
-  return { kinds, common: options(COMMON_OPTIONS) };
 }
 
 function deepFreeze(value) {

@@ -4,7 +4,9 @@
 // rules in order: /__mock control paths, recording, CORS preflight, the call
 // budget, latency, switched-on faults, then the Graph itself (graph.mjs,
 // batch.mjs). node-http.mjs serves it on node:http; another runtime needs only
-// its own few lines of HTTP in and out.
+// its own few lines of HTTP in and out. It also holds what happens between
+// syncs (live.mjs: a customer writes, the business replies, …), which changes
+// the inbox it serves and is told to webhook subscribers (webhooks.mjs).
 //
 //   const graph = createGraphHandler({ threads: { messenger: 60 } });
 //   const answer = await graph.handle({ method: "GET", url: "/v24.0/me?access_token=…", headers: {}, body: "" });
@@ -17,9 +19,11 @@ import { buildInbox } from "./data.mjs";
 import { answerFault } from "./faults.mjs";
 import { FaultList, parseFault } from "./fault-specs.mjs";
 import { answerCall } from "./graph.mjs";
+import { createLive } from "./live.mjs";
 import { CallBudget, callCost } from "./pacing.mjs";
 import { graphResponse, plainJsonResponse, preflightResponse } from "./respond.mjs";
 import { UsageMeter } from "./usage.mjs";
+import { WebhookSender } from "./webhooks.mjs";
 
 // Over the per-token budget: the Graph's 613, and access comes back within a
 // second, so the regain estimate rounds down to 0 minutes.
@@ -32,18 +36,26 @@ const OVER_BUDGET = Object.freeze(parseFault({ kind: "rate-limit-613", regainMin
  * `messagesPerThread` (every thread that long; default: 1 to 45, edge cases pinned),
  * `nestedMessagesCap` (most messages a nested `messages.limit(n)` returns; default 100),
  * `latencyMs` (delay before each answer; default 0),
- * `callsPerSecond` (per-token budget; default 0 = off).
+ * `callsPerSecond` (per-token budget; default 0 = off),
+ * `webhooks` (delivery options: webhooks.mjs, WEBHOOK_DEFAULTS).
  *
  * Returns `{ handle(request), requests, stats, faults, fault(spec), clearFaults(),
- * setCallsPerSecond(n), reset(), close() }`. `handle` takes `{ method, url,
- * headers, body, signal? }`: `url` absolute or a path with its query,
+ * setCallsPerSecond(n), reset(), close(), webhooks, …the live actions }`:
+ * `webhooks` is the webhook side (subscribe, deliveries, faults: webhooks.mjs),
+ * the live actions (customerWrites, businessReplies, customerEdits,
+ * customerUnsends, businessUnsends, customerReacts, businessReacts,
+ * customerReads, customerReceives, businessReads, readState: live.mjs) change
+ * the inbox served and send the webhooks. `reset()` also restores the seeded
+ * inbox and empties the webhook logs, queue and faults (subscriptions stay).
+ *
+ * `handle` takes `{ method, url, headers, body, signal? }`: `url` absolute or a path with its query,
  * `headers` a plain object or a Headers, `body` text, `signal` an AbortSignal
  * that aborts when the client goes away. It resolves to `{ status, headers,
  * body: Uint8Array }`, possibly with `cutAt` (send that many bytes of the body,
  * then drop the connection), or to `{ drop: true }` (drop the connection, or
  * the client is gone: send nothing). It never rejects: a bug in the mock
  * answers 500 `{ mock_internal_error }`, which is no Graph answer.
- * `close()` cancels pending delays.
+ * `close()` cancels pending delays and webhook deliveries.
  */
 export function createGraphHandler(options = {}) {
   const state = createState(options);
@@ -57,13 +69,31 @@ export function createGraphHandler(options = {}) {
     setCallsPerSecond: (n) => state.budget.set(n),
     reset: () => state.reset(),
     close: () => state.close(),
+    webhooks: state.webhooks.api(),
+    ...liveActions(state.live),
   };
+}
+
+/** The live actions (live.mjs) a mock exposes, by name. */
+export const LIVE_ACTIONS = Object.freeze([
+  "customerWrites", "businessReplies", "customerEdits", "customerUnsends", "businessUnsends",
+  "customerReacts", "businessReacts", "customerReads", "customerReceives", "businessReads", "readState",
+]);
+
+function liveActions(live) {
+  return Object.fromEntries(LIVE_ACTIONS.map((name) => [name, live[name]]));
 }
 
 function createState(options) {
   const timers = new Set();
+  const seeded = buildInbox(options.threads ?? {}, { messagesPerThread: options.messagesPerThread });
+  const webhooks = new WebhookSender(options.webhooks ?? {});
   const state = {
-    inbox: buildInbox(options.threads ?? {}, { messagesPerThread: options.messagesPerThread }),
+    // The shared seeded inbox until a live action gives this mock its own copy (live.mjs).
+    inbox: seeded,
+    pristineInbox: seeded,
+    webhooks,
+    live: null,
     nestedMessagesCap: Number(options.nestedMessagesCap ?? 100),
     usage: new UsageMeter(),
     idCalls: new Map(), // calls per magic id since reset (fault-specs.mjs: faultOfId)
@@ -80,8 +110,10 @@ function createState(options) {
     close: () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      webhooks.close();
     },
   };
+  state.live = createLive(state, (event) => webhooks.enqueue(event));
   state.reset = () => {
     state.requests.length = 0; // in place: callers hold this array
     state.usage.reset();
@@ -90,6 +122,8 @@ function createState(options) {
     state.budget.reset();
     // in place: callers hold this object; requests under way stay counted
     Object.assign(state.stats, { rateLimited: 0, faulted: 0, maxInFlight: state.stats.inFlight });
+    state.live.reset();
+    state.webhooks.reset();
   };
   return state;
 }

@@ -8,6 +8,7 @@
 // say where it came from).
 
 import { DEFAULT_THREAD_COUNTS, PLATFORMS } from "./data.mjs";
+import { WEBHOOK_DEFAULTS, checkWebhookOptions } from "./webhooks.mjs";
 
 const show = (value) => (typeof value === "string" ? JSON.stringify(value) : String(value));
 
@@ -62,6 +63,11 @@ export const START_OPTIONS = Object.freeze({
     default: "0 = off",
     doc: "the Conversations API budget per access token (the Graph's is 2): a token bucket refilled at this rate; a call over it gets HTTP 400 code 613 with usage headers at 100% and regain 0 minutes",
     check: (value) => nonNegative("callsPerSecond", value),
+  },
+  webhooks: {
+    default: `{ ${Object.entries(WEBHOOK_DEFAULTS).map(([k, v]) => `${k}: ${v}`).join(", ")} }`,
+    doc: "how webhooks are delivered to the receivers subscribed with mock.webhooks.subscribe(): batchWindowMs (how long events queue before a POST goes), maxEntries (per POST), maxItemsPerEntry, timeoutMs (an answer later than this is a failure), retries, retryBaseMs and retryMaxMs (the backoff); whole numbers, each optional",
+    check: (value) => checkWebhookOptions(value),
   },
   faults: {
     default: "[]",

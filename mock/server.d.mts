@@ -80,6 +80,12 @@ export interface MockOptions {
   callsPerSecond?: number | undefined;
   /** Faults switched on at start, in this order, as by `fault(spec)`. */
   faults?: readonly FaultSpec[] | undefined;
+  /**
+   * How webhooks are delivered to the receivers subscribed with
+   * `webhooks.subscribe()` (WEBHOOK_DEFAULTS for the rest). Checked at
+   * start: an unknown name or a bad value is a TypeError.
+   */
+  webhooks?: WebhookDeliveryOptions | undefined;
 }
 
 /**
@@ -99,7 +105,7 @@ export declare function startMock(options?: MockOptions): Promise<MockGraph>;
 export declare const startMockGraph: typeof startMock;
 
 /** A running mock. */
-export interface MockGraph {
+export interface MockGraph extends LiveActions {
   /** `http://127.0.0.1:<port>`: the `baseUrl` for a GraphClient. */
   readonly url: string;
   /** The port it listens on. */
@@ -120,11 +126,320 @@ export interface MockGraph {
   clearFaults(): void;
   /** Changes the per-token budget at run time (0 = off); forgets what was spent. */
   setCallsPerSecond(callsPerSecond: number): void;
-  /** Empties requests, usage, the magic ids' call counts, faults, budgets and stats. */
+  /**
+   * Empties requests, usage, the magic ids' call counts, faults, budgets and
+   * stats; restores the seeded inbox; empties the webhook queue, logs and
+   * faults (subscriptions and delivery options stay).
+   */
   reset(): void;
-  /** Stops listening and ends open connections (and slow answers still waiting). */
+  /** Stops listening and ends open connections (and slow answers still waiting, and webhook deliveries). */
   close(): Promise<void>;
+  /** The webhook side: subscriptions, deliveries, webhook faults. */
+  readonly webhooks: MockWebhooks;
 }
+
+/**
+ * What happens in the inbox between two syncs. Each action changes the inbox
+ * the Graph serves first, then sends the webhook Meta would send to every
+ * subscriber (`webhooks.subscribe`). A thread is named by its id or by the
+ * customer's id (PSID / IGSID); a message by its mid. An action on something
+ * the mock does not have throws.
+ */
+export interface LiveActions {
+  /**
+   * A customer sends a message (a `message` webhook); an id with no thread
+   * yet starts a new one, at the top of the inbox. Returns the new mid.
+   */
+  customerWrites(threadOrCustomerId: string, options?: CustomerWritesOptions): string;
+  /**
+   * The business sends a message (the Send API, the Page inbox): it becomes
+   * the thread's newest, the thread counts as read, and the echo webhook goes
+   * (`is_echo`; Messenger adds `app_id`; `metadata` when given). The thread
+   * must exist. Returns the mid.
+   */
+  businessReplies(threadOrCustomerId: string, options?: BusinessRepliesOptions): string;
+  /** The customer edits one of their messages (`message_edit`, `num_edit` from 1); a sixth edit throws. */
+  customerEdits(mid: string, text: string): WebhookEventRecord;
+  /** The customer unsends one of their messages (`is_deleted`); `{ webhook: false }` sends nothing. */
+  customerUnsends(mid: string, options?: { webhook?: boolean | undefined }): WebhookEventRecord | null;
+  /** The business unsends one of its messages (an echo with `is_deleted`); `{ webhook: false }` sends nothing. */
+  businessUnsends(mid: string, options?: { webhook?: boolean | undefined }): WebhookEventRecord | null;
+  /** The customer reacts to a message, or takes it back (null): `reaction` webhook; the message's `reactions` change. */
+  customerReacts(mid: string, emoji: string | null): WebhookEventRecord;
+  /** The business reacts, or takes it back (null): the message's `reactions` change; no webhook. Returns null. */
+  businessReacts(mid: string, emoji: string | null): null;
+  /** The customer reads the thread: Messenger `read: { watermark }`, Instagram `read: { mid }` (messaging_seen). */
+  customerReads(threadOrCustomerId: string, options?: { watermark?: number | undefined; mid?: string | undefined; platform?: Platform | undefined }): WebhookEventRecord;
+  /** The customer's device got the business's messages (Messenger only): `delivery: { mids, watermark }`. */
+  customerReceives(threadOrCustomerId: string, options?: { mids?: string[] | undefined; platform?: Platform | undefined }): WebhookEventRecord;
+  /** The business reads the thread: its `unread_count` becomes 0; no webhook. Returns null. */
+  businessReads(threadOrCustomerId: string, options?: { platform?: Platform | undefined }): null;
+  /** How far the customer has read: `{ watermark }` (Messenger), `{ mid }` (Instagram), or null. */
+  readState(threadOrCustomerId: string, options?: { platform?: Platform | undefined }): { watermark: number } | { mid: string } | null;
+}
+
+
+/** An attachment of a live message; the URL is made up when left out. */
+export interface LiveAttachment {
+  type: "image" | "video" | "audio" | "file";
+  url?: string | undefined;
+  name?: string | undefined;
+}
+
+/** Options of `customerWrites`. */
+export interface CustomerWritesOptions {
+  text?: string | undefined;
+  attachments?: LiveAttachment[] | undefined;
+  /** The mid of a message of the thread to quote. */
+  replyTo?: string | undefined;
+  /** For a new customer: which inbox (default "messenger"); for a known one, where to look. */
+  platform?: Platform | undefined;
+  /** A new Messenger customer's name. */
+  name?: string | undefined;
+  /** A new Instagram customer's username. */
+  username?: string | undefined;
+}
+
+/** Options of `businessReplies`. */
+export interface BusinessRepliesOptions {
+  text?: string | undefined;
+  attachments?: LiveAttachment[] | undefined;
+  replyTo?: string | undefined;
+  /** Comes back on the echo. */
+  metadata?: string | undefined;
+  /** The mid to give the message (default: a new one). */
+  mid?: string | undefined;
+  /** The echo's `app_id` (Messenger); default APP_ID. */
+  appId?: number | undefined;
+  platform?: Platform | undefined;
+}
+
+// ---------------------------------------------------------------- webhooks
+
+/** How webhooks are delivered (startMock's `webhooks`, `webhooks.configure()`); whole numbers. */
+export interface WebhookDeliveryOptions {
+  /** How long events queue before a POST goes, ms (the first event starts the window); default 20. */
+  batchWindowMs?: number | undefined;
+  /** Most entries per POST; default 10. */
+  maxEntries?: number | undefined;
+  /** Most messaging items per entry; default 5. */
+  maxItemsPerEntry?: number | undefined;
+  /** How long an answer may take, ms (Meta asks for one within 5 s); default 5000. */
+  timeoutMs?: number | undefined;
+  /** How often a failed POST is sent again; default 3. */
+  retries?: number | undefined;
+  /** The first retry's delay, ms (then doubling); default 100. */
+  retryBaseMs?: number | undefined;
+  /** The longest delay between retries, ms; default 2000. */
+  retryMaxMs?: number | undefined;
+}
+
+export type WebhookField = "messages" | "message_echoes" | "message_edits" | "message_reactions" | "message_reads" | "messaging_seen" | "message_deliveries" | "standby";
+
+/** What `webhooks.subscribe` takes. */
+export interface WebhookSubscribeOptions {
+  /** http(s) on 127.0.0.1, localhost or [::1] only. Subscribing a URL again replaces it. */
+  url: string;
+  /** Signs the POSTs; default APP_SECRET. */
+  appSecret?: string | undefined;
+  /** Do Meta's `hub.challenge` handshake first; subscribe rejects when the receiver refuses it. */
+  verifyToken?: string | undefined;
+  /** The webhook fields wanted; default all (WEBHOOK_FIELDS). */
+  fields?: readonly WebhookField[] | undefined;
+  /** "page" (Messenger) and/or "instagram"; default both. */
+  objects?: ReadonlyArray<"page" | "instagram"> | undefined;
+  /** Delivery options for this receiver only. */
+  timeoutMs?: number | undefined;
+  retries?: number | undefined;
+  retryBaseMs?: number | undefined;
+  retryMaxMs?: number | undefined;
+}
+
+/** A subscription as `webhooks.subscribe` and `webhooks.subscriptions` describe it (no secret). */
+export interface WebhookSubscription {
+  id: number;
+  url: string;
+  fields: WebhookField[];
+  objects: Array<"page" | "instagram">;
+  options: Record<string, number>;
+  /** The handshake was done and answered. */
+  verified: boolean;
+  handshake: { status: number; ms: number } | null;
+  subscribedAt: number;
+}
+
+/** Every event the mock told (delivered or not): `webhooks.events`. */
+export interface WebhookEventRecord {
+  kind: "message" | "echo" | "edit" | "delete" | "reaction" | "read" | "delivery";
+  platform: Platform;
+  object: "page" | "instagram";
+  /** The entry's id: the Page or the Instagram account. */
+  accountId: string;
+  customerId: string;
+  mid?: string;
+  /** Milliseconds. */
+  timestamp: number;
+  /** Delivered under `standby` (another app owns the thread). */
+  standby: boolean;
+  /** The webhook field it belongs to. */
+  field: WebhookField;
+  /** The messaging item as sent. */
+  item: Record<string, unknown>;
+}
+
+/** One POST attempt: `webhooks.deliveries`. */
+export interface WebhookDelivery {
+  /** The delivery's id; a retry or a duplicate keeps it. */
+  delivery: number;
+  attempt: number;
+  redelivery?: true;
+  subscription: number;
+  url: string;
+  object: "page" | "instagram";
+  entries: number;
+  items: number;
+  /** Epoch ms. */
+  sentAt: number;
+  /** Until the answer. */
+  ms: number | null;
+  status: number | null;
+  outcome: "ok" | "http-error" | "timeout" | "network-error" | "cancelled" | null;
+  /** The answer's first 500 characters. */
+  answer?: string;
+  error?: string;
+  /** The webhook fault kinds applied. */
+  faults?: WebhookFaultKind[];
+  heldMs?: number;
+  headers: Record<string, string>;
+  /** The exact bytes sent, as text. */
+  body: string;
+}
+
+/** The webhook side of a mock (`mock.webhooks`). Its arrays are the same all along: reset() empties them in place. */
+export interface MockWebhooks {
+  /** Subscribes a receiver (the handshake first with `verifyToken`); rejects when it is refused or the URL is not local. */
+  subscribe(options: WebhookSubscribeOptions): Promise<WebhookSubscription>;
+  /** Removes the subscription of `url`, or every one; returns how many went. */
+  unsubscribe(url?: string): number;
+  readonly subscriptions: WebhookSubscription[];
+  readonly deliveries: WebhookDelivery[];
+  readonly events: WebhookEventRecord[];
+  readonly faults: readonly ActiveWebhookFault[];
+  /** Switches a webhook fault on; throws a TypeError for a bad spec. */
+  fault(spec: WebhookFaultSpec): ActiveWebhookFault;
+  clearFaults(): void;
+  /** Changes delivery options; returns them all. */
+  configure(options: WebhookDeliveryOptions): Required<WebhookDeliveryOptions>;
+  readonly options: Required<WebhookDeliveryOptions>;
+  /** Sends what is queued now; returns the number of POSTs started. */
+  flush(): number;
+  /** Resolves once nothing is queued, in flight, waiting for a retry or held back; rejects after `timeoutMs` (default 10 000). */
+  settled(options?: { timeoutMs?: number | undefined }): Promise<void>;
+}
+
+/** Options every webhook fault takes, besides its kind's own. */
+export interface CommonWebhookFaultOptions {
+  /** How many POSTs get the fault: 1 (default) = once; Infinity, null or "always" = every one. */
+  times?: number | null | "always" | "Infinity" | undefined;
+  /** Let that many matching POSTs through first. Default 0. */
+  skip?: number | undefined;
+  /** A substring of the raw POST body the fault applies to (a mid, "message_edit", "instagram"); "" = every POST. */
+  match?: string | undefined;
+}
+
+/** The POST is sent again, same bytes and signature, after it was answered 2xx: a duplicate. */
+export interface WebhookRedeliverFault extends CommonWebhookFaultOptions {
+  kind: "webhook-redeliver";
+  /** Wait after the 2xx answer before the duplicate, ms; default 50. */
+  delayMs?: number | undefined;
+}
+
+/** The POST is held back until later POSTs to the same subscriber were answered: later events arrive first. */
+export interface WebhookOutOfOrderFault extends CommonWebhookFaultOptions {
+  kind: "webhook-out-of-order";
+  /** How many later POSTs go first; default 1. */
+  after?: number | undefined;
+  /** Send it anyway after this long, ms; default 2000. */
+  maxHoldMs?: number | undefined;
+}
+
+/** The receiver gets the POST but its answer counts as too late: it is retried, the same bytes arrive twice. */
+export interface WebhookTimeoutFault extends CommonWebhookFaultOptions {
+  kind: "webhook-timeout";
+}
+
+/** The first attempt never reaches the receiver and is retried with backoff: the event arrives late. */
+export interface WebhookLostFault extends CommonWebhookFaultOptions {
+  kind: "webhook-lost";
+}
+
+/** The POST's signature headers are wrong (refusals); a non-2xx answer is retried with the same headers. */
+export interface WebhookBadSignatureFault extends CommonWebhookFaultOptions {
+  kind: "webhook-bad-signature";
+  /** "wrong-secret" (default): signed with another secret; "missing"; "malformed" (no sha256= prefix); "sha1-only". */
+  mode?: "wrong-secret" | "missing" | "malformed" | "sha1-only" | undefined;
+}
+
+/** A webhook fault to switch on: `webhooks.fault(spec)` or `POST /__mock/webhooks/fault`. */
+export type WebhookFaultSpec =
+  | WebhookRedeliverFault
+  | WebhookOutOfOrderFault
+  | WebhookTimeoutFault
+  | WebhookLostFault
+  | WebhookBadSignatureFault;
+
+export type WebhookFaultKind = "webhook-redeliver" | "webhook-out-of-order" | "webhook-timeout" | "webhook-lost" | "webhook-bad-signature";
+
+/** A webhook fault switched on, with its counters. */
+export interface ActiveWebhookFault {
+  id: number;
+  kind: WebhookFaultKind;
+  times: number;
+  remaining: number;
+  match: string;
+  skip: number;
+  skipped: number;
+  hits: number;
+  [option: string]: unknown;
+}
+
+/** The webhook fault table, by kind (same shape as FAULTS, family "webhook"). Frozen. */
+export declare const WEBHOOK_FAULTS: Readonly<Record<WebhookFaultKind, FaultTableEntryBase>>;
+/** Every webhook fault kind, with the names of its own options. */
+export declare const WEBHOOK_FAULT_KINDS: Readonly<Record<WebhookFaultKind, readonly string[]>>;
+/** The options every webhook fault takes. */
+export declare const WEBHOOK_COMMON_OPTIONS: Readonly<Record<keyof CommonWebhookFaultOptions, FaultOptionEntry>>;
+/** Checks a webhook fault spec and returns the fault with its defaults (no `id`); throws a TypeError. */
+export declare function parseWebhookFault(spec: WebhookFaultSpec): Omit<ActiveWebhookFault, "id">;
+/** The delivery options' defaults. */
+export declare const WEBHOOK_DEFAULTS: Readonly<Required<WebhookDeliveryOptions>>;
+/** The webhook fields a subscription can ask for. */
+export declare const WEBHOOK_FIELDS: readonly ["messages", "message_echoes", "message_edits", "message_reactions", "message_reads", "messaging_seen", "message_deliveries", "standby"];
+/**
+ * The signature headers' values for a raw body: `{ sha256: "sha256=<hex>",
+ * sha1: "sha1=<hex>" }` (X-Hub-Signature-256 and the legacy X-Hub-Signature).
+ */
+export declare function signWebhook(rawBody: string | Uint8Array, appSecret: string): { sha256: string; sha1: string };
+/**
+ * A webhook body as Meta writes it: `{ object, entry }`, non-ASCII as
+ * `\uXXXX` and `/` as `\/`. `entries`: `{ accountId, messaging?, standby? }`;
+ * `time` in ms.
+ */
+export declare function webhookBody(
+  object: "page" | "instagram",
+  entries: ReadonlyArray<{ accountId: string; messaging?: ReadonlyArray<Record<string, unknown>>; standby?: ReadonlyArray<Record<string, unknown>> }>,
+  time: number,
+): string;
+/** The live actions a mock has, by name. */
+export declare const LIVE_ACTIONS: readonly ["customerWrites", "businessReplies", "customerEdits", "customerUnsends", "businessUnsends", "customerReacts", "businessReacts", "customerReads", "customerReceives", "businessReads", "readState"];
+/** The app id Messenger echoes of the mock's own sends carry. */
+export declare const APP_ID: 1029384756102938;
+/** Meta allows a message to be edited at most this many times. */
+export declare const MAX_EDITS: 5;
+/** The attachment types a live message may carry. */
+export declare const LIVE_ATTACHMENT_TYPES: readonly ["image", "video", "audio", "file"];
+/** Meta's `reaction` name for an emoji: smile, angry, sad, wow, love, like, dislike, or "other". */
+export declare function reactionName(emoji: string): "smile" | "angry" | "sad" | "wow" | "love" | "like" | "dislike" | "other";
 
 /** One Graph request as the mock saw it. */
 export interface MockRequest {
@@ -392,8 +707,27 @@ export interface FaultKindDescription {
   ids: Array<{ id: string; options?: Record<string, unknown>; doc: string } | { example: string; doc: string }>;
 }
 
-/** The fault table as plain data (what `--help`, the README and `GET /__mock/fault-kinds` show). */
-export declare function describeFaultKinds(): { kinds: FaultKindDescription[]; common: FaultOptionDescription[] };
+/** A webhook fault kind as plain data. */
+export interface WebhookFaultKindDescription {
+  kind: WebhookFaultKind;
+  family: "webhook";
+  summary: string;
+  switchable: true;
+  matches: string;
+  options: FaultOptionDescription[];
+  ids: [];
+}
+
+/**
+ * The fault tables as plain data (what `--help`, the README and `GET
+ * /__mock/fault-kinds` show): the Graph's kinds and their common options,
+ * and the webhook delivery faults under `webhooks`.
+ */
+export declare function describeFaultKinds(): {
+  kinds: FaultKindDescription[];
+  common: FaultOptionDescription[];
+  webhooks: { kinds: WebhookFaultKindDescription[]; common: FaultOptionDescription[] };
+};
 
 /** One option of a kind in the fault table. */
 export interface FaultOptionEntry {
@@ -404,11 +738,17 @@ export interface FaultOptionEntry {
   readonly doc: string;
 }
 
-/** One entry of the fault table (faults.mjs). */
-export interface FaultTableEntry {
-  readonly family: FaultKindDescription["family"];
+/** What every fault table entry has (the Graph's and the webhooks'). */
+export interface FaultTableEntryBase {
+  readonly family: FaultKindDescription["family"] | "webhook";
   readonly summary: string;
   readonly options: Readonly<Record<string, FaultOptionEntry>>;
+  readonly matches?: { readonly doc: string };
+}
+
+/** One entry of the fault table (faults.mjs). */
+export interface FaultTableEntry extends FaultTableEntryBase {
+  readonly family: FaultKindDescription["family"];
   readonly matches?: { readonly path: string; readonly doc: string; when?(call: unknown): boolean };
   readonly switchable?: false;
   readonly ids?: ReadonlyArray<
@@ -541,7 +881,7 @@ export type HandlerAnswer =
   | { drop: true };
 
 /** The mock Graph with no HTTP server: for another runtime's own few lines of HTTP in and out. */
-export interface GraphHandler {
+export interface GraphHandler extends LiveActions {
   /** Never rejects: a bug in the mock answers 500 `{ mock_internal_error }`. */
   handle(request: HandlerRequest): Promise<HandlerAnswer>;
   readonly requests: MockRequest[];
@@ -550,9 +890,11 @@ export interface GraphHandler {
   fault(spec: FaultSpec): ActiveFault;
   clearFaults(): void;
   setCallsPerSecond(callsPerSecond: number): void;
+  /** As MockGraph's reset(): the inbox and the webhook logs too. */
   reset(): void;
-  /** Cancels pending delays. */
+  /** Cancels pending delays and webhook deliveries. */
   close(): void;
+  readonly webhooks: MockWebhooks;
 }
 
 /** The mock Graph as a handler (startMock's options but `port`; not checked). */

@@ -13,11 +13,13 @@
 //   await mock.close();
 //
 //   npx graph-conversations-mock --help      (in the repo: node mock/server.mjs --help)
+//   npx graph-conversations-mock --webhook-url http://127.0.0.1:9000/webhook --verify-token T
 //
 // startMock(opts) options (options.mjs: START_OPTIONS, checked before anything
 // listens: an unknown name or a bad value throws a TypeError): `port`,
 // `latencyMs`, `threads`, `messagesPerThread`, `nestedMessagesCap`,
-// `faults` (switched on at start), and `callsPerSecond` (default 0 = off):
+// `faults` (switched on at start), `webhooks` (delivery options:
+// webhooks.mjs, WEBHOOK_DEFAULTS) and `callsPerSecond` (default 0 = off):
 // enforce the Conversations API budget per access token — a token bucket of
 // `callsPerSecond` calls refilled at `callsPerSecond`/s, 50 ms of slack for
 // timer jitter, a batch costs one call per item (pacing.mjs). A call over
@@ -44,20 +46,46 @@
 //   faults         the faults switched on (with hits and remaining)
 //   clearFaults()
 //   setCallsPerSecond(n)  changes the budget at run time (0 = off)
-//   reset()        empties requests, usage, id-fault counters, faults, budgets, stats
+//   reset()        empties requests, usage, id-fault counters, faults, budgets, stats;
+//                  restores the seeded inbox; empties the webhook queue, logs and
+//                  faults (webhook subscriptions and options stay)
 //
-// Control endpoints for other processes: control.mjs (/__mock/…).
+// Webhooks (webhooks.mjs, webhook-faults.mjs) and what happens between syncs
+// (live.mjs). Each live action changes the inbox the Graph serves, then sends
+// the webhook Meta would send to every subscriber:
+//   webhooks       { subscribe({ url, appSecret?, verifyToken?, fields?, objects?,
+//                  timeoutMs?, retries?, retryBaseMs?, retryMaxMs? }) (a promise; with
+//                  verifyToken it does the hub.challenge handshake first and rejects
+//                  when refused), unsubscribe(url?), subscriptions, deliveries (every
+//                  POST attempt: { delivery, attempt, subscription, url, object,
+//                  entries, items, sentAt, ms, status, outcome: "ok" | "http-error" |
+//                  "timeout" | "network-error" | "cancelled", answer?, error?,
+//                  faults?, heldMs?, redelivery?, headers, body }), events (every
+//                  event told), fault(spec), faults, clearFaults(), configure(options),
+//                  options, flush(), settled({ timeoutMs }?) }
+//   customerWrites(threadOrCustomerId, { text?, attachments?, replyTo?, platform?,
+//                  name?, username? }) -> mid   (a new customer id starts a thread)
+//   businessReplies(threadOrCustomerId, { text?, attachments?, replyTo?, metadata?,
+//                  mid?, appId? }) -> mid       (the echo; the Send API's hook)
+//   customerEdits(mid, text), customerUnsends(mid, { webhook? }),
+//   businessUnsends(mid, { webhook? }), customerReacts(mid, emoji | null),
+//   businessReacts(mid, emoji | null), customerReads(thread, { watermark?, mid? }),
+//   customerReceives(thread, { mids? }), businessReads(thread), readState(thread)
+//
+// Control endpoints for other processes: control.mjs (/__mock/…, including
+// /__mock/webhooks/… and /__mock/live/<action>).
 //
 // The other files: call.mjs (request -> Graph call), graph.mjs (what the
 // Graph answers a call), batch.mjs (batch requests), fields.mjs (field
 // expansion), paging.mjs (cursors), data.mjs, data-2026.mjs and seed.mjs
 // (the inbox), errors.mjs (error bodies), faults.mjs, fault-specs.mjs and
 // fault-answers.mjs (faults), usage.mjs and pacing.mjs (usage headers, the
-// call budget), respond.mjs and json.mjs (answers on the wire), options.mjs
-// (startMock's options), cli.mjs, bin.mjs and describe.mjs (the command and
-// its --help, the README's lists).
+// call budget), respond.mjs and json.mjs (answers on the wire), live.mjs
+// (what happens between syncs), webhooks.mjs and webhook-faults.mjs (webhook
+// delivery and its faults), options.mjs (startMock's options), cli.mjs and
+// bin.mjs (the command and its --help, made from the tables).
 
-import { createGraphHandler } from "./handler.mjs";
+import { LIVE_ACTIONS, createGraphHandler } from "./handler.mjs";
 import { serveOnNodeHttp } from "./node-http.mjs";
 import { checkStartOptions } from "./options.mjs";
 
@@ -70,10 +98,13 @@ export { VALID_TOKENS, appsecretProof } from "./graph.mjs";
 export { MAX_BATCH } from "./batch.mjs";
 export { encodeCursor } from "./paging.mjs";
 export { COMMON_OPTIONS, FAULTS, FAULT_KINDS, TRIGGER_IDS, describeFaultKinds } from "./faults.mjs";
-export { faultOfId, parseFault } from "./fault-specs.mjs";
+export { faultOfId, parseFault, parseWebhookFault } from "./fault-specs.mjs";
+export { WEBHOOK_COMMON_OPTIONS, WEBHOOK_FAULTS, WEBHOOK_FAULT_KINDS } from "./webhook-faults.mjs";
+export { WEBHOOK_DEFAULTS, WEBHOOK_FIELDS, signWebhook, webhookBody } from "./webhooks.mjs";
+export { APP_ID, LIVE_ATTACHMENT_TYPES, MAX_EDITS, reactionName } from "./live.mjs";
 export { hugePage } from "./fault-answers.mjs";
 export { graphView } from "./fields.mjs";
-export { createGraphHandler } from "./handler.mjs";
+export { LIVE_ACTIONS, createGraphHandler } from "./handler.mjs";
 export { START_OPTIONS } from "./options.mjs";
 
 /**
@@ -83,10 +114,14 @@ export { START_OPTIONS } from "./options.mjs";
  * `messagesPerThread` (every thread that long; default: 1 to 45, edge cases pinned),
  * `nestedMessagesCap` (most messages a nested `messages.limit(n)` returns; default 100),
  * `callsPerSecond` (per-token budget; default 0 = off), `faults` (fault specs
- * switched on at start, in order). Rejects with a TypeError on an unknown
- * option, a bad value or a bad fault spec, before it listens.
+ * switched on at start, in order), `webhooks` (delivery options:
+ * `batchWindowMs`, `maxEntries`, `maxItemsPerEntry`, `timeoutMs`, `retries`,
+ * `retryBaseMs`, `retryMaxMs`; WEBHOOK_DEFAULTS). Rejects with a TypeError on
+ * an unknown option, a bad value or a bad fault spec, before it listens.
  * Resolves to `{ url, port, requests, stats, faults, fault(), clearFaults(),
- * setCallsPerSecond(), reset(), close() }` (see the header comment).
+ * setCallsPerSecond(), reset(), close(), webhooks, customerWrites(), businessReplies(),
+ * customerEdits(), customerUnsends(), businessUnsends(), customerReacts(), businessReacts(),
+ * customerReads(), customerReceives(), businessReads(), readState() }` (see the header comment).
  */
 export async function startMock(opts = {}) {
   checkStartOptions(opts);
@@ -108,6 +143,8 @@ export async function startMock(opts = {}) {
     clearFaults: graph.clearFaults,
     setCallsPerSecond: graph.setCallsPerSecond,
     reset: graph.reset,
+    webhooks: graph.webhooks,
+    ...Object.fromEntries(LIVE_ACTIONS.map((name) => [name, graph[name]])),
     close: () => {
       graph.close();
       return http.close();

@@ -83,3 +83,41 @@ test("every magic id is typed and documented", () => {
     }
   }
 });
+
+test("every webhook fault kind is a WebhookFaultSpec with its own options, documented", () => {
+  const { WEBHOOK_COMMON_OPTIONS, WEBHOOK_FAULTS, WEBHOOK_FAULT_KINDS } = server;
+  const union = block("WebhookFaultSpec");
+  const kinds = block("WebhookFaultKind");
+  for (const [kind, options] of Object.entries(WEBHOOK_FAULT_KINDS)) {
+    assert.ok(kinds.includes(`"${kind}"`), `WebhookFaultKind has ${kind}`);
+    const spec = dts.match(new RegExp(`export interface (\\w+) extends CommonWebhookFaultOptions \\{\\n  kind: "${kind}"[^\\n]*((?:\\n(?!\\}).*)*)\\n\\}`));
+    assert.ok(spec, `a spec interface for ${kind}`);
+    assert.ok(union.includes(`| ${spec[1]}`), `WebhookFaultSpec has ${spec[1]}`);
+    const declared = [...spec[2].matchAll(/^ {2}(\w+)\?: /gm)].map((m) => m[1]);
+    assert.deepEqual(declared.sort(), [...options].sort(), `${kind}: its options`);
+    for (const name of declared) assert.match(spec[2], new RegExp(`\\*/\\n  ${name}\\?: `), `${kind}.${name}: doc comment`);
+    for (const [name, option] of Object.entries(WEBHOOK_FAULTS[kind].options)) {
+      if (option.values) for (const v of option.values) assert.ok(spec[2].includes(`"${v}"`), `${kind}.${name}: ${v}`);
+    }
+  }
+  assert.equal([...kinds.matchAll(/"([^"]+)"/g)].length, Object.keys(WEBHOOK_FAULT_KINDS).length);
+  const common = block("CommonWebhookFaultOptions");
+  for (const name of Object.keys(WEBHOOK_COMMON_OPTIONS)) assert.match(common, new RegExp(`\\*/\\n  ${name}\\?: `), name);
+});
+
+test("webhook delivery options, fields and live actions are typed as they are", () => {
+  const { LIVE_ACTIONS, LIVE_ATTACHMENT_TYPES, WEBHOOK_DEFAULTS, WEBHOOK_FIELDS } = server;
+  for (const name of ["WEBHOOK_FIELDS", "LIVE_ACTIONS", "LIVE_ATTACHMENT_TYPES"]) {
+    assert.ok(dts.includes(`export declare const ${name}: readonly ${JSON.stringify(server[name]).replaceAll(",", ", ")};`), name);
+  }
+  const delivery = block("WebhookDeliveryOptions");
+  for (const [name, value] of Object.entries(WEBHOOK_DEFAULTS)) assert.match(delivery, new RegExp(`default ${value}\\. \\*/\\n  ${name}\\?: `), name);
+  assert.equal([...delivery.matchAll(/^ {2}(\w+)\?: /gm)].length, Object.keys(WEBHOOK_DEFAULTS).length);
+  assert.equal(block("WebhookField"), `export type WebhookField = ${WEBHOOK_FIELDS.map((f) => `"${f}"`).join(" | ")};`);
+  const live = block("LiveActions");
+  for (const name of LIVE_ACTIONS) assert.match(live, new RegExp(`\\*/\\n  ${name}\\(`), name);
+  assert.equal([...live.matchAll(/^ {2}(\w+)\(/gm)].length, LIVE_ACTIONS.length);
+  assert.ok(block("LiveAttachment").includes(LIVE_ATTACHMENT_TYPES.map((t) => `"${t}"`).join(" | ")));
+  assert.match(dts, /export interface MockGraph extends LiveActions \{/);
+  assert.match(dts, /export interface GraphHandler extends LiveActions \{/);
+});
