@@ -12,6 +12,7 @@ import { CONVERSATION_FIELDS, conversationItem, otherPeople } from "./conversati
 import { linkReplies, messageItem } from "./thread.js";
 import { hideError, showError } from "./errors.js";
 import { renderUsage } from "./usage.js";
+import { STATE_TEXT, connectLive, liveAction, logLine, markLive, markUnsent, placeByTime, withNames } from "./live.js";
 
 /** @typedef {import("graph-conversations/web").Conversation} Conversation */
 /** @typedef {import("graph-conversations/web").Message} Message */
@@ -21,6 +22,9 @@ import { renderUsage } from "./usage.js";
 /** @typedef {import("./snippet.js").Call} Call */
 /** @typedef {import("./settings.js").Settings} Settings */
 /** @typedef {"conversations" | "thread" | "single"} View */
+/** @typedef {import("./live.js").Push} Push */
+/** @typedef {import("./live.js").LiveConfig} LiveConfig */
+/** @typedef {import("./live.js").PushedConversation} PushedConversation */
 
 const CONVERSATIONS_PER_PAGE = 10;
 // The Graph's default page size; past the 20 newest, messages come without details.
@@ -43,6 +47,7 @@ function element(id, type) {
 /** @param {string} id */
 const $ = (id) => element(id, HTMLElement);
 const form = element("settings", HTMLFormElement);
+const liveForm = element("live-form", HTMLFormElement);
 const rememberBox = element("remember", HTMLInputElement);
 const errorPanel = $("error");
 
@@ -65,6 +70,10 @@ const state = {
   messagesAfter: null,
   /** @type {Record<View, AbortController | null>} the calls under way */
   requests: { conversations: null, thread: null, single: null },
+  /** @type {LiveConfig | null} the demo's live stream, with `make demo` */
+  live: null,
+  /** @type {Map<string, number>} mids the Live panel made the customer write, and when (performance.now()) */
+  awaited: new Map(),
 };
 
 /** The code of the call each error came from, for the error panel. @type {WeakMap<object, string>} */
@@ -195,6 +204,7 @@ async function listConversations({ more = false } = {}) {
   // The Page, and on Instagram the business's own account: not customers.
   state.own = new Set(ownAccountIds(pageId, state.conversations));
   $("conversations").append(...page.data.map((c) => conversationItem(c, state.own)));
+  fillLivePicker();
   // The client never follows `paging.next` (it holds the token); the cursor is what goes on.
   state.conversationsAfter = cursorAfter(page);
   $("more-conversations").hidden = !state.conversationsAfter;
@@ -273,7 +283,9 @@ async function openThread(conversationId, { more = false } = {}) {
   const page = /** @type {MessagePage | null} */ (
     await listCall("thread", { method: "listMessages", args: [conversationId, query] }, status));
   if (!page) return;
-  $("messages").append(...page.data.map((m) => messageItem(m, state.own)));
+  // A message a live push drew while this page was on its way is not drawn twice.
+  const fresh = page.data.filter((m) => !messageNode(m.id));
+  $("messages").append(...fresh.map((m) => messageItem(m, state.own)));
   // A reply links the message it quotes once that is shown (it may come on a later page).
   linkReplies($("messages"));
   state.messagesAfter = cursorAfter(page);
@@ -369,6 +381,216 @@ function openErrorTrigger(id) {
   return single({ method: "getConversation", args: [id], result: "conversation" }, $("demo-status"));
 }
 
+// ---------------------------------------------------------------- live (make demo)
+
+/**
+ * The `<li>` of a message in the thread shown, or null.
+ * @param {string} messageId
+ * @returns {HTMLElement | null}
+ */
+function messageNode(messageId) {
+  const node = $("messages").querySelector(`li[data-message-id="${CSS.escape(messageId)}"]`);
+  return node instanceof HTMLElement ? node : null;
+}
+
+/**
+ * The list entry of a conversation, or null.
+ * @param {string} conversationId
+ * @returns {HTMLElement | null}
+ */
+function listEntry(conversationId) {
+  const button = $("conversations").querySelector(`button.conversation[data-conversation-id="${CSS.escape(conversationId)}"]`);
+  const item = button?.closest("li");
+  return item instanceof HTMLElement ? item : null;
+}
+
+/** The platform the Live panel acts on: the list's, else the form's. */
+const livePlatform = () => state.conversationQuery?.platform ?? readForm(form).platform;
+
+/** The Live panel's conversation picker: the open thread, a new customer, or one of the list. */
+function fillLivePicker() {
+  const picker = element("live-conversation", HTMLSelectElement);
+  const chosen = picker.value;
+  replace(picker,
+    h("option", { value: "" }, "the open thread"),
+    h("option", { value: "new" }, "a new customer"),
+    state.conversations.map((c) => h("option", { value: c.id }, otherPeople(c, state.own))));
+  picker.value = Array.from(picker.options).some((o) => o.value === chosen) ? chosen : "";
+}
+
+/**
+ * What one apply on the demo's server changed, drawn: the open thread gets
+ * new messages (marked "new"), edits ("edited"), reactions and unsends; the
+ * list moves a conversation with news to the top.
+ * @param {Push} push
+ */
+function applyPush(push) {
+  // A sync joined a new person's conversation to its thread: one conversation, under the thread's id.
+  for (const personId of push.removedConversations) {
+    listEntry(personId)?.remove();
+    state.conversations = state.conversations.filter((c) => c.id !== personId);
+    const joined = push.conversations.find((c) => c.customerId === personId);
+    if (joined && state.thread?.id === personId) {
+      state.thread = { ...state.thread, id: joined.id };
+      $("thread-id").textContent = `conversation id ${joined.id}`;
+    }
+  }
+  for (const conversation of push.conversations) updateListEntry(conversation, push);
+  const open = state.thread;
+  if (open) {
+    const people = open.participants?.data ?? push.conversations.find((c) => c.id === open.id)?.participants ?? [];
+    for (const pushed of push.messages) {
+      if (pushed.conversationId !== open.id) continue;
+      const item = messageItem(withNames(pushed.message, people), state.own);
+      item.dataset.at = String(pushed.at);
+      const shown = messageNode(pushed.message.id);
+      if (shown) {
+        const wasNew = shown.classList.contains("live-new");
+        shown.replaceWith(item);
+        markLive(item, { isNew: wasNew });
+      } else {
+        placeByTime($("messages"), item);
+        markLive(item, { isNew: true });
+      }
+    }
+    linkReplies($("messages"));
+    $("thread-count").textContent = plural($("messages").children.length, "message");
+  }
+  for (const { mid } of push.removed) {
+    const shown = messageNode(mid);
+    if (shown && !shown.classList.contains("unsent")) markUnsent(shown);
+  }
+  for (const pushed of push.messages) {
+    const started = state.awaited.get(pushed.message.id);
+    if (started === undefined) continue;
+    state.awaited.delete(pushed.message.id);
+    const where = pushed.conversationId === state.thread?.id ? "in the open thread" : "in the list";
+    $("live-status").textContent = `Arrived by webhook ${Math.round(performance.now() - started)} ms after the customer wrote; shown ${where}.`;
+  }
+  const log = $("live-log");
+  log.prepend(logLine(push));
+  while (log.children.length > 12) log.lastElementChild?.remove();
+}
+
+/**
+ * A conversation with news: its list entry shows the newest snippet and
+ * time, counts the customer's new messages as unread, and moves to the top.
+ * A conversation the list does not have yet is added when it is on the
+ * platform listed.
+ * @param {PushedConversation} pushed
+ * @param {Push} push
+ */
+function updateListEntry(pushed, push) {
+  if (!state.conversationQuery) return; // nothing listed yet
+  const added = push.messages.filter((m) => m.conversationId === pushed.id && m.added);
+  const arrived = added.filter((m) => m.message.from?.id === pushed.customerId).length;
+  const index = state.conversations.findIndex((c) => c.id === pushed.id);
+  const before = index >= 0 ? state.conversations[index] : null;
+  if (!before && (!pushed.added || push.platform !== state.conversationQuery.platform)) return;
+  /** @type {Conversation} */
+  const after = {
+    ...(before ?? { id: pushed.id, participants: { data: pushed.participants } }),
+    snippet: pushed.snippet || before?.snippet,
+    updated_time: pushed.updatedTime ?? before?.updated_time,
+    unread_count: before ? (before.unread_count ?? 0) + arrived : pushed.unreadCount ?? arrived,
+    ...(typeof before?.message_count === "number" ? { message_count: before.message_count + added.length } : {}),
+  };
+  if (index >= 0) state.conversations.splice(index, 1);
+  state.conversations.unshift(after);
+  const item = conversationItem(after, state.own);
+  const button = item.querySelector("button.conversation");
+  if (button instanceof HTMLElement) {
+    button.setAttribute("aria-pressed", String(state.thread?.id === pushed.id));
+    if (arrived > 0 || !before) button.classList.add("live-new");
+    // A new person's conversation before the Graph lists its thread: nothing to open yet.
+    if (pushed.id === pushed.customerId) {
+      button.setAttribute("disabled", "");
+      button.title = "A new customer: the Graph lists their thread in a moment";
+    }
+  }
+  const shown = listEntry(pushed.id);
+  // News moves it up; an edit or a reaction leaves it where it is.
+  if (shown && arrived === 0 && before) shown.replaceWith(item);
+  else {
+    shown?.remove();
+    $("conversations").prepend(item);
+  }
+  fillLivePicker();
+}
+
+/**
+ * One of the Live panel's actions on the conversation picked (or the open thread).
+ * @param {string} name
+ * @param {Record<string, unknown>} extra
+ */
+async function runLive(name, extra = {}) {
+  if (!state.live) return;
+  const picked = element("live-conversation", HTMLSelectElement).value;
+  const conversation = picked || state.thread?.id;
+  const status = $("live-status");
+  if (!conversation) {
+    status.textContent = "Open a thread first, or pick a conversation.";
+    return;
+  }
+  if (conversation === "new" && name !== "customer-writes") {
+    status.textContent = "Pick a conversation: a new customer has no message yet.";
+    return;
+  }
+  const text = element("live-text", HTMLInputElement).value;
+  status.textContent = "Asking the mock…";
+  try {
+    const started = performance.now();
+    const result = await liveAction(state.live, name, { conversation, platform: livePlatform(), text, ...extra });
+    const mid = typeof result.mid === "string" ? result.mid : "";
+    if (name === "customer-writes" && mid) state.awaited.set(mid, started);
+    status.textContent = name === "customer-writes"
+      ? "The customer wrote; waiting for the webhook…"
+      : "Done; waiting for the webhook…";
+  } catch (err) {
+    status.textContent = `The demo refused: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** The delivery checkboxes: Meta's duplicates and late deliveries, on the mock. */
+async function setDelivery() {
+  if (!state.live) return;
+  const redeliver = element("live-redeliver", HTMLInputElement).checked;
+  const outOfOrder = element("live-out-of-order", HTMLInputElement).checked;
+  try {
+    await liveAction(state.live, "delivery", { redeliver, outOfOrder });
+    $("live-status").textContent = redeliver || outOfOrder
+      ? `The mock now delivers ${[redeliver ? "every webhook twice" : "", outOfOrder ? "out of order" : ""].filter(Boolean).join(" and ")}: the inbox still shows each message once, in order.`
+      : "The mock delivers each webhook once, in order.";
+  } catch (err) {
+    $("live-status").textContent = `The demo refused: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+/** @param {import("./live.js").LiveState} live */
+function showLiveState(live) {
+  const badge = $("live-state");
+  badge.dataset.state = live;
+  badge.textContent = STATE_TEXT[live];
+}
+
+/** @param {import("./settings.js").DemoConfig | null} demo */
+function startLive(demo) {
+  const config = demo?.live;
+  if (!config || typeof config.stream !== "string" || typeof config.actions !== "string") return;
+  state.live = config;
+  $("live").hidden = false;
+  liveForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    runLive("customer-writes", { attachment: element("live-attachment", HTMLSelectElement).value });
+  });
+  liveForm.addEventListener("click", (event) => {
+    const button = closest(event.target, "button[data-live]");
+    if (button?.dataset.live) runLive(button.dataset.live, button.dataset.emoji ? { emoji: button.dataset.emoji } : {});
+  });
+  for (const id of ["live-redeliver", "live-out-of-order"]) $(id).addEventListener("change", setDelivery);
+  connectLive(config, { onPush: applyPush, onState: showLiveState });
+}
+
 // ---------------------------------------------------------------- wiring
 
 /** @param {HTMLElement} button */
@@ -453,6 +675,7 @@ async function boot() {
   element("apiVersion", HTMLInputElement).placeholder = `${DEFAULTS.apiVersion} (the client's default)`;
   $("client-code").textContent = clientCode(readForm(form));
   showDemoAids(demo);
+  startLive(demo);
   renderUsage($("usage"), null);
   wire();
   $("boot").remove();

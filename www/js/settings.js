@@ -68,9 +68,11 @@ export function clientOptions(settings) {
 }
 
 /**
- * What `make demo` serves in demo/config.json: the mock's settings, and the
- * conversation ids that make it answer an error.
- * @typedef {{ settings?: Partial<Settings>, errors?: Array<{ id: string, label?: string }> }} DemoConfig
+ * What `make demo` serves in demo/config.json: the mock's settings, the
+ * conversation ids that make it answer an error, and where its live stream
+ * and actions are (js/live.js).
+ * @typedef {{ settings?: Partial<Settings>, errors?: Array<{ id: string, label?: string }>,
+ *   live?: import("./live.js").LiveConfig }} DemoConfig
  */
 
 /**
