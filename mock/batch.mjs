@@ -14,17 +14,23 @@ export const MAX_BATCH = 50;
 /**
  * The answer to a batch call: 200 with every item's answer, or the Graph's
  * error for a bad token or a bad `batch` parameter. Usage is reported for
- * Messenger (the batch itself names no platform).
+ * Messenger (the batch itself names no platform; Instagram on the Instagram
+ * Login flavour, whose items are answered by its rules).
  */
 export async function answerBatchCall(call, env) {
   const version = versionOf(call.path);
   try {
     authenticate(call);
-    return { status: 200, json: await answerBatch(call, env), headers: {}, platform: "messenger", version };
+    return { status: 200, json: await answerBatch(call, env), headers: {}, platform: platformOfFlavour(call), version, flavour: call.flavour };
   } catch (err) {
     if (!(err instanceof GraphFailure)) throw err;
-    return { ...failureAnswer(err), platform: "messenger", version };
+    return { ...failureAnswer(err), platform: platformOfFlavour(call), version, flavour: call.flavour };
   }
+}
+
+// graph.instagram.com serves Instagram only.
+function platformOfFlavour(call) {
+  return call.flavour === "instagram" ? "instagram" : "messenger";
 }
 
 /**
@@ -66,6 +72,7 @@ async function answerItem(item, outer, env) {
     params,
     token: params.access_token ?? outer.token,
     origin: outer.origin,
+    flavour: outer.flavour,
     inBatch: true,
   };
   const answer = await answerCall(call, env);

@@ -13,13 +13,14 @@
 // id there is.
 
 import {
-  APP_SECRET, DEFAULT_THREAD_COUNTS, EXPIRED_TOKEN, IG_ACCOUNT_ID, PAGE_ID, SECOND_TOKEN, TOKEN,
+  APP_SECRET, DEFAULT_THREAD_COUNTS, EXPIRED_TOKEN, IG_ACCOUNT_ID, IG_USER_TOKEN, INBOX_NOW, PAGE_ID, SECOND_TOKEN, TOKEN,
 } from "./data.mjs";
 import { describeFaultKinds } from "./faults.mjs";
 import { parseFault } from "./fault-specs.mjs";
-import { LIVE_ACTIONS } from "./handler.mjs";
+import { INSTAGRAM_LOGIN_PATH, LIVE_ACTIONS } from "./handler.mjs";
 import { START_OPTIONS } from "./options.mjs";
 import { startMock } from "./server.mjs";
+import { RESTRICTED_RECIPIENT, UNAVAILABLE_RECIPIENT } from "./send.mjs";
 import { WEBHOOK_DEFAULTS, checkWebhookUrl } from "./webhooks.mjs";
 
 const NAME = "graph-conversations-mock";
@@ -187,6 +188,16 @@ export function helpText() {
     `  Page ${PAGE_ID}; Instagram account ${IG_ACCOUNT_ID}; any Graph version /vNN.N/ or none.`,
     "  GET /{page-id}/conversations (platform, folder, user_id, fields, limit, after, before),",
     "  /{conversation-id}, /{conversation-id}/messages, /{message-id}, POST / with batch=[…] (at most 50).",
+    "  `me` is the Page.",
+    "",
+    "The Send API: POST /{page-id}/messages (or /me/messages, /{ig-account-id}/messages) with recipient,",
+    "  messaging_type, message (text, attachment, metadata), tag HUMAN_AGENT, reply_to, or a sender_action.",
+    "  A reply goes within 24 h of the customer's last message (HUMAN_AGENT: 7 days), measured on the mock's",
+    `  clock, which starts at ${INBOX_NOW} (the seeded inbox's now) and runs at real speed.`,
+    `  Recipient ${UNAVAILABLE_RECIPIENT} answers 551, ${RESTRICTED_RECIPIENT} answers 10 / 1893063.`,
+    "",
+    `The Instagram API with Instagram Login (graph.instagram.com) is under ${INSTAGRAM_LOGIN_PATH}: token ${IG_USER_TOKEN},`,
+    `  me (or ${IG_ACCOUNT_ID}) instead of a Page, Instagram threads only, POST /me/messages to send.`,
     "",
     "Fault kinds (--fault KIND:name=value,…; mock.fault({ kind, … }); POST /__mock/fault {\"kind\":…}):",
   );
@@ -252,7 +263,8 @@ export async function runCli(argv, { out = process.stdout, err = process.stderr 
     throw error;
   }
   const faults = mock.faults.length ? `; faults on: ${mock.faults.map((f) => f.kind).join(", ")}` : "";
-  err.write(`token ${TOKEN}, Page ${PAGE_ID}, Instagram account ${IG_ACCOUNT_ID}${faults} (--help for more)\n`);
+  err.write(`token ${TOKEN}, Page ${PAGE_ID}, Instagram account ${IG_ACCOUNT_ID}${faults}; `
+    + `Instagram Login at ${mock.instagramUrl} with ${IG_USER_TOKEN} (--help for more)\n`);
   const stop = () => mock.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -17,6 +17,12 @@ export const SECOND_TOKEN = "EAAG-mock-second-page-token";
 /** Answers 190 / subcode 463 (session expired). */
 export const EXPIRED_TOKEN = "EAAG-expired-token";
 export const APP_SECRET = "mock-app-secret";
+/**
+ * The Instagram User token of the Instagram API with Instagram Login flavour
+ * (graph.instagram.com: the mock's `/instagram` base path). It starts with
+ * IGAA, as real ones do; graph.facebook.com (the mock's root) answers it 190.
+ */
+export const IG_USER_TOKEN = "IGAA-mock-instagram-user-token";
 export const PAGE_ID = "104620945892041";
 export const PAGE_NAME = "Harbor Lane Coffee";
 export const IG_ACCOUNT_ID = "17841400000000001";
@@ -46,6 +52,15 @@ const NEWEST_SECONDS = Date.UTC(2026, 10, 20, 14, 3, 11) / 1000;
 export function graphTime(seconds) {
   return new Date(seconds * 1000).toISOString().slice(0, 19) + "+0000";
 }
+
+/**
+ * The time the seeded inbox is as of, five minutes after its newest message:
+ * 2026-11-20T14:08:11+0000. The mock's clock starts here when the mock starts
+ * (and again on reset) and runs at real speed; the Send API's reply windows
+ * of seeded customers are measured on it (send.mjs), so which customers may
+ * be answered is the same on every run, whatever the date.
+ */
+export const INBOX_NOW = graphTime(NEWEST_SECONDS + 300);
 
 // ---------------------------------------------------------------- people
 

@@ -3,6 +3,10 @@
 // connection, a slow answer, rate limits, Graph error bodies, a cursor that
 // never moves, a 20 MB page, a batch item left out).
 //
+// Two kinds are about the Send API: the send is taken and its answer is lost
+// (send-then-drop) or comes too late (send-then-late), the cases where a
+// client cannot know whether its message went out and must not send it again.
+//
 // A fault kind is switched on in one of two ways, both read from this table:
 //
 // - by a test, at run time: `mock.fault({ kind, times, match, skip, …options })`
@@ -40,6 +44,7 @@
 import { APP_SECRET } from "./data.mjs";
 import { GraphFailure, failureAnswer } from "./errors.mjs";
 import { JSON_TYPE, hugePage, proxyPage, repeatCursor, truncated } from "./fault-answers.mjs";
+import { isSendCall } from "./send.mjs";
 import { WEBHOOK_COMMON_OPTIONS, WEBHOOK_FAULTS } from "./webhook-faults.mjs";
 
 const TEXT_TYPE = "text/plain; charset=utf-8";
@@ -59,6 +64,7 @@ const regainOption = (minutes) => ({ type: "minutes", default: minutes, doc: "es
 const retryAfterOption = { type: "seconds", doc: "a Retry-After header (seconds); none by default, as the Graph sends none" };
 const transientOption = (fallback) => ({ type: "transient", default: fallback, doc: "is_transient in the body: true, false, or null for none" });
 const EVERY_REQUEST = { path: "", doc: "every Graph request" };
+const SENDS = { path: "/messages", when: isSendCall, doc: "sends (POST /{account-id}/messages), on either flavour" };
 
 /** The fault kinds, by name. Frozen: read it to document or list them. */
 export const FAULTS = deepFreeze({
@@ -130,6 +136,27 @@ export const FAULTS = deepFreeze({
     answer: async (f, t) => {
       await t.sleep(f.ms);
       return t.normal();
+    },
+  },
+  "send-then-drop": {
+    family: "transport",
+    summary: "the send is taken as usual (recorded in mock.sends, the message added, its echo webhook sent; refused if it breaks a rule), then the connection is dropped without an answer: the client cannot know the message went out",
+    options: {},
+    matches: SENDS,
+    answer: async (f, t) => {
+      await t.normal();
+      return { drop: true };
+    },
+  },
+  "send-then-late": {
+    family: "transport",
+    summary: "the send is taken as usual (recorded, added, echoed), and its answer is held back `ms`: longer than the client's timeout, the client gives up not knowing the message went out",
+    options: { ms: { type: "number", default: 35_000, doc: "how long the answer is held back after the send was taken, in milliseconds (the client's default timeout is 30 000)" } },
+    matches: SENDS,
+    answer: async (f, t) => {
+      const answer = await t.normal();
+      await t.sleep(f.ms);
+      return answer;
     },
   },
   "rate-limit-613": {

@@ -1,19 +1,29 @@
 // The Graph's answers, independent of HTTP: one call in, one answer out.
 // The handler uses this for plain requests and for every batch item.
 //
-// A call is `{ method, path, params, token, origin, inBatch? }`; an answer is
-// `{ status, json | raw, headers, platform, throttle, version, drop?, cutAt? }`.
+// A call is `{ method, path, params, token, origin, flavour?, inBatch? }`; an
+// answer is `{ status, json | raw, headers, platform, throttle, version,
+// flavour, drop?, cutAt? }`.
+//
+// Two flavours of the Graph (handler.mjs picks one by the path):
+// - "facebook", graph.facebook.com: a Page token; `/{page-id}` (or `me`) and
+//   `/{ig-account-id}` hold the conversations, Messenger and Instagram.
+// - "instagram", graph.instagram.com (Instagram API with Instagram Login):
+//   an Instagram User token (IG_USER_TOKEN); `me` or the Instagram account's
+//   id where a Page id would go, no Page, Instagram threads only. Each
+//   flavour refuses the other's token with 190.
 
 import { createHmac } from "node:crypto";
 import {
   APP_SECRET, DEFAULT_VERSION, DETAIL_WINDOW, EXPIRED_TOKEN, FOLDERS, IG_ACCOUNT_ID, IG_USERNAME,
-  PAGE_ID, PAGE_NAME, SECOND_TOKEN, TOKEN, findThreadByUser,
+  IG_USER_TOKEN, PAGE_ID, PAGE_NAME, SECOND_TOKEN, TOKEN, findThreadByUser,
 } from "./data.mjs";
 import { GraphFailure, failureAnswer, failures } from "./errors.mjs";
 import { answerFault } from "./faults.mjs";
 import { faultOfId } from "./fault-specs.mjs";
 import { project, selectFields, stringifyFields } from "./fields.mjs";
 import { pagingFor, parseLimit, slicePage } from "./paging.mjs";
+import { answerSend, isSendCall } from "./send.mjs";
 
 export const VALID_TOKENS = Object.freeze([TOKEN, SECOND_TOKEN]);
 
@@ -31,7 +41,9 @@ export function appsecretProof(token, secret = APP_SECRET) {
  */
 export async function answerCall(call, env) {
   const { version, segments } = splitPath(call.path);
-  const ctx = { ...call, env, version, verb: call.method.toLowerCase(), platform: platformHint(call.params) };
+  const flavour = call.flavour ?? "facebook";
+  const platform = flavour === "instagram" ? "instagram" : platformHint(call.params);
+  const ctx = { ...call, env, version, flavour, verb: call.method.toLowerCase(), platform, send: isSendCall(call) };
   let counted = false;
   let answer;
   try {
@@ -44,7 +56,7 @@ export async function answerCall(call, env) {
   }
   if (answer.drop) return { drop: true };
   if (counted) env.usage.count(ctx.platform);
-  return { headers: {}, ...answer, platform: ctx.platform, version };
+  return { headers: {}, ...answer, platform: ctx.platform, version, flavour };
 }
 
 /**
@@ -92,11 +104,16 @@ function platformHint(params) {
   return String(params.platform ?? "").toLowerCase() === "instagram" ? "instagram" : "messenger";
 }
 
-/** Throws the Graph's error for a missing, unknown or expired token, or a wrong appsecret_proof. */
-export function authenticate({ token, params }) {
+/**
+ * Throws the Graph's error for a missing, unknown or expired token, a token
+ * of the other flavour (a Page token on graph.instagram.com, an Instagram
+ * User token on graph.facebook.com: 190), or a wrong appsecret_proof.
+ */
+export function authenticate({ token, params, flavour = "facebook" }) {
   if (!token) throw failures.missingToken();
   if (token === EXPIRED_TOKEN) throw failures.expiredToken();
-  if (!VALID_TOKENS.includes(token)) throw failures.badToken();
+  const valid = flavour === "instagram" ? token === IG_USER_TOKEN : VALID_TOKENS.includes(token);
+  if (!valid) throw failures.badToken();
   const proof = params.appsecret_proof;
   if (proof !== undefined && proof !== appsecretProof(token)) throw failures.badProof();
 }
@@ -110,9 +127,15 @@ const HANDLERS = {
   message: { "": getMessage },
 };
 
+// The accounts that send (POST /{id}/messages), and the platforms each reaches:
+// a Page sends to Messenger and to Instagram customers (Instagram Messaging
+// through the Page), an Instagram account to Instagram customers only.
+const SENDERS = { page: ["messenger", "instagram"], iguser: ["instagram"] };
+
 async function route(segments, ctx) {
   const [id] = segments;
-  const node = resolveNode(id, ctx.env.inbox);
+  const node = resolveNode(id, ctx);
+  if (node && ctx.send && SENDERS[node.kind]) return answerSend(node.kind === "page" ? PAGE_ID : IG_ACCOUNT_ID, SENDERS[node.kind], ctx);
   if (!node || ctx.verb !== "get") throw failures.unknownNode(id, ctx.verb);
   if (node.thread) ctx.platform = node.thread.platform;
   if (segments.length > 2) throw failures.unknownPath(`/${segments.slice(2).join("/")}`);
@@ -121,10 +144,18 @@ async function route(segments, ctx) {
   return handler({ ...node, id }, ctx);
 }
 
-function resolveNode(id, inbox) {
-  if (id === PAGE_ID) return { kind: "page" };
+// `me` is the token's own account: the Page for a Page token, the Instagram
+// account for an Instagram User token. graph.instagram.com has no Page and
+// no Messenger thread.
+function resolveNode(id, { env, flavour }) {
+  if (flavour === "instagram") {
+    if (id === "me" || id === IG_ACCOUNT_ID) return { kind: "iguser" };
+    const node = env.inbox.byId.get(id);
+    return node?.thread.platform === "instagram" ? node : null;
+  }
+  if (id === PAGE_ID || id === "me") return { kind: "page" };
   if (id === IG_ACCOUNT_ID) return { kind: "iguser" };
-  return inbox.byId.get(id) ?? null;
+  return env.inbox.byId.get(id) ?? null;
 }
 
 // ---------------------------------------------------------------- nodes
@@ -164,7 +195,9 @@ function parseChoice(name, value, choices, fallback) {
 
 function listConversations(node, ctx) {
   const { params } = ctx;
-  const platform = parseChoice("platform", params.platform, ["messenger", "instagram"],
+  // graph.instagram.com knows only Instagram conversations.
+  const choices = ctx.flavour === "instagram" ? ["instagram"] : ["messenger", "instagram"];
+  const platform = parseChoice("platform", params.platform, choices,
     node.kind === "iguser" ? "instagram" : "messenger");
   ctx.platform = platform;
   const folder = parseChoice("folder", params.folder, FOLDERS, "inbox");

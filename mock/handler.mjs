@@ -6,7 +6,12 @@
 // batch.mjs). node-http.mjs serves it on node:http; another runtime needs only
 // its own few lines of HTTP in and out. It also holds what happens between
 // syncs (live.mjs: a customer writes, the business replies, …), which changes
-// the inbox it serves and is told to webhook subscribers (webhooks.mjs).
+// the inbox it serves and is told to webhook subscribers (webhooks.mjs), the
+// sends it took (send.mjs) and the clock their reply windows are measured on.
+//
+// Paths under INSTAGRAM_LOGIN_PATH (`/instagram`) are graph.instagram.com,
+// the Instagram API with Instagram Login (graph.mjs: the "instagram"
+// flavour); every other path is graph.facebook.com.
 //
 //   const graph = createGraphHandler({ threads: { messenger: 60 } });
 //   const answer = await graph.handle({ method: "GET", url: "/v24.0/me?access_token=…", headers: {}, body: "" });
@@ -21,6 +26,7 @@ import { FaultList, parseFault } from "./fault-specs.mjs";
 import { answerCall } from "./graph.mjs";
 import { createLive } from "./live.mjs";
 import { CallBudget, callCost } from "./pacing.mjs";
+import { createInboxClock, isSendCall } from "./send.mjs";
 import { graphResponse, plainJsonResponse, preflightResponse } from "./respond.mjs";
 import { UsageMeter } from "./usage.mjs";
 import { WebhookSender } from "./webhooks.mjs";
@@ -30,7 +36,20 @@ import { WebhookSender } from "./webhooks.mjs";
 const OVER_BUDGET = Object.freeze(parseFault({ kind: "rate-limit-613", regainMinutes: 0 }));
 
 /**
+ * The base path of graph.instagram.com in the mock: a client of the
+ * Instagram API with Instagram Login takes `${mock.url}/instagram` as its
+ * baseUrl, so `/instagram/v24.0/me/conversations` is
+ * graph.instagram.com's `/v24.0/me/conversations`.
+ */
+export const INSTAGRAM_LOGIN_PATH = "/instagram";
+
+/**
  * Creates a mock Graph that answers request descriptions.
+ *
+ * Paths under `/instagram` are answered as graph.instagram.com (Instagram
+ * API with Instagram Login: IG_USER_TOKEN, `me`, Instagram only); the rest as
+ * graph.facebook.com. `POST /{account-id}/messages` is the Send API
+ * (send.mjs): what it takes is in `sends`.
  *
  * `options`: `threads: { messenger, instagram }` (inbox sizes; default 60 and 45),
  * `messagesPerThread` (every thread that long; default: 1 to 45, edge cases pinned),
@@ -62,6 +81,7 @@ export function createGraphHandler(options = {}) {
   return {
     handle: (request) => handle(request, state).catch(internalError),
     requests: state.requests,
+    sends: state.sends,
     stats: state.stats,
     faults: state.faults.list,
     fault: (spec) => state.faults.add(spec),
@@ -98,6 +118,8 @@ function createState(options) {
     usage: new UsageMeter(),
     idCalls: new Map(), // calls per magic id since reset (fault-specs.mjs: faultOfId)
     requests: [],
+    sends: [], // what the Send API took (send.mjs)
+    clock: createInboxClock(), // reply windows are measured on it
     faults: new FaultList(),
     budget: new CallBudget(options.callsPerSecond ?? 0),
     stats: { rateLimited: 0, faulted: 0, inFlight: 0, maxInFlight: 0 },
@@ -115,7 +137,9 @@ function createState(options) {
   };
   state.live = createLive(state, (event) => webhooks.enqueue(event));
   state.reset = () => {
-    state.requests.length = 0; // in place: callers hold this array
+    state.requests.length = 0; // in place: callers hold these arrays
+    state.sends.length = 0;
+    state.clock.reset();
     state.usage.reset();
     state.idCalls.clear();
     state.faults.clear();
@@ -137,6 +161,7 @@ async function handle(request, state) {
   const { target, url, origin } = targetOf(String(request.url ?? "/"), headers);
   if (url.pathname.startsWith("/__mock/")) return controlResponse(method, url.pathname, body, state);
   const record = recordOf(method, target, url, headers, body);
+  const flavour = flavourOf(url);
   state.requests.push(record);
   const done = trackInFlight(state.stats, request.signal);
   try {
@@ -144,9 +169,10 @@ async function handle(request, state) {
       if (state.latencyMs > 0) await state.sleep(state.latencyMs);
       return preflightResponse();
     }
-    const call = callOf({ method, headers }, url, body, origin);
-    // The budget is spent on arrival, as the Graph counts calls.
-    const overBudget = state.budget.spend(call.token, callCost(call)) > 0;
+    const call = flavour.call(callOf({ method, headers }, flavour.url, body, origin));
+    // The budget is spent on arrival, as the Graph counts calls. It is the
+    // Conversations API's: sends have their own, far larger one.
+    const overBudget = !isSendCall(call) && state.budget.spend(call.token, callCost(call)) > 0;
     if (state.latencyMs > 0) await state.sleep(state.latencyMs);
     const answer = await answerFor(call, record, overBudget, state);
     if (answer.drop) {
@@ -171,13 +197,26 @@ async function answerFor(call, record, overBudget, state) {
     state.stats.rateLimited += 1;
     record.rateLimited = true;
   } else {
-    fault = state.faults.take(call.path, call);
+    // Matched against the path as sent (`/instagram/…` included).
+    fault = state.faults.take(record.path, call);
     if (!fault) return normal();
     state.stats.faulted += 1;
     record.fault = fault.kind;
   }
   const answer = await answerFault(fault, { call, normal, sleep: state.sleep });
-  return { platform: platformOf(call.params), version: versionOf(call.path), ...answer };
+  const platform = call.flavour === "instagram" ? "instagram" : platformOf(call.params);
+  return { platform, version: versionOf(call.path), flavour: call.flavour, ...answer };
+}
+
+// graph.instagram.com under `/instagram`: the path without it, and paging
+// links that keep it.
+function flavourOf(url) {
+  const path = url.pathname;
+  const under = path === INSTAGRAM_LOGIN_PATH || path.startsWith(`${INSTAGRAM_LOGIN_PATH}/`);
+  if (!under) return { url, call: (call) => ({ ...call, flavour: "facebook" }) };
+  const inner = new URL(url);
+  inner.pathname = path.slice(INSTAGRAM_LOGIN_PATH.length) || "/";
+  return { url: inner, call: (call) => ({ ...call, flavour: "instagram", origin: `${call.origin}${INSTAGRAM_LOGIN_PATH}` }) };
 }
 
 // Counts a request from arrival until it is answered or its client leaves.

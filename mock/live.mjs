@@ -248,9 +248,8 @@ export function createLive(state, emit) {
    * as read, and an echo webhook is sent (`is_echo: true`; on Messenger with
    * `app_id` and, when given, `metadata`; on Instagram real echoes carry
    * neither `app_id` nor `metadata`, so `metadata` is added only when given,
-   * which is [unverified]). The Send API handler calls this for every send it
-   * accepts, with the `mid` it answered (graph.mjs gets the handler's state
-   * as `env`: `env.live.businessReplies(recipientId, { text, mid, … })`). Options: `text`, `attachments`,
+   * which is [unverified]). The Send API (send.mjs) calls this for every
+   * message it takes and answers with the mid it returns. Options: `text`, `attachments`,
    * `replyTo`, `metadata`, `mid` (default: a new one), `appId` (default
    * APP_ID), `platform`. The thread must exist. Returns the mid.
    */
@@ -407,6 +406,8 @@ export function createLive(state, emit) {
   return {
     customerWrites, businessReplies, customerEdits, customerUnsends, businessUnsends,
     customerReacts, businessReacts, customerReads, customerReceives, businessReads, readState,
+    /** When a live message was written (ms, the clock its webhook carries), or undefined for a seeded one. */
+    writtenAt: (mid) => times.get(mid),
     /** Back to the shared seeded inbox; forgets edits, reads, deliveries. The clock keeps going forward. */
     reset() {
       state.inbox = state.pristineInbox;

@@ -61,7 +61,7 @@ export const START_OPTIONS = Object.freeze({
   },
   callsPerSecond: {
     default: "0 = off",
-    doc: "the Conversations API budget per access token (the Graph's is 2): a token bucket refilled at this rate; a call over it gets HTTP 400 code 613 with usage headers at 100% and regain 0 minutes",
+    doc: "the Conversations API budget per access token (the Graph's is 2): a token bucket refilled at this rate; a call over it gets HTTP 400 code 613 with usage headers at 100% and regain 0 minutes. Sends are not counted (the Send API has its own, far larger budget)",
     check: (value) => nonNegative("callsPerSecond", value),
   },
   webhooks: {

@@ -50,7 +50,7 @@ function graphHeaders(answer, usage) {
     ...GRAPH_HEADERS,
     "Facebook-API-Version": answer.version,
     "x-fb-trace-id": nextTraceId(),
-    ...usage.headers(answer.platform, answer.throttle),
+    ...usage.headers(answer.platform, answer.throttle, answer.flavour),
     ...answer.headers,
   };
 }

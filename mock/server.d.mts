@@ -25,7 +25,21 @@ export declare const IG_ACCOUNT_ID: "17841400000000001";
 export declare const IG_USERNAME: "harborlane.coffee";
 /** The Graph version assumed for a path without `/vNN.N/` (any version is accepted). */
 export declare const DEFAULT_VERSION: "v21.0";
-/** The tokens that are accepted: TOKEN and SECOND_TOKEN. */
+/**
+ * The Instagram User token of the Instagram API with Instagram Login flavour
+ * (graph.instagram.com: `instagramUrl`, the `/instagram` base path). The
+ * Facebook flavour (`url`) answers it 190, as graph.facebook.com does.
+ */
+export declare const IG_USER_TOKEN: "IGAA-mock-instagram-user-token";
+/** The base path of the Instagram Login flavour: `${url}/instagram` is graph.instagram.com. */
+export declare const INSTAGRAM_LOGIN_PATH: "/instagram";
+/**
+ * The time the seeded inbox is as of (five minutes after its newest
+ * message). The mock's clock starts here when it starts and on reset(), and
+ * runs at real speed: the reply windows of seeded customers are measured on it.
+ */
+export declare const INBOX_NOW: "2026-11-20T14:08:11+0000";
+/** The tokens the Facebook flavour accepts: TOKEN and SECOND_TOKEN. */
 export declare const VALID_TOKENS: readonly ["EAAG-mock-page-token", "EAAG-mock-second-page-token"];
 /** The most items a batch request may have. */
 export declare const MAX_BATCH: 50;
@@ -75,7 +89,9 @@ export interface MockOptions {
    * Graph's is 2); default 0 = no budget. A token bucket refilled at this
    * rate, 50 ms of slack, a batch costs one call per item. A call over it
    * gets HTTP 400, code 613, usage headers at 100% with regain 0 minutes
-   * (the short rate limit), and counts in `stats.rateLimited`.
+   * (the short rate limit), and counts in `stats.rateLimited`. Sends
+   * (POST /{account-id}/messages) are not counted: the Send API has its own,
+   * far larger budget.
    */
   callsPerSecond?: number | undefined;
   /** Faults switched on at start, in this order, as by `fault(spec)`. */
@@ -106,8 +122,15 @@ export declare const startMockGraph: typeof startMock;
 
 /** A running mock. */
 export interface MockGraph extends LiveActions {
-  /** `http://127.0.0.1:<port>`: the `baseUrl` for a GraphClient. */
+  /** `http://127.0.0.1:<port>`: graph.facebook.com, the `baseUrl` for a GraphClient with a Page token. */
   readonly url: string;
+  /**
+   * `http://127.0.0.1:<port>/instagram`: graph.instagram.com (Instagram API
+   * with Instagram Login), the `baseUrl` for a GraphClient with IG_USER_TOKEN.
+   */
+  readonly instagramUrl: string;
+  /** What the Send API took, in order (refused sends are not here; `requests` has them). Emptied in place by reset(). */
+  readonly sends: MockSend[];
   /** The port it listens on. */
   readonly port: number;
   /** Every Graph request seen, in order (not /__mock/ ones). The same array all along: reset() empties it in place. */
@@ -213,6 +236,76 @@ export interface BusinessRepliesOptions {
   appId?: number | undefined;
   platform?: Platform | undefined;
 }
+
+// ---------------------------------------------------------------- the Send API
+
+/**
+ * One send the mock took: a message (`kind: "message"`, with its new `mid`;
+ * the thread's newest message from then on, and its echo webhook went) or a
+ * sender action (`kind: "action"`).
+ */
+export interface MockSend {
+  kind: "message" | "action";
+  /** "facebook" (graph.facebook.com, `url`) or "instagram" (graph.instagram.com, `instagramUrl`). */
+  flavour: "facebook" | "instagram";
+  /** The account that sent: PAGE_ID or IG_ACCOUNT_ID (`me` resolved). */
+  accountId: string;
+  platform: Platform;
+  recipientId: string;
+  threadId: string;
+  /** A message's new mid; a reaction's message. */
+  mid?: string;
+  messagingType?: "RESPONSE" | "UPDATE" | "MESSAGE_TAG";
+  tag?: "HUMAN_AGENT";
+  text?: string;
+  attachment?: { type: "image" | "video" | "audio" | "file"; url: string };
+  metadata?: string;
+  replyTo?: string;
+  action?: "typing_on" | "typing_off" | "mark_seen" | "react" | "unreact";
+  /** The emoji of a `react`. */
+  reaction?: string;
+  /** Wall clock, epoch ms. */
+  at: number;
+}
+
+/** A reply is allowed this long after the customer's last message: 24 hours. */
+export declare const REPLY_WINDOW_MS: 86400000;
+/** With tag HUMAN_AGENT: 7 days. */
+export declare const HUMAN_AGENT_WINDOW_MS: 604800000;
+/** The tags retired on 27 April 2026: a send with one answers code 100. */
+export declare const RETIRED_TAGS: readonly ["CONFIRMED_EVENT_UPDATE", "ACCOUNT_UPDATE", "POST_PURCHASE_UPDATE"];
+/** A recipient id that answers 551 "This person isn't available right now." */
+export declare const UNAVAILABLE_RECIPIENT: "recipient-unavailable-551";
+/** A recipient id that answers 10 / 1893063: the Page may not send messages for now. */
+export declare const RESTRICTED_RECIPIENT: "recipient-restricted-1893063";
+/** Messenger: a text must have fewer than this many characters (code points). */
+export declare const MESSENGER_TEXT_CHARS: 2000;
+/** Instagram: a text may have at most this many bytes of UTF-8. */
+export declare const INSTAGRAM_TEXT_BYTES: 1000;
+/** `metadata` must have fewer than this many characters. */
+export declare const METADATA_CHARS: 1000;
+/** Every way the mock refuses a send (what the README lists). */
+export declare const SEND_REFUSALS: ReadonlyArray<{ name: string; code: number; subcode?: number | string; message: string; when: string }>;
+
+/** A seeded customer and the reply window it is in when the mock starts. */
+export interface ReplyWindowRow {
+  customerId: string;
+  threadId: string;
+  folder: Folder;
+  /** When the customer last wrote; null when they never did. */
+  lastWrote: string | null;
+  /** "open": within 24 h, any reply; "human_agent": 24 h to 7 days, tag HUMAN_AGENT only; "closed": older, or never wrote. */
+  window: "open" | "human_agent" | "closed";
+  /** False: the thread has can_reply false and a send answers 551. */
+  canReply: boolean;
+}
+
+/**
+ * The seeded customers of a platform with their reply window at INBOX_NOW,
+ * newest thread first, folder by folder (`count`: the inbox size, as in
+ * startMock's `threads`). The same on both flavours for Instagram.
+ */
+export declare function replyWindows(platform?: Platform, options?: { count?: number | undefined }): ReplyWindowRow[];
 
 // ---------------------------------------------------------------- webhooks
 
@@ -531,6 +624,22 @@ export interface SlowFault extends CommonFaultOptions {
   ms?: number | undefined;
 }
 
+/**
+ * A send (POST /{account-id}/messages) is taken as usual — recorded in
+ * `sends`, the message added, its echo webhook sent (or refused, if it breaks
+ * a rule) — then the connection is dropped without an answer.
+ */
+export interface SendThenDropFault extends CommonFaultOptions {
+  kind: "send-then-drop";
+}
+
+/** A send is taken as usual, and its answer held back `ms`: longer than the client waits. */
+export interface SendThenLateFault extends CommonFaultOptions {
+  kind: "send-then-late";
+  /** How long the answer is held back after the send was taken, ms; default 35000 (the client's default timeout is 30000). */
+  ms?: number | undefined;
+}
+
 /** HTTP 400, code 613 "Calls to this api have exceeded the rate limit.", usage headers at 100% (a long rate limit). */
 export interface RateLimit613Fault extends CommonFaultOptions {
   kind: "rate-limit-613";
@@ -614,6 +723,8 @@ export type FaultSpec =
   | TruncatedJsonFault
   | ResetFault
   | SlowFault
+  | SendThenDropFault
+  | SendThenLateFault
   | RateLimit613Fault
   | Throttle80006Fault
   | Code1Fault
@@ -624,7 +735,7 @@ export type FaultSpec =
 
 /** The kinds fault() takes. */
 export type SwitchableFaultKind =
-  | "http-500" | "html-502" | "http" | "truncated-json" | "reset" | "slow" | "rate-limit-613"
+  | "http-500" | "html-502" | "http" | "truncated-json" | "reset" | "slow" | "send-then-drop" | "send-then-late" | "rate-limit-613"
   | "80006" | "code-1" | "code-2" | "graph-error" | "repeat-cursor" | "huge-page";
 /** Every kind of the table; "null-item" only by its id (`batch-null`). */
 export type FaultKind = SwitchableFaultKind | "null-item";
@@ -885,6 +996,7 @@ export interface GraphHandler extends LiveActions {
   /** Never rejects: a bug in the mock answers 500 `{ mock_internal_error }`. */
   handle(request: HandlerRequest): Promise<HandlerAnswer>;
   readonly requests: MockRequest[];
+  readonly sends: MockSend[];
   readonly stats: MockStats;
   readonly faults: readonly ActiveFault[];
   fault(spec: FaultSpec): ActiveFault;

@@ -29,6 +29,16 @@
 //
 // The object it resolves to:
 //   url, port, close()
+//   instagramUrl   `${url}/instagram`: graph.instagram.com, the Instagram API with
+//                  Instagram Login (IG_USER_TOKEN, `me`, Instagram only); `url` is
+//                  graph.facebook.com (TOKEN). graph.mjs: the two flavours.
+//   sends          what the Send API (POST /{account-id}/messages: send.mjs) took, in
+//                  order: { kind: "message" | "action", flavour, accountId, platform,
+//                  recipientId, threadId, mid?, messagingType?, tag?, text?,
+//                  attachment?, metadata?, replyTo?, action?, reaction?, at }. A
+//                  message sent becomes its thread's newest and its echo webhook goes
+//                  (live.mjs: businessReplies). Reply windows are measured on the
+//                  mock's clock, which starts at INBOX_NOW (and again on reset).
 //   requests       every Graph request seen, in order: { method, url, path, query,
 //                  headers, body, at (epoch ms, fractional, on arrival), status
 //                  (HTTP status answered; null if none: dropped or abandoned),
@@ -46,9 +56,9 @@
 //   faults         the faults switched on (with hits and remaining)
 //   clearFaults()
 //   setCallsPerSecond(n)  changes the budget at run time (0 = off)
-//   reset()        empties requests, usage, id-fault counters, faults, budgets, stats;
-//                  restores the seeded inbox; empties the webhook queue, logs and
-//                  faults (webhook subscriptions and options stay)
+//   reset()        empties requests, sends, usage, id-fault counters, faults, budgets,
+//                  stats; restarts the clock; restores the seeded inbox; empties the
+//                  webhook queue, logs and faults (webhook subscriptions and options stay)
 //
 // Webhooks (webhooks.mjs, webhook-faults.mjs) and what happens between syncs
 // (live.mjs). Each live action changes the inbox the Graph serves, then sends
@@ -80,20 +90,25 @@
 // expansion), paging.mjs (cursors), data.mjs, data-2026.mjs and seed.mjs
 // (the inbox), errors.mjs (error bodies), faults.mjs, fault-specs.mjs and
 // fault-answers.mjs (faults), usage.mjs and pacing.mjs (usage headers, the
-// call budget), respond.mjs and json.mjs (answers on the wire), live.mjs
+// call budget), send.mjs (the Send API, its rules and the mock's clock),
+// respond.mjs and json.mjs (answers on the wire), live.mjs
 // (what happens between syncs), webhooks.mjs and webhook-faults.mjs (webhook
 // delivery and its faults), options.mjs (startMock's options), cli.mjs and
 // bin.mjs (the command and its --help, made from the tables).
 
-import { LIVE_ACTIONS, createGraphHandler } from "./handler.mjs";
+import { INSTAGRAM_LOGIN_PATH, LIVE_ACTIONS, createGraphHandler } from "./handler.mjs";
 import { serveOnNodeHttp } from "./node-http.mjs";
 import { checkStartOptions } from "./options.mjs";
 
 export {
-  TOKEN, SECOND_TOKEN, EXPIRED_TOKEN, APP_SECRET, PAGE_ID, PAGE_NAME, IG_ACCOUNT_ID, IG_USERNAME,
+  TOKEN, SECOND_TOKEN, EXPIRED_TOKEN, APP_SECRET, PAGE_ID, PAGE_NAME, IG_ACCOUNT_ID, IG_USERNAME, IG_USER_TOKEN,
   DEFAULT_VERSION, PLATFORMS, FOLDERS, DEFAULT_THREAD_COUNTS, EXTRA_FOLDER_COUNTS, DETAIL_WINDOW,
-  ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, threads, buildInbox, findThreadByUser, graphTime,
+  ODD_MESSAGE_ID, OLD_ODD_MESSAGE_ID, INBOX_NOW, threads, buildInbox, findThreadByUser, graphTime,
 } from "./data.mjs";
+export {
+  REPLY_WINDOW_MS, HUMAN_AGENT_WINDOW_MS, RETIRED_TAGS, UNAVAILABLE_RECIPIENT, RESTRICTED_RECIPIENT,
+  MESSENGER_TEXT_CHARS, INSTAGRAM_TEXT_BYTES, METADATA_CHARS, SEND_REFUSALS, replyWindows,
+} from "./send.mjs";
 export { VALID_TOKENS, appsecretProof } from "./graph.mjs";
 export { MAX_BATCH } from "./batch.mjs";
 export { encodeCursor } from "./paging.mjs";
@@ -104,7 +119,7 @@ export { WEBHOOK_DEFAULTS, WEBHOOK_FIELDS, signWebhook, webhookBody } from "./we
 export { APP_ID, LIVE_ATTACHMENT_TYPES, MAX_EDITS, reactionName } from "./live.mjs";
 export { hugePage } from "./fault-answers.mjs";
 export { graphView } from "./fields.mjs";
-export { LIVE_ACTIONS, createGraphHandler } from "./handler.mjs";
+export { INSTAGRAM_LOGIN_PATH, LIVE_ACTIONS, createGraphHandler } from "./handler.mjs";
 export { START_OPTIONS } from "./options.mjs";
 
 /**
@@ -118,7 +133,7 @@ export { START_OPTIONS } from "./options.mjs";
  * `batchWindowMs`, `maxEntries`, `maxItemsPerEntry`, `timeoutMs`, `retries`,
  * `retryBaseMs`, `retryMaxMs`; WEBHOOK_DEFAULTS). Rejects with a TypeError on
  * an unknown option, a bad value or a bad fault spec, before it listens.
- * Resolves to `{ url, port, requests, stats, faults, fault(), clearFaults(),
+ * Resolves to `{ url, instagramUrl, port, requests, sends, stats, faults, fault(), clearFaults(),
  * setCallsPerSecond(), reset(), close(), webhooks, customerWrites(), businessReplies(),
  * customerEdits(), customerUnsends(), businessUnsends(), customerReacts(), businessReacts(),
  * customerReads(), customerReceives(), businessReads(), readState() }` (see the header comment).
@@ -135,8 +150,10 @@ export async function startMock(opts = {}) {
   const http = await serveOnNodeHttp(graph.handle, { port: opts.port ?? 0 });
   return {
     url: http.url,
+    instagramUrl: `${http.url}${INSTAGRAM_LOGIN_PATH}`,
     port: http.port,
     requests: graph.requests,
+    sends: graph.sends,
     stats: graph.stats,
     faults: graph.faults,
     fault: graph.fault,

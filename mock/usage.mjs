@@ -30,13 +30,16 @@ export class UsageMeter {
    * Header values for an answer. `throttle` comes from a fault (faults.mjs):
    * `{ app?: 100, page?: 100, buc?: 100, regain?: minutes, type? }`.
    */
-  headers(platform = "messenger", throttle = null) {
+  headers(platform = "messenger", throttle = null, flavour = "facebook") {
     const t = throttle ?? {};
     const type = t.type ?? platform;
     const own = this.byPlatform[type] ?? 0;
     const entry = { type, ...UsageMeter.shape(own, t.buc ?? own), estimated_time_to_regain_access: t.regain ?? 0 };
-    // Instagram reads are reported under the Page and the IG account.
-    const buc = type === "instagram" ? { [PAGE_ID]: [entry], [IG_ACCOUNT_ID]: [{ ...entry }] } : { [PAGE_ID]: [entry] };
+    // Instagram reads are reported under the Page and the IG account; on
+    // graph.instagram.com (no Page) under the IG account only.
+    const buc = flavour === "instagram"
+      ? { [IG_ACCOUNT_ID]: [entry] }
+      : type === "instagram" ? { [PAGE_ID]: [entry], [IG_ACCOUNT_ID]: [{ ...entry }] } : { [PAGE_ID]: [entry] };
     return {
       "X-App-Usage": JSON.stringify(UsageMeter.shape(this.calls, t.app ?? this.calls)),
       "X-Page-Usage": JSON.stringify(UsageMeter.shape(this.calls, t.page ?? this.calls)),

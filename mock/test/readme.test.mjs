@@ -1,8 +1,9 @@
 // The README's section "The mock Graph" lists every startMock option (with its
 // flag) and every command-line flag, every fault kind (with its options and
-// magic ids) and every webhook fault kind. The lists are made here from the
-// tables (options.mjs, cli.mjs, faults.mjs: describeFaultKinds, which holds
-// webhook-faults.mjs too) and must be in the README exactly as made: a kind,
+// magic ids), every webhook fault kind and every way a send is refused. The
+// lists are made here from the tables (options.mjs, cli.mjs, faults.mjs:
+// describeFaultKinds, which holds webhook-faults.mjs too, send.mjs:
+// SEND_REFUSALS) and must be in the README exactly as made: a kind,
 // an option or an id added to a table fails this test until the README has
 // it. docs/API.md's section names every option and every member of the object.
 //
@@ -13,7 +14,9 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
 import { CLI_FLAGS } from "../cli.mjs";
-import { LIVE_ACTIONS, START_OPTIONS, describeFaultKinds } from "../server.mjs";
+import {
+  IG_USER_TOKEN, INBOX_NOW, LIVE_ACTIONS, RESTRICTED_RECIPIENT, SEND_REFUSALS, START_OPTIONS, UNAVAILABLE_RECIPIENT, describeFaultKinds,
+} from "../server.mjs";
 
 const readmePath = new URL("../../README.md", import.meta.url);
 const apiPath = new URL("../../docs/API.md", import.meta.url);
@@ -68,7 +71,21 @@ function webhookFaultsMarkdown() {
   return lines.join("\n");
 }
 
-const BLOCKS = { "mock-options": optionsMarkdown, "mock-faults": faultKindsMarkdown, "mock-webhook-faults": webhookFaultsMarkdown };
+/** Every refusal of a send: its name (the client's err.refusal where it has one), code, subcode, message and when. */
+function sendRefusalsMarkdown() {
+  return SEND_REFUSALS.map((r) => {
+    const code = r.subcode === undefined ? `${r.code}` : `${r.code} / ${r.subcode}`;
+    const when = md(r.when).replace(UNAVAILABLE_RECIPIENT, `\`${UNAVAILABLE_RECIPIENT}\``).replace(RESTRICTED_RECIPIENT, `\`${RESTRICTED_RECIPIENT}\``);
+    return `- **${r.name}**: code ${code}, ${md(`"${r.message}"`)}: ${when}.`;
+  }).join("\n");
+}
+
+const BLOCKS = {
+  "mock-options": optionsMarkdown,
+  "mock-faults": faultKindsMarkdown,
+  "mock-webhook-faults": webhookFaultsMarkdown,
+  "mock-send-rules": sendRefusalsMarkdown,
+};
 // The block between its markers, its last newline included.
 const blockRe = (name) => new RegExp(`(<!-- ${name}:start -->\\n)([\\s\\S]*?)(<!-- ${name}:end -->)`);
 
@@ -112,6 +129,13 @@ test("the README shows how to start it, and every flag", () => {
   for (const f of CLI_FLAGS) assert.ok(mockSection.includes(f.flag), f.flag);
 });
 
+test("the README shows the Send API's rules and magic recipients, and the Instagram Login flavour", () => {
+  for (const text of [
+    "POST /{page-id}/messages", "mock.sends", "replyWindows(", INBOX_NOW.slice(0, 19), UNAVAILABLE_RECIPIENT, RESTRICTED_RECIPIENT,
+    "HUMAN_AGENT", "send-then-drop", "send-then-late", "mock.instagramUrl", IG_USER_TOKEN, "/me/conversations", "POST /me/messages",
+  ]) assert.ok(mockSection.includes(text), text);
+});
+
 test("the README shows webhooks: subscribing, the live actions and their control endpoint", () => {
   for (const text of ["mock.webhooks.subscribe(", "/__mock/live/", "/__mock/webhooks/", "X-Hub-Signature-256"]) assert.ok(mockSection.includes(text), text);
   for (const name of LIVE_ACTIONS) assert.ok(mockSection.includes(`\`${name}`), name);
@@ -121,7 +145,7 @@ test("docs/API.md has the mock: its import, every option and every member of wha
   const api = section(readFileSync(apiPath, "utf8"), "## The mock Graph: `graph-conversations/mock`");
   for (const text of ["startMock", "graph-conversations-mock", "../README.md#the-mock-graph", "server.d.mts"]) assert.ok(api.includes(text), text);
   for (const name of Object.keys(START_OPTIONS)) assert.ok(api.includes(`\`${name}\``), name);
-  for (const member of ["url", "port", "requests", "stats", "faults", "fault(spec)", "clearFaults()", "setCallsPerSecond(n)", "reset()", "close()", "webhooks"]) {
+  for (const member of ["url", "instagramUrl", "port", "requests", "sends", "stats", "faults", "fault(spec)", "clearFaults()", "setCallsPerSecond(n)", "reset()", "close()", "webhooks"]) {
     assert.ok(api.includes(`\`${member}\``), member);
   }
   for (const name of LIVE_ACTIONS) assert.ok(api.includes(`\`${name}(`), name);
