@@ -15,7 +15,7 @@ import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PAGE_ID, TOKEN, startMockGraph } from "../mock/server.mjs";
+import { INBOX_NOW, PAGE_ID, TOKEN, startMockGraph } from "../mock/server.mjs";
 import { startLive } from "./demo-live.mjs";
 
 const root = (/** @type {string} */ path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -41,6 +41,8 @@ const DEMO_ERRORS = [
 /** @param {{ mockPort?: number, wwwPort?: number }} [ports] */
 export async function startDemo({ mockPort = 8787, wwwPort = 8080 } = {}) {
   const mock = await startMockGraph({ port: mockPort });
+  // The mock's clock starts at INBOX_NOW as it starts: the page measures reply windows on it.
+  const mockClock = { startsAt: Date.parse(INBOX_NOW.replace(/\+0000$/, "Z")), startedAt: Date.now() };
   /** @type {ReturnType<typeof startLive> | null} */
   let live = null;
   /** @type {import("node:http").Server | null} */
@@ -55,6 +57,7 @@ export async function startDemo({ mockPort = 8787, wwwPort = 8080 } = {}) {
       settings: { accessToken: TOKEN, pageId: PAGE_ID, platform: "messenger", folder: "inbox", apiVersion: "", baseUrl: mock.url },
       errors: DEMO_ERRORS,
       live: started.config,
+      mockClock,
     }, null, 2);
     const files = staticFiles({ "/": root("www"), "/pkg/": root("pkg") });
     server.on("request", (req, res) => {
