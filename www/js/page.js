@@ -13,6 +13,7 @@ import { linkReplies, messageItem } from "./thread.js";
 import { hideError, showError } from "./errors.js";
 import { renderUsage } from "./usage.js";
 import { STATE_TEXT, connectLive, liveAction, logLine, markLive, markUnsent, placeByTime, withNames } from "./live.js";
+import { ECHO_WAIT_MS, SEND_WAIT_MS, TYPING_EVERY_MS, customerLastWrote, markReply, replyWindow } from "./reply.js";
 
 /** @typedef {import("graph-conversations/web").Conversation} Conversation */
 /** @typedef {import("graph-conversations/web").Message} Message */
@@ -25,6 +26,13 @@ import { STATE_TEXT, connectLive, liveAction, logLine, markLive, markUnsent, pla
 /** @typedef {import("./live.js").Push} Push */
 /** @typedef {import("./live.js").LiveConfig} LiveConfig */
 /** @typedef {import("./live.js").PushedConversation} PushedConversation */
+/** @typedef {import("./reply.js").ReplyState} ReplyState */
+/**
+ * A reply sent from this page: `key` is the `metadata` it was sent with (its
+ * echo carries it back), `mid` the message id once the Graph or the echo said it.
+ * @typedef {{ key: string, mid: string | null, state: ReplyState, started: number,
+ *   timer: ReturnType<typeof setTimeout> | null }} Reply
+ */
 
 const CONVERSATIONS_PER_PAGE = 10;
 // The Graph's default page size; past the 20 newest, messages come without details.
@@ -74,6 +82,16 @@ const state = {
   live: null,
   /** @type {Map<string, number>} mids the Live panel made the customer write, and when (performance.now()) */
   awaited: new Map(),
+  /** @type {{ startsAt: number, startedAt: number } | null} the mock's clock, with `make demo` (its inbox is as of `startsAt`) */
+  mockClock: null,
+  /** @type {Map<string, Reply>} replies sent from this page, by their metadata key */
+  replies: new Map(),
+  /** @type {Map<string, string>} replies delivered, metadata key → mid: a second echo with the key is a second message */
+  delivered: new Map(),
+  /** When the last typing indicator went (Date.now()). */
+  lastTyping: 0,
+  /** @type {ReturnType<typeof setInterval> | null} keeps the reply window's words current */
+  windowTimer: null,
 };
 
 /** The code of the call each error came from, for the error panel. @type {WeakMap<object, string>} */
@@ -271,6 +289,7 @@ async function openThread(conversationId, { more = false } = {}) {
     state.thread = conversation;
     state.messagesAfter = null;
     $("messages").replaceChildren();
+    hideReplyBox();
     markSelected(conversationId);
     $("thread-title").textContent = `Thread with ${otherPeople(conversation, state.own)}`;
     $("thread-id").textContent = `conversation id ${conversationId}`;
@@ -294,6 +313,7 @@ async function openThread(conversationId, { more = false } = {}) {
   const shown = $("messages").children.length;
   $("thread-count").textContent = plural(shown, "message");
   status.textContent = shown === 0 ? "No messages." : `Newest first. ${state.messagesAfter ? "Older ones through the paging cursor." : "That is the whole thread."}`;
+  showReplyBox();
 }
 
 /** Back to "pick a conversation": a new list may hold another inbox. */
@@ -303,6 +323,7 @@ function clearThread() {
   state.thread = null;
   state.messagesAfter = null;
   $("messages").replaceChildren();
+  hideReplyBox();
   $("more-messages").hidden = true;
   $("thread-title").textContent = "Thread";
   $("thread-id").textContent = "";
@@ -381,6 +402,193 @@ function openErrorTrigger(id) {
   return single({ method: "getConversation", args: [id], result: "conversation" }, $("demo-status"));
 }
 
+// ---------------------------------------------------------------- replies
+
+/** Now on the Graph's clock: the mock's with `make demo` (its inbox is as of a fixed time), else this computer's. */
+function graphNow() {
+  const clock = state.mockClock;
+  return clock ? clock.startsAt + (Date.now() - clock.startedAt) : Date.now();
+}
+
+/** The customer of the thread shown: its participant who is not the inbox's own account. */
+function threadCustomer() {
+  const people = state.thread?.participants?.data ?? [];
+  return people.find((p) => !state.own.has(p.id)) ?? null;
+}
+
+/** The inbox's own account in the thread shown, as the Graph names it. */
+function threadAccount() {
+  const people = state.thread?.participants?.data ?? [];
+  return people.find((p) => state.own.has(p.id)) ?? { id: state.pageId };
+}
+
+function showReplyBox() {
+  if (!state.thread || !threadCustomer()) return hideReplyBox();
+  $("reply-form").hidden = false;
+  updateWindow();
+  if (state.windowTimer === null) state.windowTimer = setInterval(updateWindow, 60_000);
+}
+
+function hideReplyBox() {
+  $("reply-form").hidden = true;
+  $("reply-status").textContent = "";
+  if (state.windowTimer !== null) clearInterval(state.windowTimer);
+  state.windowTimer = null;
+  state.lastTyping = 0;
+}
+
+/** The reply window, from the customer's newest message in the thread; HUMAN_AGENT offered between 24 hours and 7 days. */
+function updateWindow() {
+  const customer = threadCustomer();
+  if (!customer || $("reply-form").hidden) return;
+  const open = replyWindow(customerLastWrote($("messages"), customer.id), graphNow());
+  const line = $("reply-window");
+  line.dataset.window = open.state;
+  line.textContent = open.text;
+  const row = $("reply-human-agent-row");
+  row.hidden = open.state !== "human_agent";
+  if (row.hidden) element("reply-human-agent", HTMLInputElement).checked = false;
+}
+
+/**
+ * The reply this message is, if it is one sent from here: by the metadata
+ * its echo carries back, or by its mid.
+ * @param {Message} message
+ * @returns {Reply | undefined}
+ */
+function replyOf(message) {
+  const key = typeof message.metadata === "string" ? message.metadata : "";
+  return state.replies.get(key) ?? [...state.replies.values()].find((r) => r.mid === message.id);
+}
+
+/**
+ * The `<li>` of a reply: its mid's once known, else the one drawn when it was sent.
+ * @param {Reply} reply
+ * @returns {HTMLElement | null}
+ */
+function replyNode(reply) {
+  const byKey = $("messages").querySelector(`li[data-reply-key="${CSS.escape(reply.key)}"]`);
+  if (byKey instanceof HTMLElement) return byKey;
+  return reply.mid ? messageNode(reply.mid) : null;
+}
+
+/**
+ * The reply's message id is known (the Send API's answer, or its echo): the
+ * message drawn when it was sent takes it, so the echo replaces it rather than
+ * adding a second one.
+ * @param {Reply} reply
+ * @param {string} mid
+ */
+function adoptMid(reply, mid) {
+  reply.mid = mid;
+  const drawn = $("messages").querySelector(`li[data-reply-key="${CSS.escape(reply.key)}"]`);
+  if (!(drawn instanceof HTMLElement)) return;
+  const other = messageNode(mid);
+  if (other && other !== drawn) {
+    drawn.remove(); // the echo got here first and is drawn already
+    return;
+  }
+  drawn.dataset.messageId = mid;
+  drawn.id = `message-${mid}`;
+}
+
+/**
+ * @param {Reply} reply
+ * @param {ReplyState} next
+ */
+function setReplyState(reply, next) {
+  if (reply.state === "delivered") return; // final
+  reply.state = next;
+  if (reply.timer !== null) clearTimeout(reply.timer);
+  reply.timer = null;
+  if (next === "sent" || next === "unknown") {
+    reply.timer = setTimeout(() => setReplyState(reply, "no-echo"), ECHO_WAIT_MS);
+  }
+  const item = replyNode(reply);
+  if (item) markReply(item, next);
+  const status = $("reply-status");
+  if (next === "delivered") {
+    status.textContent = `Delivered: its echo came back by webhook ${Math.round(performance.now() - reply.started)} ms after you pressed Send.`;
+    state.replies.delete(reply.key);
+    if (reply.mid) state.delivered.set(reply.key, reply.mid);
+    if (state.delivered.size > 200) state.delivered.delete(state.delivered.keys().next().value ?? "");
+  }
+}
+
+async function sendReply() {
+  const thread = state.thread;
+  const customer = threadCustomer();
+  if (!thread || !customer) return;
+  const textarea = element("reply-text", HTMLTextAreaElement);
+  const status = $("reply-status");
+  const text = textarea.value.trim();
+  if (!text) {
+    status.textContent = "Write something first.";
+    return;
+  }
+  const platform = state.conversationQuery?.platform ?? "messenger";
+  const humanAgent = !$("reply-human-agent-row").hidden && element("reply-human-agent", HTMLInputElement).checked;
+  // Its echo carries the metadata back: how the page knows its own reply, even when no answer came.
+  const key = `www:${crypto.randomUUID()}`;
+  /** @type {import("graph-conversations/web").OutgoingMessage} */
+  const message = { text, metadata: key, ...(humanAgent ? { tag: "HUMAN_AGENT" } : {}), ...(platform === "instagram" ? { platform } : {}) };
+
+  // In the thread at once, as the Page's message.
+  const item = messageItem({ id: key, created_time: new Date().toISOString(), from: threadAccount(), message: text }, state.own);
+  item.dataset.at = String(Date.now());
+  item.dataset.replyKey = key;
+  placeByTime($("messages"), item);
+  markReply(item, "sending");
+  $("thread-count").textContent = plural($("messages").children.length, "message");
+  textarea.value = "";
+  state.lastTyping = 0;
+  /** @type {Reply} */
+  const reply = { key, mid: null, state: "sending", started: performance.now(), timer: null };
+  state.replies.set(key, reply);
+  status.textContent = "Sending…";
+  // A person should not wait the client's 30 s: past SEND_WAIT_MS the page stops waiting.
+  const giveUp = new AbortController();
+  const deadline = setTimeout(() => giveUp.abort(), SEND_WAIT_MS);
+  try {
+    const sent = /** @type {import("graph-conversations/web").SentMessage} */ (await run(
+      { method: "sendMessage", args: [state.pageId, customer.id, message], result: "sent" }, "reply-code", giveUp.signal));
+    if (reply.state === "delivered") return; // the echo came first
+    adoptMid(reply, sent.messageId);
+    setReplyState(reply, state.live ? "sent" : "answered");
+    status.textContent = state.live ? "Sent; waiting for its echo…" : "Sent.";
+  } catch (err) {
+    if (reply.state === "delivered") return;
+    const delivery = err && typeof err === "object" ? Reflect.get(err, "delivery") : undefined;
+    if (delivery === "unknown") {
+      setReplyState(reply, "unknown");
+      status.textContent = "No answer came: the message may have gone out, and it was not sent again. Its echo will say.";
+      return;
+    }
+    // Refused (or never sent): it leaves the thread, its text goes back in the box.
+    state.replies.delete(key);
+    replyNode(reply)?.remove();
+    $("thread-count").textContent = plural($("messages").children.length, "message");
+    if (!textarea.value) textarea.value = text;
+    const refusal = err && typeof err === "object" ? Reflect.get(err, "refusal") : undefined;
+    status.textContent = `Not sent: ${err instanceof Error ? err.message : String(err)}`;
+    status.dataset.refusal = typeof refusal === "string" ? refusal : "";
+    if (!refusal) fail(err);
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+/** While the person types, the customer sees "typing…": typing_on, at most every few seconds. */
+function typing() {
+  const customer = threadCustomer();
+  const text = element("reply-text", HTMLTextAreaElement).value.trim();
+  if (!customer || !text || $("reply-window").dataset.window === "closed") return;
+  if (Date.now() - state.lastTyping < TYPING_EVERY_MS) return;
+  state.lastTyping = Date.now();
+  // Best effort: a typing indicator that fails is not worth an error panel.
+  run({ method: "sendAction", args: [state.pageId, customer.id, "typing_on"] }, null, new AbortController().signal).catch(() => {});
+}
+
 // ---------------------------------------------------------------- live (make demo)
 
 /**
@@ -436,6 +644,21 @@ function applyPush(push) {
     }
   }
   for (const conversation of push.conversations) updateListEntry(conversation, push);
+  // An echo of a reply sent from here: the same message (by its metadata, or its mid once known).
+  /** @type {Map<string, Reply>} */
+  const echoed = new Map();
+  /** @type {string[]} mids of a reply's second message */
+  const again = [];
+  for (const { message } of push.messages) {
+    const reply = replyOf(message);
+    const key = typeof message.metadata === "string" ? message.metadata : "";
+    if (!reply) {
+      if (state.delivered.has(key) && state.delivered.get(key) !== message.id) again.push(message.id);
+      continue;
+    }
+    if (!reply.mid) adoptMid(reply, message.id);
+    echoed.set(message.id, reply);
+  }
   const open = state.thread;
   if (open) {
     const people = open.participants?.data ?? push.conversations.find((c) => c.id === open.id)?.participants ?? [];
@@ -455,6 +678,13 @@ function applyPush(push) {
     }
     linkReplies($("messages"));
     $("thread-count").textContent = plural($("messages").children.length, "message");
+    updateWindow();
+  }
+  for (const reply of echoed.values()) setReplyState(reply, "delivered");
+  for (const mid of again) {
+    const item = messageNode(mid);
+    if (item) markReply(item, "twice");
+    $("reply-status").textContent = "The same reply went out twice: the customer got two messages.";
   }
   for (const { mid } of push.removed) {
     const shown = messageNode(mid);
@@ -492,7 +722,10 @@ function updateListEntry(pushed, push) {
     ...(before ?? { id: pushed.id, participants: { data: pushed.participants } }),
     snippet: pushed.snippet || before?.snippet,
     updated_time: pushed.updatedTime ?? before?.updated_time,
-    unread_count: before ? (before.unread_count ?? 0) + arrived : pushed.unreadCount ?? arrived,
+    // The customer's new messages are unread; a reply from the account reads the thread.
+    unread_count: !before ? pushed.unreadCount ?? arrived
+      : arrived > 0 ? (before.unread_count ?? 0) + arrived
+      : added.length > 0 ? 0 : before.unread_count,
     ...(typeof before?.message_count === "number" ? { message_count: before.message_count + added.length } : {}),
   };
   if (index >= 0) state.conversations.splice(index, 1);
@@ -509,8 +742,8 @@ function updateListEntry(pushed, push) {
     }
   }
   const shown = listEntry(pushed.id);
-  // News moves it up; an edit or a reaction leaves it where it is.
-  if (shown && arrived === 0 && before) shown.replaceWith(item);
+  // A new message moves it up; an edit or a reaction leaves it where it is.
+  if (shown && added.length === 0 && before) shown.replaceWith(item);
   else {
     shown?.remove();
     $("conversations").prepend(item);
@@ -628,6 +861,17 @@ function wire() {
   rememberBox.addEventListener("change", () => remember(readForm(form), rememberBox.checked));
   $("more-conversations").addEventListener("click", () => listConversations({ more: true }));
   $("more-messages").addEventListener("click", () => state.thread && openThread(state.thread.id, { more: true }));
+  element("reply-form", HTMLFormElement).addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendReply();
+  });
+  $("reply-text").addEventListener("input", typing);
+  // Enter sends, Shift+Enter starts a new line.
+  $("reply-text").addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    element("reply-form", HTMLFormElement).requestSubmit();
+  });
   $("conversations").addEventListener("click", (event) => {
     const button = closest(event.target, "button.conversation");
     if (button?.dataset.conversationId) openThread(button.dataset.conversationId);
@@ -675,6 +919,9 @@ async function boot() {
   element("apiVersion", HTMLInputElement).placeholder = `${DEFAULTS.apiVersion} (the client's default)`;
   $("client-code").textContent = clientCode(readForm(form));
   showDemoAids(demo);
+  // The mock's inbox is as of a fixed time, and its clock runs from there: reply windows are measured on it.
+  const clock = demo?.mockClock;
+  if (clock && typeof clock.startsAt === "number" && typeof clock.startedAt === "number") state.mockClock = clock;
   startLive(demo);
   renderUsage($("usage"), null);
   wire();

@@ -53,7 +53,10 @@ export function messageItem(message, own) {
   const mine = message.from ? own.has(message.from.id) : false;
   // An inbox (Inbox.apply of an edit webhook) counts edits; the Graph does not say.
   const edits = typeof message.edit_count === "number" && message.edit_count > 0 ? message.edit_count : 0;
-  return h("li", { class: `message${mine ? " mine" : ""}`, id: messageAnchor(message.id), "data-message-id": message.id, "data-at": at },
+  return h("li", {
+    class: `message${mine ? " mine" : ""}`, id: messageAnchor(message.id), "data-message-id": message.id, "data-at": at,
+    "data-from": message.from?.id,
+  },
     h("div", { class: "message-head" },
       h("span", { class: "sender" }, personName(message.from)),
       edits ? h("span", { class: "badge edited", title: `edited ${edits === 1 ? "once" : `${edits} times`} (message_edit webhook)` }, "edited") : null,
