@@ -9,77 +9,33 @@
 // tests/artifacts/www/ (gitignored).
 
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { after, afterEach, before, describe, it } from "node:test";
-import { startDemo } from "../../examples/demo-servers.mjs";
-import { launchChromium } from "../support/chromium.mjs";
 import { TOKEN, threads } from "../../mock/server.mjs";
+import { LIVE_WAIT, clickAndWait, openThread as openById, shot, startHarness, unique, withText } from "./harness.mjs";
 
-const ARTIFACTS = fileURLToPath(new URL("../artifacts/www/", import.meta.url));
-const DESKTOP = { width: 1280, height: 900 };
-/** The longest a webhook may take to show on the page (a held one waits up to 1.5 s). */
-const LIVE_WAIT = 8_000;
-
+let harness;
 let demo;
-let browser;
-const requests = []; // every request any page made: { url, method, body }
+let openPage;
+let requests;
 
 before(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  demo = await startDemo({ mockPort: 0, wwwPort: 0 });
-  await demo.live.ready;
-  browser = await launchChromium();
-  await browser.route((url) => url.hostname !== "127.0.0.1", (route) => route.abort());
-  browser.on("request", (request) => requests.push({ url: request.url(), method: request.method(), body: request.postData() ?? "" }));
+  harness = await startHarness();
+  ({ demo, openPage, requests } = harness);
 });
 
-after(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+after(() => harness?.close());
 
-const pages = new Set(); // closed after each test, passed or failed: an open page keeps its stream
-
-// Each test leaves no page open and the mock delivering normally.
+// Each test leaves no page open (an open page keeps its stream) and the mock delivering normally.
 afterEach(async () => {
-  await Promise.all([...pages].map((page) => page.close()));
-  pages.clear();
+  await harness.closePages();
   demo.mock.webhooks.clearFaults();
   await demo.mock.webhooks.settled({ timeoutMs: 10_000 });
 });
 
 // ---------------------------------------------------------------- helpers
 
-/** A fresh tab on the page with the live stream open; `problems` collects script errors. */
-async function openPage(viewport = DESKTOP) {
-  const page = await browser.newPage();
-  pages.add(page);
-  page.on("close", () => pages.delete(page));
-  page.setDefaultTimeout(10_000);
-  await page.setViewportSize(viewport);
-  const problems = [];
-  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("console", (msg) => {
-    if (msg.type() === "error" && !msg.text().startsWith("Failed to load resource")) problems.push(msg.text());
-  });
-  await page.goto(demo.pageUrl);
-  await page.waitForSelector("html[data-ready='true']");
-  await page.waitForSelector("#live-state[data-state='open']");
-  return { page, problems };
-}
-
-async function clickAndWait(page, selector, view) {
-  await page.click(selector);
-  await page.waitForSelector(`#${view}[aria-busy="false"]`);
-}
-
 /** Lists `platform` and opens `thread`. */
-async function openThread(page, platform, thread) {
-  await page.selectOption("#platform", platform);
-  await clickAndWait(page, "#list-button", "conversations-view");
-  await clickAndWait(page, `button.conversation[data-conversation-id="${thread.id}"]`, "thread-view");
-}
+const openThread = (page, platform, thread) => openById(page, platform, thread.id);
 
 /** The customer writes `text` in the conversation the panel points at; resolves once the demo said the mock did. */
 async function customerWrites(page, text, attachment = "") {
@@ -89,14 +45,8 @@ async function customerWrites(page, text, attachment = "") {
   await page.waitForFunction(() => /waiting for the webhook|Arrived by webhook/.test(document.querySelector("#live-status")?.textContent ?? ""));
 }
 
-/** The thread's messages whose text is `text`. */
-const withText = (page, text) => page.locator("#messages > li.message", { has: page.locator(".text", { hasText: text }) });
-
 /** The thread's message texts, top to bottom. */
 const texts = (page) => page.locator("#messages > li.message .text").allInnerTexts();
-
-const unique = (what) => `${what} ${Math.random().toString(36).slice(2, 8)}`;
-const shot = (page, name, fullPage = false) => page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage });
 
 // ---------------------------------------------------------------- tests
 
