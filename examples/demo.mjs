@@ -1,7 +1,8 @@
 // `make demo`: serves the www page and the local mock Graph together, with
 // the page prefilled for the mock, so the API can be tried in a browser with
-// no Meta account. Ports: WWW_PORT (default 8080), MOCK_PORT (default 8787).
-// Ctrl-C stops both.
+// no Meta account, and receives the mock's webhooks so the page can show a
+// customer's message as it is written (examples/demo-live.mjs). Ports:
+// WWW_PORT (default 8080), MOCK_PORT (default 8787). Ctrl-C stops both.
 import { PAGE_ID, TOKEN } from "../mock/server.mjs";
 import { startDemo } from "./demo-servers.mjs";
 
@@ -22,6 +23,8 @@ console.log(`
   The page:      ${demo.pageUrl}
                  (open it in a browser: the mock's URL and a demo token are filled in)
   Mock Graph:    ${demo.mock.url}   token ${TOKEN}   page ${PAGE_ID}
+  Live:          the mock's webhooks go to ${demo.site.url}/demo/webhook (signed, checked by Webhook.handle);
+                 the page's "Live" panel makes a customer write and shows it as it arrives
 
   From Node:     GRAPH_URL=${demo.mock.url} PAGE_TOKEN=${TOKEN} PAGE_ID=${PAGE_ID} PLATFORM=instagram node examples/inbox.mjs
   Real inbox:    in the page, set the base URL to https://graph.facebook.com and paste a Page access token.

@@ -9,6 +9,7 @@ import { callSnippet, clientSnippet, literal } from "../../www/js/snippet.js";
 import { explain } from "../../www/js/errors.js";
 import { safeUrl } from "../../www/js/dom.js";
 import { parseGraphTime } from "../../www/js/format.js";
+import { HUMAN_AGENT_WINDOW_MS, REPLY_WINDOW_MS, forMore, replyWindow } from "../../www/js/reply.js";
 
 describe("the code beside each view", () => {
   it("prints a call as JS that runs as printed", () => {
@@ -91,5 +92,34 @@ describe("data into the page", () => {
     assert.equal(parseGraphTime("2026-11-20T14:03:11+0000").toISOString(), "2026-11-20T14:03:11.000Z");
     assert.equal(parseGraphTime(1795183391).toISOString(), "2026-11-20T14:03:11.000Z");
     assert.equal(parseGraphTime("not a time"), null);
+  });
+});
+
+describe("the reply window", () => {
+  const HOUR = 3600_000;
+  const now = Date.parse("2026-11-20T14:08:11Z");
+
+  it("is open for 24 hours after the customer wrote, and says for how long", () => {
+    assert.deepEqual(replyWindow(now - 21 * HOUR - 1, now), { state: "open", text: "You can reply for 2 more hours." });
+    assert.equal(replyWindow(now - 20.5 * HOUR, now).text, "You can reply for 3 more hours.");
+    assert.equal(replyWindow(now - 23.5 * HOUR, now).text, "You can reply for 30 more minutes.");
+    assert.equal(replyWindow(now - REPLY_WINDOW_MS, now).state, "open", "24 hours to the millisecond is still inside");
+    assert.equal(replyWindow(now + 5 * 60_000, now).text, "You can reply for 24 more hours.", "a message stamped after now counts as just written");
+  });
+
+  it("takes only HUMAN_AGENT from 24 hours to 7 days, then closes", () => {
+    const late = replyWindow(now - 2 * 24 * HOUR, now);
+    assert.equal(late.state, "human_agent");
+    assert.equal(late.text, "Only with HUMAN_AGENT, for 5 more days: the customer last wrote 2 days ago, past the 24-hour window.");
+    assert.equal(replyWindow(now - HUMAN_AGENT_WINDOW_MS, now).state, "human_agent");
+    const closed = replyWindow(now - HUMAN_AGENT_WINDOW_MS - 1, now);
+    assert.equal(closed.state, "closed");
+    assert.match(closed.text, /^Closed: the customer last wrote 7 days ago, past the 7 days HUMAN_AGENT allows/);
+    assert.equal(replyWindow(null, now).state, "closed", "no message of the customer's shown");
+  });
+
+  it("words what is left", () => {
+    assert.deepEqual([forMore(90 * 60_000), forMore(3 * 24 * HOUR), forMore(36 * HOUR), forMore(10_000)],
+      ["1 more hour", "3 more days", "36 more hours", "1 more minute"]);
   });
 });

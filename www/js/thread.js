@@ -5,7 +5,7 @@
 // messages older than the 20 newest, which the Graph lists without details.
 
 import { h, link, safeUrl } from "./dom.js";
-import { fileSize, personName, timeParts } from "./format.js";
+import { fileSize, parseGraphTime, personName, timeParts } from "./format.js";
 
 /** @typedef {import("graph-conversations/web").Message} Message */
 /** @typedef {import("graph-conversations/web").Attachment} Attachment */
@@ -40,8 +40,10 @@ export const messageAnchor = (messageId) => `message-${messageId}`;
 export function messageItem(message, own) {
   const when = timeParts(message.created_time);
   const time = h("time", { datetime: when.iso, title: message.created_time }, when.text);
+  // When it was written, in ms: where a message that arrives live goes in the list.
+  const at = parseGraphTime(message.created_time)?.getTime();
   if (isOlderMessage(message)) {
-    return h("li", { class: "message older", id: messageAnchor(message.id), "data-message-id": message.id },
+    return h("li", { class: "message older", id: messageAnchor(message.id), "data-message-id": message.id, "data-at": at },
       h("div", { class: "message-head" }, h("span", { class: "sender muted" }, "Beyond the 20 newest"), time),
       h("p", { class: "marker" }, OLDER_MESSAGE_TEXT),
       h("button", { type: "button", class: "link-button", "data-action": "get-message", "data-message-id": message.id },
@@ -49,8 +51,16 @@ export function messageItem(message, own) {
       h("span", { class: "call-status muted", role: "status" }));
   }
   const mine = message.from ? own.has(message.from.id) : false;
-  return h("li", { class: `message${mine ? " mine" : ""}`, id: messageAnchor(message.id), "data-message-id": message.id },
-    h("div", { class: "message-head" }, h("span", { class: "sender" }, personName(message.from)), time),
+  // An inbox (Inbox.apply of an edit webhook) counts edits; the Graph does not say.
+  const edits = typeof message.edit_count === "number" && message.edit_count > 0 ? message.edit_count : 0;
+  return h("li", {
+    class: `message${mine ? " mine" : ""}`, id: messageAnchor(message.id), "data-message-id": message.id, "data-at": at,
+    "data-from": message.from?.id,
+  },
+    h("div", { class: "message-head" },
+      h("span", { class: "sender" }, personName(message.from)),
+      edits ? h("span", { class: "badge edited", title: `edited ${edits === 1 ? "once" : `${edits} times`} (message_edit webhook)` }, "edited") : null,
+      time),
     replyTo(message.reply_to),
     message.message ? h("p", { class: "text" }, message.message) : null,
     message.is_unsupported ? h("p", { class: "marker unsupported" },
