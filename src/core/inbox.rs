@@ -102,9 +102,9 @@ pub const READ_DEPTH: usize = 32;
 /// inputs read [`READ_DEPTH`] deep is read back whole.
 pub const SNAPSHOT_DEPTH: usize = READ_DEPTH + 8;
 /// Events kept per thread, per message kept.
-const EVENTS_PER_MESSAGE: usize = 4;
+pub const EVENTS_PER_MESSAGE: usize = 4;
 /// Copies kept per thread, per message kept (a sync, a send, a webhook).
-const COPIES_PER_MESSAGE: usize = 3;
+pub const COPIES_PER_MESSAGE: usize = 3;
 
 /// Where a copy of a message came from; a richer source's fields win.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
