@@ -90,9 +90,15 @@ export async function startEdge(dir, { port = 0, vars = {} } = {}) {
       },
     },
     verbose: false,
+    // The runtime's own output (console.error of the Worker and its objects), kept for a failure's report.
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on("data", (chunk) => { output += chunk; });
+      stderr.on("data", (chunk) => { output += chunk; });
+    },
   });
+  let output = "";
   const url = (await mf.ready).toString().replace(/\/$/, "");
-  return { url, mf, dispose: () => mf.dispose() };
+  return { url, mf, output: () => output, dispose: () => mf.dispose() };
 }
 
 /** Starts an HTTP server on 127.0.0.1; `handler(req, body)` returns { status, headers?, body }. */
@@ -118,6 +124,10 @@ async function serve(handler) {
   };
 }
 
+/** A send to this recipient is refused (outside the 24-hour window); to this one it ends without an answer that says. */
+export const REFUSED_RECIPIENT = "7000000000000002";
+export const UNKNOWN_RECIPIENT = "7000000000000003";
+
 export const accountId = (i) => `9${String(i).padStart(14, "0")}`;
 export const tokenOf = (i) => `EAAG-edge-account-${i}-token`;
 
@@ -126,9 +136,10 @@ export const tokenOf = (i) => `EAAG-edge-account-${i}-token`;
  * budget of 2 calls per second for its token. Resolves to `{ url (the
  * router, the Worker's GRAPH_URL), accounts: [{ id, token, mock, bodies,
  * sends }], close() }`. `bodies`: every webhook body the account's mock sent,
- * raw, with the mock's Page id.
+ * raw, with the mock's Page id. `perPost`: the mock's webhook batching
+ * (events per POST: maxEntries × maxItemsPerEntry at most).
  */
-export async function startGraphs(count, { threads }) {
+export async function startGraphs(count, { threads, perPost = { maxEntries: 1, maxItemsPerEntry: 3 } }) {
   const accounts = [];
   const relay = await serve((req, body) => {
     const account = accounts[Number(req.url?.slice(1))];
@@ -136,7 +147,7 @@ export async function startGraphs(count, { threads }) {
     return { status: 200, body: "EVENT_RECEIVED", headers: { "Content-Type": "text/plain" } };
   });
   for (let i = 0; i < count; i++) {
-    const mock = await startMock({ threads: { messenger: threads, instagram: 0 }, callsPerSecond: 2, webhooks: { batchWindowMs: 5, maxEntries: 1, maxItemsPerEntry: 3 } });
+    const mock = await startMock({ threads: { messenger: threads, instagram: 0 }, callsPerSecond: 2, webhooks: { batchWindowMs: 5, ...perPost } });
     const account = { index: i, id: accountId(i), token: tokenOf(i), mock, bodies: /** @type {string[]} */ ([]), sends: 0 };
     accounts.push(account);
     await mock.webhooks.subscribe({ url: `${relay.url}/${i}`, appSecret: "mock-app-secret" });
@@ -151,6 +162,11 @@ export async function startGraphs(count, { threads }) {
       const form = new URLSearchParams(body);
       const recipient = JSON.parse(form.get("recipient") ?? "{}");
       const message = JSON.parse(form.get("message") ?? "{}");
+      // Two recipients answer as the Graph does when a send fails (tests/edge/routes.test.mjs).
+      if (recipient.id === REFUSED_RECIPIENT) {
+        return { status: 400, body: JSON.stringify({ error: { message: "(#10) This message is sent outside of allowed window.", type: "OAuthException", code: 10, error_subcode: 2018278, fbtrace_id: "AEdgeTrace" } }) };
+      }
+      if (recipient.id === UNKNOWN_RECIPIENT) return { status: 502, headers: { "Content-Type": "text/html" }, body: "<html><body>Bad gateway</body></html>" };
       const mid = account.mock.businessReplies(recipient.id, { text: message.text });
       account.sends++;
       return { status: 200, body: JSON.stringify({ recipient_id: recipient.id, message_id: mid }) };

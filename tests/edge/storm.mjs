@@ -26,12 +26,12 @@ function random(seed) {
 /**
  * @param {{ accounts: number, threads: number, events: number, pageSize?: number, slice?: number, seed?: number, log?: (line: string) => void }} options
  */
-export async function runStorm({ accounts: count, threads, events, pageSize = 10, slice = 3, seed = 20261205, log = () => {} }) {
+export async function runStorm({ accounts: count, threads, events, pageSize = 10, slice = 3, perPost = { maxEntries: 1, maxItemsPerEntry: 3 }, seed = 20261205, log = () => {} }) {
   const rand = random(seed);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const started = Date.now();
   const figures = { accounts: count, threads, events: 0, bodies: 0, posts: 0, repeats: 0, maxPostMs: 0, p99PostMs: 0, non200: 0, restarts: 0, syncMs: 0, totalMs: 0, rateLimited: 0, sends: 0, mismatches: /** @type {string[]} */ ([]) };
-  const graphs = await startGraphs(count, { threads });
+  const graphs = await startGraphs(count, { threads, perPost });
   const dir = await bundle();
   const vars = { GRAPH_URL: graphs.url, SYNC_PAGE_SIZE: String(pageSize), SYNC_SLICE_REQUESTS: String(slice) };
   let edge = await startEdge(dir, { vars });
@@ -41,9 +41,10 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   // Per account: the customers, the live customer messages (for edits,
   // unsends, reactions), what was unsent, the distinct events expected.
   const customers = seededThreads("messenger", { count: threads }).map((t) => t.participants.data[0].id);
-  const state = graphs.accounts.map(() => ({ live: /** @type {{ mid: string, edits: number }[]} */ ([]), unsent: new Set(), expected: new Set(), taken: 0 }));
+  const state = graphs.accounts.map(() => ({ log: /** @type {string[]} */ ([]), live: /** @type {{ mid: string, edits: number }[]} */ ([]), unsent: new Set(), expected: new Set(), taken: 0 }));
   const late = graphs.accounts[count - 1];
   const latencies = [];
+  const outputs = [];
 
   try {
     // Connected at once (all but the last, which is connected at the end).
@@ -62,6 +63,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         if (roll < 0.5 || open.length < 3) {
           const customer = rand() < 0.05 ? `8${String(i).padStart(4, "0")}${String(k).padStart(6, "0")}${Math.floor(rand() * 1e4)}` : pick(customers);
           s.live.push({ mid: a.mock.customerWrites(customer, { text: `hello ${i}.${k}` }), edits: 0 });
+          s.log.push(`writes ${customer} at ${Date.now()}`);
         } else if (roll < 0.65) {
           const m = pick(open.filter((x) => x.edits < 5));
           if (m) a.mock.customerEdits(m.mid, `edited ${++m.edits} ${i}.${k}`);
@@ -72,7 +74,9 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         } else if (roll < 0.9) {
           a.mock.customerReacts(pick(open).mid, pick(EMOJI));
         } else {
-          a.mock.businessReplies(pick(customers), { text: `from the Page inbox ${i}.${k}` });
+          const customer = pick(customers);
+          a.mock.businessReplies(customer, { text: `from the Page inbox ${i}.${k}` });
+          s.log.push(`replies ${customer} at ${Date.now()}`);
         }
       }
     };
@@ -128,21 +132,28 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
 
     const half = Math.ceil(events / count / 2);
     // Phase 1: half the events, while the syncs run.
-    for (let i = 0; i < count; i++) act(i, half);
-    await settle();
+    // One mock's deliveries at a time, so that thousands of POSTs to the relay do not all start at once.
+    for (let i = 0; i < count; i++) {
+      act(i, half);
+      await graphs.accounts[i].mock.webhooks.settled({ timeoutMs: 60_000 });
+    }
     await storm();
     log(`phase 1: ${figures.posts} posts in ${Date.now() - started} ms`);
     await drained(graphs.accounts.slice(0, -1));
     await sleep(1500); // the late account's events, in the same batches
     const progress = await Promise.all(graphs.accounts.slice(0, -1).map(async (a) => (await (await api(`/accounts/${a.id}`)).json()).sync.complete));
     log(`restarting the Durable Objects; syncs complete: ${progress.filter(Boolean).length}/${progress.length}`);
+    outputs.push(edge.output().slice(-4000));
     await edge.dispose();
     // On another port: fetch's kept-alive connections to the old one are dead.
     edge = await startEdge(dir, { vars });
     figures.restarts++;
 
     // Phase 2: the other half, and replies through the route (one repeated with its key).
-    for (let i = 0; i < count; i++) act(i, events / count - half);
+    for (let i = 0; i < count; i++) {
+      act(i, events / count - half);
+      await graphs.accounts[i].mock.webhooks.settled({ timeoutMs: 60_000 });
+    }
     await Promise.all(graphs.accounts.slice(0, -1).map(async (a) => {
       for (let k = 0; k < 2; k++) {
         const customer = customers[k];
@@ -193,8 +204,25 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         if (!page.paging?.next) break;
         after = page.paging.cursors.after;
       }
+      const before = figures.mismatches.length;
       compare(a, truth.conversations(), ours, state[a.index].unsent, figures.mismatches);
+      if (process.env.EDGE_DEBUG && figures.mismatches.length > before) {
+        const cursor = (c) => (c ? Buffer.from(c, "base64").toString("latin1").replace(/[^\x20-\x7e]/g, "") : "");
+        for (const r of a.mock.requests) log(`${a.id} ${r.method} ${r.path} folder=${r.query?.folder ?? ""} user=${r.query?.user_id ?? ""} limit=${r.query?.limit ?? ""} after=${cursor(r.query?.after)} ${r.status} at=${r.at}`);
+        for (const m of figures.mismatches.slice(before)) {
+          const customer = /conversation of (\d+) missing/.exec(m)?.[1];
+          if (!customer) continue;
+          const thread = truth.conversation(customer);
+          log(`truth ${JSON.stringify({ id: thread?.id, updated: thread?.updated_time, n: thread?.messages.length })}`);
+          for (const id of [customer, thread?.id]) log(`ours ${id}: ${(await api(`/accounts/${a.id}/conversations/${id}`)).status}`);
+          log(`live actions on it: ${JSON.stringify(state[a.index].log.filter((x) => x.includes(customer)))}`);
+        }
+      }
     }));
+    if (figures.mismatches.length) log(`runtime output:\n${outputs.join("\n--- restart ---\n")}${edge.output().slice(-4000)}`);
+  } catch (err) {
+    log(`runtime output:\n${outputs.join("\n--- restart ---\n")}${edge.output().slice(-4000)}`);
+    throw err;
   } finally {
     latencies.sort((x, y) => x - y);
     figures.maxPostMs = Math.round(latencies.at(-1) ?? 0);
