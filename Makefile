@@ -141,3 +141,11 @@ bench: $(PKG)
 
 clean:
 	rm -rf pkg target node_modules
+
+## The edge inbox (examples/edge-inbox) as it will run, in Miniflare: Durable
+## Objects on SQLite, the Queue with its dead-letter queue, alarms; a storm of
+## signed webhooks against 5 accounts × 40 threads of mock Graphs, a restart
+## of the Durable Objects, every inbox compared with its mock (about 30 s).
+.PHONY: test-edge
+test-edge: $(PKG) $(NPM)
+	node --test --test-reporter=spec tests/edge/
