@@ -126,7 +126,7 @@ test-bundlers: $(PKG) $(NPM) setup-chromium
 	node --test --test-reporter=spec tests/bundlers/
 
 ## The checks first: a failing one stops the run before any test.
-test: check test-native test-mock test-node test-types test-package test-browser test-worker test-bundlers test-www
+test: check test-native test-mock test-node test-types test-package test-browser test-worker test-bundlers test-www test-edge
 	@echo "make test: all passed"
 
 ## ---- Demo and bench --------------------------------------------------------

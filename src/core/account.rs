@@ -13,7 +13,17 @@ use super::json::{str_member, Json};
 /// when there are two or more of them (one thread alone cannot tell the
 /// business from the customer).
 pub fn own_ids<J: Json, C: std::borrow::Borrow<J>>(account_id: &str, conversations: &[C]) -> Vec<String> {
-    let mut ids = vec![account_id.to_owned()];
+    own_ids_with::<J, C>(&[account_id], conversations)
+}
+
+/// [`own_ids`] with every id already known to be the account's. The
+/// participant every thread has is added only when it is the one such
+/// participant besides the known ids, and no known id is in every thread
+/// already (then the account is there under a known id, as a Page is on
+/// Messenger, and a person in every thread — one customer's threads in two
+/// folders — is a customer).
+pub fn own_ids_with<J: Json, C: std::borrow::Borrow<J>>(known: &[&str], conversations: &[C]) -> Vec<String> {
+    let mut ids: Vec<String> = known.iter().filter(|id| !id.is_empty()).map(|id| (*id).to_owned()).collect();
     if conversations.len() < 2 {
         return ids;
     }
@@ -29,6 +39,11 @@ pub fn own_ids<J: Json, C: std::borrow::Borrow<J>>(account_id: &str, conversatio
             break;
         }
     }
-    ids.extend(common.into_iter().filter(|id| id != account_id));
+    if common.iter().any(|id| known.contains(&id.as_str())) {
+        return ids;
+    }
+    if let [only] = common.as_slice() {
+        ids.push(only.clone());
+    }
     ids
 }

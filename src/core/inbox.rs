@@ -24,7 +24,7 @@
 //! time). An event about a message outside that window changes nothing
 //! that is shown, whether it came before or after the message.
 
-use super::account::own_ids;
+use super::account::own_ids_with;
 use super::error::Error;
 use super::query::Platform;
 use super::time::unix_seconds;
@@ -486,7 +486,8 @@ impl Inbox {
         let mut own = self.own.clone();
         // The account's own ids: the ones given, and on Instagram the
         // participant every synced thread has.
-        for id in own_ids::<ValueRef<'_>, _>("", &conversations).into_iter().filter(|id| !id.is_empty()) {
+        let known: Vec<&str> = self.own.keys().map(String::as_str).collect();
+        for id in own_ids_with::<ValueRef<'_>, _>(&known, &conversations) {
             own.insert(id, ());
         }
         let mut index: SortedMap<String, StringSet> = SortedMap::default();
@@ -639,7 +640,13 @@ impl Inbox {
             owner_of(&Key::Customer(id_or_customer.to_owned()), &mapping.index)
         };
         let keys = self.group(&owner, &mapping);
-        self.render_group(&owner, &keys, &mapping.own)
+        self.render_group(&owner, &keys, &mapping.own).or_else(|| {
+            // A person in several synced conversations (other folders) has
+            // no one owner: the newest conversation they are the customer of.
+            self.conversations()
+                .into_iter()
+                .find(|c| c.get("customer_id").and_then(Value::as_str) == Some(id_or_customer))
+        })
     }
 
     /// The inbox as one canonical JSON text; [`Inbox::restore`] reads it

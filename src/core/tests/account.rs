@@ -25,3 +25,13 @@ fn one_thread_cannot_tell_and_messenger_needs_only_the_page() {
         "a thread without participants"
     );
 }
+
+#[test]
+fn one_persons_threads_in_two_folders_do_not_make_them_the_account() {
+    // Messenger: the Page is in every thread, so the person in both is a customer.
+    let both = [thread(&["1046", "6234"]), thread(&["6234", "1046"])];
+    assert_eq!(own_ids::<Value, _>("1046", &both), ["1046"]);
+    // Instagram through a Page: two people in every thread cannot be told apart.
+    let ambiguous = [thread(&["1789", "6234"]), thread(&["6234", "1789"])];
+    assert_eq!(own_ids::<Value, _>("1046", &ambiguous), ["1046"]);
+}

@@ -406,3 +406,20 @@ fn a_snapshot_restores_whole_whatever_the_inputs_nesting() {
     inbox.apply_json(&sent).unwrap();
     assert_eq!(restored.snapshot(), inbox.snapshot(), "a repeat after a restore is a repeat");
 }
+
+#[test]
+fn a_person_in_two_synced_conversations_is_found_by_their_id() {
+    let mut inbox = Inbox::new(PAGE, Platform::Messenger, 200);
+    let mut twice = sync(&[0], &[0], created(0));
+    // The same person's thread in another folder: another conversation id.
+    let mut other = sync(&[0], &[3], created(3));
+    if let Some(Value::Array(list)) = other.get("conversations").cloned() {
+        let renamed: Vec<Value> = list.into_iter().map(|c| c.with("id", Value::text("t_other_folder"))).collect();
+        other.set("conversations", Value::Array(renamed));
+    }
+    twice.set("accountIds", Value::Array(vec![Value::text(PAGE)]));
+    inbox.apply(&twice).unwrap();
+    inbox.apply(&other).unwrap();
+    let found = inbox.conversation(CUSTOMERS[0]).expect("found by the person's id");
+    assert_eq!(found.get("id").and_then(Value::as_str), Some("t_other_folder"), "the newest of the two");
+}
