@@ -30,7 +30,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   const rand = random(seed);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const started = Date.now();
-  const figures = { accounts: count, threads, events: 0, bodies: 0, posts: 0, repeats: 0, maxPostMs: 0, p99PostMs: 0, non200: 0, restarts: 0, syncMs: 0, totalMs: 0, rateLimited: 0, sends: 0, mismatches: /** @type {string[]} */ ([]) };
+  const figures = { accounts: count, threads, events: 0, bodies: 0, posts: 0, repeats: 0, maxPostMs: 0, p99PostMs: 0, non200: 0, socketErrors: 0, restarts: 0, syncMs: 0, totalMs: 0, rateLimited: 0, sends: 0, mismatches: /** @type {string[]} */ ([]) };
   const graphs = await startGraphs(count, { threads, perPost });
   const dir = await bundle();
   const vars = { GRAPH_URL: graphs.url, SYNC_PAGE_SIZE: String(pageSize), SYNC_SLICE_REQUESTS: String(slice) };
@@ -108,8 +108,19 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
       await Promise.all(Array.from({ length: 16 }, async () => {
         while (next < posts.length) {
           const { body, signature } = posts[next++];
-          const t0 = performance.now();
-          const r = await fetch(`${edge.url}/webhook`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature }, body });
+          let t0 = performance.now();
+          const post = () => fetch(`${edge.url}/webhook`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature }, body });
+          let r;
+          try {
+            r = await post();
+          } catch (err) {
+            // The runtime closed a kept-alive connection as it was reused:
+            // no answer, so sent again, as Meta does. Counted.
+            if (!["UND_ERR_SOCKET", "ECONNRESET"].includes(err?.cause?.code)) throw err;
+            figures.socketErrors++;
+            t0 = performance.now();
+            r = await post();
+          }
           await r.arrayBuffer();
           latencies.push(performance.now() - t0);
           if (r.status !== 200) figures.non200++;
