@@ -115,7 +115,10 @@ async function serve(handler) {
       res.end(String(err?.stack ?? err));
     }
   });
-  server.keepAliveTimeout = 1000;
+  // Longer than the runtime keeps an idle connection: a server that closes a
+  // kept-alive connection first races the runtime's next request on it
+  // ("Network connection lost"), which a real Graph does not do to us.
+  server.keepAliveTimeout = 120_000;
   await new Promise((done) => server.listen(0, "127.0.0.1", done));
   const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   return {

@@ -30,7 +30,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   const rand = random(seed);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const started = Date.now();
-  const figures = { accounts: count, threads, events: 0, bodies: 0, posts: 0, repeats: 0, maxPostMs: 0, p99PostMs: 0, non200: 0, restarts: 0, syncMs: 0, totalMs: 0, rateLimited: 0, sends: 0, mismatches: /** @type {string[]} */ ([]) };
+  const figures = { accounts: count, threads, events: 0, bodies: 0, posts: 0, repeats: 0, maxPostMs: 0, p99PostMs: 0, non200: 0, socketErrors: 0, restarts: 0, syncMs: 0, totalMs: 0, rateLimited: 0, sends: 0, mismatches: /** @type {string[]} */ ([]) };
   const graphs = await startGraphs(count, { threads, perPost });
   const dir = await bundle();
   const vars = { GRAPH_URL: graphs.url, SYNC_PAGE_SIZE: String(pageSize), SYNC_SLICE_REQUESTS: String(slice) };
@@ -41,7 +41,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   // Per account: the customers, the live customer messages (for edits,
   // unsends, reactions), what was unsent, the distinct events expected.
   const customers = seededThreads("messenger", { count: threads }).map((t) => t.participants.data[0].id);
-  const state = graphs.accounts.map(() => ({ log: /** @type {string[]} */ ([]), live: /** @type {{ mid: string, edits: number }[]} */ ([]), unsent: new Set(), expected: new Set(), taken: 0 }));
+  const state = graphs.accounts.map(() => ({ log: /** @type {string[]} */ ([]), unsentBy: new Map(), live: /** @type {{ mid: string, edits: number }[]} */ ([]), unsent: new Set(), expected: new Set(), taken: 0 }));
   const late = graphs.accounts[count - 1];
   const latencies = [];
   const outputs = [];
@@ -62,7 +62,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         const open = s.live.filter((m) => !s.unsent.has(m.mid));
         if (roll < 0.5 || open.length < 3) {
           const customer = rand() < 0.05 ? `8${String(i).padStart(4, "0")}${String(k).padStart(6, "0")}${Math.floor(rand() * 1e4)}` : pick(customers);
-          s.live.push({ mid: a.mock.customerWrites(customer, { text: `hello ${i}.${k}` }), edits: 0 });
+          s.live.push({ mid: a.mock.customerWrites(customer, { text: `hello ${i}.${k}` }), edits: 0, customer });
           s.log.push(`writes ${customer} at ${Date.now()}`);
         } else if (roll < 0.65) {
           const m = pick(open.filter((x) => x.edits < 5));
@@ -71,6 +71,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
           const m = pick(open);
           a.mock.customerUnsends(m.mid);
           s.unsent.add(m.mid);
+          s.unsentBy.set(m.customer, (s.unsentBy.get(m.customer) ?? 0) + 1);
         } else if (roll < 0.9) {
           a.mock.customerReacts(pick(open).mid, pick(EMOJI));
         } else {
@@ -107,8 +108,19 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
       await Promise.all(Array.from({ length: 16 }, async () => {
         while (next < posts.length) {
           const { body, signature } = posts[next++];
-          const t0 = performance.now();
-          const r = await fetch(`${edge.url}/webhook`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature }, body });
+          let t0 = performance.now();
+          const post = () => fetch(`${edge.url}/webhook`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature }, body });
+          let r;
+          try {
+            r = await post();
+          } catch (err) {
+            // The runtime closed a kept-alive connection as it was reused:
+            // no answer, so sent again, as Meta does. Counted.
+            if (!["UND_ERR_SOCKET", "ECONNRESET"].includes(err?.cause?.code)) throw err;
+            figures.socketErrors++;
+            t0 = performance.now();
+            r = await post();
+          }
           await r.arrayBuffer();
           latencies.push(performance.now() - t0);
           if (r.status !== 200) figures.non200++;
@@ -181,6 +193,8 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     for (;;) {
       const all = await Promise.all(graphs.accounts.map(async (a) => (await api(`/accounts/${a.id}`)).json()));
       const statuses = all.map((s) => s.sync);
+      const refused = all.find((s) => s.notApplied);
+      if (refused) throw new Error(`an input was not applied: ${JSON.stringify(refused.notApplied)}`);
       if (statuses.every((s) => s.complete) && all.every((s) => s.live.strangers === 0)) break;
       const stopped = statuses.find((s) => s.error);
       if (stopped) throw new Error(`a sync stopped: ${JSON.stringify(stopped)}`);
@@ -205,7 +219,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         after = page.paging.cursors.after;
       }
       const before = figures.mismatches.length;
-      compare(a, truth.conversations(), ours, state[a.index].unsent, figures.mismatches);
+      compare(a, truth.conversations(), ours, state[a.index], figures.mismatches);
       if (process.env.EDGE_DEBUG && figures.mismatches.length > before) {
         const cursor = (c) => (c ? Buffer.from(c, "base64").toString("latin1").replace(/[^\x20-\x7e]/g, "") : "");
         for (const r of a.mock.requests) log(`${a.id} ${r.method} ${r.path} folder=${r.query?.folder ?? ""} user=${r.query?.user_id ?? ""} limit=${r.query?.limit ?? ""} after=${cursor(r.query?.after)} ${r.status} at=${r.at}`);
@@ -217,6 +231,9 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
           for (const id of [customer, thread?.id]) log(`ours ${id}: ${(await api(`/accounts/${a.id}/conversations/${id}`)).status}`);
           log(`live actions on it: ${JSON.stringify(state[a.index].log.filter((x) => x.includes(customer)))}`);
         }
+        log(`ours: ${JSON.stringify(ours.map((c) => [c.id, c.customer_id, c.messages.length]))}`);
+        log(`truth: ${JSON.stringify(truth.conversations().map((c) => [c.id, c.customer_id, c.messages.length]))}`);
+        log(`status: ${JSON.stringify(await (await api(`/accounts/${a.id}`)).json())}`);
       }
     }));
     if (figures.mismatches.length) log(`runtime output:\n${outputs.join("\n--- restart ---\n")}${edge.output().slice(-4000)}`);
@@ -236,7 +253,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
 }
 
 /** The account's inbox against the truth: by customer, the truth's messages (≤ 20 newest) all there, once, with their text. */
-function compare(account, truth, ours, unsent, mismatches) {
+function compare(account, truth, ours, { unsent, unsentBy }, mismatches) {
   const say = (text) => mismatches.length < 30 && mismatches.push(`${account.id}: ${text}`);
   const byCustomer = (list) => new Map(list.map((c) => [c.customer_id ?? c.id, c]));
   const t = byCustomer(truth);
@@ -253,9 +270,12 @@ function compare(account, truth, ours, unsent, mismatches) {
     for (const mid of mids) if (unsent.has(mid)) say(`${id}: unsent ${mid} shown`);
     const mineById = new Map(mine.messages.map((m) => [m.id, m]));
     // An unsend lets an older message back among a thread's 20 newest, which
-    // only a new sync reads: the truth is compared from our oldest message on.
+    // only a new sync reads: at most as many truth messages as the customer
+    // unsent may be missing, each older than our oldest.
     const oldest = mine.messages.at(-1)?.created_time ?? "";
     const expected = theirs.messages.filter((m) => m.created_time >= oldest);
+    const older = theirs.messages.filter((m) => m.created_time < oldest && !mineById.has(m.id)).length;
+    if (older > (unsentBy.get(id) ?? 0)) say(`${id}: ${older} older messages missing (${unsentBy.get(id) ?? 0} unsent; ours ${mine.messages.length}, truth ${theirs.messages.length})`);
     for (const m of expected) {
       const have = mineById.get(m.id);
       if (!have) say(`${id}: ${m.id} missing (${m.created_time} ${JSON.stringify(m.from?.id)} ${JSON.stringify(m.message)}; ours: ${mine.messages.length} messages, newest ${mine.messages[0]?.created_time})`);

@@ -9,6 +9,7 @@ test("5 accounts × 40 threads: a storm of signed events during the syncs, a res
   assert.deepEqual(figures.mismatches, []);
   assert.equal(figures.rateLimited, 0, "613s from the mocks");
   assert.equal(figures.non200, 0, "webhook answers other than 200");
+  assert.equal(figures.socketErrors, 0, "webhook POSTs without an answer");
   assert.ok(figures.maxPostMs < 1000, `slowest webhook answer ${figures.maxPostMs} ms`);
   assert.equal(figures.sends, 4 * 2, "each keyed reply sent once");
   assert.ok(figures.repeats > 0 && figures.restarts === 1);

@@ -49,6 +49,8 @@ import { decrypt, encrypt, json, sha256, tokenKey } from "./http.js";
  */
 
 const FOLDERS = /** @type {const} */ (["inbox", "other", "page_done", "spam"]);
+// The message fields a sync reads (docs/API.md, "Default message fields").
+const MESSAGE_FIELDS = "id,created_time,from,to,message,attachments{id,mime_type,name,size,file_url,image_data,video_data,generic_template,sticker_id},reactions,shares,story,tags,is_unsupported,reply_to";
 const PACE_MS = 500; // 2 calls per second per account
 const APPLY_CHUNK = 500;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
@@ -118,9 +120,11 @@ export class AccountInbox extends DurableObject {
     /** @param {string} query */
     const bodies = (query) => this.sql.exec(query).toArray().map((r) => JSON.parse(String(r.body)));
     const threads = bodies("SELECT body FROM synced ORDER BY seq");
-    if (threads.length) applySafely(inbox, [{ conversations: threads, accountIds: this.meta("accountIds") ?? [account.id] }]);
+    /** @param {unknown[]} inputs */
+    const apply = (inputs) => applySafely(inbox, inputs, (message) => this.notApplied(message));
+    if (threads.length) apply([{ conversations: threads, accountIds: this.meta("accountIds") ?? [account.id] }]);
     const rest = [...bodies("SELECT body FROM events"), ...bodies("SELECT body FROM sent")];
-    for (let i = 0; i < rest.length; i += APPLY_CHUNK) applySafely(inbox, rest.slice(i, i + APPLY_CHUNK));
+    for (let i = 0; i < rest.length; i += APPLY_CHUNK) apply(rest.slice(i, i + APPLY_CHUNK));
     this.inbox = inbox;
     return inbox;
   }
@@ -151,7 +155,7 @@ export class AccountInbox extends DurableObject {
     // A rebuild (the object just started) applies the log, these rows with it;
     // an inbox in memory gets what is new.
     if (this.inbox) {
-      if (fresh.length) this.broadcast(applySafely(this.inbox, fresh));
+      if (fresh.length) this.broadcast(applySafely(this.inbox, fresh, (m) => this.notApplied(m)));
     } else if (this.account()) {
       this.liveInbox();
     }
@@ -178,6 +182,15 @@ export class AccountInbox extends DurableObject {
       }
     }
     return added;
+  }
+
+  /**
+   * An input the Inbox refused (there should be none): counted in the status.
+   * @param {string} message
+   */
+  notApplied(message) {
+    const errors = this.meta("notApplied") ?? { count: 0, last: "" };
+    this.setMeta("notApplied", { count: errors.count + 1, last: message.slice(0, 300) });
   }
 
   /** @param {string} id */
@@ -265,6 +278,7 @@ export class AccountInbox extends DurableObject {
         ...(sync.error ? { error: sync.error } : {}),
       },
       // strangers: live conversations whose thread is still to be looked up
+      ...(this.meta("notApplied") ? { notApplied: this.meta("notApplied") } : {}),
       live: { events, strangers: Number(this.sql.exec("SELECT COUNT(*) AS n FROM strangers WHERE done = 0").toArray()[0]?.n ?? 0) },
     };
   }
@@ -336,7 +350,7 @@ export class AccountInbox extends DurableObject {
         const client = await this.client(account, { maxRetries: 0, callsPerSecond: 0 });
         const sent = await client.sendMessage(account.id, customerId, /** @type {any} */ ({ ...body, platform: account.platform }));
         this.sql.exec("INSERT OR IGNORE INTO sent (mid, body) VALUES (?, ?)", sent.messageId, JSON.stringify(sent));
-        this.broadcast(applySafely(inbox, [sent]));
+        this.broadcast(applySafely(inbox, [sent], (m) => this.notApplied(m)));
         status = 201;
         answer = sent;
       } catch (err) {
@@ -428,7 +442,7 @@ export class AccountInbox extends DurableObject {
       this.setMeta("sync", sync);
     });
     const inbox = this.inbox;
-    if (inbox && threads.length) this.broadcast(applySafely(inbox, [{ conversations: threads, accountIds: this.meta("accountIds") }]));
+    if (inbox && threads.length) this.broadcast(applySafely(inbox, [{ conversations: threads, accountIds: this.meta("accountIds") }], (m) => this.notApplied(m)));
     else if (threads.length) this.liveInbox();
 
     let next = Date.now() + PACE_MS;
@@ -451,30 +465,35 @@ export class AccountInbox extends DurableObject {
 
   /**
    * Up to `max` strangers' threads (findConversation, paced like the sync),
-   * each kept as a synced row without messages: applied, it gives the
-   * person's conversation its thread's id.
+   * each with its 20 newest messages, kept as a synced row: applied, it gives
+   * the person's conversation its thread's id and its history. Needed: the
+   * sync pages through threads newest first, so a thread that gets a message
+   * while the sync runs jumps to the top, behind the sync's cursor, and the
+   * sync never reads it; its webhook made its customer a stranger.
    * @param {Account} account
    * @param {GraphClient} client
    * @param {number} max
    */
   async lookUpStrangers(account, client, max) {
     const rows = this.sql.exec("SELECT customer FROM strangers WHERE done = 0 LIMIT ?", max).toArray();
-    const fields = account.platform === "instagram" ? ["id", "updated_time", "participants"] : ["id", "updated_time", "link", "snippet", "message_count", "unread_count", "participants", "can_reply"];
+    // The conversation fields of the sync, and its 20 newest messages with the sync's message fields.
+    const conversationFields = account.platform === "instagram" ? "id,updated_time,participants" : "id,updated_time,link,snippet,message_count,unread_count,participants,can_reply";
+    const fields = `${conversationFields},messages.limit(20){${MESSAGE_FIELDS}}`;
     let failures = 0;
     for (const row of rows) {
       const customer = String(row.customer);
-      if (this.inbox && this.inbox.conversation(customer)?.id !== customer) {
+      if (this.liveInbox()?.conversation(customer)?.id !== customer) {
         this.sql.exec("UPDATE strangers SET done = 1 WHERE customer = ?", customer);
         continue;
       }
       try {
         const found = await client.findConversation(account.id, customer, { platform: account.platform, fields });
-        const thread = found ? { ...found, messages: [] } : undefined;
+        const thread = found ? { ...found, messages: /** @type {any} */ (found.messages)?.data ?? [] } : undefined;
         this.state.storage.transactionSync(() => {
-          if (thread) this.sql.exec("INSERT INTO synced (thread, messages, body) VALUES (?, 0, ?)", thread.id, JSON.stringify(thread));
+          if (thread) this.sql.exec("INSERT INTO synced (thread, messages, body) VALUES (?, ?, ?)", thread.id, thread.messages.length, JSON.stringify(thread));
           this.sql.exec("UPDATE strangers SET done = 1 WHERE customer = ?", customer);
         });
-        if (thread && this.inbox) this.broadcast(applySafely(this.inbox, [{ conversations: [thread], accountIds: this.meta("accountIds") }]));
+        if (thread && this.inbox) this.broadcast(applySafely(this.inbox, [{ conversations: [thread], accountIds: this.meta("accountIds") }], (m) => this.notApplied(m)));
       } catch (err) {
         failures++;
         console.error("stranger lookup failed", err instanceof Error ? err.message : String(err));
@@ -551,12 +570,14 @@ export class AccountInbox extends DurableObject {
 }
 
 /**
- * Applies inputs; one bad input (there should be none) is skipped, not fatal.
+ * Applies inputs; one bad input (there should be none) is skipped and
+ * reported to `refused`, not fatal.
  * @param {Inbox} inbox
  * @param {unknown[]} inputs
+ * @param {(message: string) => void} refused
  * @returns {InboxChanges | undefined}
  */
-function applySafely(inbox, inputs) {
+function applySafely(inbox, inputs, refused) {
   try {
     return inbox.apply(/** @type {any} */ (inputs));
   } catch {
@@ -566,7 +587,9 @@ function applySafely(inbox, inputs) {
       try {
         last = inbox.apply(/** @type {any} */ (input));
       } catch (err) {
-        console.error("inbox: an input not applied", err instanceof Error ? err.message : String(err));
+        const message = err instanceof Error ? err.message : String(err);
+        console.error("inbox: an input not applied", message);
+        refused(message);
       }
     }
     return last;

@@ -58,11 +58,6 @@ export default {
    * @param {Env} env
    */
   async queue(batch, env) {
-    if (batch.queue.endsWith("-dlq")) {
-      // Dead letters are kept in the DLQ (no consumer acks them) — see README.
-      for (const message of batch.messages) message.retry();
-      return;
-    }
     /** @type {Map<string, Message<WebhookEvent>[]>} */
     const groups = new Map();
     for (const message of batch.messages) {
