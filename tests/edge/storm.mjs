@@ -245,6 +245,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     figures.maxPostMs = Math.round(latencies.at(-1) ?? 0);
     figures.p99PostMs = Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0);
     figures.totalMs = Date.now() - started;
+    log(`figures: ${JSON.stringify({ ...figures, rateLimited: graphs.accounts.reduce((n, a) => n + a.mock.stats.rateLimited, 0) })}`);
     await edge.dispose().catch(() => {});
     await graphs.close();
     removeDir(dir);
