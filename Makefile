@@ -149,3 +149,9 @@ clean:
 .PHONY: test-edge
 test-edge: $(PKG) $(NPM)
 	node --test --test-reporter=spec tests/edge/
+
+## The full-size storm of the edge inbox (100 accounts × 200 threads, 20,000
+## events); prints its figures. Not part of make test (it takes minutes).
+.PHONY: test-edge-full
+test-edge-full: $(PKG) $(NPM)
+	node tests/edge/full.mjs
