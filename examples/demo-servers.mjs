@@ -12,11 +12,10 @@
 //   await demo.close();
 
 import { createServer } from "node:http";
-import { readFile, stat } from "node:fs/promises";
-import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { INBOX_NOW, PAGE_ID, TOKEN, startMockGraph } from "../mock/server.mjs";
 import { startLive } from "./demo-live.mjs";
+import { send, staticFiles } from "./static-files.mjs";
 
 const root = (/** @type {string} */ path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -109,59 +108,3 @@ function closeServer(server) {
   });
 }
 
-// ---------------------------------------------------------------- static files
-
-/** @type {Record<string, string>} */
-const TYPES = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".wasm": "application/wasm",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ts": "text/plain; charset=utf-8",
-};
-
-/**
- * Serves folders under URL prefixes (GET and HEAD); a folder serves its
- * index.html; a path that climbs out of its folder is not found.
- * @param {Record<string, string>} mounts
- */
-function staticFiles(mounts) {
-  const roots = Object.entries(mounts)
-    .map(([prefix, dir]) => /** @type {[string, string]} */ ([prefix, resolve(dir)]))
-    .sort((a, b) => b[0].length - a[0].length);
-  /** @param {import("node:http").IncomingMessage} req @param {import("node:http").ServerResponse} res */
-  return async (req, res) => {
-    if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "GET only", req.method);
-    let path;
-    try {
-      path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
-    } catch {
-      return send(res, 400, "text/plain", "bad path", req.method);
-    }
-    const mount = roots.find(([prefix]) => path.startsWith(prefix) || `${path}/` === prefix);
-    if (!mount) return send(res, 404, "text/plain", "not found", req.method);
-    const [prefix, dir] = mount;
-    let file = resolve(join(dir, path.slice(prefix.length - 1)));
-    if (file !== dir && !file.startsWith(dir + sep)) return send(res, 404, "text/plain", "not found", req.method);
-    if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, "index.html");
-    const body = await readFile(file).catch(() => null);
-    if (!body) return send(res, 404, "text/plain", "not found", req.method);
-    send(res, 200, TYPES[extname(file)] ?? "application/octet-stream", body, req.method);
-  };
-}
-
-/**
- * @param {import("node:http").ServerResponse} res
- * @param {number} status
- * @param {string} type
- * @param {string | Buffer} body
- * @param {string | undefined} method
- */
-function send(res, status, type, body, method) {
-  res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store" });
-  res.end(method === "HEAD" ? undefined : body);
-}

@@ -55,8 +55,6 @@ pub trait Json: Sized {
     fn new_object() -> Self;
     /// Sets member `key` of an object this call built.
     fn set_member(&mut self, key: &str, value: Self);
-    /// The JSON text of this value.
-    fn stringify(&self) -> String;
 }
 
 /// The string member `key` of `value`, if it is one.
@@ -131,8 +129,5 @@ impl Json for serde_json::Value {
         if let Some(object) = self.as_object_mut() {
             object.insert(key.to_owned(), value);
         }
-    }
-    fn stringify(&self) -> String {
-        self.to_string()
     }
 }

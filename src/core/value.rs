@@ -482,7 +482,4 @@ impl Json for ValueRef<'_> {
         ValueRef(&NULL)
     }
     fn set_member(&mut self, _: &str, _: Self) {}
-    fn stringify(&self) -> String {
-        self.0.to_json_text()
-    }
 }

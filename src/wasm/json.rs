@@ -130,8 +130,4 @@ impl Json for JsValue {
     fn set_member(&mut self, key: &str, value: Self) {
         let _ = Reflect::set(self, &JsValue::from_str(intern(key)), &value);
     }
-
-    fn stringify(&self) -> String {
-        js_sys::JSON::stringify(self).ok().and_then(|text| text.as_string()).unwrap_or_default()
-    }
 }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { after, before, beforeEach } from "node:test";
 import { TOKEN, startMockGraph } from "../../mock/server.mjs";
 import { chromiumVersion, launchChromium } from "../support/chromium.mjs";
-import { serveStatic } from "../support/static-server.mjs";
+import { serveStatic } from "../../examples/static-files.mjs";
 import { MESSAGE, THREAD, scenarioConfig } from "./targets.mjs";
 
 export { MESSAGE, THREAD, TOKEN };
