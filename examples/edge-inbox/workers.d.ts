@@ -32,6 +32,8 @@ interface DurableObjectState {
   acceptWebSocket(socket: WebSocket, tags?: string[]): void;
   getWebSockets(tag?: string): WebSocket[];
   blockConcurrencyWhile<T>(fn: () => Promise<T>): Promise<T>;
+  /** Resets the object as an eviction would (its in-memory state is gone). */
+  abort(reason?: string): void;
 }
 
 interface DurableObjectId {}

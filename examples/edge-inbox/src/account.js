@@ -1,34 +1,42 @@
 // One Durable Object per account (idFromName(accountId)), with SQLite storage.
 //
-// Durability: an input log, not a snapshot. Every input the inbox was given
-// is stored once, under its identity, in the same synchronous step that
-// applies it to the in-memory Inbox:
+// Durability: the inbox is kept as shards, each a compacted snapshot plus a
+// short tail log, and storage is the truth: the Inbox objects in memory are
+// a cache, loaded on use and dropped at any time.
 //
-//   events  one row per distinct webhook event: key = SHA-256 of platform,
-//           account and the messaging item exactly as Meta sent it, so a
-//           repeat (Meta delivers at least once; the Queue too) is found and
-//           not applied or counted again
-//   synced  one row per thread of each sync slice (a slice commits its rows,
-//           its cursor and its counts in one transaction)
-//   sent    one row per message sent through the routes (by mid)
+// A conversation lives in one of SHARDS shards, chosen by its customer's id
+// (a synced thread by the participant who is not the account), so a
+// customer's live events, their synced threads and the replies to them all
+// meet in one small Inbox. Per shard:
 //
-// The Inbox is order-independent and idempotent, so it is rebuilt after an
-// eviction or a restart by applying the log: the synced rows as one sync
-// result, then the events and sent messages in chunks. A crash at any point
-// either committed an input (it is in the log, and the rebuild applies it) or
-// did not (the Queue or the alarm gives it again); nothing is applied twice in
-// a way that shows, and nothing is lost. Each step stays short: a Queue batch
-// applies its new events only, a slice its own threads only; no whole
-// snapshot is written per step.
+//   snapshots  the shard's `inbox.snapshot()`, in parts of at most 500,000
+//              characters (a row holds at most 2 MB)
+//   log        the inputs given since: one row per distinct webhook event,
+//              synced thread and sent message
+//
+// Every input is stored once, under its identity (`seen`: the SHA-256 of
+// platform, account and the messaging item exactly as Meta sent it, or the
+// sent message's mid), in the same synchronous step that applies it to the
+// shard if that shard is in memory. A repeat (Meta delivers at least once,
+// the Queue too) is found and neither stored nor counted again. Once a
+// shard's tail has COMPACT_AFTER rows, one step writes the shard's snapshot
+// and deletes the rows it holds, in one transaction: a few hundred kilobytes
+// for a 200-thread inbox, never the whole inbox. Loading a shard restores its
+// snapshot and applies its tail (the Inbox is order-independent and
+// idempotent). A crash at any point either committed an input (its row, or a
+// snapshot that holds it) or did not (the Queue or the alarm gives it again):
+// nothing is lost, nothing counts twice. After a restart nothing is rebuilt
+// up front: a shard is loaded by the first route that reads it.
 //
 // The sync runs in slices under alarms: syncInbox with maxRequests
 // (SYNC_SLICE_REQUESTS, far below the 50 subrequests of an invocation on the
-// free plan), over every folder in turn, its cursor stored after each slice.
-// Pace: the object is the only caller of the Graph for its account's reads;
-// `nextCallAt` is stored before a slice starts (reserving the slice's calls at
-// 2 per second) and after it ends, so that a slice after an eviction never
-// comes sooner than 500 ms after the last call, and the client paces the
-// calls of a slice at 2 per second. Retries are the alarm's, not the client's.
+// free plan), over every folder in turn, its cursor stored after each slice
+// with the slice's threads. Pace: the object is the only caller of the Graph
+// for its account's reads; `nextCallAt` is stored before a slice starts
+// (reserving the slice's calls at 2 per second) and after it ends, so that a
+// slice after an eviction never comes sooner than 500 ms after the last call,
+// and the client paces the calls of a slice at 2 per second. Retries are the
+// alarm's, not the client's.
 import { DurableObject } from "cloudflare:workers";
 import { GraphClient, GraphError, Inbox } from "graph-conversations";
 import { decrypt, encrypt, json, sha256, tokenKey } from "./http.js";
@@ -39,22 +47,37 @@ import { decrypt, encrypt, json, sha256, tokenKey } from "./http.js";
  *   EVENTS: Queue<import("graph-conversations").WebhookEvent>,
  *   APP_SECRET?: string, VERIFY_TOKEN?: string, ADMIN_TOKEN?: string, TOKEN_KEY?: string,
  *   GRAPH_URL?: string, GRAPH_URL_INSTAGRAM?: string,
- *   SYNC_SLICE_REQUESTS?: string, SYNC_PAGE_SIZE?: string,
+ *   SYNC_SLICE_REQUESTS?: string, SYNC_PAGE_SIZE?: string, COMPACT_AFTER?: string,
+ *   TEST_HOOKS?: string,
  * }} Env
  * @typedef {import("graph-conversations").Platform} Platform
  * @typedef {import("graph-conversations").WebhookEvent} WebhookEvent
  * @typedef {import("graph-conversations").InboxChanges} InboxChanges
  * @typedef {{ id: string, platform: Platform, host: "facebook" | "instagram", token: string }} Account
  * @typedef {{ folder: number, cursor: string | null, complete: boolean, requests: number, failures: number, error?: { kind: string, message: string } }} SyncState
+ * @typedef {{ shard: number, kind: "sync" | "event" | "sent", body: string, input: any }} Row
  */
 
 const FOLDERS = /** @type {const} */ (["inbox", "other", "page_done", "spam"]);
 // The message fields a sync reads (docs/API.md, "Default message fields").
 const MESSAGE_FIELDS = "id,created_time,from,to,message,attachments{id,mime_type,name,size,file_url,image_data,video_data,generic_template,sticker_id},reactions,shares,story,tags,is_unsupported,reply_to";
 const PACE_MS = 500; // 2 calls per second per account
-const APPLY_CHUNK = 500;
 const IDEMPOTENCY_MS = 24 * 3600 * 1000;
 const TICKET_MS = 60_000;
+// An event's identity is kept this long (longer than a Queue keeps a
+// message); a repeat after that would be applied again, which the Inbox
+// shows the same, and counted again.
+const SEEN_MS = 14 * 24 * 3600 * 1000;
+// Shards per account: an apply of a synced thread redraws its whole shard,
+// so a shard of a 200-thread inbox (about 13 threads) keeps each step short.
+const SHARDS = 16;
+const PART_CHARS = 500_000;
+// Inboxes in memory per isolate (the objects of one isolate share its
+// memory): the least recently used are dropped, and loaded again on use.
+const MAX_LOADED = 256;
+
+/** @type {Map<string, { owner: AccountInbox, shard: number }>} least recently used first */
+const LOADED = new Map();
 
 export class AccountInbox extends DurableObject {
   /**
@@ -68,15 +91,23 @@ export class AccountInbox extends DurableObject {
     this.sql = ctx.storage.sql;
     this.sql.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS events (key TEXT PRIMARY KEY, body TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS synced (seq INTEGER PRIMARY KEY AUTOINCREMENT, thread TEXT NOT NULL, messages INTEGER NOT NULL, body TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS sent (mid TEXT PRIMARY KEY, body TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS log (seq INTEGER PRIMARY KEY AUTOINCREMENT, shard INTEGER NOT NULL, kind TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS log_shard ON log (shard, seq);
+      CREATE TABLE IF NOT EXISTS snapshots (shard INTEGER NOT NULL, part INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (shard, part));
+      CREATE TABLE IF NOT EXISTS threads (thread TEXT PRIMARY KEY, customer TEXT, shard INTEGER NOT NULL, messages INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS threads_customer ON threads (customer);
       CREATE TABLE IF NOT EXISTS sends (key TEXT PRIMARY KEY, status INTEGER, body TEXT, at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS tickets (ticket TEXT PRIMARY KEY, expires INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS strangers (customer TEXT PRIMARY KEY, done INTEGER NOT NULL DEFAULT 0);
     `);
-    /** @type {Inbox | null} the in-memory inbox, rebuilt from the log on first use */
-    this.inbox = null;
+    /** @type {Map<number, Inbox>} the shards in memory */
+    this.shards = new Map();
+    /** @type {number[]} per shard, bumped when its content changes (for the listing's order) */
+    this.versions = Array.from({ length: SHARDS }, () => 0);
+    /** @type {Map<number, { version: number, items: { id: string, time: number }[] }>} */
+    this.orders = new Map();
+    this.instance = crypto.randomUUID();
   }
 
   // ---------------------------------------------------------------- storage
@@ -108,25 +139,130 @@ export class AccountInbox extends DurableObject {
     return this.meta("sync") ?? { folder: 0, cursor: null, complete: false, requests: 0, failures: 0 };
   }
 
+  /** The account's own ids: its id and every id a sync found to be the account's. */
+  ownIds() {
+    const account = this.account();
+    return new Set([...(account ? [account.id] : []), ...(this.meta("accountIds") ?? [])]);
+  }
+
   /**
-   * The Inbox, rebuilt from the log when this object has just started.
-   * Undefined while the account is not connected (its events are kept).
+   * The shard of a customer (or of a thread without one), by FNV-1a.
+   * @param {string} id
    */
-  liveInbox() {
-    if (this.inbox) return this.inbox;
+  static shardOf(id) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193) >>> 0;
+    return h % SHARDS;
+  }
+
+  /**
+   * A synced thread's customer: its participant who is not the account.
+   * @param {any} thread
+   * @param {Set<string>} own
+   * @returns {string | undefined}
+   */
+  static customerOf(thread, own) {
+    const ids = (thread?.participants?.data ?? []).map((/** @type {any} */ p) => p?.id).filter((/** @type {unknown} */ id) => typeof id === "string" && id && !own.has(id));
+    return ids[0];
+  }
+
+  /**
+   * Where a conversation is: a synced thread's shard, or its customer's.
+   * @param {string} id a conversation id or a customer id
+   */
+  shardOfConversation(id) {
+    const row = this.sql.exec("SELECT shard FROM threads WHERE thread = ?", id).toArray()[0];
+    return row ? Number(row.shard) : AccountInbox.shardOf(id);
+  }
+
+  /**
+   * Shard `k`'s Inbox: in memory, or loaded (its snapshot restored, its tail
+   * applied). Undefined while the account is not connected.
+   * @param {number} k
+   * @returns {Inbox | undefined}
+   */
+  shard(k) {
+    const key = `${this.instance}:${k}`;
+    const loaded = this.shards.get(k);
+    if (loaded) {
+      LOADED.delete(key);
+      LOADED.set(key, { owner: this, shard: k });
+      return loaded;
+    }
     const account = this.account();
     if (!account) return undefined;
-    const inbox = new Inbox({ accountId: account.id, platform: account.platform });
-    /** @param {string} query */
-    const bodies = (query) => this.sql.exec(query).toArray().map((r) => JSON.parse(String(r.body)));
-    const threads = bodies("SELECT body FROM synced ORDER BY seq");
-    /** @param {unknown[]} inputs */
-    const apply = (inputs) => applySafely(inbox, inputs, (message) => this.notApplied(message));
-    if (threads.length) apply([{ conversations: threads, accountIds: this.meta("accountIds") ?? [account.id] }]);
-    const rest = [...bodies("SELECT body FROM events"), ...bodies("SELECT body FROM sent")];
-    for (let i = 0; i < rest.length; i += APPLY_CHUNK) apply(rest.slice(i, i + APPLY_CHUNK));
-    this.inbox = inbox;
+    const parts = this.sql.exec("SELECT text FROM snapshots WHERE shard = ? ORDER BY part", k).toArray().map((r) => String(r.text));
+    const inbox = parts.length ? Inbox.restore(parts.join("")) : new Inbox({ accountId: account.id, platform: account.platform });
+    const rows = this.sql.exec("SELECT kind, body FROM log WHERE shard = ? ORDER BY seq", k).toArray().map((r) => ({ kind: String(r.kind), input: JSON.parse(String(r.body)) }));
+    this.applyRows(inbox, rows);
+    this.shards.set(k, inbox);
+    LOADED.set(key, { owner: this, shard: k });
+    for (const [old, { owner, shard }] of LOADED) {
+      if (LOADED.size <= MAX_LOADED) break;
+      LOADED.delete(old);
+      owner.shards.delete(shard); // its memory goes with the object (FinalizationRegistry)
+    }
     return inbox;
+  }
+
+  /**
+   * Applies log rows to a shard: the synced threads as one sync result, the
+   * events and sent messages as one list.
+   * @param {Inbox} inbox
+   * @param {{ kind: string, input: any }[]} rows
+   */
+  applyRows(inbox, rows) {
+    const threads = rows.filter((r) => r.kind === "sync").map((r) => r.input);
+    const rest = rows.filter((r) => r.kind !== "sync").map((r) => r.input);
+    /** @type {unknown[]} */
+    const inputs = [...(threads.length ? [{ conversations: threads, accountIds: [...this.ownIds()] }] : []), ...rest];
+    return inputs.length ? applySafely(inbox, inputs, (m) => this.notApplied(m)) : undefined;
+  }
+
+  /**
+   * Stores inputs, with `also` (more writes) in the same transaction, and
+   * applies them to their shards that are in memory; with a WebSocket open,
+   * the shards are loaded first so that every change is pushed.
+   * @param {Row[]} rows
+   * @param {() => void} [also]
+   */
+  record(rows, also = () => {}) {
+    const watching = this.state.getWebSockets().length > 0;
+    const byShard = new Map(/** @type {[number, Row[]][]} */ ([]));
+    for (const row of rows) byShard.set(row.shard, [...(byShard.get(row.shard) ?? []), row]);
+    // Loaded before the rows are written: a load applies the log as it is.
+    const targets = [...byShard.keys()].map((k) => /** @type {const} */ ([k, watching ? this.shard(k) : this.shards.get(k)]));
+    this.state.storage.transactionSync(() => {
+      for (const row of rows) this.sql.exec("INSERT INTO log (shard, kind, body) VALUES (?, ?, ?)", row.shard, row.kind, row.body);
+      also();
+    });
+    for (const [k, inbox] of targets) {
+      this.versions[k] = (this.versions[k] ?? 0) + 1;
+      if (inbox) this.broadcast(this.applyRows(inbox, byShard.get(k) ?? []));
+    }
+  }
+
+  /**
+   * Compacts up to `max` shards whose tail has COMPACT_AFTER rows or more:
+   * the shard's snapshot replaces its snapshot and tail in one transaction.
+   * @param {number} [max]
+   */
+  compactSome(max = 2) {
+    if (!this.account()) return;
+    const after = Math.max(1, Number(this.vars.COMPACT_AFTER ?? 64) || 64);
+    const full = this.sql.exec("SELECT shard, COUNT(*) AS n, MAX(seq) AS last FROM log GROUP BY shard HAVING n >= ? ORDER BY n DESC LIMIT ?", after, max).toArray();
+    for (const row of full) {
+      const k = Number(row.shard);
+      const inbox = this.shard(k);
+      if (!inbox) return;
+      const text = inbox.snapshot();
+      this.state.storage.transactionSync(() => {
+        this.sql.exec("DELETE FROM snapshots WHERE shard = ?", k);
+        for (let i = 0; i * PART_CHARS < text.length; i++) this.sql.exec("INSERT INTO snapshots (shard, part, text) VALUES (?, ?, ?)", k, i, text.slice(i * PART_CHARS, (i + 1) * PART_CHARS));
+        // Every row of this shard is in the Inbox in memory (record applies to it or it was loaded after).
+        this.sql.exec("DELETE FROM log WHERE shard = ? AND seq <= ?", k, Number(row.last));
+      });
+    }
   }
 
   // ---------------------------------------------------------------- live events (from the Queue consumer)
@@ -142,46 +278,41 @@ export class AccountInbox extends DurableObject {
     await this.keepSyncGoing();
     const keyed = await Promise.all(events.map(async (event) => ({ key: await sha256(`${event.platform}|${event.accountId}|${JSON.stringify(event.raw)}`), event })));
     // One synchronous step: stored and applied together.
-    /** @type {WebhookEvent[]} */
+    /** @type {Row[]} */
     const fresh = [];
-    const seen = new Set();
+    const keys = new Set();
     for (const { key, event } of keyed) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (this.sql.exec("SELECT 1 FROM events WHERE key = ?", key).toArray().length) continue;
-      this.sql.exec("INSERT INTO events (key, body) VALUES (?, ?)", key, JSON.stringify(event));
-      fresh.push(event);
+      if (keys.has(key) || this.sql.exec("SELECT 1 FROM seen WHERE key = ?", key).toArray().length) continue;
+      keys.add(key);
+      fresh.push({ shard: AccountInbox.shardOf(event.customerId ?? ""), kind: "event", body: JSON.stringify(event), input: event });
     }
-    // A rebuild (the object just started) applies the log, these rows with it;
-    // an inbox in memory gets what is new.
-    if (this.inbox) {
-      if (fresh.length) this.broadcast(applySafely(this.inbox, fresh, (m) => this.notApplied(m)));
-    } else if (this.account()) {
-      this.liveInbox();
+    const now = Date.now();
+    this.record(fresh, () => {
+      for (const key of keys) this.sql.exec("INSERT INTO seen (key, at) VALUES (?, ?)", key, now);
+      if (fresh.length) this.setMeta("events", (this.meta("events") ?? 0) + fresh.length);
+      this.noteStrangers(fresh.map((row) => row.input.customerId));
+    });
+    // Old identities go now and then (at most once an hour).
+    if ((this.meta("seenPrunedAt") ?? 0) < now - 3600_000) {
+      this.sql.exec("DELETE FROM seen WHERE at < ?", now - SEEN_MS);
+      this.setMeta("seenPrunedAt", now);
     }
-    if (this.noteStrangers(fresh.map((e) => e.customerId))) await this.keepSyncGoing();
+    this.compactSome();
+    await this.keepSyncGoing();
     return { stored: fresh.length };
   }
 
   /**
-   * Customers whose conversation is still their own (a live thread no sync has
-   * brought): the alarm looks their thread up once the sync is done, so that
-   * they get the thread's id. True when one was added.
-   * @param {string[]} customerIds
+   * Customers with no synced thread (a live thread no sync has brought):
+   * the alarm looks their thread up once the sync is done, so that their
+   * conversation gets the thread's id and history.
+   * @param {(string | undefined)[]} customerIds
    */
   noteStrangers(customerIds) {
-    const inbox = this.inbox;
-    if (!inbox) return false;
-    let added = false;
     for (const id of new Set(customerIds)) {
-      if (!id || inbox.conversation(id)?.id !== id) continue;
-      const before = this.sql.exec("SELECT 1 FROM strangers WHERE customer = ?", id).toArray().length;
-      if (!before) {
-        this.sql.exec("INSERT INTO strangers (customer) VALUES (?)", id);
-        added = true;
-      }
+      if (!id || this.sql.exec("SELECT 1 FROM threads WHERE customer = ?", id).toArray().length) continue;
+      this.sql.exec("INSERT OR IGNORE INTO strangers (customer) VALUES (?)", id);
     }
-    return added;
   }
 
   /**
@@ -213,18 +344,29 @@ export class AccountInbox extends DurableObject {
         if (request.method === "GET") return this.status();
         return json(405, { error: { kind: "method_not_allowed", message: "GET, PUT only" } }, { Allow: "GET, PUT" });
       }
-      if (rest === "/conversations" && request.method === "GET") return this.list(url);
+      if (rest === "/conversations" && request.method === "GET") return await this.list(url);
       const one = /^\/conversations\/([^/]+)$/.exec(rest);
       if (one && request.method === "GET") return this.one(decodeURIComponent(one[1] ?? ""));
       const send = /^\/conversations\/([^/]+)\/messages$/.exec(rest);
       if (send && request.method === "POST") return await this.send(decodeURIComponent(send[1] ?? ""), request);
       if (rest === "/live-ticket" && request.method === "POST") return this.ticket();
       if (rest === "/live" && request.method === "GET") return this.live(url, request);
+      if (rest === "/test-evict" && request.method === "POST" && this.vars.TEST_HOOKS === "1") return this.evict();
       return json(404, { error: { kind: "not_found", message: `no route for ${url.pathname}` } });
     } catch (err) {
       console.error("account route failed", err instanceof Error ? err.message : String(err));
       return json(500, { error: { kind: "internal", message: "internal error" } });
     }
+  }
+
+  /**
+   * Tests only (TEST_HOOKS=1): the object is reset as an eviction or a crash
+   * would, just after this answer; whatever it was doing then fails (the
+   * Queue retries its batch, the alarm runs again).
+   */
+  evict() {
+    setTimeout(() => this.state.abort("evicted by the test hook"), 1);
+    return json(202, { evicting: true });
   }
 
   /**
@@ -250,10 +392,7 @@ export class AccountInbox extends DurableObject {
     delete sync.error;
     sync.failures = 0;
     this.setMeta("sync", sync);
-    // Kept events (and anything logged before) are applied now.
-    this.inbox = null;
-    const inbox = this.liveInbox();
-    if (inbox) this.noteStrangers(inbox.conversations().filter((c) => c.id === c.customer_id).map((c) => c.id));
+    // Kept events are in the log: the shards apply them when they load.
     if (!sync.complete) await this.state.storage.setAlarm(Math.max(Date.now(), this.meta("nextCallAt") ?? 0));
     return json(202, this.statusBody());
   }
@@ -266,8 +405,7 @@ export class AccountInbox extends DurableObject {
   statusBody() {
     const account = /** @type {Account} */ (this.account());
     const sync = this.syncState();
-    const counts = this.sql.exec("SELECT COUNT(DISTINCT thread) AS conversations, COALESCE(SUM(messages), 0) AS messages FROM synced").toArray()[0] ?? {};
-    const events = Number(this.sql.exec("SELECT COUNT(*) AS n FROM events").toArray()[0]?.n ?? 0);
+    const counts = this.sql.exec("SELECT COUNT(*) AS conversations, COALESCE(SUM(messages), 0) AS messages FROM threads").toArray()[0] ?? {};
     return {
       platform: account.platform,
       sync: {
@@ -277,16 +415,21 @@ export class AccountInbox extends DurableObject {
         messages: Number(counts.messages ?? 0),
         ...(sync.error ? { error: sync.error } : {}),
       },
-      // strangers: live conversations whose thread is still to be looked up
       ...(this.meta("notApplied") ? { notApplied: this.meta("notApplied") } : {}),
-      live: { events, strangers: Number(this.sql.exec("SELECT COUNT(*) AS n FROM strangers WHERE done = 0").toArray()[0]?.n ?? 0) },
+      // strangers: live conversations whose thread is still to be looked up
+      live: { events: Number(this.meta("events") ?? 0), strangers: Number(this.sql.exec("SELECT COUNT(*) AS n FROM strangers WHERE done = 0").toArray()[0]?.n ?? 0) },
     };
   }
 
-  /** @param {URL} url */
-  list(url) {
-    const inbox = this.liveInbox();
-    if (!inbox) return json(404, { error: { kind: "not_found", message: "this account was never connected" } });
+  /**
+   * GET …/conversations: newest activity first across the shards (each
+   * shard's order kept until it changes), then each conversation of the
+   * page from its shard. Yields between shards so that a large inbox does
+   * not hold the isolate in one step.
+   * @param {URL} url
+   */
+  async list(url) {
+    if (!this.account()) return json(404, { error: { kind: "not_found", message: "this account was never connected" } });
     const limit = url.searchParams.has("limit") ? Number(url.searchParams.get("limit")) : 25;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) return json(400, { error: { kind: "invalid_argument", message: "limit: a whole number from 1 to 100" } });
     let start = 0;
@@ -295,9 +438,23 @@ export class AccountInbox extends DurableObject {
       start = Number(/^o(\d+)$/.exec(atobSafe(after))?.[1] ?? NaN);
       if (!Number.isInteger(start)) return json(400, { error: { kind: "invalid_argument", message: "after: not a cursor of this route" } });
     }
-    const all = inbox.conversations();
-    const data = all.slice(start, start + limit);
-    const end = start + data.length;
+    /** @type {{ id: string, time: number, shard: number }[]} */
+    const all = [];
+    for (let k = 0; k < SHARDS; k++) {
+      let order = this.orders.get(k);
+      if (!order || order.version !== this.versions[k]) {
+        const version = this.versions[k] ?? 0;
+        const inbox = this.shard(k);
+        order = { version, items: (inbox?.conversations() ?? []).map((c) => ({ id: c.id, time: unixSeconds(c.updated_time) })) };
+        this.orders.set(k, order);
+        await new Promise((done) => setTimeout(done, 0));
+      }
+      for (const item of order.items) all.push({ ...item, shard: k });
+    }
+    // The Inbox's own order: newest activity (whole seconds) first, then by id.
+    all.sort((a, b) => b.time - a.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const data = all.slice(start, start + limit).flatMap((item) => this.shard(item.shard)?.conversation(item.id) ?? []);
+    const end = start + Math.min(limit, Math.max(0, all.length - start));
     const cursor = btoa(`o${end}`);
     /** @type {{ cursors: { after: string }, next?: string }} */
     const paging = { cursors: { after: cursor } };
@@ -307,8 +464,7 @@ export class AccountInbox extends DurableObject {
 
   /** @param {string} id */
   one(id) {
-    const inbox = this.liveInbox();
-    const conversation = inbox?.conversation(id);
+    const conversation = this.shard(this.shardOfConversation(id))?.conversation(id);
     if (!conversation) return json(404, { error: { kind: "not_found", message: "no such conversation in this inbox" } });
     return json(200, conversation);
   }
@@ -322,8 +478,7 @@ export class AccountInbox extends DurableObject {
    */
   async send(conversationId, request) {
     const account = this.account();
-    const inbox = this.liveInbox();
-    if (!account || !inbox) return json(404, { error: { kind: "not_found", message: "this account was never connected" } });
+    if (!account) return json(404, { error: { kind: "not_found", message: "this account was never connected" } });
     const key = request.headers.get("Idempotency-Key");
     // Read first, whatever the answer: a body left unread closes the connection.
     const body = await request.json().catch(() => undefined);
@@ -345,12 +500,17 @@ export class AccountInbox extends DurableObject {
       status = 400;
       answer = { error: { kind: "invalid_argument", message: "the body must be a JSON object: { text?, attachment?, replyTo?, tag? }" } };
     } else {
-      const customerId = inbox.conversation(conversationId)?.customer_id ?? conversationId;
+      const thread = this.sql.exec("SELECT customer FROM threads WHERE thread = ?", conversationId).toArray()[0];
+      const customerId = thread?.customer ? String(thread.customer) : conversationId;
       try {
         const client = await this.client(account, { maxRetries: 0, callsPerSecond: 0 });
         const sent = await client.sendMessage(account.id, customerId, /** @type {any} */ ({ ...body, platform: account.platform }));
-        this.sql.exec("INSERT OR IGNORE INTO sent (mid, body) VALUES (?, ?)", sent.messageId, JSON.stringify(sent));
-        this.broadcast(applySafely(inbox, [sent], (m) => this.notApplied(m)));
+        const mid = `sent|${sent.messageId}`;
+        if (!this.sql.exec("SELECT 1 FROM seen WHERE key = ?", mid).toArray().length) {
+          this.record([{ shard: AccountInbox.shardOf(sent.recipientId || customerId), kind: "sent", body: JSON.stringify(sent), input: sent }], () => {
+            this.sql.exec("INSERT INTO seen (key, at) VALUES (?, ?)", mid, Date.now());
+          });
+        }
         status = 201;
         answer = sent;
       } catch (err) {
@@ -359,6 +519,7 @@ export class AccountInbox extends DurableObject {
     }
     const text = JSON.stringify(answer);
     if (key !== null) this.sql.exec("UPDATE sends SET status = ?, body = ? WHERE key = ?", status, text, key);
+    this.compactSome();
     return new Response(text, { status, headers: { "Content-Type": "application/json", "Cache-Control": "private, no-store" } });
   }
 
@@ -387,6 +548,26 @@ export class AccountInbox extends DurableObject {
   async keepSyncGoing() {
     if (!this.hasWork()) return;
     if ((await this.state.storage.getAlarm()) === null) await this.state.storage.setAlarm(Math.max(Date.now(), this.meta("nextCallAt") ?? 0));
+  }
+
+  /**
+   * Synced threads as log rows, each in its customer's shard, with their
+   * `threads` rows (written by `also` in the same transaction).
+   * @param {any[]} threads
+   */
+  syncedRows(threads) {
+    const own = this.ownIds();
+    const rows = threads.map((thread) => {
+      const customer = AccountInbox.customerOf(thread, own);
+      return { shard: AccountInbox.shardOf(customer ?? String(thread.id)), kind: /** @type {const} */ ("sync"), body: JSON.stringify(thread), input: thread, customer };
+    });
+    const also = () => {
+      for (const row of rows) {
+        this.sql.exec("INSERT OR REPLACE INTO threads (thread, customer, shard, messages) VALUES (?, ?, ?, ?)", String(row.input.id), row.customer ?? null, row.shard, row.input.messages?.length ?? 0);
+        if (row.customer) this.sql.exec("UPDATE strangers SET done = 1 WHERE customer = ?", row.customer);
+      }
+    };
+    return { rows, also };
   }
 
   async alarm() {
@@ -421,13 +602,11 @@ export class AccountInbox extends DurableObject {
       if (err instanceof GraphError && err.cursor) sync.cursor = err.cursor;
     }
     // Commit the slice: its threads, cursor and counts together.
-    const threads = result?.conversations ?? [];
-    this.state.storage.transactionSync(() => {
-      for (const thread of threads) {
-        this.sql.exec("INSERT INTO synced (thread, messages, body) VALUES (?, ?, ?)", thread.id, thread.messages?.length ?? 0, JSON.stringify(thread));
-      }
-      const own = new Set([...(this.meta("accountIds") ?? [account.id]), ...(result?.accountIds ?? [])]);
-      this.setMeta("accountIds", [...own]);
+    const accountIds = [...new Set([...this.ownIds(), ...(result?.accountIds ?? [])])];
+    this.setMeta("accountIds", accountIds);
+    const { rows, also } = this.syncedRows(result?.conversations ?? []);
+    this.record(rows, () => {
+      also();
       sync.requests += result?.requests ?? 0;
       if (!failure && result) {
         sync.failures = 0;
@@ -441,9 +620,7 @@ export class AccountInbox extends DurableObject {
       }
       this.setMeta("sync", sync);
     });
-    const inbox = this.inbox;
-    if (inbox && threads.length) this.broadcast(applySafely(inbox, [{ conversations: threads, accountIds: this.meta("accountIds") }], (m) => this.notApplied(m)));
-    else if (threads.length) this.liveInbox();
+    this.compactSome();
 
     let next = Date.now() + PACE_MS;
     if (failure) {
@@ -465,11 +642,11 @@ export class AccountInbox extends DurableObject {
 
   /**
    * Up to `max` strangers' threads (findConversation, paced like the sync),
-   * each with its 20 newest messages, kept as a synced row: applied, it gives
-   * the person's conversation its thread's id and its history. Needed: the
-   * sync pages through threads newest first, so a thread that gets a message
-   * while the sync runs jumps to the top, behind the sync's cursor, and the
-   * sync never reads it; its webhook made its customer a stranger.
+   * each with its 20 newest messages, kept as a synced thread: applied, it
+   * gives the person's conversation its thread's id and its history. Needed:
+   * the sync pages through threads newest first, so a thread that gets a
+   * message while the sync runs jumps to the top, behind the sync's cursor,
+   * and the sync never reads it; its webhook made its customer a stranger.
    * @param {Account} account
    * @param {GraphClient} client
    * @param {number} max
@@ -482,30 +659,31 @@ export class AccountInbox extends DurableObject {
     let failures = 0;
     for (const row of rows) {
       const customer = String(row.customer);
-      if (this.liveInbox()?.conversation(customer)?.id !== customer) {
+      if (this.sql.exec("SELECT 1 FROM threads WHERE customer = ?", customer).toArray().length) {
         this.sql.exec("UPDATE strangers SET done = 1 WHERE customer = ?", customer);
         continue;
       }
       try {
         const found = await client.findConversation(account.id, customer, { platform: account.platform, fields });
         const thread = found ? { ...found, messages: /** @type {any} */ (found.messages)?.data ?? [] } : undefined;
-        this.state.storage.transactionSync(() => {
-          if (thread) this.sql.exec("INSERT INTO synced (thread, messages, body) VALUES (?, ?, ?)", thread.id, thread.messages.length, JSON.stringify(thread));
+        const synced = this.syncedRows(thread ? [thread] : []);
+        this.record(synced.rows, () => {
+          synced.also();
           this.sql.exec("UPDATE strangers SET done = 1 WHERE customer = ?", customer);
         });
-        if (thread && this.inbox) this.broadcast(applySafely(this.inbox, [{ conversations: [thread], accountIds: this.meta("accountIds") }], (m) => this.notApplied(m)));
       } catch (err) {
         failures++;
         console.error("stranger lookup failed", err instanceof Error ? err.message : String(err));
         break;
       }
     }
+    this.compactSome();
     const next = Date.now() + PACE_MS + (failures ? 5000 : 0);
     this.setMeta("nextCallAt", next);
     if (this.hasWork()) await this.state.storage.setAlarm(next);
   }
 
-  // ---------------------------------------------------------------- the live WebSocket
+// ---------------------------------------------------------------- the live WebSocket
 
   ticket() {
     if (!this.account()) return json(404, { error: { kind: "not_found", message: "this account was never connected" } });
@@ -618,4 +796,13 @@ function errorAnswer(err) {
   const { kind, message, code, subcode, type, fbtraceId, userTitle, userMessage, transient, rateLimited, retryAfterMs, attempts, delivery, refusal } = err;
   const status = kind === "invalid_argument" ? 400 : delivery === "unknown" || kind === "timeout" ? 504 : delivery === "not_sent" || kind === "graph" ? 422 : 502;
   return { status, answer: { error: { kind, message, code, subcode, type, fbtraceId, userTitle, userMessage, transient, rateLimited, retryAfterMs, attempts, graphStatus: err.status, delivery, refusal } } };
+}
+
+/**
+ * A Graph time (`2026-12-05T07:00:00+0000`) in whole seconds; 0 if none.
+ * @param {unknown} time
+ */
+function unixSeconds(time) {
+  const ms = typeof time === "string" ? Date.parse(time.replace(/([+-]\d\d)(\d\d)$/, "$1:$2")) : NaN;
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
 }
