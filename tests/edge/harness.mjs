@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { PAGE_ID, TOKEN, signWebhook, startMock } from "../../mock/server.mjs";
+import { IG_ACCOUNT_ID, PAGE_ID, TOKEN, signWebhook, startMock } from "../../mock/server.mjs";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 export const EXAMPLE = join(ROOT, "examples/edge-inbox");
@@ -135,14 +135,17 @@ export const accountId = (i) => `9${String(i).padStart(14, "0")}`;
 export const tokenOf = (i) => `EAAG-edge-account-${i}-token`;
 
 /**
- * `count` accounts, each a mock Graph with `threads` Messenger threads and a
- * budget of 2 calls per second for its token. Resolves to `{ url (the
- * router, the Worker's GRAPH_URL), accounts: [{ id, token, mock, bodies,
- * sends }], close() }`. `bodies`: every webhook body the account's mock sent,
- * raw, with the mock's Page id. `perPost`: the mock's webhook batching
+ * `count` accounts, each a mock Graph with `threads` threads and a budget of
+ * 2 calls per second for its token; `platformOf(i)` is "messenger" (the
+ * default: a Page) or "instagram" (an Instagram professional account, read
+ * through the Page's Graph: its mock has Instagram threads only). Resolves
+ * to `{ url (the router, the Worker's GRAPH_URL), accounts: [{ id, platform,
+ * mockId, token, mock, bodies, sends }], close() }`. `bodies`: every webhook
+ * body the account's mock sent, raw, with the mock's account id (`mockId`:
+ * its Page or its Instagram account). `perPost`: the mock's webhook batching
  * (events per POST: maxEntries × maxItemsPerEntry at most).
  */
-export async function startGraphs(count, { threads, perPost = { maxEntries: 1, maxItemsPerEntry: 3 } }) {
+export async function startGraphs(count, { threads, perPost = { maxEntries: 1, maxItemsPerEntry: 3 }, platformOf = (_i) => "messenger" }) {
   const accounts = [];
   const relay = await serve((req, body) => {
     const account = accounts[Number(req.url?.slice(1))];
@@ -150,8 +153,11 @@ export async function startGraphs(count, { threads, perPost = { maxEntries: 1, m
     return { status: 200, body: "EVENT_RECEIVED", headers: { "Content-Type": "text/plain" } };
   });
   for (let i = 0; i < count; i++) {
-    const mock = await startMock({ threads: { messenger: threads, instagram: 0 }, callsPerSecond: 2, webhooks: { batchWindowMs: 5, ...perPost } });
-    const account = { index: i, id: accountId(i), token: tokenOf(i), mock, bodies: /** @type {string[]} */ ([]), sends: 0 };
+    const platform = platformOf(i) === "instagram" ? "instagram" : "messenger";
+    const sizes = platform === "instagram" ? { messenger: 0, instagram: threads } : { messenger: threads, instagram: 0 };
+    const mock = await startMock({ threads: sizes, callsPerSecond: 2, webhooks: { batchWindowMs: 5, ...perPost } });
+    const mockId = platform === "instagram" ? IG_ACCOUNT_ID : PAGE_ID;
+    const account = { index: i, id: accountId(i), platform, mockId, token: tokenOf(i), mock, bodies: /** @type {string[]} */ ([]), sends: 0 };
     accounts.push(account);
     await mock.webhooks.subscribe({ url: `${relay.url}/${i}`, appSecret: "mock-app-secret" });
   }
@@ -160,7 +166,7 @@ export async function startGraphs(count, { threads, perPost = { maxEntries: 1, m
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
     const account = byToken.get(bearer ?? new URLSearchParams(body).get("access_token") ?? "");
     if (!account) return { status: 400, body: JSON.stringify({ error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } }) };
-    const path = (req.url ?? "/").split(account.id).join(PAGE_ID);
+    const path = (req.url ?? "/").split(account.id).join(account.mockId);
     if (req.method === "POST" && /^\/v[\d.]+\/\d+\/messages$/.test(path.split("?")[0] ?? "")) {
       const form = new URLSearchParams(body);
       const recipient = JSON.parse(form.get("recipient") ?? "{}");
@@ -177,13 +183,13 @@ export async function startGraphs(count, { threads, perPost = { maxEntries: 1, m
     const answer = await fetch(account.mock.url + path, {
       method: req.method,
       headers: { Authorization: `Bearer ${TOKEN}`, ...(req.headers["content-type"] ? { "Content-Type": req.headers["content-type"] } : {}) },
-      body: req.method === "GET" ? undefined : body.split(account.token).join(TOKEN).split(account.id).join(PAGE_ID),
+      body: req.method === "GET" ? undefined : body.split(account.token).join(TOKEN).split(account.id).join(account.mockId),
     });
-    const text = (await answer.text()).split(PAGE_ID).join(account.id);
+    const text = (await answer.text()).split(account.mockId).join(account.id);
     const headers = { "Content-Type": answer.headers.get("content-type") ?? "application/json" };
     for (const name of ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "retry-after"]) {
       const value = answer.headers.get(name);
-      if (value) headers[name] = value.split(PAGE_ID).join(account.id);
+      if (value) headers[name] = value.split(account.mockId).join(account.id);
     }
     return { status: answer.status, headers, body: text };
   });
@@ -200,7 +206,7 @@ export async function startGraphs(count, { threads, perPost = { maxEntries: 1, m
 
 /** A mock's webhook body as Meta would send it for `account`: its id, signed with the Worker's secret. */
 export function forWorker(account, raw) {
-  const body = raw.split(PAGE_ID).join(account.id);
+  const body = raw.split(account.mockId ?? PAGE_ID).join(account.id);
   return { body, signature: signWebhook(body, SECRETS.APP_SECRET).sha256 };
 }
 

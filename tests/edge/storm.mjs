@@ -1,9 +1,13 @@
-// The storm: N accounts × M threads connected at once, signed webhook events
-// (about 20% sent twice, shuffled) while the syncs run, the Durable Objects
-// restarted in the middle (once the Queue has drained), replies through the
-// send route, one account connected only after its events came; then every
-// account's inbox is compared with its mock's truth. Used by storm.test.mjs
-// (bounded, `make test-edge`) and run-full.mjs (`make test-edge-full`).
+// The storm: N accounts × M threads connected at once (Messenger Pages and an
+// Instagram account), signed webhook events (about 20% sent twice, shuffled)
+// while the syncs run, every Durable Object evicted in the middle of each
+// phase (ctx.abort through the test-only hook: whatever it was doing fails,
+// the Queue retries, the alarm runs again), the whole runtime restarted
+// between the phases (once the Queue has drained: Miniflare keeps queued
+// messages in memory), replies through the send route, one account
+// connected only after its events came; then every account's inbox is
+// compared with its mock's truth. Used by storm.test.mjs (bounded, `make
+// test-edge`) and full.mjs (`make test-edge-full`).
 import { setTimeout as sleep } from "node:timers/promises";
 import { GraphClient, Inbox, Webhook } from "../../pkg/node.js";
 import { threads as seededThreads } from "../../mock/server.mjs";
@@ -23,24 +27,63 @@ function random(seed) {
   };
 }
 
+/** Runs `fn` over `list`, at most `limit` at a time. */
+async function mapLimit(list, limit, fn) {
+  const out = new Array(list.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, list.length) }, async () => {
+    while (next < list.length) {
+      const i = next++;
+      out[i] = await fn(list[i], i);
+    }
+  }));
+  return out;
+}
+
 /**
- * @param {{ accounts: number, threads: number, events: number, pageSize?: number, slice?: number, seed?: number, log?: (line: string) => void }} options
+ * The most calls in any one second (a window of 1,000 ms) among these times
+ * (ms). The times are when the calls reached the mock, in this busy test
+ * process: the edge starts them 500 ms apart, and the way here can bring two
+ * closer (the mock's own check, a bucket of 2 refilled at 2 per second, is
+ * what counts a call as too fast: `rateLimited`).
  */
-export async function runStorm({ accounts: count, threads, events, pageSize = 10, slice = 3, perPost = { maxEntries: 1, maxItemsPerEntry: 3 }, seed = 20261205, log = () => {} }) {
+function maxPerSecond(times) {
+  const sorted = [...times].sort((x, y) => x - y);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+/**
+ * @param {{ accounts: number, threads: number, events: number, pageSize?: number, slice?: number, seed?: number,
+ *   perPost?: { maxEntries: number, maxItemsPerEntry: number }, instagram?: number[], compactAfter?: number,
+ *   postConcurrency?: number, log?: (line: string) => void }} options
+ * `instagram`: the indexes of the Instagram accounts (the others are Pages).
+ */
+export async function runStorm({ accounts: count, threads, events, pageSize = 10, slice = 3, perPost = { maxEntries: 1, maxItemsPerEntry: 3 }, instagram = [1], compactAfter = 64, postConcurrency = 16, seed = 20261205, log = () => {} }) {
   const rand = random(seed);
   const pick = (list) => list[Math.floor(rand() * list.length)];
   const started = Date.now();
-  const figures = { accounts: count, threads, events: 0, bodies: 0, posts: 0, repeats: 0, maxPostMs: 0, p99PostMs: 0, non200: 0, socketErrors: 0, restarts: 0, syncMs: 0, totalMs: 0, rateLimited: 0, sends: 0, mismatches: /** @type {string[]} */ ([]) };
-  const graphs = await startGraphs(count, { threads, perPost });
+  const figures = {
+    accounts: count, instagramAccounts: 0, threads, events: 0, bodies: 0, posts: 0, repeats: 0,
+    medianPostMs: 0, p99PostMs: 0, maxPostMs: 0, non200: 0, socketErrors: 0,
+    evictions: 0, restarts: 0, graphCalls: 0, maxCallsInOneSecondSeen: 0, rateLimited: 0, sends: 0,
+    syncMs: 0, totalMs: 0, mismatches: /** @type {string[]} */ ([]),
+  };
+  const graphs = await startGraphs(count, { threads, perPost, platformOf: (i) => (instagram.includes(i) ? "instagram" : "messenger") });
+  figures.instagramAccounts = graphs.accounts.filter((a) => a.platform === "instagram").length;
   const dir = await bundle();
-  const vars = { GRAPH_URL: graphs.url, SYNC_PAGE_SIZE: String(pageSize), SYNC_SLICE_REQUESTS: String(slice) };
+  const vars = { GRAPH_URL: graphs.url, SYNC_PAGE_SIZE: String(pageSize), SYNC_SLICE_REQUESTS: String(slice), COMPACT_AFTER: String(compactAfter), TEST_HOOKS: "1" };
   let edge = await startEdge(dir, { vars });
   const admin = { Authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` };
   const api = (path, init = {}) => fetch(`${edge.url}${path}`, { ...init, headers: { ...admin, ...(init.headers ?? {}) } });
 
   // Per account: the customers, the live customer messages (for edits,
   // unsends, reactions), what was unsent, the distinct events expected.
-  const customers = seededThreads("messenger", { count: threads }).map((t) => t.participants.data[0].id);
+  const customersOf = { messenger: seededThreads("messenger", { count: threads }).map((t) => t.participants.data[0].id), instagram: seededThreads("instagram", { count: threads }).map((t) => t.participants.data[0].id) };
   const state = graphs.accounts.map(() => ({ log: /** @type {string[]} */ ([]), unsentBy: new Map(), live: /** @type {{ mid: string, edits: number }[]} */ ([]), unsent: new Set(), expected: new Set(), taken: 0 }));
   const late = graphs.accounts[count - 1];
   const latencies = [];
@@ -49,7 +92,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   try {
     // Connected at once (all but the last, which is connected at the end).
     await Promise.all(graphs.accounts.slice(0, -1).map(async (a) => {
-      const r = await api(`/accounts/${a.id}`, { method: "PUT", body: JSON.stringify({ accessToken: a.token }) });
+      const r = await api(`/accounts/${a.id}`, { method: "PUT", body: JSON.stringify({ accessToken: a.token, platform: a.platform }) });
       if (r.status !== 202) throw new Error(`PUT ${a.id}: ${r.status} ${await r.text()}`);
     }));
     log(`connected ${count - 1} accounts in ${Date.now() - started} ms`);
@@ -57,12 +100,13 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     const act = (i, n) => {
       const a = graphs.accounts[i];
       const s = state[i];
+      const customers = customersOf[a.platform];
       for (let k = 0; k < n; k++) {
         const roll = rand();
         const open = s.live.filter((m) => !s.unsent.has(m.mid));
         if (roll < 0.5 || open.length < 3) {
           const customer = rand() < 0.05 ? `8${String(i).padStart(4, "0")}${String(k).padStart(6, "0")}${Math.floor(rand() * 1e4)}` : pick(customers);
-          s.live.push({ mid: a.mock.customerWrites(customer, { text: `hello ${i}.${k}` }), edits: 0, customer });
+          s.live.push({ mid: a.mock.customerWrites(customer, { text: `hello ${i}.${k}`, platform: a.platform }), edits: 0, customer });
           s.log.push(`writes ${customer} at ${Date.now()}`);
         } else if (roll < 0.65) {
           const m = pick(open.filter((x) => x.edits < 5));
@@ -82,8 +126,21 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
       }
     };
 
+    // Every connected account's object reset at once (the test-only hook).
+    const evictAll = async () => {
+      const which = graphs.accounts.slice(0, -1);
+      const statuses = await mapLimit(which, 8, async (a) => {
+        const r = await api(`/accounts/${a.id}/test-evict`, { method: "POST" });
+        await r.arrayBuffer();
+        return r.status;
+      });
+      figures.evictions += statuses.filter((s) => s === 202).length;
+      log(`evicted ${statuses.filter((s) => s === 202).length} objects at ${Date.now() - started} ms (statuses ${[...new Set(statuses)]})`);
+    };
+
     // Sends the bodies the mocks have written since last time: rewritten
-    // for the account and signed, ~20% twice, shuffled, 16 at a time.
+    // for the account and signed, ~20% twice, shuffled, `postConcurrency`
+    // at a time; halfway through, every object is evicted.
     const storm = async () => {
       const posts = [];
       for (const a of graphs.accounts) {
@@ -105,8 +162,11 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         [posts[i], posts[j]] = [posts[j], posts[i]];
       }
       let next = 0;
-      await Promise.all(Array.from({ length: 16 }, async () => {
+      /** @type {Promise<void> | undefined} */
+      let eviction;
+      await Promise.all(Array.from({ length: postConcurrency }, async () => {
         while (next < posts.length) {
+          if (!eviction && next >= posts.length / 2) eviction = evictAll();
           const { body, signature } = posts[next++];
           let t0 = performance.now();
           const post = () => fetch(`${edge.url}/webhook`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature }, body });
@@ -127,18 +187,19 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
           figures.posts++;
         }
       }));
+      await eviction;
     };
 
     const settle = async () => Promise.all(graphs.accounts.map((a) => a.mock.webhooks.settled({ timeoutMs: 60_000 })));
 
     // Live events until every connected account has applied what it was sent.
-    const drained = async (which, timeoutMs = 120_000) => {
+    const drained = async (which, timeoutMs = 300_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const counts = await Promise.all(which.map(async (a) => (await (await api(`/accounts/${a.id}`)).json()).live?.events ?? -1));
+        const counts = await mapLimit(which, 8, async (a) => (await (await api(`/accounts/${a.id}`)).json()).live?.events ?? -1);
         if (counts.every((n, k) => n === state[which[k].index].expected.size)) return;
         if (Date.now() > deadline) throw new Error(`queue not drained: ${JSON.stringify(counts)} vs ${JSON.stringify(which.map((a) => state[a.index].expected.size))}`);
-        await sleep(200);
+        await sleep(which.length > 20 ? 1000 : 250);
       }
     };
 
@@ -153,7 +214,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     log(`phase 1: ${figures.posts} posts in ${Date.now() - started} ms`);
     await drained(graphs.accounts.slice(0, -1));
     await sleep(1500); // the late account's events, in the same batches
-    const progress = await Promise.all(graphs.accounts.slice(0, -1).map(async (a) => (await (await api(`/accounts/${a.id}`)).json()).sync.complete));
+    const progress = await mapLimit(graphs.accounts.slice(0, -1), 8, async (a) => (await (await api(`/accounts/${a.id}`)).json()).sync.complete);
     log(`restarting the Durable Objects; syncs complete: ${progress.filter(Boolean).length}/${progress.length}`);
     outputs.push(edge.output().slice(-4000));
     await edge.dispose();
@@ -166,9 +227,9 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
       act(i, events / count - half);
       await graphs.accounts[i].mock.webhooks.settled({ timeoutMs: 60_000 });
     }
-    await Promise.all(graphs.accounts.slice(0, -1).map(async (a) => {
+    await mapLimit(graphs.accounts.slice(0, -1), 8, async (a) => {
       for (let k = 0; k < 2; k++) {
-        const customer = customers[k];
+        const customer = customersOf[a.platform][k];
         const key = `${a.id}-reply-${k}`;
         const send = () => api(`/accounts/${a.id}/conversations/${customer}/messages`, { method: "POST", headers: { "Idempotency-Key": key }, body: JSON.stringify({ text: `reply ${k}` }) });
         const first = await send();
@@ -177,21 +238,21 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         const again = await send();
         const againBody = await again.text();
         if (again.status !== 201 || againBody !== firstBody) throw new Error(`repeat of ${key} answered ${again.status} ${againBody}`);
-        state[a.index].expected; // (its echo comes as an event below)
+        // (its echo comes as an event below)
       }
-    }));
+    });
     await settle();
     await storm();
     log(`phase 2: ${figures.posts} posts in ${Date.now() - started} ms`);
 
-    const lateR = await api(`/accounts/${late.id}`, { method: "PUT", body: JSON.stringify({ accessToken: late.token }) });
+    const lateR = await api(`/accounts/${late.id}`, { method: "PUT", body: JSON.stringify({ accessToken: late.token, platform: late.platform }) });
     if (lateR.status !== 202) throw new Error(`PUT late: ${lateR.status}`);
     await drained(graphs.accounts);
 
     // Every sync complete.
     const deadline = Date.now() + 600_000;
     for (;;) {
-      const all = await Promise.all(graphs.accounts.map(async (a) => (await api(`/accounts/${a.id}`)).json()));
+      const all = await mapLimit(graphs.accounts, 8, async (a) => (await api(`/accounts/${a.id}`)).json());
       const statuses = all.map((s) => s.sync);
       const refused = all.find((s) => s.notApplied);
       if (refused) throw new Error(`an input was not applied: ${JSON.stringify(refused.notApplied)}`);
@@ -199,21 +260,26 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
       const stopped = statuses.find((s) => s.error);
       if (stopped) throw new Error(`a sync stopped: ${JSON.stringify(stopped)}`);
       if (Date.now() > deadline) throw new Error(`syncs not complete: ${statuses.filter((s) => !s.complete).length}`);
-      await sleep(500);
+      await sleep(graphs.accounts.length > 20 ? 2000 : 500);
     }
     figures.syncMs = Date.now() - started;
+    // The edge's own Graph calls (the truth's come after): per token, the most in any second.
     figures.rateLimited = graphs.accounts.reduce((n, a) => n + a.mock.stats.rateLimited, 0);
+    figures.graphCalls = graphs.accounts.reduce((n, a) => n + a.mock.requests.length, 0);
+    figures.maxCallsInOneSecondSeen = Math.max(...graphs.accounts.map((a) => maxPerSecond(a.mock.requests.map((r) => r.at))));
+    if (process.env.EDGE_DEBUG) for (const a of graphs.accounts) { const at = a.mock.requests.map((r) => r.at); log(`${a.id} gaps ${at.slice(1).map((t, i) => Math.round(t - at[i])).join(" ")}`); log(a.mock.requests.map((r) => `${Math.round(r.at)} ${r.path} ${r.query?.folder ?? ""} ${r.query?.user_id ?? ""}`).join("\n")); }
     figures.sends = graphs.accounts.reduce((n, a) => n + a.sends, 0);
     figures.events = state.reduce((n, s) => n + s.expected.size, 0);
 
     // The truth: each mock's inbox now, read by a fresh sync of every folder.
-    await Promise.all(graphs.accounts.map(async (a) => {
+    // A few accounts at a time, pages of 50: as a dashboard would read.
+    await mapLimit(graphs.accounts, 4, async (a) => {
       const client = new GraphClient({ accessToken: a.token, baseUrl: graphs.url });
-      const truth = new Inbox({ accountId: a.id, platform: "messenger" });
-      for (const folder of FOLDERS) truth.apply(await client.syncInbox(a.id, { folder }));
+      const truth = new Inbox({ accountId: a.id, platform: a.platform });
+      for (const folder of FOLDERS) truth.apply(await client.syncInbox(a.id, { folder, platform: a.platform }));
       const ours = [];
       for (let after = null; ;) {
-        const page = await (await api(`/accounts/${a.id}/conversations?limit=100${after ? `&after=${encodeURIComponent(after)}` : ""}`)).json();
+        const page = await (await api(`/accounts/${a.id}/conversations?limit=50${after ? `&after=${encodeURIComponent(after)}` : ""}`)).json();
         ours.push(...page.data);
         if (!page.paging?.next) break;
         after = page.paging.cursors.after;
@@ -235,13 +301,14 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         log(`truth: ${JSON.stringify(truth.conversations().map((c) => [c.id, c.customer_id, c.messages.length]))}`);
         log(`status: ${JSON.stringify(await (await api(`/accounts/${a.id}`)).json())}`);
       }
-    }));
+    });
     if (figures.mismatches.length) log(`runtime output:\n${outputs.join("\n--- restart ---\n")}${edge.output().slice(-4000)}`);
   } catch (err) {
     log(`runtime output:\n${outputs.join("\n--- restart ---\n")}${edge.output().slice(-4000)}`);
     throw err;
   } finally {
     latencies.sort((x, y) => x - y);
+    figures.medianPostMs = Math.round(latencies[Math.floor(latencies.length / 2)] ?? 0);
     figures.maxPostMs = Math.round(latencies.at(-1) ?? 0);
     figures.p99PostMs = Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0);
     figures.totalMs = Date.now() - started;
