@@ -87,6 +87,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   const state = graphs.accounts.map(() => ({ log: /** @type {string[]} */ ([]), unsentBy: new Map(), live: /** @type {{ mid: string, edits: number }[]} */ ([]), unsent: new Set(), expected: new Set(), taken: 0 }));
   const late = graphs.accounts[count - 1];
   const latencies = [];
+  const slow = [];
   const outputs = [];
 
   try {
@@ -182,7 +183,9 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
             r = await post();
           }
           await r.arrayBuffer();
-          latencies.push(performance.now() - t0);
+          const ms = performance.now() - t0;
+          latencies.push(ms);
+          if (ms > 500) slow.push(`${Math.round(ms)} ms at ${Date.now() - started}`);
           if (r.status !== 200) figures.non200++;
           figures.posts++;
         }
@@ -312,6 +315,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     figures.maxPostMs = Math.round(latencies.at(-1) ?? 0);
     figures.p99PostMs = Math.round(latencies[Math.floor(latencies.length * 0.99)] ?? 0);
     figures.totalMs = Date.now() - started;
+    if (slow.length) log(`POSTs over 500 ms: ${slow.length}: ${slow.slice(0, 40).join(", ")}`);
     log(`figures: ${JSON.stringify({ ...figures, rateLimited: graphs.accounts.reduce((n, a) => n + a.mock.stats.rateLimited, 0) })}`);
     await edge.dispose().catch(() => {});
     await graphs.close();

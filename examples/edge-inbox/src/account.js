@@ -28,10 +28,11 @@
 // nothing is lost, nothing counts twice. After a restart nothing is rebuilt
 // up front: a shard is loaded by the first route that reads it.
 //
-// The sync runs in slices under alarms: syncInbox with maxRequests
-// (SYNC_SLICE_REQUESTS, far below the 50 subrequests of an invocation on the
-// free plan), over every folder in turn, its cursor stored after each slice
-// with the slice's threads. Pace: the object is the only caller of the Graph
+// The sync runs in slices under alarms: SYNC_SLICE_REQUESTS calls per alarm
+// (far below the 50 subrequests of an invocation on the free plan), over
+// every folder in turn, each call a syncInbox of one request whose threads,
+// cursor and counts are committed as it comes (one page of threads in memory
+// at a time; an eviction loses at most the call under way). Pace: the object is the only caller of the Graph
 // for its account's reads; `nextCallAt` is stored before a slice starts
 // (reserving the slice's calls at 2 per second) and after it ends, so that a
 // slice after an eviction never comes sooner than 500 ms after the last call,
@@ -74,7 +75,7 @@ const SHARDS = 16;
 const PART_CHARS = 500_000;
 // Inboxes in memory per isolate (the objects of one isolate share its
 // memory): the least recently used are dropped, and loaded again on use.
-const MAX_LOADED = 256;
+const MAX_LOADED = 64;
 
 /** @type {Map<string, { owner: AccountInbox, shard: number }>} least recently used first */
 const LOADED = new Map();
@@ -205,6 +206,12 @@ export class AccountInbox extends DurableObject {
     return inbox;
   }
 
+  /** @param {number} k */
+  unload(k) {
+    this.shards.delete(k);
+    LOADED.delete(`${this.instance}:${k}`);
+  }
+
   /**
    * Applies log rows to a shard: the synced threads as one sync result, the
    * events and sent messages as one list.
@@ -253,9 +260,12 @@ export class AccountInbox extends DurableObject {
     const full = this.sql.exec("SELECT shard, COUNT(*) AS n, MAX(seq) AS last FROM log GROUP BY shard HAVING n >= ? ORDER BY n DESC LIMIT ?", after, max).toArray();
     for (const row of full) {
       const k = Number(row.shard);
+      const wasLoaded = this.shards.has(k);
       const inbox = this.shard(k);
       if (!inbox) return;
       const text = inbox.snapshot();
+      // Loaded for this only: not kept (memory is shared by every object of the isolate).
+      if (!wasLoaded) this.unload(k);
       this.state.storage.transactionSync(() => {
         this.sql.exec("DELETE FROM snapshots WHERE shard = ?", k);
         for (let i = 0; i * PART_CHARS < text.length; i++) this.sql.exec("INSERT INTO snapshots (shard, part, text) VALUES (?, ?, ?)", k, i, text.slice(i * PART_CHARS, (i + 1) * PART_CHARS));
@@ -572,7 +582,6 @@ export class AccountInbox extends DurableObject {
 
   async alarm() {
     const account = this.account();
-    const sync = this.syncState();
     if (!account || !this.hasWork()) return;
     const now = Date.now();
     const nextCallAt = this.meta("nextCallAt") ?? 0;
@@ -585,45 +594,50 @@ export class AccountInbox extends DurableObject {
     // The slice's calls reserved before any leaves (an eviction mid-slice keeps the pace).
     this.setMeta("nextCallAt", now + slice * PACE_MS);
     const client = await this.client(account, { maxRetries: 0, callsPerSecond: 2 });
-    if (sync.complete) {
+    if (this.syncState().complete) {
       await this.lookUpStrangers(account, client, slice);
       return;
     }
-    const folder = FOLDERS[sync.folder] ?? "inbox";
-    /** @type {import("graph-conversations").InboxSync | undefined} */
-    let result;
-    /** @type {unknown} */
+    // A slice is `slice` calls, each committed as it comes (its threads,
+    // cursor and counts in one transaction): an eviction loses at most the
+    // call under way, and only one page of threads is in memory at a time.
+    /** @type {GraphError | Error | undefined} */
     let failure;
-    try {
-      result = await client.syncInbox(account.id, { platform: account.platform, folder, cursor: sync.cursor ?? undefined, maxRequests: slice, pageSize });
-    } catch (err) {
-      failure = err;
-      result = err instanceof GraphError ? err.inbox : undefined;
-      if (err instanceof GraphError && err.cursor) sync.cursor = err.cursor;
-    }
-    // Commit the slice: its threads, cursor and counts together.
-    const accountIds = [...new Set([...this.ownIds(), ...(result?.accountIds ?? [])])];
-    this.setMeta("accountIds", accountIds);
-    const { rows, also } = this.syncedRows(result?.conversations ?? []);
-    this.record(rows, () => {
-      also();
-      sync.requests += result?.requests ?? 0;
-      if (!failure && result) {
-        sync.failures = 0;
-        if (result.complete) {
-          sync.folder += 1;
-          sync.cursor = null;
-          sync.complete = sync.folder >= FOLDERS.length;
-        } else {
-          sync.cursor = result.cursor ?? null;
-        }
+    for (let call = 0; call < slice && !failure; call++) {
+      const sync = this.syncState();
+      if (sync.complete || sync.error) break;
+      /** @type {import("graph-conversations").InboxSync | undefined} */
+      let result;
+      try {
+        result = await client.syncInbox(account.id, { platform: account.platform, folder: FOLDERS[sync.folder] ?? "inbox", cursor: sync.cursor ?? undefined, maxRequests: 1, pageSize });
+      } catch (err) {
+        failure = err instanceof Error ? err : new Error(String(err));
+        result = err instanceof GraphError ? err.inbox : undefined;
+        if (err instanceof GraphError && err.cursor) sync.cursor = err.cursor;
       }
-      this.setMeta("sync", sync);
-    });
-    this.compactSome();
+      this.setMeta("accountIds", [...new Set([...this.ownIds(), ...(result?.accountIds ?? [])])]);
+      const { rows, also } = this.syncedRows(result?.conversations ?? []);
+      this.record(rows, () => {
+        also();
+        sync.requests += result?.requests ?? 0;
+        if (!failure && result) {
+          sync.failures = 0;
+          if (result.complete) {
+            sync.folder += 1;
+            sync.cursor = null;
+            sync.complete = sync.folder >= FOLDERS.length;
+          } else {
+            sync.cursor = result.cursor ?? null;
+          }
+        }
+        this.setMeta("sync", sync);
+      });
+      this.compactSome();
+    }
 
     let next = Date.now() + PACE_MS;
     if (failure) {
+      const sync = this.syncState();
       const err = failure instanceof GraphError ? failure : undefined;
       if (err && !err.transient && !err.rateLimited) {
         // A bad token or the like: stop until the next PUT.
