@@ -66,7 +66,7 @@ export async function bundle() {
  * Objects persist in `dir/do`. `port` 0 picks one; give the same port to a
  * restart. Resolves to `{ url, mf, dispose() }`.
  */
-export async function startEdge(dir, { port = 0, vars = {} } = {}) {
+export async function startEdge(dir, { port = 0, vars = {}, inspectorPort } = {}) {
   const config = readWranglerConfig();
   const consumer = config.queues.consumers[0];
   const mf = new Miniflare({
@@ -90,6 +90,7 @@ export async function startEdge(dir, { port = 0, vars = {} } = {}) {
       },
     },
     verbose: false,
+    ...(inspectorPort ? { inspectorPort } : {}),
     // The runtime's own output (console.error of the Worker and its objects), kept for a failure's report.
     handleRuntimeStdio(stdout, stderr) {
       stdout.on("data", (chunk) => { output += chunk; });

@@ -9,6 +9,7 @@
 // compared with its mock's truth. Used by storm.test.mjs (bounded, `make
 // test-edge`) and full.mjs (`make test-edge-full`).
 import { setTimeout as sleep } from "node:timers/promises";
+import { Worker } from "node:worker_threads";
 import { GraphClient, Inbox, Webhook } from "../../pkg/node.js";
 import { threads as seededThreads } from "../../mock/server.mjs";
 import { SECRETS, bundle, forWorker, removeDir, startEdge, startGraphs } from "./harness.mjs";
@@ -77,7 +78,9 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   figures.instagramAccounts = graphs.accounts.filter((a) => a.platform === "instagram").length;
   const dir = await bundle();
   const vars = { GRAPH_URL: graphs.url, SYNC_PAGE_SIZE: String(pageSize), SYNC_SLICE_REQUESTS: String(slice), COMPACT_AFTER: String(compactAfter), TEST_HOOKS: "1" };
-  let edge = await startEdge(dir, { vars });
+  const inspectorPort = process.env.EDGE_PROFILE ? 9339 : undefined;
+  let edge = await startEdge(dir, { vars, inspectorPort });
+  const profiling = process.env.EDGE_PROFILE ? import(process.env.EDGE_PROFILE).then((m) => m.profile(inspectorPort, 25, log)) : undefined;
   const admin = { Authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` };
   const api = (path, init = {}) => fetch(`${edge.url}${path}`, { ...init, headers: { ...admin, ...(init.headers ?? {}) } });
 
@@ -88,6 +91,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   const late = graphs.accounts[count - 1];
   const latencies = [];
   const slow = [];
+  const poster = new Worker(new URL("./poster.mjs", import.meta.url));
   const outputs = [];
 
   try {
@@ -162,34 +166,26 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
         const j = Math.floor(rand() * (i + 1));
         [posts[i], posts[j]] = [posts[j], posts[i]];
       }
-      let next = 0;
+      // Sent by the poster thread; halfway through, every object is evicted.
       /** @type {Promise<void> | undefined} */
       let eviction;
-      await Promise.all(Array.from({ length: postConcurrency }, async () => {
-        while (next < posts.length) {
-          if (!eviction && next >= posts.length / 2) eviction = evictAll();
-          const { body, signature } = posts[next++];
-          let t0 = performance.now();
-          const post = () => fetch(`${edge.url}/webhook`, { method: "POST", headers: { "Content-Type": "application/json", "X-Hub-Signature-256": signature }, body });
-          let r;
-          try {
-            r = await post();
-          } catch (err) {
-            // The runtime closed a kept-alive connection as it was reused:
-            // no answer, so sent again, as Meta does. Counted.
-            if (!["UND_ERR_SOCKET", "ECONNRESET"].includes(err?.cause?.code)) throw err;
-            figures.socketErrors++;
-            t0 = performance.now();
-            r = await post();
+      const round = await new Promise((done, fail) => {
+        const onMessage = (message) => {
+          if (message.half) eviction = evictAll();
+          if (message.done) {
+            poster.off("message", onMessage);
+            done(message);
           }
-          await r.arrayBuffer();
-          const ms = performance.now() - t0;
-          latencies.push(ms);
-          if (ms > 500) slow.push(`${Math.round(ms)} ms at ${Date.now() - started}`);
-          if (r.status !== 200) figures.non200++;
-          figures.posts++;
-        }
-      }));
+        };
+        poster.on("message", onMessage);
+        poster.once("error", fail);
+        poster.postMessage({ url: edge.url, posts, concurrency: postConcurrency, started });
+      });
+      latencies.push(...round.latencies);
+      slow.push(...round.slow);
+      figures.non200 += round.non200;
+      figures.socketErrors += round.socketErrors;
+      figures.posts += round.latencies.length;
       await eviction;
     };
 
@@ -215,6 +211,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     }
     await storm();
     log(`phase 1: ${figures.posts} posts in ${Date.now() - started} ms`);
+    await profiling;
     await drained(graphs.accounts.slice(0, -1));
     await sleep(1500); // the late account's events, in the same batches
     const progress = await mapLimit(graphs.accounts.slice(0, -1), 8, async (a) => (await (await api(`/accounts/${a.id}`)).json()).sync.complete);
@@ -277,7 +274,9 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     // The truth: each mock's inbox now, read by a fresh sync of every folder.
     // A few accounts at a time, pages of 50: as a dashboard would read.
     await mapLimit(graphs.accounts, 4, async (a) => {
-      const client = new GraphClient({ accessToken: a.token, baseUrl: graphs.url });
+      // The edge's calls are counted: the truth is read without the budget.
+      a.mock.setCallsPerSecond(0);
+      const client = new GraphClient({ accessToken: a.token, baseUrl: graphs.url, callsPerSecond: 0 });
       const truth = new Inbox({ accountId: a.id, platform: a.platform });
       for (const folder of FOLDERS) truth.apply(await client.syncInbox(a.id, { folder, platform: a.platform }));
       const ours = [];
@@ -318,6 +317,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     if (slow.length) log(`POSTs over 500 ms: ${slow.length}: ${slow.slice(0, 40).join(", ")}`);
     log(`figures: ${JSON.stringify({ ...figures, rateLimited: graphs.accounts.reduce((n, a) => n + a.mock.stats.rateLimited, 0) })}`);
     await edge.dispose().catch(() => {});
+    await poster.terminate();
     await graphs.close();
     removeDir(dir);
   }

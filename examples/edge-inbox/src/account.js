@@ -109,17 +109,29 @@ export class AccountInbox extends DurableObject {
     /** @type {Map<number, { version: number, items: { id: string, time: number }[] }>} */
     this.orders = new Map();
     this.instance = crypto.randomUUID();
+    /** @type {Map<string, string | null>} */
+    this.metaTexts = new Map();
+    // Whether this instance has seen to the alarm (keepSyncGoing).
+    this.alarmChecked = false;
   }
 
   // ---------------------------------------------------------------- storage
 
   /**
+   * A value of the `meta` table. Only this object writes its storage, so
+   * the texts are kept in memory once read (written through by setMeta,
+   * forgotten if a transaction fails).
    * @param {string} key
    * @returns {any}
    */
   meta(key) {
-    const row = this.sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
-    return row ? JSON.parse(String(row.value)) : undefined;
+    let text = this.metaTexts.get(key);
+    if (text === undefined) {
+      const row = this.sql.exec("SELECT value FROM meta WHERE key = ?", key).toArray()[0];
+      text = row ? String(row.value) : null;
+      this.metaTexts.set(key, text);
+    }
+    return text === null ? undefined : JSON.parse(text);
   }
 
   /**
@@ -127,7 +139,23 @@ export class AccountInbox extends DurableObject {
    * @param {unknown} value
    */
   setMeta(key, value) {
-    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, JSON.stringify(value));
+    const text = JSON.stringify(value);
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", key, text);
+    this.metaTexts.set(key, text);
+  }
+
+  /**
+   * `fn` in one transaction; if it throws, what it wrote is rolled back and
+   * the meta texts kept in memory are forgotten.
+   * @param {() => void} fn
+   */
+  transaction(fn) {
+    try {
+      this.state.storage.transactionSync(fn);
+    } catch (err) {
+      this.metaTexts.clear();
+      throw err;
+    }
   }
 
   /** @returns {Account | undefined} */
@@ -239,7 +267,7 @@ export class AccountInbox extends DurableObject {
     for (const row of rows) byShard.set(row.shard, [...(byShard.get(row.shard) ?? []), row]);
     // Loaded before the rows are written: a load applies the log as it is.
     const targets = [...byShard.keys()].map((k) => /** @type {const} */ ([k, watching ? this.shard(k) : this.shards.get(k)]));
-    this.state.storage.transactionSync(() => {
+    this.transaction(() => {
       for (const row of rows) this.sql.exec("INSERT INTO log (shard, kind, body) VALUES (?, ?, ?)", row.shard, row.kind, row.body);
       also();
     });
@@ -266,7 +294,7 @@ export class AccountInbox extends DurableObject {
       const text = inbox.snapshot();
       // Loaded for this only: not kept (memory is shared by every object of the isolate).
       if (!wasLoaded) this.unload(k);
-      this.state.storage.transactionSync(() => {
+      this.transaction(() => {
         this.sql.exec("DELETE FROM snapshots WHERE shard = ?", k);
         for (let i = 0; i * PART_CHARS < text.length; i++) this.sql.exec("INSERT INTO snapshots (shard, part, text) VALUES (?, ?, ?)", k, i, text.slice(i * PART_CHARS, (i + 1) * PART_CHARS));
         // Every row of this shard is in the Inbox in memory (record applies to it or it was loaded after).
@@ -297,10 +325,11 @@ export class AccountInbox extends DurableObject {
       fresh.push({ shard: AccountInbox.shardOf(event.customerId ?? ""), kind: "event", body: JSON.stringify(event), input: event });
     }
     const now = Date.now();
+    let strangers = false;
     this.record(fresh, () => {
       for (const key of keys) this.sql.exec("INSERT INTO seen (key, at) VALUES (?, ?)", key, now);
       if (fresh.length) this.setMeta("events", (this.meta("events") ?? 0) + fresh.length);
-      this.noteStrangers(fresh.map((row) => row.input.customerId));
+      strangers = this.noteStrangers(fresh.map((row) => row.input.customerId));
     });
     // Old identities go now and then (at most once an hour).
     if ((this.meta("seenPrunedAt") ?? 0) < now - 3600_000) {
@@ -308,21 +337,24 @@ export class AccountInbox extends DurableObject {
       this.setMeta("seenPrunedAt", now);
     }
     this.compactSome();
-    await this.keepSyncGoing();
+    if (strangers) await this.keepSyncGoing(true);
     return { stored: fresh.length };
   }
 
   /**
    * Customers with no synced thread (a live thread no sync has brought):
    * the alarm looks their thread up once the sync is done, so that their
-   * conversation gets the thread's id and history.
+   * conversation gets the thread's id and history. True when one was added.
    * @param {(string | undefined)[]} customerIds
    */
   noteStrangers(customerIds) {
+    let added = false;
     for (const id of new Set(customerIds)) {
-      if (!id || this.sql.exec("SELECT 1 FROM threads WHERE customer = ?", id).toArray().length) continue;
-      this.sql.exec("INSERT OR IGNORE INTO strangers (customer) VALUES (?)", id);
+      if (!id || this.sql.exec("SELECT 1 FROM threads WHERE customer = ? UNION ALL SELECT 1 FROM strangers WHERE customer = ?", id, id).toArray().length) continue;
+      this.sql.exec("INSERT INTO strangers (customer) VALUES (?)", id);
+      added = true;
     }
+    return added;
   }
 
   /**
@@ -554,9 +586,14 @@ export class AccountInbox extends DurableObject {
     return !sync.complete || this.sql.exec("SELECT 1 FROM strangers WHERE done = 0 LIMIT 1").toArray().length > 0;
   }
 
-  /** Pending work always has its alarm (set again if a restart lost it). */
-  async keepSyncGoing() {
-    if (!this.hasWork()) return;
+  /**
+   * Pending work always has its alarm (set again if a restart lost it):
+   * checked once per instance, and again when `force`d (new work).
+   * @param {boolean} [force]
+   */
+  async keepSyncGoing(force = false) {
+    if ((this.alarmChecked && !force) || !this.hasWork()) return;
+    this.alarmChecked = true;
     if ((await this.state.storage.getAlarm()) === null) await this.state.storage.setAlarm(Math.max(Date.now(), this.meta("nextCallAt") ?? 0));
   }
 
