@@ -144,14 +144,17 @@ clean:
 
 ## The edge inbox (examples/edge-inbox) as it will run, in Miniflare: Durable
 ## Objects on SQLite, the Queue with its dead-letter queue, alarms; a storm of
-## signed webhooks against 5 accounts × 40 threads of mock Graphs, a restart
-## of the Durable Objects, every inbox compared with its mock (about 30 s).
+## signed webhooks against 5 accounts × 40 threads of mock Graphs (one on
+## Instagram), every object evicted mid-storm, a restart of the runtime,
+## every inbox compared with its mock (about 30 s).
 .PHONY: test-edge
 test-edge: $(PKG) $(NPM)
 	node --test --test-reporter=spec tests/edge/
 
 ## The full-size storm of the edge inbox (100 accounts × 200 threads, 20,000
-## events); prints its figures. Not part of make test (it takes minutes).
+## events, 20% repeats, shuffled, every object evicted mid-storm); prints its
+## figures (examples/edge-inbox/README.md has them). Not part of make test
+## (about 5 minutes).
 .PHONY: test-edge-full
 test-edge-full: $(PKG) $(NPM)
 	node tests/edge/full.mjs

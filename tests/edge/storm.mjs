@@ -78,9 +78,9 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   figures.instagramAccounts = graphs.accounts.filter((a) => a.platform === "instagram").length;
   const dir = await bundle();
   const vars = { GRAPH_URL: graphs.url, SYNC_PAGE_SIZE: String(pageSize), SYNC_SLICE_REQUESTS: String(slice), COMPACT_AFTER: String(compactAfter), TEST_HOOKS: "1" };
-  const inspectorPort = process.env.EDGE_PROFILE ? 9339 : undefined;
-  let edge = await startEdge(dir, { vars, inspectorPort });
-  const profiling = process.env.EDGE_PROFILE ? import(process.env.EDGE_PROFILE).then((m) => m.profile(inspectorPort, 25, log)) : undefined;
+  // EDGE_INSPECTOR=<port>: the runtime's V8 inspector there (DevTools'
+  // Performance and Memory panels on the Worker and its objects).
+  let edge = await startEdge(dir, { vars, inspectorPort: Number(process.env.EDGE_INSPECTOR) || undefined });
   const admin = { Authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` };
   const api = (path, init = {}) => fetch(`${edge.url}${path}`, { ...init, headers: { ...admin, ...(init.headers ?? {}) } });
 
@@ -211,7 +211,6 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     }
     await storm();
     log(`phase 1: ${figures.posts} posts in ${Date.now() - started} ms`);
-    await profiling;
     await drained(graphs.accounts.slice(0, -1));
     await sleep(1500); // the late account's events, in the same batches
     const progress = await mapLimit(graphs.accounts.slice(0, -1), 8, async (a) => (await (await api(`/accounts/${a.id}`)).json()).sync.complete);
@@ -219,7 +218,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     outputs.push(edge.output().slice(-4000));
     await edge.dispose();
     // On another port: fetch's kept-alive connections to the old one are dead.
-    edge = await startEdge(dir, { vars });
+    edge = await startEdge(dir, { vars, inspectorPort: Number(process.env.EDGE_INSPECTOR) || undefined });
     figures.restarts++;
 
     // Phase 2: the other half, and replies through the route (one repeated with its key).
@@ -267,7 +266,9 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
     figures.rateLimited = graphs.accounts.reduce((n, a) => n + a.mock.stats.rateLimited, 0);
     figures.graphCalls = graphs.accounts.reduce((n, a) => n + a.mock.requests.length, 0);
     figures.maxCallsInOneSecondSeen = Math.max(...graphs.accounts.map((a) => maxPerSecond(a.mock.requests.map((r) => r.at))));
-    if (process.env.EDGE_DEBUG) for (const a of graphs.accounts) { const at = a.mock.requests.map((r) => r.at); log(`${a.id} gaps ${at.slice(1).map((t, i) => Math.round(t - at[i])).join(" ")}`); log(a.mock.requests.map((r) => `${Math.round(r.at)} ${r.path} ${r.query?.folder ?? ""} ${r.query?.user_id ?? ""}`).join("\n")); }
+    if (process.env.EDGE_DEBUG) {
+      for (const a of graphs.accounts) log(`${a.id}: ms between calls as they arrived: ${a.mock.requests.slice(1).map((r, i) => Math.round(r.at - a.mock.requests[i].at)).join(" ")}`);
+    }
     figures.sends = graphs.accounts.reduce((n, a) => n + a.sends, 0);
     figures.events = state.reduce((n, s) => n + s.expected.size, 0);
 
