@@ -71,7 +71,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   const figures = {
     accounts: count, instagramAccounts: 0, threads, events: 0, bodies: 0, posts: 0, repeats: 0,
     medianPostMs: 0, p99PostMs: 0, maxPostMs: 0, non200: 0, socketErrors: 0,
-    evictions: 0, restarts: 0, graphCalls: 0, maxCallsInOneSecondSeen: 0, rateLimited: 0, sends: 0,
+    evictions: 0, restarts: 0, snapshots: 0, graphCalls: 0, maxCallsInOneSecondSeen: 0, rateLimited: 0, sends: 0,
     syncMs: 0, totalMs: 0, mismatches: /** @type {string[]} */ ([]),
   };
   const graphs = await startGraphs(count, { threads, perPost, platformOf: (i) => (instagram.includes(i) ? "instagram" : "messenger") });
@@ -262,6 +262,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
       await sleep(graphs.accounts.length > 20 ? 2000 : 500);
     }
     figures.syncMs = Date.now() - started;
+    figures.snapshots = (await mapLimit(graphs.accounts, 8, async (a) => (await (await api(`/accounts/${a.id}`)).json()).storage?.snapshots ?? 0)).reduce((n, k) => n + k, 0);
     // The edge's own Graph calls (the truth's come after): per token, the most in any second.
     figures.rateLimited = graphs.accounts.reduce((n, a) => n + a.mock.stats.rateLimited, 0);
     figures.graphCalls = graphs.accounts.reduce((n, a) => n + a.mock.requests.length, 0);

@@ -17,4 +17,5 @@ test("5 accounts × 40 threads (one on Instagram): a storm of signed events duri
   assert.equal(figures.sends, 4 * 2, "each keyed reply sent once");
   assert.equal(figures.evictions, 2 * 4, "every connected object evicted in each phase");
   assert.ok(figures.repeats > 0 && figures.restarts === 1);
+  assert.ok(figures.snapshots >= 5 * 8, `${figures.snapshots} shards compacted`);
 });

@@ -460,6 +460,12 @@ export class AccountInbox extends DurableObject {
       ...(this.meta("notApplied") ? { notApplied: this.meta("notApplied") } : {}),
       // strangers: live conversations whose thread is still to be looked up
       live: { events: Number(this.meta("events") ?? 0), strangers: Number(this.sql.exec("SELECT COUNT(*) AS n FROM strangers WHERE done = 0").toArray()[0]?.n ?? 0) },
+      // the shards' storage: how many have a snapshot, and the rows logged since
+      storage: {
+        shards: SHARDS,
+        snapshots: Number(this.sql.exec("SELECT COUNT(DISTINCT shard) AS n FROM snapshots").toArray()[0]?.n ?? 0),
+        logRows: Number(this.sql.exec("SELECT COUNT(*) AS n FROM log").toArray()[0]?.n ?? 0),
+      },
     };
   }
 
