@@ -25,7 +25,7 @@
 //
 //   node bench/run.mjs [--threads 200] [--messages 30] [--latency-ms 50] [--rounds 30]
 //                      [--sync-runs 3] [--in-flight 8]
-//                      [--scale-messages 10] [--scale-latency-ms 50] [--scale-runs 3] [--scale-max 10000]
+//                      [--scale-messages 10] [--scale-latency-ms 50] [--scale-runs 5] [--scale-max 10000]
 
 import { performance } from "node:perf_hooks";
 import { GraphClient } from "../pkg/node.js";
@@ -41,16 +41,18 @@ const DETAIL_WINDOW = 20;
 const PAGE = 100; // the largest page of conversations the sync asks for
 /**
  * Issue 15's targets, and the project's own for the 1 MB page (the issue
- * sets none there) and for growth (linear: 10× the threads, at most 10% more).
+ * sets none there) and for growth: "linear" is read as 10× the threads in at
+ * most 10× the calls and 12× the wall time (20% for a shared machine's noise;
+ * anything quadratic would take about 100×).
  */
 const TARGETS = {
   wallVsPlain: 1.1, smallCall: 1.1, bigCall: 1.2, instantiateMs: 5, sizeKB: 64, webhook: 1.2,
-  slopeTolerance: 0.05, growth: 11,
+  slopeTolerance: 0.05, growthTolerance: 0.2,
 };
 
 const options = parseArgs(process.argv.slice(2), {
   threads: 200, messages: 30, "latency-ms": 50, rounds: 30, "sync-runs": 3, "in-flight": 8,
-  "scale-messages": 10, "scale-latency-ms": 50, "scale-runs": 3, "scale-max": 10_000,
+  "scale-messages": 10, "scale-latency-ms": 50, "scale-runs": 5, "scale-max": 10_000,
 });
 const SCALE = [100, 1_000, 10_000].filter((n) => n <= options["scale-max"]);
 
@@ -106,7 +108,8 @@ async function measureScale(n, opts) {
   const m = opts["scale-messages"];
   const mock = await startMockGraph({ latencyMs: opts["scale-latency-ms"], threads: { messenger: n }, messagesPerThread: m });
   try {
-    const pair = await measurePair(mock, n, m, opts["scale-runs"]);
+    // 10,000 threads take seconds a run: at most 3 runs there.
+    const pair = await measurePair(mock, n, m, n >= 10_000 ? Math.min(3, opts["scale-runs"]) : opts["scale-runs"]);
     return { n, m, latencyMs: opts["scale-latency-ms"], ...pair, serve: await measureServe(n, m) };
   } finally {
     await mock.close();
@@ -278,7 +281,7 @@ function report({ wasm, size, decode, floor, scale, webhook, live, memory, optio
     row(`${w}: wall (median of ${o.runs})`, `${s(o.ms)}, ${(o.ms / (g.n / 1000)).toFixed(0)} ms per 1,000 threads`,
       `${s(g.plain.ms)} plain client`, x(o.ms / g.plain.ms), `≤ ${TARGETS.wallVsPlain}× plain`,
       o.ms / g.plain.ms <= TARGETS.wallVsPlain, `wall@${g.n} ${x(o.ms / g.plain.ms)} plain`);
-    row(`${w}: the mock alone, no latency`, "", `${s(g.serve.ms)} for ${g.serve.pages} pages, ${mb(g.serve.bytes)}`,
+    row(`${w}: the mock alone, no latency`, "", `${s(g.serve.ms)} for ${g.serve.pages} page${g.serve.pages > 1 ? "s" : ""}, ${mb(g.serve.bytes)}`,
       `${(100 * g.serve.ms / g.plain.ms).toFixed(0)}% of the plain wall`, none, null);
   }
   const grown = scale.filter((g) => !g.ours.error);
@@ -296,10 +299,16 @@ function report({ wasm, size, decode, floor, scale, webhook, live, memory, optio
     const wallGrowth = b.ours.ms / a.ours.ms;
     row(`${a.n.toLocaleString("en")} → ${b.n.toLocaleString("en")} threads (${k}×): calls grow`, times(callsGrowth),
       `${times(b.plain.calls / a.plain.calls)} plain client`, "", `≤ ${k}× (linear)`, callsGrowth <= k, `calls ×${callsGrowth.toFixed(1)} for ${k}× N`);
-    const wallTarget = TARGETS.growth * (k / 10);
+    const wallTarget = k * (1 + TARGETS.growthTolerance);
     row(`${a.n.toLocaleString("en")} → ${b.n.toLocaleString("en")} threads (${k}×): wall grows`, times(wallGrowth),
-      `${times(b.plain.ms / a.plain.ms)} plain client`, "", `≤ ${wallTarget}× (linear + 10%)`, wallGrowth <= wallTarget,
-      `wall ×${wallGrowth.toFixed(1)} for ${k}× N`);
+      `${times(b.plain.ms / a.plain.ms)} plain client`, "", `≤ ${wallTarget}× (linear + ${TARGETS.growthTolerance * 100}%)`,
+      wallGrowth <= wallTarget, `wall ×${wallGrowth.toFixed(1)} for ${k}× N`);
+    const wallLine = fit(ns, grown.map((g) => g.ours.ms));
+    const plainWallLine = fit(ns, grown.map((g) => g.plain.ms));
+    row(`wall against N (least squares over ${ns.join(", ")})`,
+      `${(wallLine.slope * 1000).toFixed(0)} ms per 1,000 threads + ${wallLine.intercept.toFixed(0)} ms`,
+      `${(plainWallLine.slope * 1000).toFixed(0)} ms per 1,000 + ${plainWallLine.intercept.toFixed(0)} ms plain client`,
+      x(wallLine.slope / plainWallLine.slope), none, null);
   }
 
   // Per call.
@@ -344,8 +353,8 @@ function report({ wasm, size, decode, floor, scale, webhook, live, memory, optio
   console.log([
     `(sync options: platform messenger, messagesPerConversation = M, defaults otherwise, callsPerSecond 0, a fresh client per run; ` +
       `the plain client: bench/plain-client.mjs, the documented flow: bench/documented-flow.mjs; the mock's threads are exactly M messages long)`,
-    `(growth rows: ${opts["scale-messages"]} messages a thread, ${opts["scale-latency-ms"]} ms latency, ${opts["scale-runs"]} interleaved runs each; ` +
-      `"the mock alone" is one raw fetch of the same pages from a latency-free mock)`,
+    `(growth rows: ${opts["scale-messages"]} messages a thread, ${opts["scale-latency-ms"]} ms latency, ${opts["scale-runs"]} interleaved runs each (at most 3 for 10,000); ` +
+      `"the mock alone": the same pages fetched raw (text, no JSON.parse) from a latency-free mock, what serving them costs both clients)`,
     `(biggest contributors, gzipped alone: .wasm sections ${wasmSections}; JS ${glueFiles})`,
     `(per call: ${opts.rounds} interleaved rounds per page; webhook bodies as Meta sends them, ${opts.rounds} rounds of 400; inbox.apply: ` +
       `${live.events} live events, 5% redelivered; memory: a fresh node --expose-gc, bench/webhook-inbox.mjs)`,
