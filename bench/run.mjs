@@ -27,6 +27,7 @@
 //                      [--sync-runs 3] [--in-flight 8]
 //                      [--scale-messages 10] [--scale-latency-ms 50] [--scale-runs 5] [--scale-max 10000]
 
+import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { GraphClient } from "../pkg/node.js";
 import { PAGE_ID, TOKEN, startMockGraph, threads } from "../mock/server.mjs";
@@ -57,6 +58,7 @@ const options = parseArgs(process.argv.slice(2), {
 const SCALE = [100, 1_000, 10_000].filter((n) => n <= options["scale-max"]);
 
 const started = performance.now();
+const loadAtStart = loadavg()[0];
 const wasm = measureWasm({ runs: 10 });
 const size = measureSize();
 const decode = await measureDecode({ rounds: options.rounds });
@@ -240,7 +242,8 @@ function report({ wasm, size, decode, floor, scale, webhook, live, memory, optio
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
   const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
-  const x = (r) => `${r.toFixed(2)}×`;
+  // Two decimals; three when the second is 0, so 1.104 against ≤ 1.1 does not read "1.10×, NO".
+  const x = (r) => `${r.toFixed(2).endsWith("0") ? r.toFixed(3) : r.toFixed(2)}×`;
   const times = (r) => `${r.toFixed(r >= 10 ? 0 : 1)}×`;
   const met = (ok) => (ok === null ? "—" : ok ? "yes" : "NO");
   const none = "none set";
@@ -358,7 +361,7 @@ function report({ wasm, size, decode, floor, scale, webhook, live, memory, optio
     `(biggest contributors, gzipped alone: .wasm sections ${wasmSections}; JS ${glueFiles})`,
     `(per call: ${opts.rounds} interleaved rounds per page; webhook bodies as Meta sends them, ${opts.rounds} rounds of 400; inbox.apply: ` +
       `${live.events} live events, 5% redelivered; memory: a fresh node --expose-gc, bench/webhook-inbox.mjs)`,
-    `(2 shared cores, medians; the whole run took ${seconds.toFixed(0)} s)`,
+    `(2 shared cores, load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end; medians; the whole run took ${seconds.toFixed(0)} s)`,
   ].join("\n"));
   const judged = summary.filter((item) => / \((?!no target).*: (met|NOT met)\)$/.test(item));
   const metCount = judged.filter((item) => item.endsWith(": met)")).length;
