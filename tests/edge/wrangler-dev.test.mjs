@@ -90,17 +90,19 @@ after(async () => {
   await mock?.close();
 });
 
-test(`wrangler dev serves the edge inbox on Node ${process.versions.node}: its Queue and Durable Objects local, no error or warning`, async () => {
+test(`wrangler dev serves the edge inbox on Node ${process.versions.node}: its Queues and Durable Objects local, no error or warning`, async () => {
   console.log(`wrangler ${edge.version}, Node ${process.versions.node}`);
   const output = edge.output();
   assert.match(output, /env\.ACCOUNTS \(AccountInbox\)\s+Durable Object\s+local/);
   assert.match(output, /env\.EVENTS \(edge-inbox-events\)\s+Queue\s+local/);
+  assert.match(output, /env\.DEAD_LETTERS \(DeadLetters\)\s+Durable Object\s+local/);
   assert.doesNotMatch(output, /\[(ERROR|WARNING)\]/, output);
   for (const secret of Object.values(edge.secrets)) assert.ok(!output.includes(secret), "wrangler printed a secret");
   // The mock's subscription: Meta's GET with the verify token, answered with the challenge.
   const sub = await mock.webhooks.subscribe({ url: `${edge.url}/webhook`, appSecret: edge.secrets.APP_SECRET, verifyToken: edge.secrets.VERIFY_TOKEN });
   assert.equal(sub.verified, true);
   assert.equal((await fetch(`${edge.url}/accounts/${PAGE_ID}`)).status, 401, "the admin routes need the ADMIN_TOKEN");
+  assert.deepEqual((await (await api("/dead-letters")).json()).total, 0, "the dead letters' route answers");
 });
 
 test("the mock's signed webhooks, sent while the sync runs, end in an inbox equal to what the mock serves", async () => {
