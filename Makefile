@@ -135,13 +135,6 @@ test: check test-native test-mock test-node test-types test-package test-browser
 demo: $(PKG)
 	node examples/demo.mjs
 
-## make demo with the edge inbox (examples/edge-inbox) under `wrangler dev`
-## (the pinned wrangler, local mode, offline) fed by the same mock; the page
-## shows it in its "Edge inbox" panel.
-.PHONY: demo-edge
-demo-edge: $(PKG) $(NPM)
-	node examples/demo.mjs --edge
-
 ## Sync calls and time against the documented flow, per-call overhead against
 ## raw fetch + JSON.parse, .wasm size and instantiation: ratios measured in one run.
 bench: $(PKG)
@@ -165,3 +158,10 @@ test-edge: $(PKG) $(NPM)
 .PHONY: test-edge-full
 test-edge-full: $(PKG) $(NPM)
 	node tests/edge/full.mjs
+
+## make demo with the edge inbox (examples/edge-inbox) under `wrangler dev`
+## (the pinned wrangler, local mode, offline) fed by the same mock; the page
+## shows it in its "Edge inbox" panel.
+.PHONY: demo-edge
+demo-edge: $(PKG) $(NPM)
+	node examples/demo.mjs --edge
