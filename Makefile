@@ -1,5 +1,6 @@
 # graph-conversations — every step a fresh machine needs lives here.
 #   make demo   build, serve the www page and the mock Graph, print the page's URL
+#   make demo-edge   the same, with the edge inbox under `wrangler dev` fed by the mock
 #   make test   checks (fmt, clippy, JS types), native tests with the fuzzer, the mock's
 #               self-tests, Node, browser, Worker, bundler and www tests, types, package
 #   make check  cargo fmt --check, clippy (host and wasm32) with -D warnings, tsc on the JS
@@ -147,7 +148,9 @@ clean:
 ## The edge inbox (examples/edge-inbox) as it will run, in Miniflare: Durable
 ## Objects on SQLite, the Queue with its dead-letter queue, alarms; a storm of
 ## signed webhooks against 5 accounts × 40 threads of mock Graphs, a restart
-## of the Durable Objects, every inbox compared with its mock (about 30 s).
+## of the Durable Objects, every inbox compared with its mock (about 30 s);
+## dead letters kept and replayed (about 30 s); and under `wrangler dev`
+## against the mock Graph, which fires its webhooks at it (about 15 s).
 .PHONY: test-edge
 test-edge: $(PKG) $(NPM)
 	node --test --test-reporter=spec tests/edge/
@@ -157,3 +160,10 @@ test-edge: $(PKG) $(NPM)
 .PHONY: test-edge-full
 test-edge-full: $(PKG) $(NPM)
 	node tests/edge/full.mjs
+
+## make demo with the edge inbox (examples/edge-inbox) under `wrangler dev`
+## (the pinned wrangler, local mode, offline) fed by the same mock; the page
+## shows it in its "Edge inbox" panel.
+.PHONY: demo-edge
+demo-edge: $(PKG) $(NPM)
+	node examples/demo.mjs --edge
