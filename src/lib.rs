@@ -58,7 +58,7 @@ pub use crate::core::inbox::{Changes, Inbox};
 pub use crate::core::json::Json;
 pub use crate::core::models::{Conversation, Message, Participant};
 pub use crate::core::send::{OutgoingMessage, SenderAction};
-pub use crate::core::value::Value;
+pub use crate::core::value::{Number, Value};
 pub use crate::core::webhook::{EventKind, Reaction, WebhookEvent};
 
 /// The Graph's objects as typed serde models — conversations, messages,

@@ -12,9 +12,10 @@ use super::targets::Case;
 use crate::core::inbox::Inbox;
 use crate::core::inbox::COPIES_PER_MESSAGE;
 use crate::core::time::graph_time;
-use crate::core::value::Value as Own;
+use crate::core::value::{Number, Value as Own};
 use crate::core::webhook::{
-    challenge, check_body, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent, MAX_BODY_BYTES, MAX_DEPTH,
+    challenge, check_body, parse, parse_items, sign, verify_signature, EventKind, Reaction, WebhookEvent,
+    MAX_BODY_BYTES, MAX_DEPTH,
 };
 
 // ---------------------------------------------------------------------------
@@ -249,12 +250,52 @@ fn depth(value: &Value) -> usize {
     }
 }
 
-/// An id as the parser writes it: a string, or a whole number's digits.
+/// An id as the parser writes it: a string, or a whole number's digits
+/// (as the number's canonical text, when that has no fraction or exponent).
 fn id_text(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::String(text) => Some(text.clone()),
-        Value::Number(n) => n.as_f64().filter(|n| n.is_finite() && n.fract() == 0.0).map(|n| format!("{n:.0}")),
+        Value::Number(n) => Number::parse(&n.to_string()).map(|n| n.to_string()).filter(|t| !t.contains(['.', 'e'])),
         _ => None,
+    }
+}
+
+/// Two JSON values alike, numbers within a rounding of each other (one
+/// side's were read from their text by serde_json, the other's from the
+/// crate's canonical text of the same decimal value).
+fn alike(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| alike(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| alike(v, w)))
+        }
+        (x, y) => x == y,
+    }
+}
+
+/// What the wasm facade does with a body serde_json read: the crate's own
+/// parser reads the text, and each event is written as JSON text (ASCII)
+/// with its raw item; the text must say what the event's value says.
+fn assert_written_as_parsed(text: &str, events: Option<&[WebhookEvent]>) {
+    let own = Own::parse(text, MAX_DEPTH).expect("the crate's parser reads what serde_json reads");
+    let items = parse_items(&own);
+    let Some(events) = events else {
+        assert!(items.is_err(), "the crate's parser found events where serde_json's value had none");
+        return;
+    };
+    let items = items.expect("the same envelope");
+    assert_eq!(items.len(), events.len());
+    for ((ours, item), event) in items.iter().zip(events) {
+        let mut out = String::new();
+        ours.write_json(item, &mut out);
+        assert!(out.is_ascii(), "{out}");
+        let written: Value = serde_json::from_str(&out).expect("the text for JS is JSON");
+        let expected: Value = serde_json::from_str(&event.to_value().to_json_text()).expect("JSON");
+        assert!(alike(&written, &expected), "written {out}\nexpected {expected}");
     }
 }
 
@@ -370,10 +411,12 @@ pub(super) fn webhook_target(generator: &mut Generator) -> Case {
             let Some(body) = parsed else { return };
             assert!(depth(&body) <= MAX_DEPTH, "check_body let through a body {} deep", depth(&body));
             let expected = expected_events(&body);
+            let text = std::str::from_utf8(raw).expect("serde_json read it as text");
             match parse(&body) {
                 Err(err) => {
                     assert_eq!(err.kind(), ErrorKind::Decode);
                     assert!(expected.is_none(), "a webhook envelope refused: {err}");
+                    assert_written_as_parsed(text, None);
                 }
                 Ok(events) => {
                     let (platform, expected) = expected.expect("events only from a Messenger or Instagram envelope");
@@ -391,6 +434,7 @@ pub(super) fn webhook_target(generator: &mut Generator) -> Case {
                             value.to_json_text()
                         );
                     }
+                    assert_written_as_parsed(text, Some(&events));
                 }
             }
         }),

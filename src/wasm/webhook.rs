@@ -9,8 +9,8 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use super::error::to_js;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::value::{Value, ValueRef};
-use crate::core::webhook::{challenge, check_body, parse, verify_signature, WebhookEvent, MAX_DEPTH};
+use crate::core::value::Value;
+use crate::core::webhook::{challenge, check_body, parse_items, verify_signature, MAX_BODY_BYTES, MAX_DEPTH};
 
 /// Verifies and reads Meta's webhooks (Messenger and Instagram).
 ///
@@ -110,7 +110,7 @@ impl Webhook {
                         };
                         (401, why.to_owned(), Array::new())
                     } else {
-                        match events(&Uint8Array::from(bytes.as_slice()).into()) {
+                        match events_of(bytes) {
                             Ok(events) => (200, "EVENT_RECEIVED".into(), events),
                             Err(error) => (400, format!("Bad Request: {error}"), Array::new()),
                         }
@@ -191,23 +191,46 @@ fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
     ))
 }
 
-/// The events of a body. Raw bytes are read in wasm memory (no crossing
-/// into JS per member), and the events cross back once, as one JSON text
-/// the engine's `JSON.parse` reads.
+/// The events of a body (a string, bytes, or an object a framework already
+/// parsed, which the engine writes back as text).
 fn events(raw: &JsValue) -> Result<Array, Error> {
-    let text = if raw.is_string() || raw.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(raw) {
-        let bytes = raw_bytes(raw)?;
-        check_body(&bytes)?;
-        String::from_utf8(bytes).map_err(|_| Error::decode(None, "the webhook body is not UTF-8 text"))?
-    } else {
-        // An object a framework already parsed: written back by the engine,
-        // read the same way as bytes.
-        js_sys::JSON::stringify(raw).ok().and_then(|t| t.as_string()).unwrap_or_default()
-    };
-    let body = Value::parse(&text, MAX_DEPTH).ok_or_else(|| Error::decode(None, "the webhook body is not JSON"))?;
-    let list = parse(&ValueRef(&body))?;
-    let array = Value::Array(list.iter().map(WebhookEvent::to_value).collect());
-    Ok(JsValue::parse(&array.to_json_text()).map(|v| Array::from(&v)).unwrap_or_default())
+    if raw.is_string() || raw.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(raw) {
+        return events_of(raw_bytes(raw)?);
+    }
+    let text = js_sys::JSON::stringify(raw).ok().and_then(|t| t.as_string()).unwrap_or_default();
+    events_of(text.into_bytes())
+}
+
+/// The events of raw bytes, read where they are, in wasm memory (no
+/// crossing into JS per member). They cross back once, as one ASCII JSON
+/// text that the engine's `JSON.parse` turns into every object at once;
+/// each `raw` is written from the body itself, not copied first.
+fn events_of(bytes: Vec<u8>) -> Result<Array, Error> {
+    let text = String::from_utf8(bytes).map_err(|_| Error::decode(None, "the webhook body is not UTF-8 text"))?;
+    let body = read_body(&text)?;
+    let list = parse_items(&body)?;
+    let mut out = String::with_capacity(text.len() * 3);
+    out.push('[');
+    for (i, (event, item)) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        event.write_json(item, &mut out);
+    }
+    out.push(']');
+    Ok(JsValue::parse(&out).map(|v| Array::from(&v)).unwrap_or_default())
+}
+
+/// The body as a value, within the limits of `check_body`. The parser
+/// itself refuses anything nested deeper than `MAX_DEPTH` (its recursion is
+/// bounded), so the full check runs only to say why a body was refused.
+fn read_body(text: &str) -> Result<Value, Error> {
+    if text.len() > MAX_BODY_BYTES {
+        check_body(text.as_bytes())?;
+    }
+    Value::parse(text, MAX_DEPTH).ok_or_else(|| {
+        check_body(text.as_bytes()).err().unwrap_or_else(|| Error::decode(None, "the webhook body is not JSON"))
+    })
 }
 
 fn member(target: &JsValue, key: &str) -> JsValue {
