@@ -80,8 +80,8 @@ pub use crate::core::usage::{ResponseHeaders, Usage, UsageValues};
 /// over the raw bytes, and the events of a body.
 pub mod webhook {
     pub use crate::core::webhook::{
-        challenge, check_body, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent, MAX_BODY_BYTES,
-        MAX_DEPTH,
+        challenge, check_body, events_json, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent,
+        MAX_BODY_BYTES, MAX_DEPTH,
     };
 }
 

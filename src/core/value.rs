@@ -488,10 +488,11 @@ pub fn write_ascii_string(out: &mut String, text: &str) {
 fn write_escaped(out: &mut String, text: &str, ascii: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let unicode = |out: &mut String, unit: u32| {
-        out.push_str("\\u");
-        for shift in [12, 8, 4, 0] {
-            out.push(char::from(HEX[(unit >> shift & 15) as usize]));
+        let mut escape = *b"\\u0000";
+        for (i, shift) in [12, 8, 4, 0].into_iter().enumerate() {
+            escape[2 + i] = HEX[(unit >> shift & 15) as usize];
         }
+        out.push_str(std::str::from_utf8(&escape).unwrap_or_default());
     };
     out.reserve(text.len() + 2);
     out.push('"');
@@ -541,14 +542,42 @@ impl Value {
     /// build this reads a body where it is, in wasm memory, instead of
     /// crossing into JS for every member.
     pub fn parse(text: &str, depth: usize) -> Option<Self> {
-        let mut parser = Parser { text, bytes: text.as_bytes(), at: 0 };
+        Self::parse_spanned(text, depth, 0).map(|(value, _)| value)
+    }
+
+    /// [`Value::parse`], and where in `text` each non-empty object nested
+    /// at most `levels` below the top stands: so a writer can copy such an
+    /// object's text as it came instead of writing it again.
+    pub fn parse_spanned(text: &str, depth: usize, levels: usize) -> Option<(Self, Spans)> {
+        let mut parser = Parser { text, bytes: text.as_bytes(), at: 0, top: depth, levels, spans: Vec::new() };
         let value = parser.value(depth)?;
         parser.space();
-        (parser.at == parser.bytes.len()).then_some(value)
+        (parser.at == parser.bytes.len()).then_some((value, Spans(parser.spans)))
+    }
+}
+
+/// Where objects of a parsed text stand in it (see [`Value::parse_spanned`]).
+/// An object is known by its members' place in memory, which is its own for
+/// as long as the parsed value lives unchanged (the borrow that looks it up
+/// keeps it so).
+#[derive(Debug, Default)]
+pub struct Spans(Vec<(usize, std::ops::Range<usize>)>);
+
+impl Spans {
+    /// Where `value` stands in the text it was parsed from, when it is an
+    /// object this record holds.
+    pub fn range(&self, value: &Value) -> Option<std::ops::Range<usize>> {
+        let Value::Object(members) = value else { return None };
+        let key = members.as_ptr() as usize;
+        (!members.is_empty()).then(|| self.0.iter().find(|(k, _)| *k == key).map(|(_, r)| r.clone())).flatten()
     }
 }
 
 struct Parser<'a> {
+    /// The depth the parse began with, and how many levels below it are spanned.
+    top: usize,
+    levels: usize,
+    spans: Vec<(usize, std::ops::Range<usize>)>,
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
@@ -580,6 +609,7 @@ impl Parser<'_> {
         self.space();
         match *self.bytes.get(self.at)? {
             b'{' if depth > 0 => {
+                let start = self.at;
                 self.at += 1;
                 let mut members = Vec::new();
                 // Where each key stands, once an object is too large to search.
@@ -616,6 +646,9 @@ impl Parser<'_> {
                             return None;
                         }
                     }
+                }
+                if self.top - depth <= self.levels && !members.is_empty() {
+                    self.spans.push((members.as_ptr() as usize, start..self.at));
                 }
                 Some(Value::Object(members))
             }

@@ -337,6 +337,41 @@ pub fn parse_items(body: &Value) -> Result<Vec<(WebhookEvent, &Value)>, Error> {
     Ok(events)
 }
 
+/// The events of a body's text as one JSON array (ASCII; each event as
+/// [`WebhookEvent::write_json`] writes it, its `raw` the item's own text as
+/// it came): what the wasm build hands to the engine's `JSON.parse`, which
+/// makes every object at once.
+///
+/// The limits of [`check_body`] hold: the reader itself refuses anything
+/// nested deeper than [`MAX_DEPTH`] (its recursion is bounded), so the full
+/// check runs only to say why a body was refused.
+///
+/// # Errors
+/// A decode error for a body over a limit, not JSON, or not a Messenger or
+/// Instagram webhook.
+pub fn events_json(text: &str) -> Result<String, Error> {
+    if text.len() > MAX_BODY_BYTES {
+        check_body(text.as_bytes())?;
+    }
+    // An item is an object at most 5 levels down (entry[].changes[].value).
+    let (body, spans) = Value::parse_spanned(text, MAX_DEPTH, 5).ok_or_else(|| {
+        check_body(text.as_bytes()).err().unwrap_or_else(|| Error::decode(None, "the webhook body is not JSON"))
+    })?;
+    let mut out = String::with_capacity(text.len() * 3);
+    out.push('[');
+    for (i, (event, item)) in parse_items(&body)?.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match spans.range(item) {
+            Some(range) => event.write_json_raw_text(&text[range], &mut out),
+            None => event.write_json(item, &mut out),
+        }
+    }
+    out.push(']');
+    Ok(out)
+}
+
 /// An id as text: Meta sends ids as strings, some payloads as numbers (a
 /// whole number's digits; a number with a fraction or an exponent is no id).
 fn id_text(value: &Value) -> Option<String> {
@@ -626,10 +661,20 @@ impl WebhookEvent {
     }
 
     /// Writes the JSON text of [`WebhookEvent::to_value`] (members in that
-    /// order) with `raw` in place of the event's own `raw`, without copying
-    /// either: one `JSON.parse` in the engine then makes every object at
-    /// once, which is far faster than making them one member at a time.
+    /// order, ASCII only) with `raw` in place of the event's own `raw`,
+    /// without copying either: one `JSON.parse` in the engine then makes
+    /// every object at once, far faster than one member at a time.
     pub fn write_json(&self, raw: &Value, out: &mut String) {
+        self.write_json_with(out, |out| raw.write_json(out));
+    }
+
+    /// [`WebhookEvent::write_json`] with the raw item's own JSON text, copied
+    /// as it came (the text of the item in the body).
+    pub fn write_json_raw_text(&self, raw: &str, out: &mut String) {
+        self.write_json_with(out, |out| out.push_str(raw));
+    }
+
+    fn write_json_with(&self, out: &mut String, raw: impl FnOnce(&mut String)) {
         let key = |out: &mut String, key: &str| {
             out.push_str(",\"");
             out.push_str(key);
@@ -672,7 +717,7 @@ impl WebhookEvent {
             out.push_str(Number::whole(watermark).as_str());
         }
         key(out, "raw");
-        raw.write_json(out);
+        raw(out);
         out.push('}');
     }
 

@@ -9,8 +9,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use super::error::to_js;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::value::Value;
-use crate::core::webhook::{challenge, check_body, parse_items, verify_signature, MAX_BODY_BYTES, MAX_DEPTH};
+use crate::core::webhook::{challenge, events_json, verify_signature};
 
 /// Verifies and reads Meta's webhooks (Messenger and Instagram).
 ///
@@ -203,34 +202,11 @@ fn events(raw: &JsValue) -> Result<Array, Error> {
 
 /// The events of raw bytes, read where they are, in wasm memory (no
 /// crossing into JS per member). They cross back once, as one ASCII JSON
-/// text that the engine's `JSON.parse` turns into every object at once;
-/// each `raw` is written from the body itself, not copied first.
+/// text that the engine's `JSON.parse` turns into every object at once.
 fn events_of(bytes: Vec<u8>) -> Result<Array, Error> {
     let text = String::from_utf8(bytes).map_err(|_| Error::decode(None, "the webhook body is not UTF-8 text"))?;
-    let body = read_body(&text)?;
-    let list = parse_items(&body)?;
-    let mut out = String::with_capacity(text.len() * 3);
-    out.push('[');
-    for (i, (event, item)) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        event.write_json(item, &mut out);
-    }
-    out.push(']');
-    Ok(JsValue::parse(&out).map(|v| Array::from(&v)).unwrap_or_default())
-}
-
-/// The body as a value, within the limits of `check_body`. The parser
-/// itself refuses anything nested deeper than `MAX_DEPTH` (its recursion is
-/// bounded), so the full check runs only to say why a body was refused.
-fn read_body(text: &str) -> Result<Value, Error> {
-    if text.len() > MAX_BODY_BYTES {
-        check_body(text.as_bytes())?;
-    }
-    Value::parse(text, MAX_DEPTH).ok_or_else(|| {
-        check_body(text.as_bytes()).err().unwrap_or_else(|| Error::decode(None, "the webhook body is not JSON"))
-    })
+    let json = events_json(&text)?;
+    Ok(JsValue::parse(&json).map(|v| Array::from(&v)).unwrap_or_default())
 }
 
 fn member(target: &JsValue, key: &str) -> JsValue {

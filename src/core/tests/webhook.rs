@@ -404,3 +404,35 @@ fn a_repeated_key_keeps_its_last_value_where_it_first_stood_as_json_parse_does()
     assert_eq!(value.get("k70"), Some(&Value::Null));
     assert_eq!(value.members()[7].0, "k7");
 }
+
+#[test]
+fn each_item_is_found_where_it_stands_in_the_body() {
+    for name in [
+        "messenger_attachments.json",
+        "instagram_changes_test.json",
+        "messenger_postback_referral_standby_unknown.json",
+        "instagram_message_share_story.json",
+    ] {
+        let text = raw(name);
+        let (body, spans) = Value::parse_spanned(&text, crate::core::webhook::MAX_DEPTH, 5).unwrap();
+        let items = crate::core::webhook::parse_items(&body).unwrap();
+        assert!(!items.is_empty(), "{name}");
+        for (event, item) in items {
+            let range = spans.range(item).unwrap_or_else(|| panic!("{name}: an item with no place"));
+            let own = &text[range];
+            assert!(own.starts_with('{') && own.ends_with('}'), "{own}");
+            assert_eq!(Value::parse(own, 64).as_ref(), Some(item), "{name}");
+            // Written with its own text, the event says what it says written from its value.
+            let (mut a, mut b) = (String::new(), String::new());
+            event.write_json_raw_text(own, &mut a);
+            event.write_json(item, &mut b);
+            assert_eq!(Value::parse(&a, 80), Value::parse(&b, 80), "{name}");
+        }
+    }
+    // Nothing is recorded below the levels asked for, nor for what is no object.
+    let (body, spans) = Value::parse_spanned(r#"{"a":{"b":{"c":{}}},"d":[1]}"#, 8, 1).unwrap();
+    assert_eq!(spans.range(&body), Some(0..28));
+    assert_eq!(spans.range(body.get("a").unwrap()), Some(5..19));
+    assert_eq!(spans.range(body.get("a").unwrap().get("b").unwrap()), None);
+    assert_eq!(spans.range(body.get("d").unwrap()), None);
+}
