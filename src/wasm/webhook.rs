@@ -169,8 +169,8 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
 /// The raw body's bytes; parsed JSON is refused, since its signature can
 /// never match.
 fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
-    if let Some(text) = raw.as_string() {
-        return Ok(text.into_bytes());
+    if let Some(text) = raw.dyn_ref::<js_sys::JsString>() {
+        return Ok(utf8(text));
     }
     if raw.is_instance_of::<js_sys::ArrayBuffer>() {
         return Ok(Uint8Array::new(raw).to_vec());
@@ -222,6 +222,31 @@ fn header(request: &JsValue, name: &str) -> Option<String> {
 async fn call(target: &JsValue, method: &str) -> Result<JsValue, JsValue> {
     let function = member(target, method).dyn_into::<Function>()?;
     JsFuture::from(Promise::resolve(&function.call0(target)?)).await
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, source: &js_sys::JsString, destination: &mut [u8]) -> EncodeResult;
+    type EncodeResult;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeResult) -> u32;
+}
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+}
+
+/// A JS string's UTF-8 bytes, written by the engine's own encoder straight
+/// into wasm memory (a body is read once and hashed or parsed where it is).
+fn utf8(text: &js_sys::JsString) -> Vec<u8> {
+    let mut bytes = vec![0u8; text.length() as usize * 3];
+    let written = ENCODER.with(|encoder| encoder.encode_into(text, &mut bytes).written());
+    bytes.truncate(written as usize);
+    bytes
 }
 
 #[wasm_bindgen]
