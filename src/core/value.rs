@@ -8,8 +8,10 @@
 //! a binary float, so the wasm build links neither Rust's float formatter
 //! nor its float parser, and a number passes through exactly as written.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::ops::Range;
 
 use super::json::Json;
 
@@ -52,50 +54,8 @@ impl Number {
     /// else. A number too large for a double (`1e400`) is kept: it is
     /// valid JSON, and `JSON.parse` reads it as `Infinity`.
     pub fn parse(text: &str) -> Option<Self> {
-        let bytes = text.as_bytes();
-        let negative = bytes.first() == Some(&b'-');
-        let rest = &bytes[usize::from(negative)..];
-        let digits = |from: usize| rest.get(from..).map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
-        let int_len = digits(0);
-        if int_len == 0 || (int_len > 1 && rest[0] == b'0') {
-            return None;
-        }
-        let mut at = int_len;
-        let mut frac: &[u8] = &[];
-        if rest.get(at) == Some(&b'.') {
-            let len = digits(at + 1);
-            if len == 0 {
-                return None;
-            }
-            frac = &rest[at + 1..at + 1 + len];
-            at += 1 + len;
-        }
-        let mut exponent: i64 = 0;
-        let plain = at == rest.len();
-        if matches!(rest.get(at), Some(b'e' | b'E')) {
-            at += 1;
-            let sign = match rest.get(at) {
-                Some(b'-') => -1,
-                Some(b'+') => 1,
-                _ => 0,
-            };
-            at += usize::from(sign != 0);
-            let len = digits(at);
-            if len == 0 {
-                return None;
-            }
-            // Saturating: an exponent of a million digits is as infinite as one of ten.
-            for &d in &rest[at..at + len] {
-                exponent = (exponent * 10 + i64::from(d - b'0')).min(1 << 40);
-            }
-            exponent *= if sign < 0 { -1 } else { 1 };
-            at += len;
-        }
-        if at != rest.len() {
-            return None;
-        }
-        let int = &rest[..int_len];
-        if plain && frac.is_empty() && int_len <= 21 {
+        let Scan { negative, int, frac, exponent, plain } = Scan::of(text)?;
+        if plain && int.len() <= 21 {
             // An integer as JS writes one: its own canonical text.
             let start = usize::from(negative && int == b"0");
             return Some(Self(text[start..].to_owned()));
@@ -216,6 +176,61 @@ impl Number {
         } else {
             value
         }
+    }
+}
+
+/// The parts of JSON number text, checked against the grammar.
+struct Scan<'a> {
+    negative: bool,
+    int: &'a [u8],
+    frac: &'a [u8],
+    exponent: i64,
+    /// No fraction and no exponent.
+    plain: bool,
+}
+
+impl<'a> Scan<'a> {
+    fn of(text: &'a str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let negative = bytes.first() == Some(&b'-');
+        let rest = &bytes[usize::from(negative)..];
+        let digits = |from: usize| rest.get(from..).map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
+        let int_len = digits(0);
+        if int_len == 0 || (int_len > 1 && rest[0] == b'0') {
+            return None;
+        }
+        let mut at = int_len;
+        let mut frac: &[u8] = &[];
+        if rest.get(at) == Some(&b'.') {
+            let len = digits(at + 1);
+            if len == 0 {
+                return None;
+            }
+            frac = &rest[at + 1..at + 1 + len];
+            at += 1 + len;
+        }
+        let mut exponent: i64 = 0;
+        let plain = at == rest.len() && frac.is_empty();
+        if matches!(rest.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            let sign = match rest.get(at) {
+                Some(b'-') => -1,
+                Some(b'+') => 1,
+                _ => 0,
+            };
+            at += usize::from(sign != 0);
+            let len = digits(at);
+            if len == 0 {
+                return None;
+            }
+            // Saturating: an exponent of a million digits is as infinite as one of ten.
+            for &d in &rest[at..at + len] {
+                exponent = (exponent * 10 + i64::from(d - b'0')).min(1 << 40);
+            }
+            exponent *= if sign < 0 { -1 } else { 1 };
+            at += len;
+        }
+        (at == rest.len()).then_some(Self { negative, int: &rest[..int_len], frac, exponent, plain })
     }
 }
 
@@ -542,48 +557,204 @@ impl Value {
     /// build this reads a body where it is, in wasm memory, instead of
     /// crossing into JS for every member.
     pub fn parse(text: &str, depth: usize) -> Option<Self> {
-        Self::parse_spanned(text, depth, 0).map(|(value, _)| value)
-    }
-
-    /// [`Value::parse`], and where in `text` each non-empty object nested
-    /// at most `levels` below the top stands: so a writer can copy such an
-    /// object's text as it came instead of writing it again.
-    pub fn parse_spanned(text: &str, depth: usize, levels: usize) -> Option<(Self, Spans)> {
-        let mut parser = Parser { text, bytes: text.as_bytes(), at: 0, top: depth, levels, spans: Vec::new() };
-        let value = parser.value(depth)?;
-        parser.space();
-        (parser.at == parser.bytes.len()).then_some((value, Spans(parser.spans)))
+        Parser::<Owned>::run(text, depth)
     }
 }
 
-/// Where objects of a parsed text stand in it (see [`Value::parse_spanned`]).
-/// An object is known by its members' place in memory, which is its own for
-/// as long as the parsed value lives unchanged (the borrow that looks it up
-/// keeps it so).
-#[derive(Debug, Default)]
-pub struct Spans(Vec<(usize, std::ops::Range<usize>)>);
+/// A JSON value that borrows from the text it was read from: a string
+/// without escapes and every number are slices of it, and each object and
+/// array knows where it stands in it. For readers that only look, and
+/// copy what they keep: far fewer allocations than a [`Value`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Borrowed<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written (valid JSON number text, not canonical).
+    Number(&'a str),
+    /// A string.
+    String(Cow<'a, str>),
+    /// An array, and where it stands in the text.
+    Array(Vec<Borrowed<'a>>, Range<usize>),
+    /// An object, members in order (a repeated key keeps its last value,
+    /// as with [`Value::parse`]), and where it stands in the text.
+    Object(Vec<(Cow<'a, str>, Borrowed<'a>)>, Range<usize>),
+}
 
-impl Spans {
-    /// Where `value` stands in the text it was parsed from, when it is an
-    /// object this record holds.
-    pub fn range(&self, value: &Value) -> Option<std::ops::Range<usize>> {
-        let Value::Object(members) = value else { return None };
-        let key = members.as_ptr() as usize;
-        (!members.is_empty()).then(|| self.0.iter().find(|(k, _)| *k == key).map(|(_, r)| r.clone())).flatten()
+impl<'a> Borrowed<'a> {
+    /// Parses JSON text as [`Value::parse`] does.
+    pub fn parse(text: &'a str, depth: usize) -> Option<Self> {
+        Parser::<Lent>::run(text, depth)
+    }
+
+    /// A view of a value (its spans are empty).
+    pub fn of(value: &'a Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Number(n) => Self::Number(n.as_str()),
+            Value::String(text) => Self::String(Cow::Borrowed(text)),
+            Value::Array(items) => Self::Array(items.iter().map(Self::of).collect(), 0..0),
+            Value::Object(members) => {
+                Self::Object(members.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Self::of(v))).collect(), 0..0)
+            }
+        }
+    }
+
+    /// Member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Self> {
+        self.members().iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The members, when this is an object.
+    pub fn members(&self) -> &[(Cow<'a, str>, Self)] {
+        match self {
+            Self::Object(members, _) => members,
+            _ => &[],
+        }
+    }
+
+    /// The items, when this is an array.
+    pub fn items(&self) -> &[Self] {
+        match self {
+            Self::Array(items, _) => items,
+            _ => &[],
+        }
+    }
+
+    /// The string, when this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Self::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The number, when this is one.
+    pub fn number(&self) -> Option<Number> {
+        match self {
+            Self::Number(text) => Number::parse(text),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Self::Object(..))
+    }
+
+    /// Where this object or array stands in the text it was parsed from
+    /// (`None` for anything else, or a view of a [`Value`]).
+    pub fn span(&self) -> Option<Range<usize>> {
+        match self {
+            Self::Array(_, span) | Self::Object(_, span) if !span.is_empty() => Some(span.clone()),
+            _ => None,
+        }
+    }
+
+    /// An owned copy nested at most `depth` levels (deeper values are
+    /// `null`), numbers in their canonical form.
+    pub fn to_value(&self, depth: usize) -> Value {
+        match self {
+            _ if depth == 0 => Value::Null,
+            Self::Null => Value::Null,
+            Self::Bool(b) => Value::Bool(*b),
+            Self::Number(text) => Number::parse(text).map_or(Value::Null, Value::Number),
+            Self::String(text) => Value::String(text.as_ref().to_owned()),
+            Self::Array(items, _) => Value::Array(items.iter().map(|v| v.to_value(depth - 1)).collect()),
+            Self::Object(members, _) => {
+                Value::Object(members.iter().map(|(k, v)| (k.as_ref().to_owned(), v.to_value(depth - 1))).collect())
+            }
+        }
     }
 }
 
-struct Parser<'a> {
-    /// The depth the parse began with, and how many levels below it are spanned.
-    top: usize,
-    levels: usize,
-    spans: Vec<(usize, std::ops::Range<usize>)>,
+/// What the parser makes of what it reads: owned values, or borrowed ones.
+trait Build<'a> {
+    type Out;
+    type Key: PartialEq + AsRef<str>;
+    fn key(text: Cow<'a, str>) -> Self::Key;
+    fn literal(value: Option<bool>) -> Self::Out;
+    fn number(text: &'a str) -> Option<Self::Out>;
+    fn string(text: Cow<'a, str>) -> Self::Out;
+    fn array(items: Vec<Self::Out>, span: Range<usize>) -> Self::Out;
+    fn object(members: Vec<(Self::Key, Self::Out)>, span: Range<usize>) -> Self::Out;
+}
+
+struct Owned;
+
+impl<'a> Build<'a> for Owned {
+    type Out = Value;
+    type Key = String;
+    fn key(text: Cow<'a, str>) -> String {
+        text.into_owned()
+    }
+    fn literal(value: Option<bool>) -> Value {
+        value.map_or(Value::Null, Value::Bool)
+    }
+    fn number(text: &'a str) -> Option<Value> {
+        Number::parse(text).map(Value::Number)
+    }
+    fn string(text: Cow<'a, str>) -> Value {
+        Value::String(text.into_owned())
+    }
+    fn array(items: Vec<Value>, _: Range<usize>) -> Value {
+        Value::Array(items)
+    }
+    fn object(members: Vec<(String, Value)>, _: Range<usize>) -> Value {
+        Value::Object(members)
+    }
+}
+
+struct Lent;
+
+impl<'a> Build<'a> for Lent {
+    type Out = Borrowed<'a>;
+    type Key = Cow<'a, str>;
+    fn key(text: Cow<'a, str>) -> Cow<'a, str> {
+        text
+    }
+    fn literal(value: Option<bool>) -> Borrowed<'a> {
+        value.map_or(Borrowed::Null, Borrowed::Bool)
+    }
+    fn number(text: &'a str) -> Option<Borrowed<'a>> {
+        Scan::of(text).map(|_| Borrowed::Number(text))
+    }
+    fn string(text: Cow<'a, str>) -> Borrowed<'a> {
+        Borrowed::String(text)
+    }
+    fn array(items: Vec<Borrowed<'a>>, span: Range<usize>) -> Borrowed<'a> {
+        Borrowed::Array(items, span)
+    }
+    fn object(members: Vec<(Cow<'a, str>, Borrowed<'a>)>, span: Range<usize>) -> Borrowed<'a> {
+        Borrowed::Object(members, span)
+    }
+}
+
+struct Parser<'a, B> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    build: std::marker::PhantomData<B>,
 }
 
-impl Parser<'_> {
+impl<'a, B: Build<'a>> Parser<'a, B> {
+    fn run(text: &'a str, depth: usize) -> Option<B::Out> {
+        let mut parser = Self { text, bytes: text.as_bytes(), at: 0, build: std::marker::PhantomData };
+        let value = parser.value(depth)?;
+        parser.space();
+        (parser.at == parser.bytes.len()).then_some(value)
+    }
+
     fn space(&mut self) {
         while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.at += 1;
@@ -597,44 +768,45 @@ impl Parser<'_> {
         ok
     }
 
-    fn literal(&mut self, word: &[u8], value: Value) -> Option<Value> {
+    fn literal(&mut self, word: &[u8], value: Option<bool>) -> Option<B::Out> {
         let end = self.at + word.len();
         (self.bytes.get(self.at..end)? == word).then(|| {
             self.at = end;
-            value
+            B::literal(value)
         })
     }
 
-    fn value(&mut self, depth: usize) -> Option<Value> {
+    fn value(&mut self, depth: usize) -> Option<B::Out> {
         self.space();
+        let start = self.at;
         match *self.bytes.get(self.at)? {
             b'{' if depth > 0 => {
-                let start = self.at;
                 self.at += 1;
-                let mut members = Vec::new();
-                // Where each key stands, once an object is too large to search.
+                let mut members: Vec<(B::Key, B::Out)> = Vec::new();
+                // Where each key stands, once an object is too large to search
+                // (keyed by `String`: the one map type the crate has anyway).
                 let mut index: Option<HashMap<String, usize>> = None;
                 if !self.eat(b'}') {
                     loop {
                         self.space();
-                        let key = self.string()?;
+                        let key = B::key(self.string()?);
                         if !self.eat(b':') {
                             return None;
                         }
                         let value = self.value(depth - 1)?;
                         // As `JSON.parse`: a repeated key's last value wins, where the key first stood.
                         let at = match &index {
-                            Some(index) => index.get(&key).copied(),
-                            None => members.iter().position(|(k, _): &(String, Value)| *k == key),
+                            Some(index) => index.get(key.as_ref()).copied(),
+                            None => members.iter().position(|(k, _)| *k == key),
                         };
                         match at {
                             Some(at) => members[at].1 = value,
                             None => {
                                 if let Some(index) = &mut index {
-                                    index.insert(key.clone(), members.len());
+                                    index.insert(key.as_ref().to_owned(), members.len());
                                 } else if members.len() == 32 {
-                                    let all = members.iter().enumerate().map(|(i, (k, _))| (k.clone(), i));
-                                    index = Some(all.chain([(key.clone(), members.len())]).collect());
+                                    let all = members.iter().map(|(k, _)| k.as_ref().to_owned());
+                                    index = Some(all.chain([key.as_ref().to_owned()]).zip(0..).collect());
                                 }
                                 members.push((key, value));
                             }
@@ -647,10 +819,7 @@ impl Parser<'_> {
                         }
                     }
                 }
-                if self.top - depth <= self.levels && !members.is_empty() {
-                    self.spans.push((members.as_ptr() as usize, start..self.at));
-                }
-                Some(Value::Object(members))
+                Some(B::object(members, start..self.at))
             }
             b'[' if depth > 0 => {
                 self.at += 1;
@@ -666,33 +835,34 @@ impl Parser<'_> {
                         }
                     }
                 }
-                Some(Value::Array(items))
+                Some(B::array(items, start..self.at))
             }
-            b'"' => self.string().map(Value::String),
-            b't' => self.literal(b"true", Value::Bool(true)),
-            b'f' => self.literal(b"false", Value::Bool(false)),
-            b'n' => self.literal(b"null", Value::Null),
+            b'"' => self.string().map(B::string),
+            b't' => self.literal(b"true", Some(true)),
+            b'f' => self.literal(b"false", Some(false)),
+            b'n' => self.literal(b"null", None),
             b'-' | b'0'..=b'9' => self.number(),
             _ => None,
         }
     }
 
-    /// The run of number characters, checked and made canonical by
-    /// [`Number::parse`] (never through a float).
-    fn number(&mut self) -> Option<Value> {
+    /// The run of number characters, checked (and, for a [`Value`], made
+    /// canonical) by the grammar of [`Number::parse`], never through a float.
+    fn number(&mut self) -> Option<B::Out> {
         let start = self.at;
         while matches!(self.bytes.get(self.at), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
             self.at += 1;
         }
-        Number::parse(&self.text[start..self.at]).map(Value::Number)
+        B::number(self.text.get(start..self.at)?)
     }
 
-    fn string(&mut self) -> Option<String> {
+    /// A string: borrowed from the text when it has no escape.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         if self.bytes.get(self.at) != Some(&b'"') {
             return None;
         }
         self.at += 1;
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         loop {
             let start = self.at;
             while let Some(&b) = self.bytes.get(self.at) {
@@ -703,13 +873,21 @@ impl Parser<'_> {
                 }
             }
             // Runs end at ASCII bytes, so they are whole characters.
-            out.push_str(self.text.get(start..self.at)?);
+            let run = self.text.get(start..self.at)?;
             match *self.bytes.get(self.at)? {
                 b'"' => {
                     self.at += 1;
-                    return Some(out);
+                    return Some(match out {
+                        None => Cow::Borrowed(run),
+                        Some(mut out) => {
+                            out.push_str(run);
+                            Cow::Owned(out)
+                        }
+                    });
                 }
                 _ => {
+                    let out = out.get_or_insert_with(String::new);
+                    out.push_str(run);
                     self.at += 1;
                     let escape = *self.bytes.get(self.at)?;
                     self.at += 1;

@@ -17,7 +17,7 @@ use super::error::Error;
 use super::json::Json;
 use super::query::Platform;
 use super::time::{epoch_ms, graph_time};
-use super::value::{write_ascii_string, Number, Value, MAX_SAFE_INTEGER};
+use super::value::{write_ascii_string, Borrowed, Number, Value, MAX_SAFE_INTEGER};
 
 /// The largest webhook body read. Meta's are a few kilobytes; a larger one
 /// is refused before anything parses it.
@@ -284,11 +284,12 @@ pub fn parse<J: Json>(body: &J) -> Result<Vec<WebhookEvent>, Error> {
 /// # Errors
 /// As [`parse`].
 pub fn parse_value(body: &Value) -> Result<Vec<WebhookEvent>, Error> {
-    let items = parse_items(body)?;
+    let view = Borrowed::of(body);
+    let items = parse_items(&view)?;
     Ok(items
         .into_iter()
         .map(|(mut event, item)| {
-            event.raw = item.truncated(MAX_DEPTH);
+            event.raw = item.to_value(MAX_DEPTH);
             event
         })
         .collect())
@@ -300,20 +301,18 @@ pub fn parse_value(body: &Value) -> Result<Vec<WebhookEvent>, Error> {
 ///
 /// # Errors
 /// As [`parse`].
-pub fn parse_items(body: &Value) -> Result<Vec<(WebhookEvent, &Value)>, Error> {
+pub fn parse_items<'a, 'b>(body: &'a Borrowed<'b>) -> Result<Vec<(WebhookEvent, &'a Borrowed<'b>)>, Error> {
     let not_webhook = |why: &str| Error::decode(None, format!("not a Messenger or Instagram webhook: {why}"));
-    if !matches!(body, Value::Object(_)) {
+    if !body.is_object() {
         return Err(not_webhook("the body is not a JSON object"));
     }
-    let platform = match body.get("object") {
-        Some(Value::String(object)) if object == "page" => Platform::Messenger,
-        Some(Value::String(object)) if object == "instagram" => Platform::Instagram,
-        Some(Value::String(other)) => {
-            return Err(not_webhook(&format!("its object is {other:?}, not \"page\" or \"instagram\"")))
-        }
+    let platform = match body.get("object").and_then(Borrowed::as_str) {
+        Some("page") => Platform::Messenger,
+        Some("instagram") => Platform::Instagram,
+        Some(other) => return Err(not_webhook(&format!("its object is {other:?}, not \"page\" or \"instagram\""))),
         _ => return Err(not_webhook("it has no \"object\"")),
     };
-    let Some(Value::Array(entries)) = body.get("entry") else {
+    let Some(Borrowed::Array(entries, _)) = body.get("entry") else {
         return Err(not_webhook("it has no \"entry\" array"));
     };
     let mut events = Vec::new();
@@ -321,12 +320,12 @@ pub fn parse_items(body: &Value) -> Result<Vec<(WebhookEvent, &Value)>, Error> {
         let account_id = entry.get("id").and_then(id_text).unwrap_or_default();
         let entry_time = time_ms(entry.get("time"));
         for (key, standby) in [("messaging", false), ("standby", true)] {
-            for item in entry.get(key).map_or(&[][..], Value::items) {
+            for item in entry.get(key).map_or(&[][..], Borrowed::items) {
                 events.push((read_item(item, platform, &account_id, entry_time, standby), item));
             }
         }
-        for change in entry.get("changes").map_or(&[][..], Value::items) {
-            match change.get("value").filter(|v| matches!(v, Value::Object(_))) {
+        for change in entry.get("changes").map_or(&[][..], Borrowed::items) {
+            match change.get("value").filter(|v| v.is_object()) {
                 Some(value) if value.get("sender").is_some() || value.get("message").is_some() => {
                     events.push((read_item(value, platform, &account_id, entry_time, false), value));
                 }
@@ -353,8 +352,7 @@ pub fn events_json(text: &str) -> Result<String, Error> {
     if text.len() > MAX_BODY_BYTES {
         check_body(text.as_bytes())?;
     }
-    // An item is an object at most 5 levels down (entry[].changes[].value).
-    let (body, spans) = Value::parse_spanned(text, MAX_DEPTH, 5).ok_or_else(|| {
+    let body = Borrowed::parse(text, MAX_DEPTH).ok_or_else(|| {
         check_body(text.as_bytes()).err().unwrap_or_else(|| Error::decode(None, "the webhook body is not JSON"))
     })?;
     let mut out = String::with_capacity(text.len() * 3);
@@ -363,9 +361,9 @@ pub fn events_json(text: &str) -> Result<String, Error> {
         if i > 0 {
             out.push(',');
         }
-        match spans.range(item) {
+        match item.span() {
             Some(range) => event.write_json_raw_text(&text[range], &mut out),
-            None => event.write_json(item, &mut out),
+            None => event.write_json(&item.to_value(MAX_DEPTH), &mut out),
         }
     }
     out.push(']');
@@ -374,23 +372,22 @@ pub fn events_json(text: &str) -> Result<String, Error> {
 
 /// An id as text: Meta sends ids as strings, some payloads as numbers (a
 /// whole number's digits; a number with a fraction or an exponent is no id).
-fn id_text(value: &Value) -> Option<String> {
+fn id_text(value: &Borrowed<'_>) -> Option<String> {
     match value {
-        Value::String(text) => Some(text.clone()),
-        Value::Number(n) if !n.as_str().contains(['.', 'e']) => Some(n.to_string()),
-        _ => None,
+        Borrowed::String(text) => Some(text.as_ref().to_owned()),
+        _ => value.number().map(|n| n.to_string()).filter(|n| !n.contains(['.', 'e'])),
     }
 }
 
-fn string_of(value: Option<&Value>) -> Option<String> {
-    value.and_then(Value::as_str).map(str::to_owned)
+fn string_of(value: Option<&Borrowed<'_>>) -> Option<String> {
+    value.and_then(Borrowed::as_str).map(str::to_owned)
 }
 
 /// A webhook time in whole milliseconds. One beyond 2^53 ms (the year
 /// 287,396) is no time: a double would not hold it exactly.
-fn time_ms(value: Option<&Value>) -> Option<f64> {
+fn time_ms(value: Option<&Borrowed<'_>>) -> Option<f64> {
     let value = value?;
-    epoch_ms(value.as_f64(), value.as_str()).filter(|ms| *ms <= MAX_SAFE_INTEGER)
+    epoch_ms(value.number().map(|n| n.as_f64()), value.as_str()).filter(|ms| *ms <= MAX_SAFE_INTEGER)
 }
 
 fn unknown(platform: Platform, account_id: &str, entry_time: Option<f64>) -> WebhookEvent {
@@ -412,7 +409,7 @@ fn unknown(platform: Platform, account_id: &str, entry_time: Option<f64>) -> Web
 }
 
 fn read_item(
-    item: &Value,
+    item: &Borrowed<'_>,
     platform: Platform,
     account_id: &str,
     entry_time: Option<f64>,
@@ -423,17 +420,17 @@ fn read_item(
     event.timestamp = time_ms(item.get("timestamp")).or(entry_time).unwrap_or(0.0);
     let sender = item.get("sender").and_then(|s| s.get("id")).and_then(id_text);
     let recipient = item.get("recipient").and_then(|r| r.get("id")).and_then(id_text);
-    let message = item.get("message").filter(|m| matches!(m, Value::Object(_)));
-    let echo = message.and_then(|m| m.get("is_echo")).and_then(Value::as_bool).unwrap_or(false);
+    let message = item.get("message").filter(|m| m.is_object());
+    let echo = message.and_then(|m| m.get("is_echo")).and_then(Borrowed::as_bool).unwrap_or(false);
     let from_account =
         echo || (sender.is_some() && sender.as_deref() == Some(account_id) && recipient.as_deref() != Some(account_id));
     event.customer_id =
         if from_account { recipient.clone() } else { sender.clone().or_else(|| recipient.clone()) }.unwrap_or_default();
-    let text_of = |value: &Value, key: &str| string_of(value.get(key));
+    let text_of = |value: &Borrowed<'_>, key: &str| string_of(value.get(key));
 
     if let Some(message) = message {
         event.mid = text_of(message, "mid");
-        let deleted = message.get("is_deleted").and_then(Value::as_bool).unwrap_or(false);
+        let deleted = message.get("is_deleted").and_then(Borrowed::as_bool).unwrap_or(false);
         event.kind = match (deleted, echo) {
             (true, _) => EventKind::Delete,
             (false, true) => EventKind::Echo,
@@ -448,7 +445,9 @@ fn read_item(
         event.text = text_of(edit, "text");
         event.edit_count = edit
             .get("num_edit")
-            .and_then(|n| n.as_f64().or_else(|| n.as_str().and_then(|s| s.trim().parse::<u32>().ok()).map(f64::from)))
+            .and_then(|n| {
+                n.number().map(|n| n.as_f64()).or_else(|| n.as_str()?.trim().parse::<u32>().ok().map(f64::from))
+            })
             .filter(|n| n.is_finite() && *n >= 0.0)
             .map(|n| n.min(f64::from(u32::MAX)) as u32);
     } else if let Some(reaction) = item.get("reaction") {
@@ -479,7 +478,7 @@ fn read_item(
 /// A webhook's `message` as the Graph's Message node: `id` (the mid),
 /// `created_time`, `from`, `to`, `message`, `attachments`, `reply_to`,
 /// `story`, `is_unsupported`; what a webhook does not carry is absent.
-fn graph_message(message: &Value, sender: Option<String>, recipient: Option<String>, timestamp: f64) -> Value {
+fn graph_message(message: &Borrowed<'_>, sender: Option<String>, recipient: Option<String>, timestamp: f64) -> Value {
     let mut node = Value::object();
     if let Some(mid) = string_of(message.get("mid")) {
         node.set("id", Value::String(mid));
@@ -501,8 +500,8 @@ fn graph_message(message: &Value, sender: Option<String>, recipient: Option<Stri
     let mut story = None;
     // An array, or (seen on Instagram) a single object.
     let list = match message.get("attachments") {
-        Some(Value::Array(items)) => &items[..],
-        Some(one @ Value::Object(_)) => std::slice::from_ref(one),
+        Some(Borrowed::Array(items, _)) => &items[..],
+        Some(one @ Borrowed::Object(..)) => std::slice::from_ref(one),
         _ => &[],
     };
     for attachment in list {
@@ -524,7 +523,7 @@ fn graph_message(message: &Value, sender: Option<String>, recipient: Option<Stri
     if let Some(reply) = message.get("reply_to") {
         if let Some(mid) = string_of(reply.get("mid")) {
             let mut reply_to = Value::object().with("mid", Value::String(mid));
-            if let Some(own) = reply.get("is_self_reply").and_then(Value::as_bool) {
+            if let Some(own) = reply.get("is_self_reply").and_then(Borrowed::as_bool) {
                 reply_to.set("is_self_reply", Value::Bool(own));
             }
             node.set("reply_to", reply_to);
@@ -535,12 +534,12 @@ fn graph_message(message: &Value, sender: Option<String>, recipient: Option<Stri
     if let Some(story) = story {
         node.set("story", story);
     }
-    if message.get("is_unsupported").and_then(Value::as_bool) == Some(true) {
+    if message.get("is_unsupported").and_then(Borrowed::as_bool) == Some(true) {
         node.set("is_unsupported", Value::Bool(true));
     }
     for key in ["quick_reply", "metadata", "app_id"] {
         if let Some(value) = message.get(key) {
-            node.set(key, value.truncated(8));
+            node.set(key, value.to_value(8));
         }
     }
     node
@@ -552,7 +551,7 @@ enum GraphAttachment {
 }
 
 /// `{type, payload: {url, …}}` → the Graph's attachment fields.
-fn graph_attachment(attachment: &Value) -> GraphAttachment {
+fn graph_attachment(attachment: &Borrowed<'_>) -> GraphAttachment {
     let kind = string_of(attachment.get("type")).unwrap_or_default();
     let payload = attachment.get("payload");
     let field = |key: &str| payload.and_then(|p| p.get(key)).and_then(id_text);
@@ -601,8 +600,8 @@ fn graph_attachment(attachment: &Value) -> GraphAttachment {
         _ => {
             // share, ig_post, reel, ig_reel, template, fallback, location…:
             // the payload's plain fields, as the Graph names them.
-            for (key, value) in payload.map_or(&[][..], Value::members) {
-                out.set(key, value.truncated(8));
+            for (key, value) in payload.map_or(&[][..], Borrowed::members) {
+                out.set(key, value.to_value(8));
             }
         }
     }
@@ -614,7 +613,7 @@ fn graph_attachment(attachment: &Value) -> GraphAttachment {
     GraphAttachment::Attachment(out)
 }
 
-fn story_link(story: &Value) -> Value {
+fn story_link(story: &Borrowed<'_>) -> Value {
     let mut link = Value::object();
     if let Some(url) = string_of(story.get("url")) {
         link.set("link", Value::String(url));
