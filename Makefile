@@ -1,9 +1,10 @@
 # graph-conversations — every step a fresh machine needs lives here.
 #   make demo   build, serve the www page and the mock Graph, print the page's URL
+#   make demo-edge   the same, with the edge inbox under `wrangler dev` fed by the mock
 #   make test   checks (fmt, clippy, JS types), native tests with the fuzzer, the mock's
 #               self-tests, Node, browser, Worker, bundler and www tests, types, package
 #   make check  cargo fmt --check, clippy (host and wasm32) with -D warnings, tsc on the JS
-#   make bench  sync calls vs the documented flow, per-call overhead, wasm size (ratios)
+#   make bench  every issue-15 figure with its target: sync calls and time, growth, per call, size
 #
 # Work is done once: pkg/ is a file target rebuilt only when what it is built
 # from changed, the npm tools install once per package-lock.json (npm ci, which
@@ -134,8 +135,10 @@ test: check test-native test-mock test-node test-types test-package test-browser
 demo: $(PKG)
 	node examples/demo.mjs
 
-## Sync calls and time against the documented flow, per-call overhead against
-## raw fetch + JSON.parse, .wasm size and instantiation: ratios measured in one run.
+## Sync calls and time against a plain-JS client and the documented flow, for
+## 200 threads and for 100 / 1,000 / 10,000; per-call overhead against raw
+## fetch + JSON.parse; size and instantiation; webhooks and the inbox: ratios
+## measured in one run, each with its target and met / not (README: Benchmarks).
 bench: $(PKG)
 	node bench/run.mjs
 
@@ -146,7 +149,9 @@ clean:
 ## Objects on SQLite, the Queue with its dead-letter queue, alarms; a storm of
 ## signed webhooks against 5 accounts × 40 threads of mock Graphs (one on
 ## Instagram), every object evicted mid-storm, a restart of the runtime,
-## every inbox compared with its mock (about 30 s).
+## every inbox compared with its mock (about 30 s); dead letters kept and
+## replayed (about 30 s); and under `wrangler dev` against the mock Graph,
+## which fires its webhooks at it (about 15 s).
 .PHONY: test-edge
 test-edge: $(PKG) $(NPM)
 	node --test --test-reporter=spec tests/edge/
@@ -158,3 +163,10 @@ test-edge: $(PKG) $(NPM)
 .PHONY: test-edge-full
 test-edge-full: $(PKG) $(NPM)
 	node tests/edge/full.mjs
+
+## make demo with the edge inbox (examples/edge-inbox) under `wrangler dev`
+## (the pinned wrangler, local mode, offline) fed by the same mock; the page
+## shows it in its "Edge inbox" panel.
+.PHONY: demo-edge
+demo-edge: $(PKG) $(NPM)
+	node examples/demo.mjs --edge

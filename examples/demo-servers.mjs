@@ -6,6 +6,8 @@
 //   /demo/webhook        the webhook receiver the mock posts to (examples/demo-live.mjs)
 //   /demo/live           the page's stream of inbox changes (Server-Sent Events)
 //   /demo/live/<action>  the mock's customer writes, edits, reacts, unsends (POST JSON)
+//   /demo/edge/…         with `edge: true` (make demo-edge): the edge inbox under
+//                        wrangler dev, its routes with the admin token added (demo-edge.mjs)
 //
 //   const demo = await startDemo({ mockPort: 0, wwwPort: 0 });
 //   demo.pageUrl   // "http://127.0.0.1:40123/"
@@ -14,6 +16,7 @@
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { INBOX_NOW, PAGE_ID, TOKEN, startMockGraph } from "../mock/server.mjs";
+import { startEdgeDemo } from "./demo-edge.mjs";
 import { startLive } from "./demo-live.mjs";
 import { send, staticFiles } from "./static-files.mjs";
 
@@ -35,10 +38,12 @@ const DEMO_ERRORS = [
  * demo token (the token travels in that answer, never in a URL) and to find
  * the live stream. Resolves to `{ pageUrl, mock, site, live, close() }` once
  * the mock's webhooks are subscribed; the inbox's first sync may still run
- * (`live.ready`).
+ * (`live.ready`). With `edge: true`, the edge inbox (examples/edge-inbox)
+ * runs under `wrangler dev` too, the mock's Page connected to it and its
+ * webhooks going to it as well, and the page shows it (`edgeInbox`).
  */
-/** @param {{ mockPort?: number, wwwPort?: number }} [ports] */
-export async function startDemo({ mockPort = 8787, wwwPort = 8080 } = {}) {
+/** @param {{ mockPort?: number, wwwPort?: number, edge?: boolean }} [ports] */
+export async function startDemo({ mockPort = 8787, wwwPort = 8080, edge = false } = {}) {
   const mock = await startMockGraph({ port: mockPort });
   // The mock's clock starts at INBOX_NOW as it starts: the page measures reply windows on it.
   const mockClock = { startsAt: Date.parse(INBOX_NOW.replace(/\+0000$/, "Z")), startedAt: Date.now() };
@@ -46,7 +51,10 @@ export async function startDemo({ mockPort = 8787, wwwPort = 8080 } = {}) {
   let live = null;
   /** @type {import("node:http").Server | null} */
   let server = null;
+  /** @type {Awaited<ReturnType<typeof startEdgeDemo>> | null} */
+  let edgeInbox = null;
   try {
+    if (edge) edgeInbox = await startEdgeDemo({ mock, accountId: PAGE_ID, accessToken: TOKEN });
     server = createServer();
     const port = await listen(server, wwwPort);
     const origin = `http://127.0.0.1:${port}`;
@@ -57,10 +65,11 @@ export async function startDemo({ mockPort = 8787, wwwPort = 8080 } = {}) {
       errors: DEMO_ERRORS,
       live: started.config,
       mockClock,
+      ...(edgeInbox ? { edge: edgeInbox.config } : {}),
     }, null, 2);
     const files = staticFiles({ "/": root("www"), "/pkg/": root("pkg") });
     server.on("request", (req, res) => {
-      if (started.handle(req, res)) return;
+      if (started.handle(req, res) || edgeInbox?.handle(req, res)) return;
       const path = new URL(req.url ?? "/", origin).pathname;
       if (path === "/demo/config.json") return send(res, 200, "application/json; charset=utf-8", config, req.method);
       files(req, res);
@@ -72,13 +81,16 @@ export async function startDemo({ mockPort = 8787, wwwPort = 8080 } = {}) {
       mock,
       site,
       live: started,
+      edgeInbox,
       close: async () => {
         await started.close();
+        await edgeInbox?.close();
         await Promise.all([site.close(), mock.close()]);
       },
     };
   } catch (err) {
     await live?.close().catch(() => {});
+    await edgeInbox?.close().catch(() => {});
     if (server?.listening) await closeServer(server);
     await mock.close();
     throw err;

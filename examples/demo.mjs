@@ -3,15 +3,18 @@
 // no Meta account, and receives the mock's webhooks so the page can show a
 // customer's message as it is written (examples/demo-live.mjs). Ports:
 // WWW_PORT (default 8080), MOCK_PORT (default 8787). Ctrl-C stops both.
+// `--edge` (`make demo-edge`): the edge inbox (examples/edge-inbox) under
+// `wrangler dev` as well, fed by the same mock, shown on the page.
 import { PAGE_ID, TOKEN } from "../mock/server.mjs";
 import { startDemo } from "./demo-servers.mjs";
 
 const mockPort = Number(process.env.MOCK_PORT ?? 8787);
 const wwwPort = Number(process.env.WWW_PORT ?? 8080);
+const edge = process.argv.includes("--edge");
 
 let demo;
 try {
-  demo = await startDemo({ mockPort, wwwPort });
+  demo = await startDemo({ mockPort, wwwPort, edge });
 } catch (caught) {
   const err = /** @type {{ code?: string, port?: number } | undefined} */ (caught);
   if (err?.code !== "EADDRINUSE") throw err;
@@ -27,7 +30,10 @@ console.log(`
                  the page's "Live" panel makes a customer write and shows it as it arrives
 
   From Node:     GRAPH_URL=${demo.mock.url} PAGE_TOKEN=${TOKEN} PAGE_ID=${PAGE_ID} PLATFORM=instagram node examples/inbox.mjs
-  Real inbox:    in the page, set the base URL to https://graph.facebook.com and paste a Page access token.
+${demo.edgeInbox ? `  Edge inbox:    ${demo.edgeInbox.edge.url} (wrangler dev ${demo.edgeInbox.edge.version}, local mode): the mock's Page is connected,
+                 its webhooks go there too; the page's "Edge inbox" panel reads its routes (through this
+                 demo's server, which adds the run's random ADMIN_TOKEN) and its WebSocket
+` : ""}  Real inbox:    in the page, set the base URL to https://graph.facebook.com and paste a Page access token.
 
   Ctrl-C to stop.`);
 

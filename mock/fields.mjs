@@ -210,12 +210,24 @@ export function project(value, type, items, edge) {
 }
 
 function projectField(field, kind, children, edge) {
-  if (kind === scalar || field === null || !children) return structuredClone(field);
+  if (kind === scalar || field === null || !children) return copyJson(field);
   if (kind.object) return project(field, kind.object, children, edge);
   if (kind.array) return field.map((entry) => project(entry, kind.array, children, edge));
   const projected = { data: field.data.map((entry) => project(entry, kind.list, children, edge)) };
-  if (field.paging) projected.paging = structuredClone(field.paging);
+  if (field.paging) projected.paging = copyJson(field.paging);
   return projected;
+}
+
+/**
+ * A deep copy of JSON data (what the mock's inbox holds): the same result as
+ * structuredClone, several times faster on the 1 MB pages the benchmark reads.
+ */
+function copyJson(value) {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const out = {};
+  for (const key of Object.keys(value)) out[key] = copyJson(value[key]);
+  return out;
 }
 
 /** Parses and validates a `fields` value; a missing or empty one gives the defaults. */

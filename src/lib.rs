@@ -58,7 +58,7 @@ pub use crate::core::inbox::{Changes, Inbox};
 pub use crate::core::json::Json;
 pub use crate::core::models::{Conversation, Message, Participant};
 pub use crate::core::send::{OutgoingMessage, SenderAction};
-pub use crate::core::value::Value;
+pub use crate::core::value::{Number, Value};
 pub use crate::core::webhook::{EventKind, Reaction, WebhookEvent};
 
 /// The Graph's objects as typed serde models — conversations, messages,
@@ -80,8 +80,8 @@ pub use crate::core::usage::{ResponseHeaders, Usage, UsageValues};
 /// over the raw bytes, and the events of a body.
 pub mod webhook {
     pub use crate::core::webhook::{
-        challenge, check_body, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent, MAX_BODY_BYTES,
-        MAX_DEPTH,
+        challenge, check_body, events_json, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent,
+        MAX_BODY_BYTES, MAX_DEPTH,
     };
 }
 

@@ -2,7 +2,7 @@
 // cap on nested message pages (so a sync must follow their paging).
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { PAGE_ID, TOKEN, startMockGraph, threads } from "../server.mjs";
+import { PAGE_ID, TOKEN, buildInbox, startMockGraph, threads } from "../server.mjs";
 
 let mock;
 before(async () => {
@@ -30,4 +30,15 @@ test("nestedMessagesCap cuts nested pages short, with a cursor to the rest", asy
   }
   const edge = await get(`${page.data[0].id}/messages?fields=id&limit=25&after=${encodeURIComponent(page.data[0].messages.paging.cursors.after)}`);
   assert.equal(edge.data.length, 20, "the messages edge itself is not capped");
+});
+
+test("10,000 threads (the benchmark's largest inbox) build, every id unique, the head unchanged", () => {
+  // Per-thread seeded streams overlap at this size; overlapping message ids get fresh ones (data.mjs).
+  const big = buildInbox({ messenger: 10_000 }, { messagesPerThread: 10 });
+  const list = big.messenger.inbox;
+  assert.equal(list.length, 10_000);
+  const ids = list.flatMap((t) => [t.id, ...t.messages.map((m) => m.id)]);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.deepEqual(threads("messenger", { count: 60, messagesPerThread: 10 }).map((t) => t.messages.map((m) => m.id)),
+    list.slice(0, 60).map((t) => t.messages.map((m) => m.id)));
 });

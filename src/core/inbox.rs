@@ -573,7 +573,7 @@ impl Inbox {
             conversation.set("updated_time", Value::String(latest));
         }
         if let Some(watermark) = read_watermark(thread) {
-            conversation.set("read_watermark", Value::Number(watermark as f64));
+            conversation.set("read_watermark", Value::from(watermark));
         }
         conversation.set("messages", Value::Array(messages));
         Some(conversation)
@@ -662,14 +662,14 @@ impl Inbox {
                     .map(|c| {
                         Value::object()
                             .with("source", Value::text(c.source.name()))
-                            .with("created", Value::Number(c.created as f64))
+                            .with("created", Value::from(c.created))
                             .with("value", c.value.clone())
                     })
                     .collect();
                 let events = thread
                     .events
                     .iter()
-                    .map(|((time, _), event)| Value::Array(vec![Value::Number(*time as f64), event.clone()]))
+                    .map(|((time, _), event)| Value::Array(vec![Value::from(*time), event.clone()]))
                     .collect();
                 let mut out = Value::object().with("key", Value::String(key.text()));
                 if let Some((_, conversation)) = &thread.conversation {
@@ -679,10 +679,10 @@ impl Inbox {
             })
             .collect();
         Value::object()
-            .with("graphConversationsInbox", Value::Number(1.0))
+            .with("graphConversationsInbox", Value::from(1))
             .with("accountId", Value::String(self.account_id.clone()))
             .with("platform", Value::text(self.platform.as_str()))
-            .with("maxMessagesPerConversation", Value::Number(self.max_messages as f64))
+            .with("maxMessagesPerConversation", Value::from(self.max_messages as i64))
             .with("own", Value::Array(self.own.keys().cloned().map(Value::String).collect()))
             .with("threads", Value::Array(threads))
             .to_json_text()
@@ -782,7 +782,7 @@ fn fact_of(event: &WebhookEvent) -> Value {
         fact.set("text", Value::String(text.clone()));
     }
     if let Some(count) = event.edit_count {
-        fact.set("count", Value::Number(f64::from(count)));
+        fact.set("count", Value::from(i64::from(count)));
     }
     if let Some(reaction) = &event.reaction {
         fact.set("action", Value::String(reaction.action.clone()));
@@ -791,7 +791,7 @@ fn fact_of(event: &WebhookEvent) -> Value {
         }
     }
     if let Some(watermark) = event.watermark {
-        fact.set("watermark", Value::Number(watermark));
+        fact.set("watermark", Value::from(watermark as i64));
     }
     fact
 }
@@ -801,7 +801,7 @@ fn event_person(event: &WebhookEvent) -> String {
     let sender = event.raw.get("sender").and_then(|s| s.get("id"));
     match sender {
         Some(Value::String(id)) => id.clone(),
-        Some(Value::Number(n)) => format!("{n:.0}"),
+        Some(Value::Number(n)) => n.to_string(),
         _ => event.customer_id.clone(),
     }
 }
@@ -851,7 +851,7 @@ fn render_messages(thread: &Thread, max: usize) -> Vec<Value> {
         }
         if let Some((count, _, text)) = edits.get(&mid) {
             message.set("message", Value::text(*text));
-            message.set("edit_count", Value::Number(*count));
+            message.set("edit_count", Value::from(*count as i64));
         }
         let mine: Vec<(&str, &str, &str)> = reactions
             .iter()

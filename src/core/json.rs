@@ -27,6 +27,13 @@ pub trait Json: Sized {
     fn string(&self) -> Option<String>;
     /// The value, when this is a number.
     fn number(&self) -> Option<f64>;
+    /// The number's own text (as its parser or engine writes it), when
+    /// this is a number: what a number kept as text is read from, so that
+    /// no float needs formatting. `None` where there is none (then a
+    /// reader falls back on [`Json::number`]).
+    fn number_text(&self) -> Option<String> {
+        None
+    }
     /// The value, when this is a boolean.
     fn boolean(&self) -> Option<bool>;
     /// Whether this is an object (not an array, not null).
@@ -90,6 +97,9 @@ impl Json for serde_json::Value {
     }
     fn number(&self) -> Option<f64> {
         self.as_f64()
+    }
+    fn number_text(&self) -> Option<String> {
+        self.as_number().map(ToString::to_string)
     }
     fn boolean(&self) -> Option<bool> {
         self.as_bool()

@@ -3,8 +3,15 @@
 //! webhook parser builds. It is read from, and written to, whatever
 //! [`Json`] the caller uses: JS objects in the wasm build,
 //! `serde_json::Value` on the host.
+//!
+//! Numbers stay decimal text ([`Number`]): nothing here formats or parses
+//! a binary float, so the wasm build links neither Rust's float formatter
+//! nor its float parser, and a number passes through exactly as written.
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
 
 use super::json::Json;
 
@@ -15,14 +22,242 @@ pub enum Value {
     Null,
     /// `true` or `false`.
     Bool(bool),
-    /// A number.
-    Number(f64),
+    /// A number, as canonical decimal text.
+    Number(Number),
     /// A string.
     String(String),
     /// An array.
     Array(Vec<Value>),
     /// An object, members in order.
     Object(Vec<(String, Value)>),
+}
+
+/// A JSON number kept as decimal text, never converted to a binary float on
+/// the way through.
+///
+/// The text is canonical, so two numbers are the same value exactly when
+/// their texts are equal: it is what `JSON.stringify` writes for the number
+/// (`1`, `1.0`, `1e0` and `10e-1` are all `1`; `-0` is `0`; `1e21` is
+/// `1e+21`; `0.0000001` is `1e-7`), except that every significant digit
+/// given is kept where JS would round to the 17 a double holds. A number
+/// that JS wrote (`JSON.stringify`, what the inbox reads) is therefore
+/// already in this form, byte for byte.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Number(String);
+
+/// The largest whole number a double (and so JS) holds exactly: 2^53 - 1.
+pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+impl Number {
+    /// Reads JSON number text (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`,
+    /// nothing around it) into its canonical form; `None` for anything
+    /// else. A number too large for a double (`1e400`) is kept: it is
+    /// valid JSON, and `JSON.parse` reads it as `Infinity`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let Scan { negative, int, frac, exponent, plain } = Scan::of(text)?;
+        if plain && int.len() <= 21 {
+            // An integer as JS writes one: its own canonical text.
+            let start = usize::from(negative && int == b"0");
+            return Some(Self(text[start..].to_owned()));
+        }
+        Some(Self::canonical(negative, int, frac, exponent))
+    }
+
+    /// The text of `±0.d₁d₂…dₖ × 10^(point)` written as `Number.prototype.toString`
+    /// writes it (ECMA-262 Number::toString, with all k digits).
+    fn canonical(negative: bool, int: &[u8], frac: &[u8], exponent: i64) -> Self {
+        let all = || int.iter().chain(frac).copied();
+        let leading = all().take_while(|d| *d == b'0').count();
+        let mut digits: Vec<u8> = all().skip(leading).collect();
+        while digits.last() == Some(&b'0') {
+            digits.pop();
+        }
+        if digits.is_empty() {
+            return Self("0".into());
+        }
+        let k = digits.len() as i64;
+        let n = int.len() as i64 + exponent - leading as i64;
+        let mut out = String::with_capacity(digits.len() + 8);
+        if negative {
+            out.push('-');
+        }
+        let text = |d: &[u8]| std::str::from_utf8(d).unwrap_or_default().to_owned();
+        if k <= n && n <= 21 {
+            out.push_str(&text(&digits));
+            out.extend(std::iter::repeat_n('0', (n - k) as usize));
+        } else if 0 < n && n <= 21 {
+            out.push_str(&text(&digits[..n as usize]));
+            out.push('.');
+            out.push_str(&text(&digits[n as usize..]));
+        } else if -6 < n && n <= 0 {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', (-n) as usize));
+            out.push_str(&text(&digits));
+        } else {
+            out.push(char::from(digits[0]));
+            if k > 1 {
+                out.push('.');
+                out.push_str(&text(&digits[1..]));
+            }
+            out.push_str(if n > 0 { "e+" } else { "e-" });
+            out.push_str(&(n - 1).unsigned_abs().to_string());
+        }
+        Self(out)
+    }
+
+    /// A whole number of a double: `n` truncated toward zero (saturating at
+    /// the bounds of an `i64`; `NaN` is 0). Times and counts are whole, and
+    /// only whole numbers are written without a float formatter.
+    pub fn whole(n: f64) -> Self {
+        Self::from(n as i64)
+    }
+
+    /// The canonical text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value, when it is a whole number an `i64` holds.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.0.parse::<i64>().ok()
+    }
+
+    /// The nearest double: exact for whole numbers up to 2^53 and for
+    /// numbers of at most 15 significant digits and an exponent within
+    /// ±22 (every time, id, count and coordinate a webhook or the Graph
+    /// writes);
+    /// within a few units in the last place beyond that, where a correct
+    /// rounding would need the float parser this crate leaves out.
+    /// Too large a number is infinite, as in JS.
+    pub fn as_f64(&self) -> f64 {
+        if let Some(n) = self.as_i64() {
+            return n as f64;
+        }
+        let text = self.0.as_bytes();
+        let negative = text.first() == Some(&b'-');
+        let (mut mantissa, mut scale, mut at) = (0u64, 0i64, usize::from(negative));
+        let mut seen_point = false;
+        while let Some(&b) = text.get(at) {
+            match b {
+                b'0'..=b'9' if mantissa < 100_000_000_000_000_000 => {
+                    mantissa = mantissa * 10 + u64::from(b - b'0');
+                    scale -= i64::from(seen_point);
+                }
+                // Digits beyond 18 only shift the point.
+                b'0'..=b'9' => scale += i64::from(!seen_point),
+                b'.' => seen_point = true,
+                _ => break,
+            }
+            at += 1;
+        }
+        if text.get(at).is_some_and(|b| *b == b'e') {
+            scale += self.0[at + 1..].trim_start_matches('+').parse::<i64>().unwrap_or(0);
+        }
+        const POWERS: [f64; 23] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+            1e19, 1e20, 1e21, 1e22,
+        ];
+        // m × 10^scale, in steps of powers a double holds exactly: one
+        // correctly rounded operation when both are exact (Clinger's fast
+        // path), a few roundings otherwise.
+        let (mut value, mut scale) = (mantissa as f64, scale.clamp(-800, 800));
+        while scale > 22 {
+            value *= 1e22;
+            scale -= 22;
+        }
+        while scale < -22 {
+            value /= 1e22;
+            scale += 22;
+        }
+        let power = POWERS[scale.unsigned_abs() as usize];
+        let value = if scale >= 0 { value * power } else { value / power };
+        if negative {
+            -value
+        } else {
+            value
+        }
+    }
+}
+
+/// The parts of JSON number text, checked against the grammar.
+struct Scan<'a> {
+    negative: bool,
+    int: &'a [u8],
+    frac: &'a [u8],
+    exponent: i64,
+    /// No fraction and no exponent.
+    plain: bool,
+}
+
+impl<'a> Scan<'a> {
+    fn of(text: &'a str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let negative = bytes.first() == Some(&b'-');
+        let rest = &bytes[usize::from(negative)..];
+        let digits = |from: usize| rest.get(from..).map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count());
+        let int_len = digits(0);
+        if int_len == 0 || (int_len > 1 && rest[0] == b'0') {
+            return None;
+        }
+        let mut at = int_len;
+        let mut frac: &[u8] = &[];
+        if rest.get(at) == Some(&b'.') {
+            let len = digits(at + 1);
+            if len == 0 {
+                return None;
+            }
+            frac = &rest[at + 1..at + 1 + len];
+            at += 1 + len;
+        }
+        let mut exponent: i64 = 0;
+        let plain = at == rest.len() && frac.is_empty();
+        if matches!(rest.get(at), Some(b'e' | b'E')) {
+            at += 1;
+            let sign = match rest.get(at) {
+                Some(b'-') => -1,
+                Some(b'+') => 1,
+                _ => 0,
+            };
+            at += usize::from(sign != 0);
+            let len = digits(at);
+            if len == 0 {
+                return None;
+            }
+            // Saturating: an exponent of a million digits is as infinite as one of ten.
+            for &d in &rest[at..at + len] {
+                exponent = (exponent * 10 + i64::from(d - b'0')).min(1 << 40);
+            }
+            exponent *= if sign < 0 { -1 } else { 1 };
+            at += len;
+        }
+        (at == rest.len()).then_some(Self { negative, int: &rest[..int_len], frac, exponent, plain })
+    }
+}
+
+impl From<i64> for Number {
+    fn from(n: i64) -> Self {
+        Self(n.to_string())
+    }
+}
+
+impl From<u32> for Number {
+    fn from(n: u32) -> Self {
+        Self(n.to_string())
+    }
+}
+
+impl From<i64> for Value {
+    /// A whole number.
+    fn from(n: i64) -> Self {
+        Self::Number(Number::from(n))
+    }
+}
+
+impl fmt::Display for Number {
+    /// The canonical text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl Value {
@@ -90,10 +325,18 @@ impl Value {
         }
     }
 
-    /// The number, when this is one.
+    /// The number, when this is one (see [`Number::as_f64`]).
     pub fn as_f64(&self) -> Option<f64> {
         match self {
-            Self::Number(n) => Some(*n),
+            Self::Number(n) => Some(n.as_f64()),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Self::Bool(b) => Some(*b),
             _ => None,
         }
     }
@@ -114,58 +357,79 @@ impl Value {
         }
     }
 
+    /// A copy nested at most `depth` levels (deeper values are `null`).
+    #[must_use]
+    pub fn truncated(&self, depth: usize) -> Self {
+        match self {
+            _ if depth == 0 => Self::Null,
+            Self::Array(items) => Self::Array(items.iter().map(|v| v.truncated(depth - 1)).collect()),
+            Self::Object(members) => {
+                Self::Object(members.iter().map(|(k, v)| (k.clone(), v.truncated(depth - 1))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
     /// The canonical JSON text: no white space, members sorted by key (so
-    /// whoever parsed a value, its text is the same), numbers in Rust's
-    /// shortest form, only `"`, `\` and control characters escaped.
+    /// whoever parsed a value, its text is the same), numbers in their
+    /// canonical form ([`Number`]), only `"`, `\` and control characters
+    /// escaped.
     pub fn to_json_text(&self) -> String {
         let mut out = String::new();
-        self.write(&mut out);
+        self.write(&mut out, true, false);
         out
     }
 
-    fn write(&self, out: &mut String) {
+    /// The canonical text (members sorted) with every character beyond
+    /// ASCII escaped (see [`write_ascii_string`]): the same value, in the
+    /// form that crosses into JS fastest.
+    pub fn to_ascii_json_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out, true, true);
+        out
+    }
+
+    /// The JSON text for JS: members in their own order (what a person
+    /// reading the object sees), no white space, ASCII only (see
+    /// [`write_ascii_string`]).
+    pub fn write_json(&self, out: &mut String) {
+        self.write(out, false, true);
+    }
+
+    fn write(&self, out: &mut String, sorted: bool, ascii: bool) {
         match self {
             Self::Null => out.push_str("null"),
             Self::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Self::Number(n) if n.is_finite() => {
-                let _ = write!(out, "{n}");
-            }
-            Self::Number(_) => out.push_str("null"),
-            Self::String(text) => write_string(out, text),
+            Self::Number(n) => out.push_str(n.as_str()),
+            Self::String(text) => write_escaped(out, text, ascii),
             Self::Array(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         out.push(',');
                     }
-                    item.write(out);
+                    item.write(out, sorted, ascii);
                 }
                 out.push(']');
             }
-            Self::Object(members) => {
-                out.push('{');
+            Self::Object(members) if sorted => {
                 // Objects have few members: an insertion sort is enough, and
                 // far smaller in wasm than the standard sorts.
-                let mut sorted: Vec<&(String, Value)> = Vec::with_capacity(members.len());
+                let mut order: Vec<&(String, Value)> = Vec::with_capacity(members.len());
                 for member in members {
-                    let at = sorted.partition_point(|m| m.0 <= member.0);
-                    sorted.insert(at, member);
+                    let at = order.partition_point(|m| m.0 <= member.0);
+                    order.insert(at, member);
                 }
-                for (i, (key, value)) in sorted.into_iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    write_string(out, key);
-                    out.push(':');
-                    value.write(out);
-                }
-                out.push('}');
+                write_members(out, order.into_iter(), sorted, ascii);
             }
+            Self::Object(members) => write_members(out, members.iter(), sorted, ascii),
         }
     }
 
     /// Reads any parsed JSON. `depth` bounds the nesting read (deeper
     /// values read as `null`), so a hostile body cannot exhaust the stack.
+    /// A number is read from its text ([`Json::number_text`]) where the
+    /// JSON gives one, otherwise as a whole number.
     pub fn read<J: Json>(json: &J, depth: usize) -> Self {
         if depth == 0 || json.is_null() {
             return Self::Null;
@@ -174,7 +438,11 @@ impl Value {
             return Self::String(text);
         }
         if let Some(n) = json.number() {
-            return Self::Number(n);
+            if !n.is_finite() {
+                return Self::Null; // as JSON.stringify writes it
+            }
+            let text = json.number_text().and_then(|t| Number::parse(&t));
+            return Self::Number(text.unwrap_or_else(|| Number::whole(n)));
         }
         if let Some(b) = json.boolean() {
             return Self::Bool(b);
@@ -195,7 +463,7 @@ impl Value {
         match self {
             Self::Null => J::null(),
             Self::Bool(b) => J::from_bool(*b),
-            Self::Number(n) => J::from_f64(*n),
+            Self::Number(n) => J::from_f64(n.as_f64()),
             Self::String(text) => J::from_str(text),
             Self::Array(items) => J::from_array(items.iter().map(Self::build).collect()),
             Self::Object(members) => {
@@ -209,21 +477,77 @@ impl Value {
     }
 }
 
-fn write_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+fn write_members<'a>(out: &mut String, members: impl Iterator<Item = &'a (String, Value)>, sorted: bool, ascii: bool) {
+    out.push('{');
+    for (i, (key, value)) in members.enumerate() {
+        if i > 0 {
+            out.push(',');
         }
+        write_escaped(out, key, ascii);
+        out.push(':');
+        value.write(out, sorted, ascii);
     }
+    out.push('}');
+}
+
+/// `text` as a JSON string of ASCII only, everything else as `\uXXXX` (as
+/// Meta writes its bodies): text for JS, whose `TextDecoder` and
+/// `JSON.parse` are fastest on one-byte strings.
+pub fn write_ascii_string(out: &mut String, text: &str) {
+    write_escaped(out, text, true);
+}
+
+/// `text` as a JSON string, only `"`, `\` and control characters escaped
+/// (and, when `ascii`, every character beyond ASCII). Runs that need no
+/// escape are copied whole: this is most of the time spent writing a value.
+fn write_escaped(out: &mut String, text: &str, ascii: bool) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let unicode = |out: &mut String, unit: u32| {
+        let mut escape = *b"\\u0000";
+        for (i, shift) in [12, 8, 4, 0].into_iter().enumerate() {
+            escape[2 + i] = HEX[(unit >> shift & 15) as usize];
+        }
+        out.push_str(std::str::from_utf8(&escape).unwrap_or_default());
+    };
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let bytes = text.as_bytes();
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            0x80.. if ascii => "",
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        // Only whole characters split the text, so both sides stay UTF-8.
+        out.push_str(&text[start..i]);
+        if b >= 0x80 {
+            let c = text[i..].chars().next().unwrap_or_default();
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                unicode(out, u32::from(*unit));
+            }
+            i += c.len_utf8();
+        } else {
+            if escape.is_empty() {
+                unicode(out, u32::from(b));
+            } else {
+                out.push_str(escape);
+            }
+            i += 1;
+        }
+        start = i;
+    }
+    out.push_str(&text[start..]);
     out.push('"');
 }
 
@@ -233,19 +557,204 @@ impl Value {
     /// build this reads a body where it is, in wasm memory, instead of
     /// crossing into JS for every member.
     pub fn parse(text: &str, depth: usize) -> Option<Self> {
-        let mut parser = Parser { bytes: text.as_bytes(), at: 0 };
+        Parser::<Owned>::run(text, depth)
+    }
+}
+
+/// A JSON value that borrows from the text it was read from: a string
+/// without escapes and every number are slices of it, and each object and
+/// array knows where it stands in it. For readers that only look, and
+/// copy what they keep: far fewer allocations than a [`Value`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Borrowed<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written (valid JSON number text, not canonical).
+    Number(&'a str),
+    /// A string.
+    String(Cow<'a, str>),
+    /// An array, and where it stands in the text.
+    Array(Vec<Borrowed<'a>>, Range<usize>),
+    /// An object, members in order (a repeated key keeps its last value,
+    /// as with [`Value::parse`]), and where it stands in the text.
+    Object(Vec<(Cow<'a, str>, Borrowed<'a>)>, Range<usize>),
+}
+
+impl<'a> Borrowed<'a> {
+    /// Parses JSON text as [`Value::parse`] does.
+    pub fn parse(text: &'a str, depth: usize) -> Option<Self> {
+        Parser::<Lent>::run(text, depth)
+    }
+
+    /// A view of a value (its spans are empty).
+    pub fn of(value: &'a Value) -> Self {
+        match value {
+            Value::Null => Self::Null,
+            Value::Bool(b) => Self::Bool(*b),
+            Value::Number(n) => Self::Number(n.as_str()),
+            Value::String(text) => Self::String(Cow::Borrowed(text)),
+            Value::Array(items) => Self::Array(items.iter().map(Self::of).collect(), 0..0),
+            Value::Object(members) => {
+                Self::Object(members.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), Self::of(v))).collect(), 0..0)
+            }
+        }
+    }
+
+    /// Member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Self> {
+        self.members().iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// The members, when this is an object.
+    pub fn members(&self) -> &[(Cow<'a, str>, Self)] {
+        match self {
+            Self::Object(members, _) => members,
+            _ => &[],
+        }
+    }
+
+    /// The items, when this is an array.
+    pub fn items(&self) -> &[Self] {
+        match self {
+            Self::Array(items, _) => items,
+            _ => &[],
+        }
+    }
+
+    /// The string, when this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Self::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The number, when this is one.
+    pub fn number(&self) -> Option<Number> {
+        match self {
+            Self::Number(text) => Number::parse(text),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Self::Object(..))
+    }
+
+    /// Where this object or array stands in the text it was parsed from
+    /// (`None` for anything else, or a view of a [`Value`]).
+    pub fn span(&self) -> Option<Range<usize>> {
+        match self {
+            Self::Array(_, span) | Self::Object(_, span) if !span.is_empty() => Some(span.clone()),
+            _ => None,
+        }
+    }
+
+    /// An owned copy nested at most `depth` levels (deeper values are
+    /// `null`), numbers in their canonical form.
+    pub fn to_value(&self, depth: usize) -> Value {
+        match self {
+            _ if depth == 0 => Value::Null,
+            Self::Null => Value::Null,
+            Self::Bool(b) => Value::Bool(*b),
+            Self::Number(text) => Number::parse(text).map_or(Value::Null, Value::Number),
+            Self::String(text) => Value::String(text.as_ref().to_owned()),
+            Self::Array(items, _) => Value::Array(items.iter().map(|v| v.to_value(depth - 1)).collect()),
+            Self::Object(members, _) => {
+                Value::Object(members.iter().map(|(k, v)| (k.as_ref().to_owned(), v.to_value(depth - 1))).collect())
+            }
+        }
+    }
+}
+
+/// What the parser makes of what it reads: owned values, or borrowed ones.
+trait Build<'a> {
+    type Out;
+    type Key: PartialEq + AsRef<str>;
+    fn key(text: Cow<'a, str>) -> Self::Key;
+    fn literal(value: Option<bool>) -> Self::Out;
+    fn number(text: &'a str) -> Option<Self::Out>;
+    fn string(text: Cow<'a, str>) -> Self::Out;
+    fn array(items: Vec<Self::Out>, span: Range<usize>) -> Self::Out;
+    fn object(members: Vec<(Self::Key, Self::Out)>, span: Range<usize>) -> Self::Out;
+}
+
+struct Owned;
+
+impl<'a> Build<'a> for Owned {
+    type Out = Value;
+    type Key = String;
+    fn key(text: Cow<'a, str>) -> String {
+        text.into_owned()
+    }
+    fn literal(value: Option<bool>) -> Value {
+        value.map_or(Value::Null, Value::Bool)
+    }
+    fn number(text: &'a str) -> Option<Value> {
+        Number::parse(text).map(Value::Number)
+    }
+    fn string(text: Cow<'a, str>) -> Value {
+        Value::String(text.into_owned())
+    }
+    fn array(items: Vec<Value>, _: Range<usize>) -> Value {
+        Value::Array(items)
+    }
+    fn object(members: Vec<(String, Value)>, _: Range<usize>) -> Value {
+        Value::Object(members)
+    }
+}
+
+struct Lent;
+
+impl<'a> Build<'a> for Lent {
+    type Out = Borrowed<'a>;
+    type Key = Cow<'a, str>;
+    fn key(text: Cow<'a, str>) -> Cow<'a, str> {
+        text
+    }
+    fn literal(value: Option<bool>) -> Borrowed<'a> {
+        value.map_or(Borrowed::Null, Borrowed::Bool)
+    }
+    fn number(text: &'a str) -> Option<Borrowed<'a>> {
+        Scan::of(text).map(|_| Borrowed::Number(text))
+    }
+    fn string(text: Cow<'a, str>) -> Borrowed<'a> {
+        Borrowed::String(text)
+    }
+    fn array(items: Vec<Borrowed<'a>>, span: Range<usize>) -> Borrowed<'a> {
+        Borrowed::Array(items, span)
+    }
+    fn object(members: Vec<(Cow<'a, str>, Borrowed<'a>)>, span: Range<usize>) -> Borrowed<'a> {
+        Borrowed::Object(members, span)
+    }
+}
+
+struct Parser<'a, B> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+    build: std::marker::PhantomData<B>,
+}
+
+impl<'a, B: Build<'a>> Parser<'a, B> {
+    fn run(text: &'a str, depth: usize) -> Option<B::Out> {
+        let mut parser = Self { text, bytes: text.as_bytes(), at: 0, build: std::marker::PhantomData };
         let value = parser.value(depth)?;
         parser.space();
         (parser.at == parser.bytes.len()).then_some(value)
     }
-}
 
-struct Parser<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl Parser<'_> {
     fn space(&mut self) {
         while matches!(self.bytes.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.at += 1;
@@ -259,28 +768,49 @@ impl Parser<'_> {
         ok
     }
 
-    fn literal(&mut self, word: &[u8], value: Value) -> Option<Value> {
+    fn literal(&mut self, word: &[u8], value: Option<bool>) -> Option<B::Out> {
         let end = self.at + word.len();
         (self.bytes.get(self.at..end)? == word).then(|| {
             self.at = end;
-            value
+            B::literal(value)
         })
     }
 
-    fn value(&mut self, depth: usize) -> Option<Value> {
+    fn value(&mut self, depth: usize) -> Option<B::Out> {
         self.space();
+        let start = self.at;
         match *self.bytes.get(self.at)? {
             b'{' if depth > 0 => {
                 self.at += 1;
-                let mut members = Vec::new();
+                let mut members: Vec<(B::Key, B::Out)> = Vec::new();
+                // Where each key stands, once an object is too large to search
+                // (keyed by `String`: the one map type the crate has anyway).
+                let mut index: Option<HashMap<String, usize>> = None;
                 if !self.eat(b'}') {
                     loop {
                         self.space();
-                        let key = self.string()?;
+                        let key = B::key(self.string()?);
                         if !self.eat(b':') {
                             return None;
                         }
-                        members.push((key, self.value(depth - 1)?));
+                        let value = self.value(depth - 1)?;
+                        // As `JSON.parse`: a repeated key's last value wins, where the key first stood.
+                        let at = match &index {
+                            Some(index) => index.get(key.as_ref()).copied(),
+                            None => members.iter().position(|(k, _)| *k == key),
+                        };
+                        match at {
+                            Some(at) => members[at].1 = value,
+                            None => {
+                                if let Some(index) = &mut index {
+                                    index.insert(key.as_ref().to_owned(), members.len());
+                                } else if members.len() == 32 {
+                                    let all = members.iter().map(|(k, _)| k.as_ref().to_owned());
+                                    index = Some(all.chain([key.as_ref().to_owned()]).zip(0..).collect());
+                                }
+                                members.push((key, value));
+                            }
+                        }
                         if self.eat(b'}') {
                             break;
                         }
@@ -289,7 +819,7 @@ impl Parser<'_> {
                         }
                     }
                 }
-                Some(Value::Object(members))
+                Some(B::object(members, start..self.at))
             }
             b'[' if depth > 0 => {
                 self.at += 1;
@@ -305,58 +835,59 @@ impl Parser<'_> {
                         }
                     }
                 }
-                Some(Value::Array(items))
+                Some(B::array(items, start..self.at))
             }
-            b'"' => self.string().map(Value::String),
-            b't' => self.literal(b"true", Value::Bool(true)),
-            b'f' => self.literal(b"false", Value::Bool(false)),
-            b'n' => self.literal(b"null", Value::Null),
+            b'"' => self.string().map(B::string),
+            b't' => self.literal(b"true", Some(true)),
+            b'f' => self.literal(b"false", Some(false)),
+            b'n' => self.literal(b"null", None),
             b'-' | b'0'..=b'9' => self.number(),
             _ => None,
         }
     }
 
-    fn number(&mut self) -> Option<Value> {
+    /// The run of number characters, checked (and, for a [`Value`], made
+    /// canonical) by the grammar of [`Number::parse`], never through a float.
+    fn number(&mut self) -> Option<B::Out> {
         let start = self.at;
-        let mut integer = true;
-        while let Some(&b) = self.bytes.get(self.at) {
-            match b {
-                b'0'..=b'9' | b'-' => {}
-                b'.' | b'e' | b'E' | b'+' => integer = false,
-                _ => break,
-            }
+        while matches!(self.bytes.get(self.at), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
             self.at += 1;
         }
-        let text = std::str::from_utf8(&self.bytes[start..self.at]).ok()?;
-        // Whole numbers (ids, times) are read as integers; other numbers are
-        // rare in webhooks and inboxes and read through the float parser.
-        match text.parse::<i64>() {
-            Ok(n) if integer && n.unsigned_abs() < (1 << 53) => Some(Value::Number(n as f64)),
-            _ => text.parse::<f64>().ok().filter(|n| n.is_finite()).map(Value::Number),
-        }
+        B::number(self.text.get(start..self.at)?)
     }
 
-    fn string(&mut self) -> Option<String> {
+    /// A string: borrowed from the text when it has no escape.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
         if self.bytes.get(self.at) != Some(&b'"') {
             return None;
         }
         self.at += 1;
-        let mut out = String::new();
+        let mut out: Option<String> = None;
         loop {
             let start = self.at;
-            while !matches!(self.bytes.get(self.at), Some(b'"' | b'\\') | None) {
-                if *self.bytes.get(self.at)? < 0x20 {
-                    return None;
+            while let Some(&b) = self.bytes.get(self.at) {
+                match b {
+                    b'"' | b'\\' => break,
+                    0..=0x1f => return None,
+                    _ => self.at += 1,
                 }
-                self.at += 1;
             }
-            out.push_str(std::str::from_utf8(&self.bytes[start..self.at]).ok()?);
+            // Runs end at ASCII bytes, so they are whole characters.
+            let run = self.text.get(start..self.at)?;
             match *self.bytes.get(self.at)? {
                 b'"' => {
                     self.at += 1;
-                    return Some(out);
+                    return Some(match out {
+                        None => Cow::Borrowed(run),
+                        Some(mut out) => {
+                            out.push_str(run);
+                            Cow::Owned(out)
+                        }
+                    });
                 }
                 _ => {
+                    let out = out.get_or_insert_with(String::new);
+                    out.push_str(run);
                     self.at += 1;
                     let escape = *self.bytes.get(self.at)?;
                     self.at += 1;
@@ -395,9 +926,9 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Option<u32> {
-        let text = std::str::from_utf8(self.bytes.get(self.at..self.at + 4)?).ok()?;
+        let digits = self.bytes.get(self.at..self.at + 4)?;
         self.at += 4;
-        u32::from_str_radix(text, 16).ok()
+        digits.iter().try_fold(0u32, |n, &b| Some(n << 4 | char::from(b).to_digit(16)?))
     }
 }
 
@@ -447,11 +978,14 @@ impl Json for ValueRef<'_> {
     fn number(&self) -> Option<f64> {
         self.0.as_f64()
     }
-    fn boolean(&self) -> Option<bool> {
+    fn number_text(&self) -> Option<String> {
         match self.0 {
-            Value::Bool(b) => Some(*b),
+            Value::Number(n) => Some(n.as_str().to_owned()),
             _ => None,
         }
+    }
+    fn boolean(&self) -> Option<bool> {
+        self.0.as_bool()
     }
     fn is_object(&self) -> bool {
         matches!(self.0, Value::Object(_))

@@ -12,9 +12,10 @@ use super::targets::Case;
 use crate::core::inbox::Inbox;
 use crate::core::inbox::COPIES_PER_MESSAGE;
 use crate::core::time::graph_time;
-use crate::core::value::Value as Own;
+use crate::core::value::{Number, Value as Own};
 use crate::core::webhook::{
-    challenge, check_body, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent, MAX_BODY_BYTES, MAX_DEPTH,
+    challenge, check_body, events_json, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent,
+    MAX_BODY_BYTES, MAX_DEPTH,
 };
 
 // ---------------------------------------------------------------------------
@@ -249,16 +250,50 @@ fn depth(value: &Value) -> usize {
     }
 }
 
-/// An id as the parser writes it: a string, or a whole number's digits.
+/// An id as the parser writes it: a string, or a whole number's digits
+/// (as the number's canonical text, when that has no fraction or exponent).
 fn id_text(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::String(text) => Some(text.clone()),
-        Value::Number(n) => n.as_f64().filter(|n| n.is_finite() && n.fract() == 0.0).map(|n| format!("{n:.0}")),
+        Value::Number(n) => Number::parse(&n.to_string()).map(|n| n.to_string()).filter(|t| !t.contains(['.', 'e'])),
         _ => None,
     }
 }
 
-/// The kind of a messaging item, by Meta's documented keys.
+/// Two JSON values alike, numbers within a rounding of each other (one
+/// side's were read from their text by serde_json, the other's from the
+/// crate's canonical text of the same decimal value).
+fn alike(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| alike(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| alike(v, w)))
+        }
+        (x, y) => x == y,
+    }
+}
+
+/// What the wasm facade does with a body serde_json read: `events_json`
+/// (the crate's own reader, each event written with its raw item's own
+/// text) must say what each event's value says.
+fn assert_written_as_parsed(text: &str, events: Option<&[WebhookEvent]>) {
+    let written = events_json(text);
+    let Some(events) = events else {
+        assert!(written.is_err(), "the crate's reader found events where serde_json's value had none");
+        return;
+    };
+    let written = written.expect("the same envelope");
+    assert!(written.is_ascii() || !text.is_ascii(), "{written}");
+    let written: Value = serde_json::from_str(&written).expect("the text for JS is JSON");
+    let expected: Vec<Value> =
+        events.iter().map(|e| serde_json::from_str(&e.to_value().to_json_text()).expect("JSON")).collect();
+    assert!(alike(&written, &Value::Array(expected.clone())), "written {written}\nexpected {expected:?}");
+}
+
 fn kind_of(item: &Value) -> EventKind {
     if let Some(message) = item.get("message").filter(|m| m.is_object()) {
         let flag = |key: &str| message.get(key).and_then(Value::as_bool).unwrap_or(false);
@@ -370,10 +405,12 @@ pub(super) fn webhook_target(generator: &mut Generator) -> Case {
             let Some(body) = parsed else { return };
             assert!(depth(&body) <= MAX_DEPTH, "check_body let through a body {} deep", depth(&body));
             let expected = expected_events(&body);
+            let text = std::str::from_utf8(raw).expect("serde_json read it as text");
             match parse(&body) {
                 Err(err) => {
                     assert_eq!(err.kind(), ErrorKind::Decode);
                     assert!(expected.is_none(), "a webhook envelope refused: {err}");
+                    assert_written_as_parsed(text, None);
                 }
                 Ok(events) => {
                     let (platform, expected) = expected.expect("events only from a Messenger or Instagram envelope");
@@ -391,6 +428,7 @@ pub(super) fn webhook_target(generator: &mut Generator) -> Case {
                             value.to_json_text()
                         );
                     }
+                    assert_written_as_parsed(text, Some(&events));
                 }
             }
         }),

@@ -74,6 +74,12 @@ impl Json for JsValue {
         self.as_f64()
     }
 
+    fn number_text(&self) -> Option<String> {
+        // The engine's own shortest form, as `JSON.stringify` writes it.
+        self.as_f64()?;
+        js_sys::Number::unchecked_from_js_ref(self).to_string_with_radix(10).ok().map(String::from)
+    }
+
     fn boolean(&self) -> Option<bool> {
         self.as_bool()
     }

@@ -9,8 +9,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use super::error::to_js;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::value::{Value, ValueRef};
-use crate::core::webhook::{challenge, check_body, parse, verify_signature, WebhookEvent, MAX_DEPTH};
+use crate::core::webhook::{challenge, events_json, verify_signature};
 
 /// Verifies and reads Meta's webhooks (Messenger and Instagram).
 ///
@@ -110,7 +109,7 @@ impl Webhook {
                         };
                         (401, why.to_owned(), Array::new())
                     } else {
-                        match events(&Uint8Array::from(bytes.as_slice()).into()) {
+                        match events_of(bytes) {
                             Ok(events) => (200, "EVENT_RECEIVED".into(), events),
                             Err(error) => (400, format!("Bad Request: {error}"), Array::new()),
                         }
@@ -170,8 +169,8 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
 /// The raw body's bytes; parsed JSON is refused, since its signature can
 /// never match.
 fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
-    if let Some(text) = raw.as_string() {
-        return Ok(text.into_bytes());
+    if let Some(text) = raw.dyn_ref::<js_sys::JsString>() {
+        return Ok(utf8(text));
     }
     if raw.is_instance_of::<js_sys::ArrayBuffer>() {
         return Ok(Uint8Array::new(raw).to_vec());
@@ -191,23 +190,23 @@ fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
     ))
 }
 
-/// The events of a body. Raw bytes are read in wasm memory (no crossing
-/// into JS per member), and the events cross back once, as one JSON text
-/// the engine's `JSON.parse` reads.
+/// The events of a body (a string, bytes, or an object a framework already
+/// parsed, which the engine writes back as text).
 fn events(raw: &JsValue) -> Result<Array, Error> {
-    let text = if raw.is_string() || raw.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(raw) {
-        let bytes = raw_bytes(raw)?;
-        check_body(&bytes)?;
-        String::from_utf8(bytes).map_err(|_| Error::decode(None, "the webhook body is not UTF-8 text"))?
-    } else {
-        // An object a framework already parsed: written back by the engine,
-        // read the same way as bytes.
-        js_sys::JSON::stringify(raw).ok().and_then(|t| t.as_string()).unwrap_or_default()
-    };
-    let body = Value::parse(&text, MAX_DEPTH).ok_or_else(|| Error::decode(None, "the webhook body is not JSON"))?;
-    let list = parse(&ValueRef(&body))?;
-    let array = Value::Array(list.iter().map(WebhookEvent::to_value).collect());
-    Ok(JsValue::parse(&array.to_json_text()).map(|v| Array::from(&v)).unwrap_or_default())
+    if raw.is_string() || raw.is_instance_of::<js_sys::ArrayBuffer>() || js_sys::ArrayBuffer::is_view(raw) {
+        return events_of(raw_bytes(raw)?);
+    }
+    let text = js_sys::JSON::stringify(raw).ok().and_then(|t| t.as_string()).unwrap_or_default();
+    events_of(text.into_bytes())
+}
+
+/// The events of raw bytes, read where they are, in wasm memory (no
+/// crossing into JS per member). They cross back once, as one ASCII JSON
+/// text that the engine's `JSON.parse` turns into every object at once.
+fn events_of(bytes: Vec<u8>) -> Result<Array, Error> {
+    let text = String::from_utf8(bytes).map_err(|_| Error::decode(None, "the webhook body is not UTF-8 text"))?;
+    let json = events_json(&text)?;
+    Ok(JsValue::parse(&json).map(|v| Array::from(&v)).unwrap_or_default())
 }
 
 fn member(target: &JsValue, key: &str) -> JsValue {
@@ -223,6 +222,31 @@ fn header(request: &JsValue, name: &str) -> Option<String> {
 async fn call(target: &JsValue, method: &str) -> Result<JsValue, JsValue> {
     let function = member(target, method).dyn_into::<Function>()?;
     JsFuture::from(Promise::resolve(&function.call0(target)?)).await
+}
+
+#[wasm_bindgen]
+extern "C" {
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, source: &js_sys::JsString, destination: &mut [u8]) -> EncodeResult;
+    type EncodeResult;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &EncodeResult) -> u32;
+}
+
+thread_local! {
+    static ENCODER: TextEncoder = TextEncoder::new();
+}
+
+/// A JS string's UTF-8 bytes, written by the engine's own encoder straight
+/// into wasm memory (a body is read once and hashed or parsed where it is).
+fn utf8(text: &js_sys::JsString) -> Vec<u8> {
+    let mut bytes = vec![0u8; text.length() as usize * 3];
+    let written = ENCODER.with(|encoder| encoder.encode_into(text, &mut bytes).written());
+    bytes.truncate(written as usize);
+    bytes
 }
 
 #[wasm_bindgen]

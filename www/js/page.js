@@ -13,6 +13,7 @@ import { linkReplies, messageItem } from "./thread.js";
 import { hideError, showError } from "./errors.js";
 import { renderUsage } from "./usage.js";
 import { STATE_TEXT, connectLive, liveAction, logLine, markLive, markUnsent, placeByTime, withNames } from "./live.js";
+import { startEdgeInbox } from "./edge.js";
 import { ECHO_WAIT_MS, SEND_WAIT_MS, TYPING_EVERY_MS, customerLastWrote, markReply, replyWindow } from "./reply.js";
 
 /** @typedef {import("graph-conversations/web").Conversation} Conversation */
@@ -824,6 +825,14 @@ function startLive(demo) {
   connectLive(config, { onPush: applyPush, onState: showLiveState });
 }
 
+/** @param {import("./settings.js").DemoConfig | null} demo */
+function startEdge(demo) {
+  const config = demo?.edge;
+  if (!config || typeof config.api !== "string" || typeof config.accountId !== "string") return;
+  $("edge").hidden = false;
+  startEdgeInbox(config, { state: $("edge-state"), status: $("edge-status"), list: $("edge-conversations"), log: $("edge-log") });
+}
+
 // ---------------------------------------------------------------- wiring
 
 /** @param {HTMLElement} button */
@@ -923,6 +932,7 @@ async function boot() {
   const clock = demo?.mockClock;
   if (clock && typeof clock.startsAt === "number" && typeof clock.startedAt === "number") state.mockClock = clock;
   startLive(demo);
+  startEdge(demo);
   renderUsage($("usage"), null);
   wire();
   $("boot").remove();

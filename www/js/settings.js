@@ -70,11 +70,13 @@ export function clientOptions(settings) {
 /**
  * What `make demo` serves in demo/config.json: the mock's settings, the
  * conversation ids that make it answer an error, and where its live stream
- * and actions are (js/live.js).
+ * and actions are (js/live.js); with `make demo-edge`, where the edge inbox's
+ * routes are (js/edge.js).
  * `mockClock`: the mock's inbox is as of `startsAt` (ms), and its clock ran
  * from there when the demo started, at `startedAt` (this computer's ms).
  * @typedef {{ settings?: Partial<Settings>, errors?: Array<{ id: string, label?: string }>,
- *   live?: import("./live.js").LiveConfig, mockClock?: { startsAt: number, startedAt: number } }} DemoConfig
+ *   live?: import("./live.js").LiveConfig, mockClock?: { startsAt: number, startedAt: number },
+ *   edge?: import("./edge.js").EdgeConfig }} DemoConfig
  */
 
 /**

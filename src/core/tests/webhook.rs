@@ -2,9 +2,10 @@
 //! every event kind read from bodies of Meta's shapes (tests/fixtures/webhooks).
 
 use crate::core::query::Platform;
-use crate::core::value::Value;
+use crate::core::value::{Borrowed, Value};
 use crate::core::webhook::{challenge, check_body, parse, sign, verify_signature, EventKind, WebhookEvent};
 use serde_json::Value as Json;
+use std::borrow::Cow;
 
 fn raw(name: &str) -> String {
     std::fs::read_to_string(format!("{}/tests/fixtures/webhooks/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -245,7 +246,21 @@ fn the_json_reader_reads_what_json_parse_reads_and_refuses_the_rest() {
         let theirs: Json = serde_json::from_str(text).unwrap();
         assert_eq!(ours.to_json_text(), Value::read(&theirs, 64).to_json_text(), "{text}");
     }
-    for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"\\ud800\"", "\"a", "nul", "[1] 2", "\"\u{1}\""] {
+    for bad in [
+        "",
+        "{",
+        "[1,]",
+        "{\"a\" 1}",
+        "01x",
+        "01",
+        "[1.]",
+        "\"\\u+abc\"",
+        "\"\\ud800\"",
+        "\"a",
+        "nul",
+        "[1] 2",
+        "\"\u{1}\"",
+    ] {
         assert_eq!(Value::parse(bad, 64), None, "{bad:?}");
     }
     assert_eq!(Value::parse(&"[".repeat(100), 64), None, "too deep");
@@ -255,5 +270,179 @@ fn the_json_reader_reads_what_json_parse_reads_and_refuses_the_rest() {
         let ours = Value::parse(&text, 64).unwrap();
         assert_eq!(ours.to_json_text(), Value::read(&theirs, 64).to_json_text(), "{name}");
         assert_eq!(ours.members()[0].0, "object", "members keep their order");
+    }
+}
+
+#[test]
+fn numbers_keep_their_decimal_value_in_the_form_js_writes() {
+    use crate::core::value::Number;
+    let canonical = |text: &str| Number::parse(text).map(|n| n.to_string());
+    for (text, expected) in [
+        ("0", "0"),
+        ("-0", "0"),
+        ("-0.0e5", "0"),
+        ("1", "1"),
+        ("1.0", "1"),
+        ("1e0", "1"),
+        ("10e-1", "1"),
+        ("1E+2", "100"),
+        ("-1.25e2", "-125"),
+        ("123.4500", "123.45"),
+        ("0.5", "0.5"),
+        ("0.000001", "0.000001"),
+        ("1e-7", "1e-7"),
+        ("1.5e-10", "1.5e-10"),
+        ("1e20", "100000000000000000000"),
+        ("1e21", "1e+21"),
+        ("123e20", "1.23e+22"),
+        ("1764921600000", "1764921600000"),
+        // Every digit kept (JS would round to 17), and no limit to a double's range.
+        ("12345678901234567890123", "1.2345678901234567890123e+22"),
+        ("1e400", "1e+400"),
+    ] {
+        assert_eq!(canonical(text).as_deref(), Some(expected), "{text}");
+        // What JS writes for a number is its own canonical text.
+        assert_eq!(canonical(expected).as_deref(), Some(expected), "{expected}");
+    }
+    for bad in ["", "-", "01", "1.", ".5", "+1", "1e", "1e+", "0x10", "1-2", "--1", "1.5.5", "NaN", "Infinity"] {
+        assert_eq!(Number::parse(bad), None, "{bad:?}");
+    }
+    // 1, 1.0 and 1e0 are one value: equal, and one canonical text.
+    let one = |t: &str| Value::parse(&format!("{{\"n\":{t}}}"), 4).unwrap();
+    assert_eq!(one("1"), one("1.0"));
+    assert_eq!(one("1e0").to_json_text(), r#"{"n":1}"#);
+    assert_ne!(one("1"), one("1.5"));
+    assert!(one("1.0").same_as(&one("1")));
+}
+
+#[test]
+fn numbers_read_as_doubles_without_the_float_parser() {
+    use crate::core::value::Number;
+    let f = |text: &str| Number::parse(text).unwrap().as_f64();
+    for (text, expected) in [
+        ("0", 0.0),
+        ("-7", -7.0),
+        ("1764921600000", 1_764_921_600_000.0),
+        ("9007199254740993", 9_007_199_254_740_992.0),
+        ("0.1", 0.1),
+        ("3.5", 3.5),
+        ("-2.25e-3", -0.002_25),
+        ("52.520008", 52.520_008),
+        ("13.404954", 13.404_954),
+        ("1e22", 1e22),
+    ] {
+        assert_eq!(f(text), expected, "{text}");
+    }
+    assert_eq!(f("1e400"), f64::INFINITY);
+    assert_eq!(f("1e-400"), 0.0);
+    // Beyond the exact path: within a few units in the last place.
+    for (text, expected) in [("0.30000000000000000000000001", 0.3), ("1.2345e300", 1.2345e300), ("2.5e-300", 2.5e-300)]
+    {
+        let got = f(text);
+        assert!((got - expected).abs() <= 4.0 * f64::EPSILON * expected, "{text}: {got}");
+    }
+    assert_eq!(Number::parse("42").unwrap().as_i64(), Some(42));
+    assert_eq!(Number::parse("4.2").unwrap().as_i64(), None);
+    assert_eq!(Number::whole(1_764_921_600_000.9).to_string(), "1764921600000");
+    assert_eq!(Number::whole(f64::NAN).to_string(), "0");
+}
+
+#[test]
+fn parsed_text_and_parsed_values_give_the_same_events() {
+    for name in [
+        "messenger_attachments.json",
+        "messenger_edit_reaction_read_delivery.json",
+        "instagram_message_share_story.json",
+        "messenger_postback_referral_standby_unknown.json",
+        "messenger_text_quick_reply_reply_to.json",
+    ] {
+        let text = raw(name);
+        let body = Value::parse(&text, crate::core::webhook::MAX_DEPTH).unwrap();
+        // serde_json sorts members, so the canonical texts are compared.
+        let texts = |list: Vec<WebhookEvent>| list.iter().map(|e| e.to_value().to_json_text()).collect::<Vec<_>>();
+        assert_eq!(texts(crate::core::webhook::parse_value(&body).unwrap()), texts(events(name)), "{name}");
+    }
+}
+
+#[test]
+fn the_text_for_js_is_each_event_with_its_raw_item_in_ascii() {
+    for name in [
+        "messenger_attachments.json",
+        "messenger_edit_reaction_read_delivery.json",
+        "instagram_message_share_story.json",
+        "messenger_postback_referral_standby_unknown.json",
+    ] {
+        let text = raw(name);
+        let body = Borrowed::parse(&text, crate::core::webhook::MAX_DEPTH).unwrap();
+        for (event, item) in crate::core::webhook::parse_items(&body).unwrap() {
+            let item = item.to_value(64);
+            let mut out = String::new();
+            event.write_json(&item, &mut out);
+            assert!(out.is_ascii(), "{out}");
+            let written = Value::parse(&out, 80).unwrap();
+            let mut expected = event.to_value();
+            expected.set("raw", item.clone());
+            assert_eq!(written.to_json_text(), expected.to_json_text(), "{name}");
+            // Members in the order to_value gives them, raw as received.
+            let keys: Vec<&str> = written.members().iter().map(|(k, _)| k.as_str()).collect();
+            let order: Vec<&str> = expected.members().iter().map(|(k, _)| k.as_str()).collect();
+            assert_eq!(keys, order);
+            assert_eq!(written.get("raw"), Some(&item));
+        }
+    }
+}
+
+#[test]
+fn a_repeated_key_keeps_its_last_value_where_it_first_stood_as_json_parse_does() {
+    let value = Value::parse(r#"{"a":1,"b":2,"a":3}"#, 4).unwrap();
+    assert_eq!(value.to_json_text(), r#"{"a":3,"b":2}"#);
+    assert_eq!(value.members()[0].0, "a");
+    // Past the size where keys are searched one by one, too.
+    let many: Vec<String> = (0..100).map(|i| format!("\"k{i}\":{i}")).collect();
+    let text = format!("{{{},\"k7\":\"last\",\"k70\":null}}", many.join(","));
+    let value = Value::parse(&text, 4).unwrap();
+    assert_eq!(value.members().len(), 100);
+    assert_eq!(value.get("k7"), Some(&Value::text("last")));
+    assert_eq!(value.get("k70"), Some(&Value::Null));
+    assert_eq!(value.members()[7].0, "k7");
+}
+
+#[test]
+fn each_item_is_found_where_it_stands_in_the_body() {
+    for name in [
+        "messenger_attachments.json",
+        "instagram_changes_test.json",
+        "messenger_postback_referral_standby_unknown.json",
+        "instagram_message_share_story.json",
+    ] {
+        let text = raw(name);
+        let body = Borrowed::parse(&text, crate::core::webhook::MAX_DEPTH).unwrap();
+        let items = crate::core::webhook::parse_items(&body).unwrap();
+        assert!(!items.is_empty(), "{name}");
+        for (event, item) in items {
+            let range = item.span().unwrap_or_else(|| panic!("{name}: an item with no place"));
+            let own = &text[range];
+            assert!(own.starts_with('{') && own.ends_with('}'), "{own}");
+            assert_eq!(Value::parse(own, 64), Some(item.to_value(64)), "{name}");
+            // Written with its own text, the event says what it says written from its value.
+            let (mut a, mut b) = (String::new(), String::new());
+            event.write_json_raw_text(own, &mut a);
+            event.write_json(&item.to_value(64), &mut b);
+            assert_eq!(Value::parse(&a, 80), Value::parse(&b, 80), "{name}");
+        }
+    }
+    // Strings without escapes and numbers are slices of the text; spans are byte ranges.
+    let text = r#"{"a":{"b":[1.50,"x\"y"]},"d":"plain"}"#;
+    let body = Borrowed::parse(text, 8).unwrap();
+    assert_eq!(body.span(), Some(0..text.len()));
+    assert_eq!(body.get("a").and_then(Borrowed::span).map(|r| &text[r]), Some(r#"{"b":[1.50,"x\"y"]}"#));
+    assert!(matches!(body.get("d"), Some(Borrowed::String(Cow::Borrowed("plain")))));
+    let list = body.get("a").unwrap().get("b").unwrap().items();
+    assert_eq!(list[0], Borrowed::Number("1.50"));
+    assert_eq!(list[1].as_str(), Some("x\"y"));
+    assert_eq!(body.to_value(8), Value::parse(text, 8).unwrap());
+    assert_eq!(Borrowed::of(&body.to_value(8)).to_value(8), body.to_value(8));
+    for bad in ["01", "[1.]", "{\"a\" 1}", "\"\\ud800\""] {
+        assert_eq!(Borrowed::parse(bad, 8), None, "{bad}");
     }
 }
