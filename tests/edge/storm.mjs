@@ -70,7 +70,7 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   const started = Date.now();
   const figures = {
     accounts: count, instagramAccounts: 0, threads, events: 0, bodies: 0, posts: 0, repeats: 0,
-    medianPostMs: 0, p99PostMs: 0, maxPostMs: 0, non200: 0, socketErrors: 0,
+    medianPostMs: 0, p99PostMs: 0, maxPostMs: 0, non200: 0, socketErrors: 0, getRetries: 0,
     evictions: 0, restarts: 0, snapshots: 0, graphCalls: 0, maxCallsInOneSecondSeen: 0, rateLimited: 0, sends: 0,
     syncMs: 0, totalMs: 0, mismatches: /** @type {string[]} */ ([]),
   };
@@ -82,7 +82,19 @@ export async function runStorm({ accounts: count, threads, events, pageSize = 10
   // Performance and Memory panels on the Worker and its objects).
   let edge = await startEdge(dir, { vars, inspectorPort: Number(process.env.EDGE_INSPECTOR) || undefined });
   const admin = { Authorization: `Bearer ${SECRETS.ADMIN_TOKEN}` };
-  const api = (path, init = {}) => fetch(`${edge.url}${path}`, { ...init, headers: { ...admin, ...(init.headers ?? {}) } });
+  // A GET that finds its kept-alive connection closed by the runtime (idle
+  // while this process was busy) is sent again, as HTTP clients do for
+  // idempotent requests; counted (getRetries).
+  const api = async (path, init = {}) => {
+    const send = () => fetch(`${edge.url}${path}`, { ...init, headers: { ...admin, ...(init.headers ?? {}) } });
+    try {
+      return await send();
+    } catch (err) {
+      if ((init.method ?? "GET") !== "GET" || !["UND_ERR_SOCKET", "ECONNRESET"].includes(err?.cause?.code)) throw err;
+      figures.getRetries++;
+      return send();
+    }
+  };
 
   // Per account: the customers, the live customer messages (for edits,
   // unsends, reactions), what was unsent, the distinct events expected.
