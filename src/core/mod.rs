@@ -19,6 +19,7 @@ pub mod response;
 pub mod retry;
 pub mod secrets;
 pub mod send;
+pub mod string_set;
 pub mod sync;
 pub mod time;
 pub mod usage;

@@ -6,12 +6,12 @@
 //!
 //! See <https://developers.facebook.com/docs/graph-api/results>.
 
-use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use super::error::Error;
 use super::json::Json;
+use super::string_set::StringSet;
 
 /// One page of a Graph list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -158,7 +158,7 @@ pub fn next_cursor<J: Json>(body: &J) -> Result<Option<String>, Error> {
 /// loop: a cursor the Graph already gave ends the walk with an error.
 #[derive(Clone, Debug, Default)]
 pub struct CursorWalk {
-    seen: HashSet<String>,
+    seen: StringSet,
     after: Option<String>,
     done: bool,
 }
@@ -166,7 +166,11 @@ pub struct CursorWalk {
 impl CursorWalk {
     /// A walk that starts at `after` (or at the first page).
     pub fn starting_at(after: Option<String>) -> Self {
-        Self { seen: after.iter().cloned().collect(), after, done: false }
+        let mut seen = StringSet::new();
+        if let Some(after) = &after {
+            seen.insert(after);
+        }
+        Self { seen, after, done: false }
     }
 
     /// Whether the last page has been read.
@@ -187,7 +191,7 @@ impl CursorWalk {
     pub fn advance(&mut self, next: Option<String>) -> Result<(), Error> {
         match next {
             None => self.done = true,
-            Some(cursor) if !self.seen.insert(cursor.clone()) => {
+            Some(cursor) if !self.seen.insert(&cursor) => {
                 self.done = true;
                 return Err(Error::decode(
                     None,

@@ -9,7 +9,7 @@
 //! Whatever is left to do can be written into a cursor, from which a later
 //! sync goes on without asking again for anything it already has.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
@@ -18,6 +18,7 @@ use super::options::{
     ALL_MESSAGES, CONCURRENCY, MAX_REQUESTS, MESSAGES_PER_CALL, MESSAGES_PER_CONVERSATION, PAGE_SIZE,
 };
 use super::page::next_cursor;
+use super::string_set::StringSet;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::time::unix_seconds;
@@ -230,7 +231,7 @@ pub struct SyncPlan {
     page_in_flight: Option<Option<String>>,
     follow_ups: VecDeque<FollowUp>,
     in_flight: Vec<(u64, FollowUp)>,
-    seen_cursors: HashSet<String>,
+    seen_cursors: StringSet,
     next_id: u64,
     calls: u32,
     /// Conversation pages answered in a row at the current size.
@@ -253,7 +254,7 @@ impl SyncPlan {
             page_in_flight: None,
             follow_ups: VecDeque::new(),
             in_flight: Vec::new(),
-            seen_cursors: HashSet::new(),
+            seen_cursors: StringSet::new(),
             next_id: 0,
             calls: 0,
             good_pages: 0,
@@ -261,7 +262,9 @@ impl SyncPlan {
         if let Some(cursor) = cursor {
             let remaining = plan.read_cursor(cursor)?;
             plan.next_page = remaining.pages;
-            plan.seen_cursors.extend(plan.next_page.clone().flatten());
+            if let Some(Some(after)) = &plan.next_page {
+                plan.seen_cursors.insert(after);
+            }
             plan.follow_ups = remaining.threads.into();
         }
         Ok(plan)
@@ -370,9 +373,9 @@ impl SyncPlan {
     /// The threads whose messages are not all read yet: a later sync from
     /// [`SyncPlan::cursor`] reads the rest of them.
     pub fn cut_short(&self) -> Vec<String> {
-        let mut seen = HashSet::new();
+        let mut seen = StringSet::new();
         let pending = self.in_flight.iter().map(|(_, f)| f).chain(&self.follow_ups);
-        pending.filter(|f| seen.insert(f.conversation.as_str())).map(|f| f.conversation.clone()).collect()
+        pending.filter(|f| seen.insert(&f.conversation)).map(|f| f.conversation.clone()).collect()
     }
 
     /// Takes the answer to call `id`: the threads it brought, in order, and
@@ -399,7 +402,7 @@ impl SyncPlan {
                     "the Graph's next cursor cannot be sent back: it is not printable ASCII",
                 )),
             ),
-            Ok(Some(after)) if !self.seen_cursors.insert(after.clone()) => {
+            Ok(Some(after)) if !self.seen_cursors.insert(&after) => {
                 let error = "the Graph repeated a conversations cursor; stopped to avoid an endless loop";
                 (threads, Some(Error::decode(Some(200), error)))
             }
