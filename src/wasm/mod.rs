@@ -7,6 +7,7 @@ mod error;
 mod inbox;
 mod iterator;
 mod json;
+pub(crate) mod keys;
 mod options;
 mod state;
 mod webhook;

@@ -5,7 +5,7 @@
 //! `invalid_argument` error before anything is sent.
 
 use js_sys::{Array, Function, Reflect};
-use wasm_bindgen::{intern, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::config::{ClientConfig, TokenIn};
 use crate::core::error::Error;
@@ -51,7 +51,7 @@ impl<'a> Options<'a> {
         if !self.value.is_object() {
             return None;
         }
-        let value = Reflect::get(self.value, &JsValue::from_str(intern(key))).ok()?;
+        let value = Reflect::get(self.value, &super::keys::key(key)).ok()?;
         (!value.is_undefined() && !value.is_null()).then_some(value)
     }
 
