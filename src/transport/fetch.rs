@@ -7,7 +7,6 @@
 //! No `mode`, `credentials`, `cache` or `referrer` is set: workerd rejects
 //! some of them and the defaults are right for the Graph.
 
-use std::cell::Cell;
 use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect};
@@ -76,49 +75,46 @@ pub struct FetchTransport {
 
 /// Aborts a request when its timeout runs out, the caller's signal fires or
 /// the request's future is dropped; no timer or listener outlives it.
+///
+/// The timer and the caller's signal call the controller's own `abort`,
+/// bound to it: no wasm closure is made per request (each costs a JS
+/// function, a finalization registration and a release).
 struct Cancellation {
     controller: Option<AbortController>,
+    /// `controller.abort.bind(controller)`.
+    abort: Option<Function>,
+    /// The controller's signal, which the request carries.
+    signal: Option<AbortSignal>,
     /// The whole answer is in: nothing is left to abort.
     answered: bool,
-    timed_out: Rc<Cell<bool>>,
     timer: Option<JsValue>,
-    _on_timeout: Option<Closure<dyn FnMut()>>,
-    listener: Option<(AbortSignal, Closure<dyn FnMut()>)>,
+    /// The caller's signal, while `abort` listens to it.
+    caller: Option<AbortSignal>,
 }
 
 impl Cancellation {
-    fn new(timeout_ms: u64, signal: Option<&AbortSignal>) -> Self {
-        let controller = AbortController::new().ok();
-        let timed_out = Rc::new(Cell::new(false));
-        let mut this = Self { controller, answered: false, timed_out, timer: None, _on_timeout: None, listener: None };
-        let Some(controller) = &this.controller else {
-            return this;
-        };
-        let abort = {
-            let controller = controller.clone();
-            move || controller.abort()
-        };
-        let on_timeout = {
-            let abort = abort.clone();
-            let timed_out = this.timed_out.clone();
-            Closure::<dyn FnMut()>::new(move || {
-                timed_out.set(true);
-                abort();
-            })
-        };
-        this.timer = set_timeout(on_timeout.as_ref().unchecked_ref(), timeout_ms as f64).ok();
-        this._on_timeout = Some(on_timeout);
-        if let Some(signal) = signal {
-            let listener = Closure::<dyn FnMut()>::new(abort);
-            if signal.add_event_listener("abort", listener.as_ref().unchecked_ref()).is_ok() {
-                this.listener = Some((signal.clone(), listener));
+    fn new(timeout_ms: u64, caller: Option<&AbortSignal>) -> Self {
+        let mut this = Self { controller: None, abort: None, signal: None, answered: false, timer: None, caller: None };
+        let Ok(controller) = AbortController::new() else { return this };
+        let Ok(abort) = member(&controller, "abort").dyn_into::<Function>() else { return this };
+        let abort: Function = abort.bind0(&controller);
+        this.timer = set_timeout(&abort, timeout_ms as f64).ok();
+        if let Some(caller) = caller {
+            if caller.add_event_listener("abort", &abort).is_ok() {
+                this.caller = Some(caller.clone());
             }
         }
+        this.signal = Some(controller.signal());
+        this.controller = Some(controller);
+        this.abort = Some(abort);
         this
     }
 
-    fn signal(&self) -> Option<AbortSignal> {
-        self.controller.as_ref().map(AbortController::signal)
+    /// Whether the timer fired: the controller was aborted while the
+    /// caller's signal was not (the caller is asked first, and a dropped
+    /// request is not asked at all).
+    fn timed_out(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::is_aborted)
     }
 }
 
@@ -136,8 +132,8 @@ impl Drop for Cancellation {
         if let Some(timer) = &self.timer {
             clear_timeout(timer);
         }
-        if let Some((signal, listener)) = &self.listener {
-            let _ = signal.remove_event_listener("abort", listener.as_ref().unchecked_ref());
+        if let (Some(caller), Some(abort)) = (&self.caller, &self.abort) {
+            let _ = caller.remove_event_listener("abort", abort);
         }
     }
 }
@@ -152,7 +148,7 @@ impl FetchTransport {
     fn failure(&self, cancellation: &Cancellation, error: &JsValue) -> Error {
         if self.aborted() {
             Error::aborted()
-        } else if cancellation.timed_out.get() {
+        } else if cancellation.timed_out() {
             Error::timeout(self.timeout_ms)
         } else {
             Error::network(describe_js_error(error))
@@ -263,7 +259,7 @@ impl Transport for FetchTransport {
             return Err(Error::aborted());
         }
         let mut cancellation = Cancellation::new(self.timeout_ms, self.signal.as_ref());
-        let init = self.init(&request, cancellation.signal());
+        let init = self.init(&request, cancellation.signal.clone());
         let response = match self.call_fetch(&request.url, &init) {
             Ok(promise) => JsFuture::from(promise).await,
             Err(error) => Err(error),
