@@ -2,7 +2,6 @@
 //! on the calls in flight, progress after each call, and everything
 //! fetched kept when the sync stops early.
 
-
 use super::first_of::InFlight;
 use super::{Client, Transport};
 use crate::core::account::own_ids;

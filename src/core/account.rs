@@ -4,7 +4,6 @@
 //! which the Page id does not reveal: it is the one participant that every
 //! thread has.
 
-
 use super::json::{str_member, Json};
 
 /// The ids of the account an inbox belongs to: `account_id` (the Page, or

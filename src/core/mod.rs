@@ -14,6 +14,7 @@ pub mod models;
 pub mod options;
 pub mod page;
 pub mod query;
+pub mod quoted;
 pub mod request;
 pub mod response;
 pub mod retry;

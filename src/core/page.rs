@@ -6,7 +6,6 @@
 //!
 //! See <https://developers.facebook.com/docs/graph-api/results>.
 
-
 use serde::{Deserialize, Serialize};
 
 use super::error::Error;

@@ -18,9 +18,10 @@ use super::options::{
     ALL_MESSAGES, CONCURRENCY, MAX_REQUESTS, MESSAGES_PER_CALL, MESSAGES_PER_CONVERSATION, PAGE_SIZE,
 };
 use super::page::next_cursor;
-use super::string_set::StringSet;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use super::quoted::quoted;
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
+use super::string_set::StringSet;
 use super::time::unix_seconds;
 
 /// The most messages one sync call asks for.
@@ -88,8 +89,9 @@ impl SyncOptions {
             let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             if !plain || name == "messages" {
                 return Err(Error::invalid_argument(format!(
-                    "invalid fields: {name:?} is not a conversation field name (a sync reads messages itself; \
-                     give plain names such as \"snippet\", \"unread_count\")"
+                    "invalid fields: {} is not a conversation field name (a sync reads messages itself; \
+                     give plain names such as \"snippet\", \"unread_count\")",
+                    quoted(name)
                 )));
             }
         }

@@ -8,12 +8,12 @@ use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
-use super::spawn;
 use super::iterator::ItemIterator;
 use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
     send_message_options, signal_only, sync_options,
 };
+use super::spawn;
 use super::state::ClientState;
 use crate::client::{InboxSync, ListWalk, SyncProgress};
 use crate::core::error::Error;

@@ -14,6 +14,7 @@ use crate::core::options::{
     MESSAGES_PER_CONVERSATION, PAGE_SIZE, RETRY_DELAY_MS, TIMEOUT_MS,
 };
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use crate::core::quoted::quoted;
 use crate::core::send::OutgoingMessage;
 use crate::core::sync::SyncOptions;
 use crate::core::time::unix_seconds;
@@ -39,7 +40,8 @@ impl<'a> Options<'a> {
         for key in keys.iter().filter_map(|k| k.as_string()) {
             if !allowed.contains(&key.as_str()) {
                 return Err(Error::invalid_argument(format!(
-                    "{name} has no option {key:?}; the options are {}",
+                    "{name} has no option {}; the options are {}",
+                    quoted(&key),
                     allowed.join(", ")
                 )));
             }
