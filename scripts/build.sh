@@ -12,7 +12,7 @@ wasm-bindgen --target web --weak-refs --out-dir pkg --out-name graph_conversatio
 
 wasm="pkg/graph_conversations_bg.wasm"
 raw=$(wc -c <"$wasm")
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$wasm" -o "$wasm.opt"

@@ -2,8 +2,6 @@
 //! on the calls in flight, progress after each call, and everything
 //! fetched kept when the sync stops early.
 
-use std::collections::HashMap;
-
 use super::first_of::InFlight;
 use super::{Client, Transport};
 use crate::core::account::own_ids;
@@ -68,17 +66,18 @@ pub struct SyncFailure<J> {
 /// The threads read so far, merged by id.
 struct Threads<J> {
     list: Vec<SyncedThread<J>>,
-    index: HashMap<String, usize>,
+    /// `(id, position in list)`, sorted by id.
+    index: Vec<(String, usize)>,
     messages: u32,
 }
 
 impl<J> Threads<J> {
     fn add(&mut self, part: ThreadPart<J>) {
         self.messages += u32::try_from(part.messages.len()).unwrap_or(u32::MAX);
-        match self.index.get(&part.id) {
-            Some(&at) => self.list[at].messages.extend(part.messages),
-            None => {
-                self.index.insert(part.id.clone(), self.list.len());
+        match self.index.binary_search_by(|(id, _)| id.as_str().cmp(&part.id)) {
+            Ok(found) => self.list[self.index[found].1].messages.extend(part.messages),
+            Err(slot) => {
+                self.index.insert(slot, (part.id.clone(), self.list.len()));
                 let thread = SyncedThread { id: part.id, conversation: part.conversation, messages: part.messages };
                 self.list.push(thread);
             }
@@ -113,7 +112,7 @@ impl<T: Transport> Client<T> {
             }
         }
         let mut plan = SyncPlan::new(page, options, cursor).map_err(early)?;
-        let mut threads = Threads { list: Vec::new(), index: HashMap::new(), messages: 0 };
+        let mut threads = Threads { list: Vec::new(), index: Vec::new(), messages: 0 };
         let mut requests = 0;
         let mut in_flight = InFlight::new();
         let mut failure = None;

@@ -4,8 +4,6 @@
 //! which the Page id does not reveal: it is the one participant that every
 //! thread has.
 
-use std::collections::HashSet;
-
 use super::json::{str_member, Json};
 
 /// The ids of the account an inbox belongs to: `account_id` (the Page, or
@@ -33,7 +31,7 @@ pub fn own_ids_with<J: Json, C: std::borrow::Borrow<J>>(known: &[&str], conversa
     };
     let mut common: Vec<String> = participants(conversations[0].borrow());
     for conversation in &conversations[1..] {
-        let here: HashSet<String> = participants(conversation.borrow()).into_iter().collect();
+        let here = participants(conversation.borrow());
         common.retain(|id| here.contains(id));
         if common.is_empty() {
             break;

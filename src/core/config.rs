@@ -2,6 +2,7 @@
 
 use super::auth::{check_proof, AccessToken, AppSecret};
 use super::error::Error;
+use super::quoted::quoted;
 
 use super::options::{CALLS_PER_SECOND, MAX_RETRIES, MAX_RETRY_DELAY_MS, RETRY_DELAY_MS, TIMEOUT_MS};
 pub use super::options::{DEFAULT_API_VERSION, DEFAULT_BASE_URL};
@@ -30,9 +31,10 @@ impl TokenIn {
         match text {
             "header" => Ok(Self::Header),
             "body" => Ok(Self::Body),
-            other => {
-                Err(Error::invalid_argument(format!("invalid tokenIn {other:?}: expected \"header\" or \"body\"")))
-            }
+            other => Err(Error::invalid_argument(format!(
+                "invalid tokenIn {}: expected \"header\" or \"body\"",
+                quoted(other)
+            ))),
         }
     }
 }
@@ -98,7 +100,8 @@ impl ClientConfig {
         });
         if !ok {
             return Err(Error::invalid_argument(format!(
-                "invalid apiVersion {version:?}: expected a Graph version such as \"v24.0\""
+                "invalid apiVersion {}: expected a Graph version such as \"v24.0\"",
+                quoted(version)
             )));
         }
         self.api_version = version.into();

@@ -6,6 +6,7 @@
 use std::fmt;
 
 use super::error::Error;
+use super::quoted::{quoted, quoted_char};
 
 /// The longest id accepted. Real ids are far shorter (Instagram's base64-like
 /// ids are the longest, about 100 characters); the cap keeps a pasted blob
@@ -53,7 +54,7 @@ fn describe(c: char) -> String {
         c if c.is_whitespace() => "(whitespace)".into(),
         c if c.is_control() => format!("U+{:04X} (control)", c as u32),
         c if !c.is_ascii() => format!("U+{:04X} (non-ASCII)", c as u32),
-        c => format!("{c:?}"),
+        c => quoted_char(c),
     }
 }
 
@@ -89,7 +90,7 @@ macro_rules! graph_id {
 
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.0)
+                write!(f, "{}({})", stringify!($name), quoted(&self.0))
             }
         }
 

@@ -51,7 +51,7 @@ impl NumberOption {
     pub fn expected(&self) -> String {
         let kind = if self.whole { "a whole number" } else { "a number" };
         let off = if self.zero_is_off { "0 (off) or " } else { "" };
-        format!("{off}{kind} from {} to {}", self.min, self.max)
+        format!("{off}{kind} from {} to {}", bound_text(self.min), bound_text(self.max))
     }
 
     /// The default, as a whole number (0 when there is none).
@@ -61,6 +61,20 @@ impl NumberOption {
             None => 0,
         }
     }
+}
+
+/// A bound as `Display` writes it (`0.01`, `1000`), with integer formatting
+/// only: formatting an `f64` would link Rust's float formatter (about 15 KB)
+/// into the wasm build for these few constants. Bounds have at most six
+/// decimals.
+fn bound_text(value: f64) -> String {
+    let micros = (value * 1e6).round() as i64;
+    let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
+    if fraction == 0 {
+        return whole.to_string();
+    }
+    let digits = format!("{fraction:06}");
+    format!("{whole}.{}", digits.trim_end_matches('0'))
 }
 
 const fn whole(name: &'static str, min: u32, max: u32, default: Option<u32>) -> NumberOption {

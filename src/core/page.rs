@@ -6,12 +6,11 @@
 //!
 //! See <https://developers.facebook.com/docs/graph-api/results>.
 
-use std::collections::HashSet;
-
 use serde::{Deserialize, Serialize};
 
 use super::error::Error;
 use super::json::Json;
+use super::string_set::StringSet;
 
 /// One page of a Graph list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -68,7 +67,7 @@ pub enum Node {
 /// # Errors
 /// [`Error::Decode`] naming the first place that is off, e.g. `data[3].id`.
 pub fn check_page<J: Json>(body: &J, node: Node, status: Option<u16>) -> Result<(), Error> {
-    check_page_at(body, node, "").map_err(|why| Error::decode(status, why))
+    check_page_at(body, node, &Path::Body).map_err(|why| Error::decode(status, why))
 }
 
 /// Checks that `body` is one node of kind `node`.
@@ -76,34 +75,61 @@ pub fn check_page<J: Json>(body: &J, node: Node, status: Option<u16>) -> Result<
 /// # Errors
 /// [`Error::Decode`] naming the first place that is off.
 pub fn check_node<J: Json>(body: &J, node: Node, status: Option<u16>) -> Result<(), Error> {
-    check_node_at(body, node, "").map_err(|why| Error::decode(status, why))
+    check_node_at(body, node, &Path::Body).map_err(|why| Error::decode(status, why))
 }
 
-fn check_page_at<J: Json>(body: &J, node: Node, path: &str) -> Result<(), String> {
-    let at = |member: &str| {
-        if path.is_empty() {
-            member.to_owned()
-        } else {
-            format!("{path}.{member}")
+/// Where a value sits in a body, for an error message: built only when
+/// something is off, never for a page that checks out (a 1 MB page has
+/// thousands of nodes).
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    /// The body itself.
+    Body,
+    /// `parent.member`.
+    Member(&'a Path<'a>, &'a str),
+    /// `parent[index]`.
+    Item(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// `the body` for the body itself, else `data[3].messages`.
+    fn describe(&self) -> String {
+        match self {
+            Path::Body => "the body".to_owned(),
+            _ => self.text(),
         }
-    };
-    if !body.is_object() {
-        return Err(format!("{} is not an object", if path.is_empty() { "the body" } else { path }));
     }
-    let data = body.get("data").ok_or_else(|| format!("{} is missing", at("data")))?;
-    let len = data.array_len().ok_or_else(|| format!("{} is not an array", at("data")))?;
+
+    fn text(&self) -> String {
+        match self {
+            Path::Body => String::new(),
+            Path::Member(Path::Body, member) => (*member).to_owned(),
+            Path::Member(parent, member) => format!("{}.{member}", parent.text()),
+            Path::Item(parent, index) => format!("{}[{index}]", parent.text()),
+        }
+    }
+}
+
+fn check_page_at<J: Json>(body: &J, node: Node, path: &Path<'_>) -> Result<(), String> {
+    if !body.is_object() {
+        return Err(format!("{} is not an object", path.describe()));
+    }
+    let data_path = Path::Member(path, "data");
+    let data = body.get("data").ok_or_else(|| format!("{} is missing", data_path.text()))?;
+    let len = data.array_len().ok_or_else(|| format!("{} is not an array", data_path.text()))?;
     for i in 0..len {
-        let item = data.at(i).ok_or_else(|| format!("{}[{i}] is missing", at("data")))?;
-        check_node_at(&item, node, &format!("{}[{i}]", at("data")))?;
+        let item_path = Path::Item(&data_path, i);
+        let item = data.at(i).ok_or_else(|| format!("{} is missing", item_path.text()))?;
+        check_node_at(&item, node, &item_path)?;
     }
     if let Some(paging) = body.get("paging").filter(|p| !p.is_null()) {
         if !paging.is_object() {
-            return Err(format!("{} is not an object", at("paging")));
+            return Err(format!("{} is not an object", Path::Member(path, "paging").text()));
         }
         if let Some(cursors) = paging.get("cursors").filter(|c| !c.is_null()) {
             for name in ["before", "after"] {
                 if cursors.get(name).is_some_and(|c| !c.is_string() && !c.is_null()) {
-                    return Err(format!("{}.{name} is not a string", at("paging.cursors")));
+                    return Err(format!("{}.{name} is not a string", Path::Member(path, "paging.cursors").text()));
                 }
             }
         }
@@ -111,23 +137,16 @@ fn check_page_at<J: Json>(body: &J, node: Node, path: &str) -> Result<(), String
     Ok(())
 }
 
-fn check_node_at<J: Json>(item: &J, node: Node, path: &str) -> Result<(), String> {
-    let at = |member: &str| {
-        if path.is_empty() {
-            member.to_owned()
-        } else {
-            format!("{path}.{member}")
-        }
-    };
+fn check_node_at<J: Json>(item: &J, node: Node, path: &Path<'_>) -> Result<(), String> {
     if !item.is_object() {
-        return Err(format!("{} is not an object", if path.is_empty() { "the body" } else { path }));
+        return Err(format!("{} is not an object", path.describe()));
     }
     if !item.get("id").is_some_and(|id| id.is_string()) {
-        return Err(format!("{} is missing or not a string", at("id")));
+        return Err(format!("{} is missing or not a string", Path::Member(path, "id").text()));
     }
     if node == Node::Conversation {
         if let Some(messages) = item.get("messages").filter(|m| !m.is_null()) {
-            check_page_at(&messages, Node::Message, &at("messages"))?;
+            check_page_at(&messages, Node::Message, &Path::Member(path, "messages"))?;
         }
     }
     Ok(())
@@ -158,7 +177,7 @@ pub fn next_cursor<J: Json>(body: &J) -> Result<Option<String>, Error> {
 /// loop: a cursor the Graph already gave ends the walk with an error.
 #[derive(Clone, Debug, Default)]
 pub struct CursorWalk {
-    seen: HashSet<String>,
+    seen: StringSet,
     after: Option<String>,
     done: bool,
 }
@@ -166,7 +185,11 @@ pub struct CursorWalk {
 impl CursorWalk {
     /// A walk that starts at `after` (or at the first page).
     pub fn starting_at(after: Option<String>) -> Self {
-        Self { seen: after.iter().cloned().collect(), after, done: false }
+        let mut seen = StringSet::new();
+        if let Some(after) = &after {
+            seen.insert(after);
+        }
+        Self { seen, after, done: false }
     }
 
     /// Whether the last page has been read.
@@ -187,7 +210,7 @@ impl CursorWalk {
     pub fn advance(&mut self, next: Option<String>) -> Result<(), Error> {
         match next {
             None => self.done = true,
-            Some(cursor) if !self.seen.insert(cursor.clone()) => {
+            Some(cursor) if !self.seen.insert(&cursor) => {
                 self.done = true;
                 return Err(Error::decode(
                     None,

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::Error;
+use super::quoted::{quoted, quoted_char};
 
 /// The inbox to read: `platform` of `GET /{page-id}/conversations`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -34,8 +35,8 @@ impl Platform {
             "messenger" => Ok(Self::Messenger),
             "instagram" => Ok(Self::Instagram),
             _ => Err(Error::invalid_argument(format!(
-                "invalid platform {:?}: expected \"messenger\" or \"instagram\"",
-                shorten(value)
+                "invalid platform {}: expected \"messenger\" or \"instagram\"",
+                quoted(&shorten(value))
             ))),
         }
     }
@@ -78,8 +79,8 @@ impl Folder {
             "page_done" => Ok(Self::PageDone),
             "spam" => Ok(Self::Spam),
             _ => Err(Error::invalid_argument(format!(
-                "invalid folder {:?}: expected \"inbox\", \"other\", \"page_done\" or \"spam\"",
-                shorten(value)
+                "invalid folder {}: expected \"inbox\", \"other\", \"page_done\" or \"spam\"",
+                quoted(&shorten(value))
             ))),
         }
     }
@@ -135,13 +136,13 @@ fn check_expansion(text: &str) -> Result<(), Error> {
         let in_modifier = stack.last() == Some(&'(');
         match c {
             '{' | '(' if !(previous.is_ascii_alphanumeric() || previous == '_' || previous == ')') => {
-                return fail(format!("{c:?} at position {at} follows no field name"));
+                return fail(format!("{} at position {at} follows no field name", quoted_char(c)));
             }
             '{' | '(' => stack.push(c),
             '}' | ')' => {
                 let open = if c == '}' { '{' } else { '(' };
                 if stack.pop() != Some(open) {
-                    return fail(format!("unbalanced {c:?} at position {at}"));
+                    return fail(format!("unbalanced {} at position {at}", quoted_char(c)));
                 }
             }
             ',' if !in_modifier && matches!(previous, ',' | '{') => {
@@ -150,12 +151,12 @@ fn check_expansion(text: &str) -> Result<(), Error> {
             c if c.is_ascii_alphanumeric() || "_,.".contains(c) => {}
             // Cursors inside `.after(…)` are base64url, sometimes padded.
             '-' | '=' | '%' if in_modifier => {}
-            c => return fail(format!("character {c:?} at position {at} has no place in a field list")),
+            c => return fail(format!("character {} at position {at} has no place in a field list", quoted_char(c))),
         }
         previous = c;
     }
     if let Some(open) = stack.last() {
-        return fail(format!("{open:?} is never closed"));
+        return fail(format!("{} is never closed", quoted_char(*open)));
     }
     if matches!(previous, ',' | '.') {
         return fail("it ends with a separator".into());

@@ -48,16 +48,18 @@ pub fn read_body<J: Json>(text: &J::Text) -> Body<J> {
 /// successful status whose body is not JSON.
 pub fn read_response<J: Json>(response: HttpResponse<Body<J>>, usage: &UsageValues<J>) -> Result<J, Error> {
     let status = response.status;
-    let retry_after_ms = wait_ms(usage, response.headers.retry_after.as_deref());
+    // Only a failure says how long to wait: a good answer is not made to
+    // walk its usage headers for it (a fixed cost on every call).
+    let retry_after_ms = || wait_ms(usage, response.headers.retry_after.as_deref());
     match response.body {
         Body::Json(json) => {
             if let Some(body) = graph_error(&json) {
-                return Err(Error::graph_error(Some(status), body, retry_after_ms));
+                return Err(Error::graph_error(Some(status), body, retry_after_ms()));
             }
             if (200..300).contains(&status) {
                 Ok(json)
             } else {
-                Err(Error::http(status, "a JSON answer that is not a Graph error", retry_after_ms))
+                Err(Error::http(status, "a JSON answer that is not a Graph error", retry_after_ms()))
             }
         }
         Body::Text(text) if (200..300).contains(&status) => {
@@ -66,7 +68,7 @@ pub fn read_response<J: Json>(response: HttpResponse<Body<J>>, usage: &UsageValu
         Body::Text(text) => {
             let kind = response.headers.content_type.as_deref().unwrap_or("no content type");
             let message = format!("not a Graph answer ({kind}): {}", snippet(&text));
-            Err(Error::http(status, message, retry_after_ms))
+            Err(Error::http(status, message, retry_after_ms()))
         }
     }
 }

@@ -5,7 +5,6 @@
 //! See <https://developers.facebook.com/docs/graph-api/overview/rate-limiting>.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use sha2::{Digest, Sha256};
@@ -103,7 +102,7 @@ impl Pacer {
 #[derive(Debug, Default)]
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))] // the JS facade holds it
 pub struct Paces {
-    by_token: HashMap<[u8; 32], Rc<RefCell<Pacer>>>,
+    by_token: Vec<([u8; 32], Rc<RefCell<Pacer>>)>,
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -111,9 +110,15 @@ impl Paces {
     /// The pace of `token`, shared with every other holder; forgets the
     /// paces nobody holds that hold nothing back at `now_ms`.
     pub fn pace_for(&mut self, token: &str, now_ms: f64) -> Rc<RefCell<Pacer>> {
-        self.by_token.retain(|_, pacer| Rc::strong_count(pacer) > 1 || !pacer.borrow().is_idle(now_ms));
+        self.by_token.retain(|(_, pacer)| Rc::strong_count(pacer) > 1 || !pacer.borrow().is_idle(now_ms));
         let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        self.by_token.entry(key).or_default().clone()
+        // Few tokens are in use at once: a scan is all the lookup needs.
+        if let Some((_, pacer)) = self.by_token.iter().find(|(k, _)| *k == key) {
+            return pacer.clone();
+        }
+        let pacer = Rc::default();
+        self.by_token.push((key, Rc::clone(&pacer)));
+        pacer
     }
 
     /// How many paces are kept.

@@ -11,6 +11,7 @@ use super::config::ClientConfig;
 use super::error::{is_rate_limit_code, Error};
 use super::ids::{MessageId, PageId, UserId};
 use super::query::Platform;
+use super::quoted::quoted;
 use super::request::{form_encode, HttpRequest, Method};
 use super::time::graph_time;
 use super::value::Value;
@@ -69,7 +70,8 @@ impl SenderAction {
             "typing_off" => Ok(Self::TypingOff),
             "mark_seen" => Ok(Self::MarkSeen),
             other => Err(Error::invalid_argument(format!(
-                "invalid action {other:?}: expected \"typing_on\", \"typing_off\" or \"mark_seen\""
+                "invalid action {}: expected \"typing_on\", \"typing_off\" or \"mark_seen\"",
+                quoted(other)
             ))),
         }
     }
@@ -122,7 +124,8 @@ impl SendRequest {
             }
             Some(other) => {
                 return Err(Error::invalid_argument(format!(
-                    "invalid tag {other:?}: the only tag still accepted is \"HUMAN_AGENT\""
+                    "invalid tag {}: the only tag still accepted is \"HUMAN_AGENT\"",
+                    quoted(other)
                 )))
             }
         };
@@ -132,12 +135,14 @@ impl SendRequest {
             (Some(kind @ ("RESPONSE" | "UPDATE")), None) => kind,
             (Some(kind), Some(_)) => {
                 return Err(Error::invalid_argument(format!(
-                "messagingType {kind:?} with a tag: a tagged message is \"MESSAGE_TAG\" (or leave messagingType out)"
-            )))
+                    "messagingType {} with a tag: a tagged message is \"MESSAGE_TAG\" (or leave messagingType out)",
+                    quoted(kind)
+                )))
             }
             (Some(other), None) => {
                 return Err(Error::invalid_argument(format!(
-                    "invalid messagingType {other:?}: expected \"RESPONSE\" or \"UPDATE\" (\"MESSAGE_TAG\" needs a tag)"
+                    "invalid messagingType {}: expected \"RESPONSE\" or \"UPDATE\" (\"MESSAGE_TAG\" needs a tag)",
+                    quoted(other)
                 )))
             }
         };
@@ -254,7 +259,8 @@ fn check_text(text: &str, platform: Platform) -> Result<(), Error> {
 fn check_attachment(kind: &str, url: &str) -> Result<(), Error> {
     if !matches!(kind, "image" | "video" | "audio" | "file") {
         return Err(Error::invalid_argument(format!(
-            "invalid attachment type {kind:?}: expected \"image\", \"video\", \"audio\" or \"file\""
+            "invalid attachment type {}: expected \"image\", \"video\", \"audio\" or \"file\"",
+            quoted(kind)
         )));
     }
     let host = url.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));

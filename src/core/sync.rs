@@ -9,7 +9,7 @@
 //! Whatever is left to do can be written into a cursor, from which a later
 //! sync goes on without asking again for anything it already has.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
@@ -19,7 +19,9 @@ use super::options::{
 };
 use super::page::next_cursor;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use super::quoted::quoted;
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
+use super::string_set::StringSet;
 use super::time::unix_seconds;
 
 /// The most messages one sync call asks for.
@@ -87,8 +89,9 @@ impl SyncOptions {
             let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             if !plain || name == "messages" {
                 return Err(Error::invalid_argument(format!(
-                    "invalid fields: {name:?} is not a conversation field name (a sync reads messages itself; \
-                     give plain names such as \"snippet\", \"unread_count\")"
+                    "invalid fields: {} is not a conversation field name (a sync reads messages itself; \
+                     give plain names such as \"snippet\", \"unread_count\")",
+                    quoted(name)
                 )));
             }
         }
@@ -230,7 +233,7 @@ pub struct SyncPlan {
     page_in_flight: Option<Option<String>>,
     follow_ups: VecDeque<FollowUp>,
     in_flight: Vec<(u64, FollowUp)>,
-    seen_cursors: HashSet<String>,
+    seen_cursors: StringSet,
     next_id: u64,
     calls: u32,
     /// Conversation pages answered in a row at the current size.
@@ -253,7 +256,7 @@ impl SyncPlan {
             page_in_flight: None,
             follow_ups: VecDeque::new(),
             in_flight: Vec::new(),
-            seen_cursors: HashSet::new(),
+            seen_cursors: StringSet::new(),
             next_id: 0,
             calls: 0,
             good_pages: 0,
@@ -261,7 +264,9 @@ impl SyncPlan {
         if let Some(cursor) = cursor {
             let remaining = plan.read_cursor(cursor)?;
             plan.next_page = remaining.pages;
-            plan.seen_cursors.extend(plan.next_page.clone().flatten());
+            if let Some(Some(after)) = &plan.next_page {
+                plan.seen_cursors.insert(after);
+            }
             plan.follow_ups = remaining.threads.into();
         }
         Ok(plan)
@@ -370,9 +375,9 @@ impl SyncPlan {
     /// The threads whose messages are not all read yet: a later sync from
     /// [`SyncPlan::cursor`] reads the rest of them.
     pub fn cut_short(&self) -> Vec<String> {
-        let mut seen = HashSet::new();
+        let mut seen = StringSet::new();
         let pending = self.in_flight.iter().map(|(_, f)| f).chain(&self.follow_ups);
-        pending.filter(|f| seen.insert(f.conversation.as_str())).map(|f| f.conversation.clone()).collect()
+        pending.filter(|f| seen.insert(&f.conversation)).map(|f| f.conversation.clone()).collect()
     }
 
     /// Takes the answer to call `id`: the threads it brought, in order, and
@@ -399,7 +404,7 @@ impl SyncPlan {
                     "the Graph's next cursor cannot be sent back: it is not printable ASCII",
                 )),
             ),
-            Ok(Some(after)) if !self.seen_cursors.insert(after.clone()) => {
+            Ok(Some(after)) if !self.seen_cursors.insert(&after) => {
                 let error = "the Graph repeated a conversations cursor; stopped to avoid an endless loop";
                 (threads, Some(Error::decode(Some(200), error)))
             }

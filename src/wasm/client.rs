@@ -1,11 +1,11 @@
 //! `GraphClient`: the JS class over [`Client`].
 
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::error::to_js;
 use super::iterator::ItemIterator;
@@ -13,6 +13,7 @@ use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
     send_message_options, signal_only, sync_options,
 };
+use super::spawn;
 use super::state::ClientState;
 use crate::client::{InboxSync, ListWalk, SyncProgress};
 use crate::core::error::Error;
@@ -56,12 +57,15 @@ pub struct GraphClient {
     shared: Rc<ClientState>,
 }
 
+/// A call of the client, boxed: every method's future goes through the one
+/// [`promise`], so the promise machinery is in the module once, not once
+/// per method.
+type Call = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
+
 /// Runs `work` as a Promise that rejects with a `GraphError`.
-fn promise<F>(work: F) -> Promise
-where
-    F: Future<Output = Result<JsValue, Error>> + 'static,
-{
-    future_to_promise(async move { work.await.map_err(|e| to_js(&e)) })
+#[inline(never)]
+fn promise(work: Call) -> Promise {
+    spawn(Box::pin(async move { work.await.map_err(|e| to_js(&e)) }))
 }
 
 #[wasm_bindgen]
@@ -96,11 +100,11 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "ConversationQuery & RequestOptions")] query: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let page_id = id_argument("pageId", &page_id)?;
             let (query, signal) = conversation_query(&query.unwrap_or_default())?;
             shared.client(signal).list_conversations(&page_id, &query).await
-        })
+        }))
     }
 
     /// Every conversation of `GET /{page-id}/conversations`, following the
@@ -129,14 +133,14 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "FindConversationOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let page_id = id_argument("pageId", &page_id)?;
             let user_id = id_argument("userId", &user_id)?;
             let find = find_options(&options.unwrap_or_default())?;
             let found =
                 shared.client(find.signal).find_conversation(&page_id, &user_id, find.platform, find.fields).await?;
             Ok(found.unwrap_or(JsValue::NULL))
-        })
+        }))
     }
 
     /// `GET /{conversation-id}`.
@@ -147,11 +151,11 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let id = id_argument("conversationId", &conversation_id)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
             shared.client(signal).get_conversation(&id, fields.as_ref()).await
-        })
+        }))
     }
 
     /// One page of a conversation's messages, newest first, with the
@@ -163,11 +167,11 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")] query: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let id = id_argument("conversationId", &conversation_id)?;
             let (query, signal) = message_query(&query.unwrap_or_default())?;
             shared.client(signal).list_messages(&id, &query).await
-        })
+        }))
     }
 
     /// Every message of a conversation, newest first, following the cursors.
@@ -194,11 +198,11 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let id = id_argument("messageId", &message_id)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
             shared.client(signal).get_message(&id, fields.as_ref()).await
-        })
+        }))
     }
 
     /// Many messages through Graph batch requests (at most 50 per HTTP
@@ -211,7 +215,7 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let ids = id_list(&message_ids)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
             let results = shared.client(signal).get_messages(&ids, fields.as_ref()).await?;
@@ -220,7 +224,7 @@ impl GraphClient {
                 out.set(i as u32, result.as_ref().map_or_else(to_js, Clone::clone));
             }
             Ok(out.into())
-        })
+        }))
     }
 
     /// Sends a message through the Send API (`POST /{account-id}/messages`)
@@ -234,11 +238,11 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_param_type = "OutgoingMessage & RequestOptions")] message: JsValue,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let (account, customer) = send_ids(&account_id, &customer_id)?;
             let (message, signal) = send_message_options(&message)?;
             shared.client(signal).send_message(&account, &customer, &message).await
-        })
+        }))
     }
 
     /// A sender action: `"typing_on"`, `"typing_off"` or `"mark_seen"`.
@@ -251,13 +255,13 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let (account, customer) = send_ids(&account_id, &customer_id)?;
             let action = SenderAction::parse(&id_argument("action", &action)?)?;
             let signal = signal_only(&options.unwrap_or_default())?;
             shared.client(signal).send_action(&account, &customer, action).await?;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 
     /// Reacts to message `mid` with an emoji, or takes the reaction back
@@ -272,7 +276,7 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        promise(async move {
+        promise(Box::pin(async move {
             let (account, customer) = send_ids(&account_id, &customer_id)?;
             let mid = id_argument("mid", &mid)?;
             let emoji = match emoji.as_string() {
@@ -285,7 +289,7 @@ impl GraphClient {
             let signal = signal_only(&options.unwrap_or_default())?;
             shared.client(signal).react(&account, &customer, &mid, emoji.as_deref()).await?;
             Ok(JsValue::UNDEFINED)
-        })
+        }))
     }
 
     /// Reads an inbox — its conversations with each one's newest messages
@@ -299,7 +303,7 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "SyncInboxOptions")] options: Option<JsValue>,
     ) -> Promise {
         let shared = self.shared.clone();
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let page_id = id_argument("pageId", &page_id).map_err(|e| to_js(&e))?;
             let args = sync_options(&options.unwrap_or_default()).map_err(|e| to_js(&e))?;
             let client = shared.client(args.signal);
@@ -323,7 +327,7 @@ impl GraphClient {
                     Err(error)
                 }
             }
-        })
+        }))
     }
 }
 

@@ -102,7 +102,8 @@ fn read_options(options: &JsValue) -> Result<Core, Error> {
     for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
         if !["accountId", "platform", "maxMessagesPerConversation"].contains(&key.as_str()) {
             return Err(Error::invalid_argument(format!(
-                "options has no option {key:?}; the options are accountId, platform, maxMessagesPerConversation"
+                "options has no option {}; the options are accountId, platform, maxMessagesPerConversation",
+                crate::core::quoted::quoted(&key)
             )));
         }
     }

@@ -6,9 +6,10 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::error::to_js;
+use super::spawn;
 use super::state::ClientState;
 use crate::client::ListWalk;
 use crate::core::error::Error;
@@ -73,11 +74,11 @@ impl ItemIterator {
     pub fn next(&self) -> Promise {
         let state = self.state.clone();
         let before = state.borrow().tail.clone();
-        let promise = future_to_promise(async move {
+        let promise = spawn(Box::pin(async move {
             // The previous call's outcome was delivered to its own caller.
             let _ = JsFuture::from(before).await;
             next_item(&state).await
-        });
+        }));
         self.state.borrow_mut().tail = promise.clone();
         promise
     }

@@ -3,7 +3,9 @@
 //! memory. The objects then go back to the caller as they are.
 
 use js_sys::{Array, JsString, Object, Reflect};
-use wasm_bindgen::{intern, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::keys::key;
 
 use crate::core::json::Json;
 use crate::core::secrets::BodyText;
@@ -46,13 +48,12 @@ impl Json for JsValue {
         js_sys::JSON::parse(text).ok()
     }
 
-    fn get(&self, key: &str) -> Option<Self> {
+    fn get(&self, name: &str) -> Option<Self> {
         if !JsValue::is_object(self) {
             return None;
         }
-        // Keys are few and repeat on every item: intern them so each lookup
-        // does not pass a new string into JS.
-        let value = Reflect::get(self, &JsValue::from_str(intern(key))).ok()?;
+        // Keys are few and repeat on every item: each is made once.
+        let value = Reflect::get(self, &key(name)).ok()?;
         (!value.is_undefined()).then_some(value)
     }
 
@@ -133,7 +134,7 @@ impl Json for JsValue {
         Object::new().into()
     }
 
-    fn set_member(&mut self, key: &str, value: Self) {
-        let _ = Reflect::set(self, &JsValue::from_str(intern(key)), &value);
+    fn set_member(&mut self, name: &str, value: Self) {
+        let _ = Reflect::set(self, &key(name), &value);
     }
 }

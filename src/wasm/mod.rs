@@ -7,11 +7,15 @@ mod error;
 mod inbox;
 mod iterator;
 mod json;
+pub(crate) mod keys;
 mod options;
 mod state;
 mod webhook;
 
-use js_sys::{Object, Reflect};
+use std::future::Future;
+use std::pin::Pin;
+
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::core::account::own_ids;
@@ -20,6 +24,15 @@ use crate::core::options::{
     TIMEOUT_MS,
 };
 use crate::core::page::next_cursor;
+
+/// Runs `task` as a Promise. Every async method boxes its future and comes
+/// through here, so `future_to_promise` is instantiated once for the whole
+/// module instead of once per method (a size matter: each instantiation
+/// carried its method's whole state machine).
+#[inline(never)]
+pub(crate) fn spawn(task: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+    wasm_bindgen_futures::future_to_promise(task)
+}
 
 /// The ids of an inbox's own account among its conversations' participants:
 /// `accountId` (the Page, or `me`), and on Instagram the business's own

@@ -5,7 +5,7 @@
 //! `invalid_argument` error before anything is sent.
 
 use js_sys::{Array, Function, Reflect};
-use wasm_bindgen::{intern, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::config::{ClientConfig, TokenIn};
 use crate::core::error::Error;
@@ -14,6 +14,7 @@ use crate::core::options::{
     MESSAGES_PER_CONVERSATION, PAGE_SIZE, RETRY_DELAY_MS, TIMEOUT_MS,
 };
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
+use crate::core::quoted::quoted;
 use crate::core::send::OutgoingMessage;
 use crate::core::sync::SyncOptions;
 use crate::core::time::unix_seconds;
@@ -39,7 +40,8 @@ impl<'a> Options<'a> {
         for key in keys.iter().filter_map(|k| k.as_string()) {
             if !allowed.contains(&key.as_str()) {
                 return Err(Error::invalid_argument(format!(
-                    "{name} has no option {key:?}; the options are {}",
+                    "{name} has no option {}; the options are {}",
+                    quoted(&key),
                     allowed.join(", ")
                 )));
             }
@@ -51,7 +53,7 @@ impl<'a> Options<'a> {
         if !self.value.is_object() {
             return None;
         }
-        let value = Reflect::get(self.value, &JsValue::from_str(intern(key))).ok()?;
+        let value = Reflect::get(self.value, &super::keys::key(key)).ok()?;
         (!value.is_undefined() && !value.is_null()).then_some(value)
     }
 

@@ -47,3 +47,13 @@ fn app_secret_gives_a_proof_and_is_a_secret() {
     assert_eq!(config.secrets().iter().collect::<Vec<_>>(), vec!["EAAG-test-page-token", "shh-app-secret"]);
     assert!(!format!("{config:?}").contains("shh"));
 }
+
+#[test]
+fn option_ranges_read_as_the_numbers_a_user_typed() {
+    use crate::core::options::{CALLS_PER_SECOND, LIMIT, MAX_RETRY_DELAY_MS, TIMEOUT_MS};
+    assert_eq!(CALLS_PER_SECOND.expected(), "0 (off) or a number from 0.01 to 1000");
+    assert_eq!(TIMEOUT_MS.expected(), "a whole number from 1 to 600000");
+    assert_eq!(MAX_RETRY_DELAY_MS.expected(), "a whole number from 0 to 3600000");
+    let error = LIMIT.check(0.5).unwrap_err();
+    assert_eq!(error.to_string(), "invalid limit: expected a whole number from 1 to 500");
+}

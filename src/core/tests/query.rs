@@ -60,3 +60,15 @@ fn long_values_are_not_echoed_whole() {
     let err = Platform::parse("EAAGsecret-token-pasted-here").unwrap_err();
     assert!(!err.to_string().contains("pasted-here"), "{err}");
 }
+
+#[test]
+fn quoted_words_read_as_debug_writes_them() {
+    use crate::core::quoted::{quoted, quoted_char};
+    for text in ["spam", "", "a\"b", "a\\b", "tab\there", "line\nbreak", "nul\0", "bell\u{7}", "del\u{7f}", "é ✓", "'"]
+    {
+        assert_eq!(quoted(text), format!("{text:?}"), "{text}");
+    }
+    for c in ['/', '?', '\'', '"', '\\', '\n', 'é', '{'] {
+        assert_eq!(quoted_char(c), format!("{c:?}"), "{c}");
+    }
+}
