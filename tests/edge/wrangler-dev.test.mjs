@@ -118,8 +118,8 @@ test("the mock's signed webhooks, sent while the sync runs, end in an inbox equa
   await sleep(300);
   mock.customerEdits(first, "Are you open on Sunday morning? ☕");
   mock.customerReacts(b.messages[0].id, "❤️");
-  await drained();
-  // Once it is done: a message, then its unsend.
+  // A message and its unsend while the sync may be paging past that thread:
+  // the customer's events cancel out, and the thread must still be there.
   const gone = mock.customerWrites(customerOf(c), { text: "oops, wrong chat" });
   await sleep(300);
   mock.customerUnsends(gone);
