@@ -2,6 +2,7 @@
 
 use super::error::{Error, GraphErrorBody};
 use super::json::{int_member, str_member, Json};
+use super::quoted::joined;
 use super::secrets::BodyText;
 use super::usage::{wait_ms, ResponseHeaders, UsageValues};
 
@@ -117,7 +118,7 @@ fn snippet(text: &str) -> String {
     if seen <= SNIPPET_CHARS {
         push_text(&mut out, rest);
     }
-    let folded = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = joined(&mut out.split_whitespace(), " ");
     if folded.is_empty() {
         return "(empty body)".into();
     }

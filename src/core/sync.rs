@@ -19,7 +19,7 @@ use super::options::{
 };
 use super::page::next_cursor;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
-use super::quoted::quoted;
+use super::quoted::{joined, quoted};
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::string_set::StringSet;
 use super::time::unix_seconds;
@@ -363,7 +363,7 @@ impl SyncPlan {
             (Some(names), _) => {
                 let mut fields = vec!["id", "updated_time"];
                 fields.extend(names.iter().map(String::as_str).filter(|n| !matches!(*n, "id" | "updated_time")));
-                fields.join(",")
+                joined(&mut fields.into_iter(), ",")
             }
             (None, Some(Platform::Instagram)) => "id,updated_time,participants".to_owned(),
             (None, _) => "id,updated_time,link,snippet,message_count,unread_count,participants,can_reply".to_owned(),

@@ -14,7 +14,7 @@ use crate::core::options::{
     MESSAGES_PER_CONVERSATION, PAGE_SIZE, RETRY_DELAY_MS, TIMEOUT_MS,
 };
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
-use crate::core::quoted::quoted;
+use crate::core::quoted::{joined, quoted};
 use crate::core::send::OutgoingMessage;
 use crate::core::sync::SyncOptions;
 use crate::core::time::unix_seconds;
@@ -42,7 +42,7 @@ impl<'a> Options<'a> {
                 return Err(Error::invalid_argument(format!(
                     "{name} has no option {}; the options are {}",
                     quoted(&key),
-                    allowed.join(", ")
+                    joined(&mut allowed.iter().copied(), ", ")
                 )));
             }
         }
