@@ -49,6 +49,7 @@ impl<'a> Options<'a> {
         Ok(Self { name, value })
     }
 
+    #[inline(never)]
     fn get(&self, key: &str) -> Option<JsValue> {
         if !self.value.is_object() {
             return None;
@@ -57,19 +58,23 @@ impl<'a> Options<'a> {
         (!value.is_undefined() && !value.is_null()).then_some(value)
     }
 
+    #[inline(never)]
     fn wrong(&self, key: &str, expected: &str) -> Error {
         Error::invalid_argument(format!("{}.{key} must be {expected}", self.name))
     }
 
+    #[inline(never)]
     fn string(&self, key: &str) -> Result<Option<String>, Error> {
         self.get(key).map(|v| v.as_string().ok_or_else(|| self.wrong(key, "a string"))).transpose()
     }
 
+    #[inline(never)]
     fn number(&self, key: &str) -> Result<Option<f64>, Error> {
         self.get(key).map(|v| v.as_f64().ok_or_else(|| self.wrong(key, "a number"))).transpose()
     }
 
     /// A number option, checked against its one declaration in the core.
+    #[inline(never)]
     fn bounded(&self, option: &NumberOption) -> Result<Option<f64>, Error> {
         self.number(option.name)?
             .map(|n| option.check(n).map_err(|_| self.wrong(option.name, &option.expected())))
@@ -95,6 +100,7 @@ impl<'a> Options<'a> {
         seconds.map(Some).ok_or_else(|| self.wrong(key, expected))
     }
 
+    #[inline(never)]
     fn fields(&self) -> Result<Option<Fields>, Error> {
         let Some(value) = self.get("fields") else {
             return Ok(None);
@@ -119,6 +125,7 @@ impl<'a> Options<'a> {
         }))
     }
 
+    #[inline(never)]
     fn signal(&self) -> Result<Option<AbortSignal>, Error> {
         let Some(value) = self.get("signal") else {
             return Ok(None);
@@ -176,27 +183,29 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
         }
         config = config.app_secret_proof(&proof)?;
     }
-    if let Some(ms) = options.bounded(&TIMEOUT_MS)? {
-        config = config.timeout_ms(ms)?;
+    // Checked against the same declarations as the builders check, so set
+    // in place: each builder call moves the whole config twice.
+    if let Some(ms) = options.whole(&TIMEOUT_MS)? {
+        config.timeout_ms = u64::from(ms);
     }
-    if let Some(retries) = options.bounded(&MAX_RETRIES)? {
-        config = config.max_retries(retries)?;
+    if let Some(retries) = options.whole(&MAX_RETRIES)? {
+        config.max_retries = retries;
     }
-    if let Some(ms) = options.bounded(&RETRY_DELAY_MS)? {
-        config = config.retry_delay_ms(ms)?;
+    if let Some(ms) = options.whole(&RETRY_DELAY_MS)? {
+        config.retry_delay_ms = u64::from(ms);
     }
-    if let Some(ms) = options.bounded(&MAX_RETRY_DELAY_MS)? {
-        config = config.max_retry_delay_ms(ms)?;
+    if let Some(ms) = options.whole(&MAX_RETRY_DELAY_MS)? {
+        config.max_retry_delay_ms = u64::from(ms);
     }
     if let Some(rate) = options.bounded(&CALLS_PER_SECOND)? {
-        config = config.calls_per_second(rate)?;
+        config.calls_per_second = rate;
     }
     let token_in = match options.string("tokenIn")? {
         Some(text) => TokenIn::parse(&text)?,
         None if in_browser() => TokenIn::Body,
         None => TokenIn::Header,
     };
-    config = config.token_in(token_in);
+    config.token_in = token_in;
     let fetch = match options.get("fetch") {
         Some(f) => Some(f.dyn_into::<Function>().map_err(|_| options.wrong("fetch", "a function"))?),
         None => None,
