@@ -97,13 +97,15 @@ impl Json for JsValue {
         if !Json::is_object(self) {
             return Vec::new();
         }
-        Object::entries(self.unchecked_ref())
-            .iter()
-            .filter_map(|pair| {
-                let pair: Array = pair.dyn_into().ok()?;
-                Some((pair.get(0).as_string()?, pair.get(1)))
-            })
-            .collect()
+        let pairs = Object::entries(self.unchecked_ref());
+        let mut entries = Vec::with_capacity(pairs.length() as usize);
+        for pair in pairs.iter() {
+            let Ok(pair) = pair.dyn_into::<Array>() else { continue };
+            if let Some(key) = pair.get(0).as_string() {
+                entries.push((key, pair.get(1)));
+            }
+        }
+        entries
     }
 
     fn is_string(&self) -> bool {
