@@ -594,8 +594,10 @@ fn base64url_encode(bytes: &[u8]) -> String {
 }
 
 fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let values =
-        text.bytes().map(|c| BASE64URL.iter().position(|&b| b == c).map(|v| v as u32)).collect::<Option<Vec<_>>>()?;
+    let mut values = Vec::with_capacity(text.len());
+    for c in text.bytes() {
+        values.push(BASE64URL.iter().position(|&b| b == c)? as u32);
+    }
     if values.len() % 4 == 1 {
         return None;
     }
