@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::Error;
-use super::quoted::{joined, quoted, quoted_char};
+use super::quoted::{first_chars, joined, quoted, quoted_char};
 
 /// The inbox to read: `platform` of `GET /{page-id}/conversations`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -240,7 +240,7 @@ pub struct MessageQuery {
 /// A value shown in an error message, cut short so that a pasted secret is
 /// never repeated whole.
 fn shorten(value: &str) -> String {
-    let mut cut: String = value.chars().take(16).collect();
+    let mut cut = first_chars(value, 16).to_owned();
     if cut.len() < value.len() {
         cut.push('…');
     }

@@ -73,9 +73,28 @@ pub fn joined(parts: &mut dyn Iterator<Item = &str>, separator: &str) -> String 
     out
 }
 
+/// The first `max_chars` characters of `text` (all of it when shorter): a
+/// slice, not `chars().take(n).collect()`, which is its own wasm code per
+/// iterator shape.
+pub fn first_chars(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::joined;
+    use super::{first_chars, joined};
+
+    #[test]
+    fn first_chars_cuts_where_take_cuts() {
+        for text in ["", "abc", "héllo wörld", "日本語のテキスト", "exactly16chars!!"] {
+            for n in [0, 1, 3, 16, 100] {
+                assert_eq!(first_chars(text, n), text.chars().take(n).collect::<String>());
+            }
+        }
+    }
 
     #[test]
     fn joined_writes_what_join_writes() {

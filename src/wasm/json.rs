@@ -129,7 +129,7 @@ impl Json for JsValue {
     }
 
     fn from_array(items: Vec<Self>) -> Self {
-        items.into_iter().collect::<Array>().into()
+        js_array(items).into()
     }
 
     fn new_object() -> Self {
@@ -139,4 +139,14 @@ impl Json for JsValue {
     fn set_member(&mut self, name: &str, value: Self) {
         let _ = Reflect::set(self, &key(name), &value);
     }
+}
+
+/// `items` as a JS array: a loop, not `collect::<Array>()`, which is its own
+/// wasm code per iterator shape.
+pub(crate) fn js_array(items: Vec<JsValue>) -> Array {
+    let array = Array::new_with_length(items.len() as u32);
+    for (i, item) in items.into_iter().enumerate() {
+        array.set(i as u32, item);
+    }
+    array
 }
