@@ -233,15 +233,14 @@ impl<T: Transport> Client<T> {
         ids: &[String],
         fields: Option<&Fields>,
     ) -> Result<Vec<Result<T::Json, Error>>, Error> {
-        let requests = ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| {
-                let id = MessageId::new(id.as_str())
-                    .map_err(|e| Error::invalid_argument(format!("messageIds[{i}]: {e}")))?;
-                GraphRequest::get_message(&id, fields)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        // Plain loops rather than `map(…).collect()` here and below: each
+        // collect shape is its own few hundred bytes of wasm (issue 15).
+        let mut requests = Vec::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            let id =
+                MessageId::new(id.as_str()).map_err(|e| Error::invalid_argument(format!("messageIds[{i}]: {e}")))?;
+            requests.push(GraphRequest::get_message(&id, fields)?);
+        }
         let mut results = Vec::with_capacity(requests.len());
         let mut first_failure = None;
         let mut any_answered = false;
@@ -253,7 +252,9 @@ impl<T: Transport> Client<T> {
                 }
                 Err(error) if error.is_aborted() => return Err(error),
                 Err(error) => {
-                    results.extend(chunk.iter().map(|_| Err(error.clone())));
+                    for _ in chunk {
+                        results.push(Err(error.clone()));
+                    }
                     first_failure.get_or_insert(error);
                 }
             }
@@ -281,19 +282,27 @@ impl<T: Transport> Client<T> {
         let mut attempts = vec![1; results.len()];
         for retry in 1..=policy.max_retries {
             let random = self.transport.random();
-            let waits: Vec<(usize, u64)> = (0..results.len())
-                .filter_map(|i| match &results[i] {
-                    // An item that failed on its own has no attempts yet;
-                    // one from a whole failed call was retried with it.
-                    Err(error) if error.attempts().is_none() => policy.delay_ms(error, retry, random).map(|ms| (i, ms)),
-                    _ => None,
-                })
-                .collect();
-            let Some(wait) = waits.iter().map(|&(_, ms)| ms).max() else { break };
+            let mut again = Vec::new();
+            let mut wait = None;
+            for (i, result) in results.iter().enumerate() {
+                // An item that failed on its own has no attempts yet; one
+                // from a whole failed call was retried with it.
+                let Err(error) = result else { continue };
+                if error.attempts().is_some() {
+                    continue;
+                }
+                if let Some(ms) = policy.delay_ms(error, retry, random) {
+                    again.push(i);
+                    wait = wait.max(Some(ms));
+                }
+            }
+            let Some(wait) = wait else { break };
             self.transport.sleep(wait as f64).await?;
-            let again: Vec<usize> = waits.into_iter().map(|(i, _)| i).collect();
             for indices in again.chunks(MAX_BATCH) {
-                let chunk: Vec<GraphRequest> = indices.iter().map(|&i| requests[i].clone()).collect();
+                let mut chunk = Vec::with_capacity(indices.len());
+                for &i in indices {
+                    chunk.push(requests[i].clone());
+                }
                 match self.batch(&chunk).await {
                     Ok(items) => {
                         for (&i, item) in indices.iter().zip(items) {
@@ -367,13 +376,13 @@ impl<T: Transport> Client<T> {
         };
         let body = self.send(&batch_request(chunk, &self.config)?, calls, &check).await?;
         // The items' texts come from a body already redacted on the way in.
-        Ok((0..chunk.len())
-            .map(|i| {
-                let item = batch_item(body.at(i), i)?;
-                check_node(&item, Node::Message, Some(200))?;
-                Ok(item)
-            })
-            .collect())
+        let mut items = Vec::with_capacity(chunk.len());
+        for i in 0..chunk.len() {
+            items.push(
+                batch_item(body.at(i), i).and_then(|item| check_node(&item, Node::Message, Some(200)).map(|()| item)),
+            );
+        }
+        Ok(items)
     }
 
     /// Sends `message` from `account` to `recipient` through the Send API

@@ -179,7 +179,12 @@ impl<T: Transport> Client<T> {
         }
         let cursor = plan.cursor();
         let cut_short = plan.cut_short();
-        let read: Vec<&T::Json> = threads.list.iter().filter_map(|t| t.conversation.as_ref()).collect();
+        let mut read = Vec::with_capacity(threads.list.len());
+        for thread in &threads.list {
+            if let Some(conversation) = &thread.conversation {
+                read.push(conversation);
+            }
+        }
         let account_ids = own_ids::<T::Json, _>(page_id, &read);
         let conversations = threads.list;
         let inbox = InboxSync { conversations, requests, complete: cursor.is_none(), cursor, cut_short, account_ids };

@@ -21,14 +21,15 @@ pub fn own_ids<J: Json, C: std::borrow::Borrow<J>>(account_id: &str, conversatio
 /// Messenger, and a person in every thread — one customer's threads in two
 /// folders — is a customer).
 pub fn own_ids_with<J: Json, C: std::borrow::Borrow<J>>(known: &[&str], conversations: &[C]) -> Vec<String> {
-    let mut ids: Vec<String> = known.iter().filter(|id| !id.is_empty()).map(|id| (*id).to_owned()).collect();
+    let mut ids = Vec::new();
+    for id in known {
+        if !id.is_empty() {
+            ids.push((*id).to_owned());
+        }
+    }
     if conversations.len() < 2 {
         return ids;
     }
-    let participants = |conversation: &J| -> Vec<String> {
-        let Some(data) = conversation.get("participants").and_then(|p| p.get("data")) else { return Vec::new() };
-        (0..data.array_len().unwrap_or(0)).filter_map(|i| data.at(i)).filter_map(|p| str_member(&p, "id")).collect()
-    };
     let mut common: Vec<String> = participants(conversations[0].borrow());
     for conversation in &conversations[1..] {
         let here = participants(conversation.borrow());
@@ -42,6 +43,19 @@ pub fn own_ids_with<J: Json, C: std::borrow::Borrow<J>>(known: &[&str], conversa
     }
     if let [only] = common.as_slice() {
         ids.push(only.clone());
+    }
+    ids
+}
+
+/// The ids of a conversation's `participants.data`. A loop, not
+/// `filter_map(…).collect()`: each collect shape is its own wasm code.
+fn participants<J: Json>(conversation: &J) -> Vec<String> {
+    let mut ids = Vec::new();
+    let Some(data) = conversation.get("participants").and_then(|p| p.get("data")) else { return ids };
+    for i in 0..data.array_len().unwrap_or(0) {
+        if let Some(id) = data.at(i).and_then(|p| str_member(&p, "id")) {
+            ids.push(id);
+        }
     }
     ids
 }

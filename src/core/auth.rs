@@ -130,5 +130,11 @@ pub fn appsecret_proof(token: &str, app_secret: &str) -> String {
         return String::new();
     };
     mac.update(token.as_bytes());
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(64);
+    for b in mac.finalize().into_bytes() {
+        for digit in [b >> 4, b & 15] {
+            hex.push(char::from(b"0123456789abcdef"[usize::from(digit)]));
+        }
+    }
+    hex
 }

@@ -359,7 +359,13 @@ impl Error {
     /// The properties of this error as JS's `GraphError` has them, in the
     /// order of [`GRAPH_ERROR_FIELDS`]; absent ones are left out.
     pub fn fields(&self) -> Vec<(&'static str, FieldValue<'_>)> {
-        GRAPH_ERROR_FIELDS.iter().filter_map(|&(name, read)| read(self).map(|value| (name, value))).collect()
+        let mut fields = Vec::with_capacity(GRAPH_ERROR_FIELDS.len());
+        for &(name, read) in GRAPH_ERROR_FIELDS {
+            if let Some(value) = read(self) {
+                fields.push((name, value));
+            }
+        }
+        fields
     }
 
     /// Every text of the error, for redaction.

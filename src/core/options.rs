@@ -28,6 +28,7 @@ impl NumberOption {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] naming the option and its range.
+    #[inline(never)]
     pub fn check(&self, value: f64) -> Result<f64, Error> {
         let in_range = value.is_finite()
             && (!self.whole || value.fract() == 0.0)

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::Error;
-use super::quoted::{quoted, quoted_char};
+use super::quoted::{first_chars, joined, quoted, quoted_char};
 
 /// The inbox to read: `platform` of `GET /{page-id}/conversations`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -113,7 +113,7 @@ impl Fields {
                 if names.is_empty() {
                     return Err(Error::invalid_argument("invalid fields: the list is empty"));
                 }
-                names.join(",")
+                joined(&mut names.iter().map(String::as_str), ",")
             }
             Self::Expansion(text) => text.clone(),
         };
@@ -240,7 +240,7 @@ pub struct MessageQuery {
 /// A value shown in an error message, cut short so that a pasted secret is
 /// never repeated whole.
 fn shorten(value: &str) -> String {
-    let mut cut: String = value.chars().take(16).collect();
+    let mut cut = first_chars(value, 16).to_owned();
     if cut.len() < value.len() {
         cut.push('…');
     }

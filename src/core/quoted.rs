@@ -55,3 +55,52 @@ fn quote(chars: impl Iterator<Item = char>, mark: char) -> String {
     out.push(mark);
     out
 }
+
+/// `parts` with `separator` between them, as `[&str]::join` writes them.
+///
+/// One function behind a `dyn` iterator instead of `join` on slices: each
+/// element type of `join` is its own copy of a 1 KB generic in the wasm, and
+/// the lists joined here (field names, option names, words of a snippet) are
+/// short.
+pub fn joined(parts: &mut dyn Iterator<Item = &str>, separator: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+/// The first `max_chars` characters of `text` (all of it when shorter): a
+/// slice, not `chars().take(n).collect()`, which is its own wasm code per
+/// iterator shape.
+pub fn first_chars(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{first_chars, joined};
+
+    #[test]
+    fn first_chars_cuts_where_take_cuts() {
+        for text in ["", "abc", "héllo wörld", "日本語のテキスト", "exactly16chars!!"] {
+            for n in [0, 1, 3, 16, 100] {
+                assert_eq!(first_chars(text, n), text.chars().take(n).collect::<String>());
+            }
+        }
+    }
+
+    #[test]
+    fn joined_writes_what_join_writes() {
+        for parts in [&[][..], &["a"], &["a", "b"], &["", "a", ""], &["id", "updated_time", "snippet"]] {
+            assert_eq!(joined(&mut parts.iter().copied(), ","), parts.join(","));
+            assert_eq!(joined(&mut parts.iter().copied(), ", "), parts.join(", "));
+        }
+    }
+}

@@ -2,6 +2,7 @@
 
 use super::error::{Error, GraphErrorBody};
 use super::json::{int_member, str_member, Json};
+use super::quoted::{first_chars, joined};
 use super::secrets::BodyText;
 use super::usage::{wait_ms, ResponseHeaders, UsageValues};
 
@@ -117,11 +118,11 @@ fn snippet(text: &str) -> String {
     if seen <= SNIPPET_CHARS {
         push_text(&mut out, rest);
     }
-    let folded = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let folded = joined(&mut out.split_whitespace(), " ");
     if folded.is_empty() {
         return "(empty body)".into();
     }
-    let mut cut: String = folded.chars().take(SNIPPET_CHARS).collect();
+    let mut cut = first_chars(&folded, SNIPPET_CHARS).to_owned();
     if cut.len() < folded.len() {
         cut.push('…');
     }

@@ -19,7 +19,7 @@ use super::options::{
 };
 use super::page::next_cursor;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
-use super::quoted::quoted;
+use super::quoted::{joined, quoted};
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::string_set::StringSet;
 use super::time::unix_seconds;
@@ -144,11 +144,17 @@ struct Remaining {
 impl Remaining {
     fn encode(&self) -> String {
         let mut pairs = vec![("v", "1".to_owned()), ("page", self.page.clone())];
-        pairs.extend(self.platform.iter().map(|p| ("platform", p.clone())));
-        pairs.extend(self.folder.iter().map(|f| ("folder", f.clone())));
+        if let Some(platform) = &self.platform {
+            pairs.push(("platform", platform.clone()));
+        }
+        if let Some(folder) = &self.folder {
+            pairs.push(("folder", folder.clone()));
+        }
         if let Some(after) = &self.pages {
             pairs.push(("pages", "1".to_owned()));
-            pairs.extend(after.iter().map(|a| ("after", a.clone())));
+            if let Some(after) = after {
+                pairs.push(("after", after.clone()));
+            }
         }
         for thread in &self.threads {
             pairs.push(("tc", thread.conversation.clone()));
@@ -363,7 +369,7 @@ impl SyncPlan {
             (Some(names), _) => {
                 let mut fields = vec!["id", "updated_time"];
                 fields.extend(names.iter().map(String::as_str).filter(|n| !matches!(*n, "id" | "updated_time")));
-                fields.join(",")
+                joined(&mut fields.into_iter(), ",")
             }
             (None, Some(Platform::Instagram)) => "id,updated_time,participants".to_owned(),
             (None, _) => "id,updated_time,link,snippet,message_count,unread_count,participants,can_reply".to_owned(),
@@ -376,8 +382,13 @@ impl SyncPlan {
     /// [`SyncPlan::cursor`] reads the rest of them.
     pub fn cut_short(&self) -> Vec<String> {
         let mut seen = StringSet::new();
-        let pending = self.in_flight.iter().map(|(_, f)| f).chain(&self.follow_ups);
-        pending.filter(|f| seen.insert(&f.conversation)).map(|f| f.conversation.clone()).collect()
+        let mut ids = Vec::new();
+        for thread in self.in_flight.iter().map(|(_, f)| f).chain(&self.follow_ups) {
+            if seen.insert(&thread.conversation) {
+                ids.push(thread.conversation.clone());
+            }
+        }
+        ids
     }
 
     /// Takes the answer to call `id`: the threads it brought, in order, and
@@ -540,8 +551,10 @@ impl SyncPlan {
             return None;
         }
         let (platform, folder) = self.scope();
-        let mut threads: Vec<FollowUp> = self.in_flight.iter().map(|(_, f)| f.clone()).collect();
-        threads.extend(self.follow_ups.iter().cloned());
+        let mut threads = Vec::with_capacity(self.in_flight.len() + self.follow_ups.len());
+        for thread in self.in_flight.iter().map(|(_, f)| f).chain(&self.follow_ups) {
+            threads.push(thread.clone());
+        }
         let remaining = Remaining {
             page: self.page.as_str().to_owned(),
             platform,
@@ -557,7 +570,13 @@ impl SyncPlan {
 fn items<J: Json>(page: &J, max: u32) -> Vec<J> {
     let Some(data) = page.get("data") else { return Vec::new() };
     let len = data.array_len().unwrap_or(0).min(max as usize);
-    (0..len).filter_map(|i| data.at(i)).collect()
+    let mut items = Vec::with_capacity(len);
+    for i in 0..len {
+        if let Some(item) = data.at(i) {
+            items.push(item);
+        }
+    }
+    items
 }
 
 const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -575,8 +594,10 @@ fn base64url_encode(bytes: &[u8]) -> String {
 }
 
 fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let values =
-        text.bytes().map(|c| BASE64URL.iter().position(|&b| b == c).map(|v| v as u32)).collect::<Option<Vec<_>>>()?;
+    let mut values = Vec::with_capacity(text.len());
+    for c in text.bytes() {
+        values.push(BASE64URL.iter().position(|&b| b == c)? as u32);
+    }
     if values.len() % 4 == 1 {
         return None;
     }

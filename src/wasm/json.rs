@@ -97,13 +97,15 @@ impl Json for JsValue {
         if !Json::is_object(self) {
             return Vec::new();
         }
-        Object::entries(self.unchecked_ref())
-            .iter()
-            .filter_map(|pair| {
-                let pair: Array = pair.dyn_into().ok()?;
-                Some((pair.get(0).as_string()?, pair.get(1)))
-            })
-            .collect()
+        let pairs = Object::entries(self.unchecked_ref());
+        let mut entries = Vec::with_capacity(pairs.length() as usize);
+        for pair in pairs.iter() {
+            let Ok(pair) = pair.dyn_into::<Array>() else { continue };
+            if let Some(key) = pair.get(0).as_string() {
+                entries.push((key, pair.get(1)));
+            }
+        }
+        entries
     }
 
     fn is_string(&self) -> bool {
@@ -127,7 +129,7 @@ impl Json for JsValue {
     }
 
     fn from_array(items: Vec<Self>) -> Self {
-        items.into_iter().collect::<Array>().into()
+        js_array(items).into()
     }
 
     fn new_object() -> Self {
@@ -137,4 +139,14 @@ impl Json for JsValue {
     fn set_member(&mut self, name: &str, value: Self) {
         let _ = Reflect::set(self, &key(name), &value);
     }
+}
+
+/// `items` as a JS array: a loop, not `collect::<Array>()`, which is its own
+/// wasm code per iterator shape.
+pub(crate) fn js_array(items: Vec<JsValue>) -> Array {
+    let array = Array::new_with_length(items.len() as u32);
+    for (i, item) in items.into_iter().enumerate() {
+        array.set(i as u32, item);
+    }
+    array
 }

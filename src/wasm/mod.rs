@@ -44,7 +44,11 @@ pub fn own_account_ids(
     #[wasm_bindgen(js_name = accountId)] account_id: &str,
     #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<Conversation | SyncedConversation>")] conversations: JsValue,
 ) -> Vec<String> {
-    let list: Vec<JsValue> = js_sys::Array::from(&conversations).iter().collect();
+    let array = js_sys::Array::from(&conversations);
+    let mut list = Vec::with_capacity(array.length() as usize);
+    for i in 0..array.length() {
+        list.push(array.get(i));
+    }
     own_ids::<JsValue, _>(account_id, &list)
 }
 

@@ -14,7 +14,7 @@ use crate::core::options::{
     MESSAGES_PER_CONVERSATION, PAGE_SIZE, RETRY_DELAY_MS, TIMEOUT_MS,
 };
 use crate::core::query::{ConversationQuery, Fields, Folder, MessageQuery, Platform};
-use crate::core::quoted::quoted;
+use crate::core::quoted::{joined, quoted};
 use crate::core::send::OutgoingMessage;
 use crate::core::sync::SyncOptions;
 use crate::core::time::unix_seconds;
@@ -42,13 +42,14 @@ impl<'a> Options<'a> {
                 return Err(Error::invalid_argument(format!(
                     "{name} has no option {}; the options are {}",
                     quoted(&key),
-                    allowed.join(", ")
+                    joined(&mut allowed.iter().copied(), ", ")
                 )));
             }
         }
         Ok(Self { name, value })
     }
 
+    #[inline(never)]
     fn get(&self, key: &str) -> Option<JsValue> {
         if !self.value.is_object() {
             return None;
@@ -57,19 +58,23 @@ impl<'a> Options<'a> {
         (!value.is_undefined() && !value.is_null()).then_some(value)
     }
 
+    #[inline(never)]
     fn wrong(&self, key: &str, expected: &str) -> Error {
         Error::invalid_argument(format!("{}.{key} must be {expected}", self.name))
     }
 
+    #[inline(never)]
     fn string(&self, key: &str) -> Result<Option<String>, Error> {
         self.get(key).map(|v| v.as_string().ok_or_else(|| self.wrong(key, "a string"))).transpose()
     }
 
+    #[inline(never)]
     fn number(&self, key: &str) -> Result<Option<f64>, Error> {
         self.get(key).map(|v| v.as_f64().ok_or_else(|| self.wrong(key, "a number"))).transpose()
     }
 
     /// A number option, checked against its one declaration in the core.
+    #[inline(never)]
     fn bounded(&self, option: &NumberOption) -> Result<Option<f64>, Error> {
         self.number(option.name)?
             .map(|n| option.check(n).map_err(|_| self.wrong(option.name, &option.expected())))
@@ -95,6 +100,7 @@ impl<'a> Options<'a> {
         seconds.map(Some).ok_or_else(|| self.wrong(key, expected))
     }
 
+    #[inline(never)]
     fn fields(&self) -> Result<Option<Fields>, Error> {
         let Some(value) = self.get("fields") else {
             return Ok(None);
@@ -104,10 +110,7 @@ impl<'a> Options<'a> {
         }
         let list =
             value.dyn_into::<Array>().map_err(|_| self.wrong("fields", "an array of field names or a string"))?;
-        let names = list
-            .iter()
-            .map(|name| name.as_string().ok_or_else(|| self.wrong("fields", "an array of strings")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let names = strings(&list, &|_| self.wrong("fields", "an array of strings"))?;
         Ok(Some(Fields::List(names)))
     }
 
@@ -115,10 +118,17 @@ impl<'a> Options<'a> {
     fn field_names(&self) -> Result<Option<Vec<String>>, Error> {
         Ok(self.fields()?.map(|fields| match fields {
             Fields::List(names) => names,
-            Fields::Expansion(text) => text.split(',').map(|name| name.trim().to_owned()).collect(),
+            Fields::Expansion(text) => {
+                let mut names = Vec::new();
+                for name in text.split(',') {
+                    names.push(name.trim().to_owned());
+                }
+                names
+            }
         }))
     }
 
+    #[inline(never)]
     fn signal(&self) -> Result<Option<AbortSignal>, Error> {
         let Some(value) = self.get("signal") else {
             return Ok(None);
@@ -176,27 +186,29 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
         }
         config = config.app_secret_proof(&proof)?;
     }
-    if let Some(ms) = options.bounded(&TIMEOUT_MS)? {
-        config = config.timeout_ms(ms)?;
+    // Checked against the same declarations as the builders check, so set
+    // in place: each builder call moves the whole config twice.
+    if let Some(ms) = options.whole(&TIMEOUT_MS)? {
+        config.timeout_ms = u64::from(ms);
     }
-    if let Some(retries) = options.bounded(&MAX_RETRIES)? {
-        config = config.max_retries(retries)?;
+    if let Some(retries) = options.whole(&MAX_RETRIES)? {
+        config.max_retries = retries;
     }
-    if let Some(ms) = options.bounded(&RETRY_DELAY_MS)? {
-        config = config.retry_delay_ms(ms)?;
+    if let Some(ms) = options.whole(&RETRY_DELAY_MS)? {
+        config.retry_delay_ms = u64::from(ms);
     }
-    if let Some(ms) = options.bounded(&MAX_RETRY_DELAY_MS)? {
-        config = config.max_retry_delay_ms(ms)?;
+    if let Some(ms) = options.whole(&MAX_RETRY_DELAY_MS)? {
+        config.max_retry_delay_ms = u64::from(ms);
     }
     if let Some(rate) = options.bounded(&CALLS_PER_SECOND)? {
-        config = config.calls_per_second(rate)?;
+        config.calls_per_second = rate;
     }
     let token_in = match options.string("tokenIn")? {
         Some(text) => TokenIn::parse(&text)?,
         None if in_browser() => TokenIn::Body,
         None => TokenIn::Header,
     };
-    config = config.token_in(token_in);
+    config.token_in = token_in;
     let fetch = match options.get("fetch") {
         Some(f) => Some(f.dyn_into::<Function>().map_err(|_| options.wrong("fetch", "a function"))?),
         None => None,
@@ -355,12 +367,18 @@ pub fn id_argument(name: &str, value: &JsValue) -> Result<String, Error> {
 pub fn id_list(value: &JsValue) -> Result<Vec<String>, Error> {
     let list =
         value.dyn_ref::<Array>().ok_or_else(|| Error::invalid_argument("messageIds must be an array of strings"))?;
-    list.iter()
-        .enumerate()
-        .map(|(i, id)| {
-            id.as_string().ok_or_else(|| Error::invalid_argument(format!("messageIds[{i}] must be a string")))
-        })
-        .collect()
+    strings(list, &|i| Error::invalid_argument(format!("messageIds[{i}] must be a string")))
+}
+
+/// The items of `list`, which must all be strings; `wrong(i)` is the error
+/// for item `i` when it is not. A loop, not `map(…).collect()`: each collect
+/// shape is its own few hundred bytes of wasm.
+fn strings(list: &Array, wrong: &dyn Fn(u32) -> Error) -> Result<Vec<String>, Error> {
+    let mut out = Vec::with_capacity(list.length() as usize);
+    for i in 0..list.length() {
+        out.push(list.get(i).as_string().ok_or_else(|| wrong(i))?);
+    }
+    Ok(out)
 }
 
 /// The message of `sendMessage`: `{ text?, attachment?: { type, url },
