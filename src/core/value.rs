@@ -509,27 +509,21 @@ fn write_escaped(out: &mut String, text: &str, ascii: bool) {
         }
         out.push_str(std::str::from_utf8(&escape).unwrap_or_default());
     };
+    // The bytes written as they are: one test per byte in the loop that
+    // copies runs (most strings are one run).
+    let limit = if ascii { 0x80 } else { 0x100 };
+    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\' && u32::from(b) < limit;
     out.reserve(text.len() + 2);
     out.push('"');
     let bytes = text.as_bytes();
     let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        let b = bytes[i];
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            0x80.. if ascii => "",
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        // Only whole characters split the text, so both sides stay UTF-8.
+    loop {
+        while i < bytes.len() && plain(bytes[i]) {
+            i += 1;
+        }
+        // A run ends before an ASCII byte or a leading byte: both sides stay UTF-8.
         out.push_str(&text[start..i]);
+        let Some(&b) = bytes.get(i) else { break };
         if b >= 0x80 {
             let c = text[i..].chars().next().unwrap_or_default();
             let mut units = [0u16; 2];
@@ -538,16 +532,18 @@ fn write_escaped(out: &mut String, text: &str, ascii: bool) {
             }
             i += c.len_utf8();
         } else {
-            if escape.is_empty() {
-                unicode(out, u32::from(b));
-            } else {
-                out.push_str(escape);
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                _ => unicode(out, u32::from(b)),
             }
             i += 1;
         }
         start = i;
     }
-    out.push_str(&text[start..]);
     out.push('"');
 }
 

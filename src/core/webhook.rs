@@ -17,6 +17,8 @@ use super::error::Error;
 use super::json::Json;
 use super::query::Platform;
 use super::time::{epoch_ms, graph_time};
+use std::borrow::Cow;
+
 use super::value::{write_ascii_string, Borrowed, Number, Value, MAX_SAFE_INTEGER};
 
 /// The largest webhook body read. Meta's are a few kilobytes; a larger one
@@ -302,6 +304,18 @@ pub fn parse_value(body: &Value) -> Result<Vec<WebhookEvent>, Error> {
 /// # Errors
 /// As [`parse`].
 pub fn parse_items<'a, 'b>(body: &'a Borrowed<'b>) -> Result<Vec<(WebhookEvent, &'a Borrowed<'b>)>, Error> {
+    let mut events = Vec::new();
+    each_item(body, |platform, account_id, item, source| events.push((item.to_event(platform, account_id), source)))?;
+    Ok(events)
+}
+
+/// Calls `found` with every messaging item of a body, in the order sent,
+/// read where it is (nothing copied): the one walk both the owned events
+/// and the text for JS are made from.
+fn each_item<'a, 'b>(
+    body: &'a Borrowed<'b>,
+    mut found: impl FnMut(Platform, &str, Item<'a>, &'a Borrowed<'b>),
+) -> Result<(), Error> {
     let not_webhook = |why: &str| Error::decode(None, format!("not a Messenger or Instagram webhook: {why}"));
     if !body.is_object() {
         return Err(not_webhook("the body is not a JSON object"));
@@ -315,31 +329,34 @@ pub fn parse_items<'a, 'b>(body: &'a Borrowed<'b>) -> Result<Vec<(WebhookEvent, 
     let Some(Borrowed::Array(entries, _)) = body.get("entry") else {
         return Err(not_webhook("it has no \"entry\" array"));
     };
-    let mut events = Vec::new();
     for entry in entries {
         let account_id = entry.get("id").and_then(id_text).unwrap_or_default();
         let entry_time = time_ms(entry.get("time"));
         for (key, standby) in [("messaging", false), ("standby", true)] {
             for item in entry.get(key).map_or(&[][..], Borrowed::items) {
-                events.push((read_item(item, platform, &account_id, entry_time, standby), item));
+                found(platform, &account_id, read_item(item, &account_id, entry_time, standby), item);
             }
         }
         for change in entry.get("changes").map_or(&[][..], Borrowed::items) {
             match change.get("value").filter(|v| v.is_object()) {
                 Some(value) if value.get("sender").is_some() || value.get("message").is_some() => {
-                    events.push((read_item(value, platform, &account_id, entry_time, false), value));
+                    found(platform, &account_id, read_item(value, &account_id, entry_time, false), value);
                 }
-                _ => events.push((unknown(platform, &account_id, entry_time), change)),
+                _ => found(platform, &account_id, Item::unknown(entry_time), change),
             }
         }
     }
-    Ok(events)
+    Ok(())
 }
 
 /// The events of a body's text as one JSON array (ASCII; each event as
 /// [`WebhookEvent::write_json`] writes it, its `raw` the item's own text as
 /// it came): what the wasm build hands to the engine's `JSON.parse`, which
 /// makes every object at once.
+///
+/// Each event is written straight from the body as it is read, nothing
+/// built or copied on the way: the events' [`Value`]s are what made this
+/// slow in a size-optimised build (an allocation for every member).
 ///
 /// The limits of [`check_body`] hold: the reader itself refuses anything
 /// nested deeper than [`MAX_DEPTH`] (its recursion is bounded), so the full
@@ -357,30 +374,30 @@ pub fn events_json(text: &str) -> Result<String, Error> {
     })?;
     let mut out = String::with_capacity(text.len() * 3);
     out.push('[');
-    for (i, (event, item)) in parse_items(&body)?.iter().enumerate() {
-        if i > 0 {
+    each_item(&body, |platform, account_id, item, source| {
+        if out.len() > 1 {
             out.push(',');
         }
-        match item.span() {
-            Some(range) => event.write_json_raw_text(&text[range], &mut out),
-            None => event.write_json(&item.to_value(MAX_DEPTH), &mut out),
-        }
-    }
+        item.write_json(platform, account_id, &mut out, |out| match source.span() {
+            Some(range) => out.push_str(&text[range]),
+            None => source.to_value(MAX_DEPTH).write_json(out),
+        });
+    })?;
     out.push(']');
     Ok(out)
 }
 
 /// An id as text: Meta sends ids as strings, some payloads as numbers (a
 /// whole number's digits; a number with a fraction or an exponent is no id).
-fn id_text(value: &Borrowed<'_>) -> Option<String> {
+fn id_text<'a>(value: &'a Borrowed<'_>) -> Option<Cow<'a, str>> {
     match value {
-        Borrowed::String(text) => Some(text.as_ref().to_owned()),
-        _ => value.number().map(|n| n.to_string()).filter(|n| !n.contains(['.', 'e'])),
+        Borrowed::String(text) => Some(Cow::Borrowed(text.as_ref())),
+        _ => value.number().map(|n| n.as_str().to_owned()).filter(|n| !n.contains(['.', 'e'])).map(Cow::Owned),
     }
 }
 
-fn string_of(value: Option<&Borrowed<'_>>) -> Option<String> {
-    value.and_then(Borrowed::as_str).map(str::to_owned)
+fn string_of<'a>(value: Option<&'a Borrowed<'_>>) -> Option<&'a str> {
+    value.and_then(Borrowed::as_str)
 }
 
 /// A webhook time in whole milliseconds. One beyond 2^53 ms (the year
@@ -390,43 +407,119 @@ fn time_ms(value: Option<&Borrowed<'_>>) -> Option<f64> {
     epoch_ms(value.number().map(|n| n.as_f64()), value.as_str()).filter(|ms| *ms <= MAX_SAFE_INTEGER)
 }
 
-fn unknown(platform: Platform, account_id: &str, entry_time: Option<f64>) -> WebhookEvent {
-    WebhookEvent {
-        kind: EventKind::Unknown,
-        platform,
-        account_id: account_id.to_owned(),
-        customer_id: String::new(),
-        mid: None,
-        timestamp: entry_time.unwrap_or(0.0),
-        standby: false,
-        message: None,
-        text: None,
-        edit_count: None,
-        reaction: None,
-        watermark: None,
-        raw: Value::Null,
+/// One messaging item as read, borrowing from the body: what an owned
+/// [`WebhookEvent`] and the event's text for JS are both made from.
+struct Item<'a> {
+    kind: EventKind,
+    sender: Option<Cow<'a, str>>,
+    recipient: Option<Cow<'a, str>>,
+    /// The account's own message (an echo, or sent from the account's id).
+    from_account: bool,
+    mid: Option<&'a str>,
+    timestamp: f64,
+    standby: bool,
+    /// Message and echo: the webhook's `message`, for the Graph's node.
+    message: Option<&'a Borrowed<'a>>,
+    text: Option<&'a str>,
+    edit_count: Option<u32>,
+    /// Reaction: action, reaction, emoji.
+    reaction: Option<(&'a str, Option<&'a str>, Option<&'a str>)>,
+    watermark: Option<f64>,
+}
+
+impl<'a> Item<'a> {
+    fn unknown(entry_time: Option<f64>) -> Self {
+        Item {
+            kind: EventKind::Unknown,
+            sender: None,
+            recipient: None,
+            from_account: false,
+            mid: None,
+            timestamp: entry_time.unwrap_or(0.0),
+            standby: false,
+            message: None,
+            text: None,
+            edit_count: None,
+            reaction: None,
+            watermark: None,
+        }
+    }
+
+    /// The person on the other side, whichever way the message went.
+    fn customer_id(&self) -> &str {
+        let id =
+            if self.from_account { self.recipient.as_ref() } else { self.sender.as_ref().or(self.recipient.as_ref()) };
+        id.map_or("", |id| id.as_ref())
+    }
+
+    /// The Graph's Message node of a message or an echo, as JSON text.
+    fn write_message(&self, out: &mut String) {
+        if let Some(message) = self.message {
+            write_graph_message(message, self.sender.as_deref(), self.recipient.as_deref(), self.timestamp, out);
+        }
+    }
+
+    fn to_event(&self, platform: Platform, account_id: &str) -> WebhookEvent {
+        let message = self.message.map(|_| {
+            let mut text = String::new();
+            self.write_message(&mut text);
+            Value::parse(&text, MAX_DEPTH).unwrap_or_else(Value::object)
+        });
+        WebhookEvent {
+            kind: self.kind,
+            platform,
+            account_id: account_id.to_owned(),
+            customer_id: self.customer_id().to_owned(),
+            mid: self.mid.map(str::to_owned),
+            timestamp: self.timestamp,
+            standby: self.standby,
+            message,
+            text: self.text.map(str::to_owned),
+            edit_count: self.edit_count,
+            reaction: self.reaction.map(|(action, reaction, emoji)| Reaction {
+                action: action.to_owned(),
+                reaction: reaction.map(str::to_owned),
+                emoji: emoji.map(str::to_owned),
+            }),
+            watermark: self.watermark,
+            raw: Value::Null,
+        }
+    }
+
+    /// The event's JSON text (as [`WebhookEvent::write_json`] writes it),
+    /// written from the body where it is, `raw` by `raw`.
+    fn write_json(&self, platform: Platform, account_id: &str, out: &mut String, raw: impl FnOnce(&mut String)) {
+        let envelope = Envelope {
+            kind: self.kind,
+            platform,
+            account_id,
+            customer_id: self.customer_id(),
+            mid: self.mid,
+            timestamp: self.timestamp,
+            standby: self.standby,
+            text: self.text,
+            edit_count: self.edit_count,
+            reaction: self.reaction,
+            watermark: self.watermark,
+        };
+        let message = self.message.map(|_| |out: &mut String| self.write_message(out));
+        envelope.write(out, message, raw);
     }
 }
 
-fn read_item(
-    item: &Borrowed<'_>,
-    platform: Platform,
-    account_id: &str,
-    entry_time: Option<f64>,
-    standby: bool,
-) -> WebhookEvent {
-    let mut event = unknown(platform, account_id, entry_time);
+fn read_item<'a>(item: &'a Borrowed<'a>, account_id: &str, entry_time: Option<f64>, standby: bool) -> Item<'a> {
+    let mut event = Item::unknown(entry_time);
     event.standby = standby;
     event.timestamp = time_ms(item.get("timestamp")).or(entry_time).unwrap_or(0.0);
-    let sender = item.get("sender").and_then(|s| s.get("id")).and_then(id_text);
-    let recipient = item.get("recipient").and_then(|r| r.get("id")).and_then(id_text);
+    event.sender = item.get("sender").and_then(|s| s.get("id")).and_then(id_text);
+    event.recipient = item.get("recipient").and_then(|r| r.get("id")).and_then(id_text);
     let message = item.get("message").filter(|m| m.is_object());
     let echo = message.and_then(|m| m.get("is_echo")).and_then(Borrowed::as_bool).unwrap_or(false);
-    let from_account =
-        echo || (sender.is_some() && sender.as_deref() == Some(account_id) && recipient.as_deref() != Some(account_id));
-    event.customer_id =
-        if from_account { recipient.clone() } else { sender.clone().or_else(|| recipient.clone()) }.unwrap_or_default();
-    let text_of = |value: &Borrowed<'_>, key: &str| string_of(value.get(key));
+    event.from_account = echo
+        || (event.sender.is_some()
+            && event.sender.as_deref() == Some(account_id)
+            && event.recipient.as_deref() != Some(account_id));
+    let text_of = |value: &'a Borrowed<'a>, key: &str| string_of(value.get(key));
 
     if let Some(message) = message {
         event.mid = text_of(message, "mid");
@@ -437,7 +530,7 @@ fn read_item(
             (false, false) => EventKind::Message,
         };
         if !deleted {
-            event.message = Some(graph_message(message, sender, recipient, event.timestamp));
+            event.message = Some(message);
         }
     } else if let Some(edit) = item.get("message_edit") {
         event.kind = EventKind::Edit;
@@ -453,11 +546,11 @@ fn read_item(
     } else if let Some(reaction) = item.get("reaction") {
         event.kind = EventKind::Reaction;
         event.mid = text_of(reaction, "mid");
-        event.reaction = Some(Reaction {
-            action: text_of(reaction, "action").unwrap_or_else(|| "react".into()),
-            reaction: text_of(reaction, "reaction"),
-            emoji: text_of(reaction, "emoji"),
-        });
+        event.reaction = Some((
+            text_of(reaction, "action").unwrap_or("react"),
+            text_of(reaction, "reaction"),
+            text_of(reaction, "emoji"),
+        ));
     } else if let Some(read) = item.get("read") {
         event.kind = EventKind::Read;
         event.mid = text_of(read, "mid");
@@ -475,153 +568,269 @@ fn read_item(
     event
 }
 
+/// Writes JSON text member by member: a comma before every member but an
+/// object's first.
+struct Writer<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl<'o> Writer<'o> {
+    fn object(out: &'o mut String) -> Self {
+        out.push('{');
+        Writer { out, first: true }
+    }
+
+    /// One of this module's own member names (plain ASCII, nothing to escape).
+    fn key(&mut self, key: &'static str) -> &mut String {
+        self.out.push_str(if self.first { "\"" } else { ",\"" });
+        self.first = false;
+        self.out.push_str(key);
+        self.out.push_str("\":");
+        self.out
+    }
+
+    /// A member name from the body, escaped.
+    fn body_key(&mut self, key: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        write_ascii_string(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    fn string(&mut self, key: &'static str, value: &str) {
+        write_ascii_string(self.key(key), value);
+    }
+
+    fn end(self) {
+        self.out.push('}');
+    }
+}
+
+/// A value of the body copied into the text for JS, nested at most `depth`
+/// levels (deeper is `null`), numbers in their canonical form: what
+/// [`Borrowed::to_value`] gives, written.
+fn write_copy(value: &Borrowed<'_>, depth: usize, out: &mut String) {
+    match value {
+        _ if depth == 0 => out.push_str("null"),
+        Borrowed::Null => out.push_str("null"),
+        Borrowed::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Borrowed::Number(_) => out.push_str(value.number().as_ref().map_or("null", Number::as_str)),
+        Borrowed::String(text) => write_ascii_string(out, text),
+        Borrowed::Array(items, _) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_copy(item, depth - 1, out);
+            }
+            out.push(']');
+        }
+        Borrowed::Object(members, _) => {
+            let mut object = Writer::object(out);
+            for (key, value) in members {
+                write_copy(value, depth - 1, object.body_key(key));
+            }
+            object.end();
+        }
+    }
+}
+
 /// A webhook's `message` as the Graph's Message node: `id` (the mid),
 /// `created_time`, `from`, `to`, `message`, `attachments`, `reply_to`,
-/// `story`, `is_unsupported`; what a webhook does not carry is absent.
-fn graph_message(message: &Borrowed<'_>, sender: Option<String>, recipient: Option<String>, timestamp: f64) -> Value {
-    let mut node = Value::object();
+/// `story`, `is_unsupported`, and `quick_reply`, `metadata`, `app_id` as
+/// sent; what a webhook does not carry is absent.
+fn write_graph_message(
+    message: &Borrowed<'_>,
+    sender: Option<&str>,
+    recipient: Option<&str>,
+    timestamp: f64,
+    out: &mut String,
+) {
+    let mut node = Writer::object(out);
     if let Some(mid) = string_of(message.get("mid")) {
-        node.set("id", Value::String(mid));
+        node.string("id", mid);
     }
     if timestamp > 0.0 {
-        node.set("created_time", Value::String(graph_time((timestamp / 1000.0).floor() as i64)));
+        node.string("created_time", &graph_time((timestamp / 1000.0).floor() as i64));
     }
     if let Some(sender) = sender {
-        node.set("from", Value::object().with("id", Value::String(sender)));
+        let mut from = Writer::object(node.key("from"));
+        from.string("id", sender);
+        from.end();
     }
     if let Some(recipient) = recipient {
-        let to = Value::Array(vec![Value::object().with("id", Value::String(recipient))]);
-        node.set("to", Value::object().with("data", to));
+        let mut to = Writer::object(node.key("to"));
+        let data = to.key("data");
+        data.push('[');
+        let mut one = Writer::object(data);
+        one.string("id", recipient);
+        one.end();
+        to.out.push(']');
+        to.end();
     }
     if let Some(text) = string_of(message.get("text")) {
-        node.set("message", Value::String(text));
+        node.string("message", text);
     }
-    let mut attachments = Vec::new();
-    let mut story = None;
     // An array, or (seen on Instagram) a single object.
     let list = match message.get("attachments") {
         Some(Borrowed::Array(items, _)) => &items[..],
         Some(one @ Borrowed::Object(..)) => std::slice::from_ref(one),
         _ => &[],
     };
-    for attachment in list {
-        match graph_attachment(attachment) {
-            GraphAttachment::Attachment(value) => attachments.push(value),
-            GraphAttachment::StoryMention(value) => story = Some(Value::object().with("mention", value)),
-        }
-    }
-    if let Some(sticker) = message.get("sticker_id").and_then(id_text) {
-        // The legacy form: a sticker id beside an image attachment.
-        if !attachments.iter().any(|a| a.get("sticker_id").is_some()) {
-            attachments
-                .push(Value::object().with("type", Value::text("sticker")).with("sticker_id", Value::String(sticker)));
-        }
-    }
-    if !attachments.is_empty() {
-        node.set("attachments", Value::object().with("data", Value::Array(attachments)));
-    }
-    if let Some(reply) = message.get("reply_to") {
-        if let Some(mid) = string_of(reply.get("mid")) {
-            let mut reply_to = Value::object().with("mid", Value::String(mid));
-            if let Some(own) = reply.get("is_self_reply").and_then(Borrowed::as_bool) {
-                reply_to.set("is_self_reply", Value::Bool(own));
+    let is_mention = |a: &Borrowed<'_>| string_of(a.get("type")) == Some("story_mention");
+    // The legacy form: a sticker id beside an image attachment, unless an
+    // attachment says its sticker already.
+    let sticker = message
+        .get("sticker_id")
+        .and_then(id_text)
+        .filter(|_| !list.iter().any(|a| !is_mention(a) && attachment_has_sticker_id(a)));
+    if sticker.is_some() || list.iter().any(|a| !is_mention(a)) {
+        let mut attachments = Writer::object(node.key("attachments"));
+        let data = attachments.key("data");
+        data.push('[');
+        let mut first = true;
+        for attachment in list.iter().filter(|a| !is_mention(a)) {
+            if !first {
+                data.push(',');
             }
-            node.set("reply_to", reply_to);
-        } else if let Some(replied) = reply.get("story") {
-            story = Some(Value::object().with("reply_to", story_link(replied)));
+            first = false;
+            write_graph_attachment(attachment, data);
         }
+        if let Some(sticker) = sticker {
+            if !first {
+                data.push(',');
+            }
+            let mut one = Writer::object(data);
+            one.string("type", "sticker");
+            one.string("sticker_id", &sticker);
+            one.end();
+        }
+        attachments.out.push(']');
+        attachments.end();
     }
-    if let Some(story) = story {
-        node.set("story", story);
+    let reply = message.get("reply_to");
+    let reply_mid = reply.and_then(|r| string_of(r.get("mid")));
+    if let (Some(reply), Some(mid)) = (reply, reply_mid) {
+        let mut reply_to = Writer::object(node.key("reply_to"));
+        reply_to.string("mid", mid);
+        if let Some(own) = reply.get("is_self_reply").and_then(Borrowed::as_bool) {
+            reply_to.key("is_self_reply").push_str(if own { "true" } else { "false" });
+        }
+        reply_to.end();
+    }
+    // A story replied to, else the last story mentioned: { link?, id? }.
+    let replied = reply.filter(|_| reply_mid.is_none()).and_then(|r| r.get("story"));
+    let story = match replied {
+        Some(story) => {
+            Some(("reply_to", string_of(story.get("url")).map(Cow::Borrowed), story.get("id").and_then(id_text)))
+        }
+        None => list.iter().rev().find(|a| is_mention(a)).map(|a| {
+            let field = |key: &str| a.get("payload").and_then(|p| p.get(key)).and_then(id_text);
+            ("mention", field("url"), field("id"))
+        }),
+    };
+    if let Some((how, link, id)) = story {
+        let mut story = Writer::object(node.key("story"));
+        let mut to = Writer::object(story.key(how));
+        if let Some(link) = link {
+            to.string("link", &link);
+        }
+        if let Some(id) = id {
+            to.string("id", &id);
+        }
+        to.end();
+        story.end();
     }
     if message.get("is_unsupported").and_then(Borrowed::as_bool) == Some(true) {
-        node.set("is_unsupported", Value::Bool(true));
+        node.key("is_unsupported").push_str("true");
     }
     for key in ["quick_reply", "metadata", "app_id"] {
         if let Some(value) = message.get(key) {
-            node.set(key, value.to_value(8));
+            write_copy(value, 8, node.key(key));
         }
     }
-    node
+    node.end();
 }
 
-enum GraphAttachment {
-    Attachment(Value),
-    StoryMention(Value),
+/// Whether an attachment, as the Graph's, has a `sticker_id`.
+fn attachment_has_sticker_id(attachment: &Borrowed<'_>) -> bool {
+    let payload = attachment.get("payload");
+    match string_of(attachment.get("type")).unwrap_or_default() {
+        "image" | "sticker" => payload.and_then(|p| p.get("sticker_id")).and_then(id_text).is_some(),
+        "video" | "audio" | "file" => false,
+        _ => payload.is_some_and(|p| p.get("sticker_id").is_some()),
+    }
 }
 
-/// `{type, payload: {url, …}}` → the Graph's attachment fields.
-fn graph_attachment(attachment: &Borrowed<'_>) -> GraphAttachment {
+/// `{type, payload: {url, …}}` as the Graph's attachment (a story mention
+/// is the message's `story` instead).
+fn write_graph_attachment(attachment: &Borrowed<'_>, out: &mut String) {
     let kind = string_of(attachment.get("type")).unwrap_or_default();
     let payload = attachment.get("payload");
     let field = |key: &str| payload.and_then(|p| p.get(key)).and_then(id_text);
     let url = field("url");
-    let mut out = Value::object().with("type", Value::String(kind.clone()));
-    match kind.as_str() {
+    let mut out = Writer::object(out);
+    match kind {
         "image" => {
+            // Messenger's thumbs-up: an image that is a sticker.
+            let sticker = field("sticker_id");
+            out.string("type", if sticker.is_some() { "sticker" } else { "image" });
             if let Some(url) = url {
-                out.set(
-                    "image_data",
-                    Value::object().with("url", Value::String(url.clone())).with("preview_url", Value::String(url)),
-                );
+                let mut data = Writer::object(out.key("image_data"));
+                data.string("url", &url);
+                data.string("preview_url", &url);
+                data.end();
+            }
+            if let Some(sticker) = sticker {
+                out.string("sticker_id", &sticker);
             }
         }
         "video" => {
+            out.string("type", kind);
             if let Some(url) = url {
-                out.set("video_data", Value::object().with("url", Value::String(url)));
+                let mut data = Writer::object(out.key("video_data"));
+                data.string("url", &url);
+                data.end();
             }
         }
         "audio" | "file" => {
+            out.string("type", kind);
             if let Some(url) = url {
-                out.set("file_url", Value::String(url));
+                out.string("file_url", &url);
             }
         }
         "sticker" => {
+            out.string("type", kind);
             if let Some(id) = field("sticker_id") {
-                out.set("sticker_id", Value::String(id));
+                out.string("sticker_id", &id);
             }
             if let Some(url) = url {
-                out.set(
-                    "image_data",
-                    Value::object().with("url", Value::String(url)).with("render_as_sticker", Value::Bool(true)),
-                );
+                let mut data = Writer::object(out.key("image_data"));
+                data.string("url", &url);
+                data.key("render_as_sticker").push_str("true");
+                data.end();
             }
-        }
-        "story_mention" => {
-            let mut link = Value::object();
-            if let Some(url) = url {
-                link.set("link", Value::String(url));
-            }
-            if let Some(id) = field("id") {
-                link.set("id", Value::String(id));
-            }
-            return GraphAttachment::StoryMention(link);
         }
         _ => {
             // share, ig_post, reel, ig_reel, template, fallback, location…:
-            // the payload's plain fields, as the Graph names them.
-            for (key, value) in payload.map_or(&[][..], Borrowed::members) {
-                out.set(key, value.to_value(8));
+            // the payload's plain fields, as the Graph names them (a
+            // payload's own `type` in the attachment's place).
+            let members = payload.map_or(&[][..], Borrowed::members);
+            match members.iter().find(|(key, _)| key == "type") {
+                Some((_, own)) => write_copy(own, 8, out.key("type")),
+                None => out.string("type", kind),
+            }
+            for (key, value) in members.iter().filter(|(key, _)| key != "type") {
+                write_copy(value, 8, out.body_key(key));
             }
         }
     }
-    if kind == "image" && field("sticker_id").is_some() {
-        // Messenger's thumbs-up: an image that is a sticker.
-        out.set("type", Value::text("sticker"));
-        out.set("sticker_id", Value::String(field("sticker_id").unwrap_or_default()));
-    }
-    GraphAttachment::Attachment(out)
-}
-
-fn story_link(story: &Borrowed<'_>) -> Value {
-    let mut link = Value::object();
-    if let Some(url) = string_of(story.get("url")) {
-        link.set("link", Value::String(url));
-    }
-    if let Some(id) = story.get("id").and_then(id_text) {
-        link.set("id", Value::String(id));
-    }
-    link
+    out.end();
 }
 
 impl WebhookEvent {
@@ -674,50 +883,21 @@ impl WebhookEvent {
     }
 
     fn write_json_with(&self, out: &mut String, raw: impl FnOnce(&mut String)) {
-        let key = |out: &mut String, key: &str| {
-            out.push_str(",\"");
-            out.push_str(key);
-            out.push_str("\":");
+        let envelope = Envelope {
+            kind: self.kind,
+            platform: self.platform,
+            account_id: &self.account_id,
+            customer_id: &self.customer_id,
+            mid: self.mid.as_deref(),
+            timestamp: self.timestamp,
+            standby: self.standby,
+            text: self.text.as_deref(),
+            edit_count: self.edit_count,
+            reaction: self.reaction.as_ref().map(|r| (r.action.as_str(), r.reaction.as_deref(), r.emoji.as_deref())),
+            watermark: self.watermark,
         };
-        out.push_str("{\"kind\":");
-        write_ascii_string(out, self.kind.as_str());
-        key(out, "platform");
-        write_ascii_string(out, self.platform.as_str());
-        key(out, "accountId");
-        write_ascii_string(out, &self.account_id);
-        key(out, "customerId");
-        write_ascii_string(out, &self.customer_id);
-        if let Some(mid) = &self.mid {
-            key(out, "mid");
-            write_ascii_string(out, mid);
-        }
-        key(out, "timestamp");
-        out.push_str(Number::whole(self.timestamp).as_str());
-        key(out, "standby");
-        out.push_str(if self.standby { "true" } else { "false" });
-        if let Some(message) = &self.message {
-            key(out, "message");
-            message.write_json(out);
-        }
-        if let Some(text) = &self.text {
-            key(out, "text");
-            write_ascii_string(out, text);
-        }
-        if let Some(count) = self.edit_count {
-            key(out, "editCount");
-            out.push_str(Number::from(count).as_str());
-        }
-        if let Some(reaction) = &self.reaction {
-            key(out, "reaction");
-            reaction.to_value().write_json(out);
-        }
-        if let Some(watermark) = self.watermark {
-            key(out, "watermark");
-            out.push_str(Number::whole(watermark).as_str());
-        }
-        key(out, "raw");
-        raw(out);
-        out.push('}');
+        let message = self.message.as_ref().map(|message| |out: &mut String| message.write_json(out));
+        envelope.write(out, message, raw);
     }
 
     /// Reads back what [`WebhookEvent::to_value`] wrote (events handed to an
@@ -751,6 +931,65 @@ impl WebhookEvent {
             watermark: time("watermark"),
             raw: value.get("raw").cloned().unwrap_or(Value::Null),
         })
+    }
+}
+
+/// An event's members but its message and raw, borrowed: written alike
+/// from an owned [`WebhookEvent`] and from an item read where it is.
+struct Envelope<'a> {
+    kind: EventKind,
+    platform: Platform,
+    account_id: &'a str,
+    customer_id: &'a str,
+    mid: Option<&'a str>,
+    timestamp: f64,
+    standby: bool,
+    text: Option<&'a str>,
+    edit_count: Option<u32>,
+    reaction: Option<(&'a str, Option<&'a str>, Option<&'a str>)>,
+    watermark: Option<f64>,
+}
+
+impl Envelope<'_> {
+    /// `{ kind, platform, accountId, customerId, mid?, timestamp, standby,
+    /// message?, text?, editCount?, reaction?, watermark?, raw }`, as
+    /// [`WebhookEvent::to_value`] orders them, ASCII only.
+    fn write<M: FnOnce(&mut String)>(&self, out: &mut String, message: Option<M>, raw: impl FnOnce(&mut String)) {
+        let mut event = Writer::object(out);
+        event.string("kind", self.kind.as_str());
+        event.string("platform", self.platform.as_str());
+        event.string("accountId", self.account_id);
+        event.string("customerId", self.customer_id);
+        if let Some(mid) = self.mid {
+            event.string("mid", mid);
+        }
+        event.key("timestamp").push_str(Number::whole(self.timestamp).as_str());
+        event.key("standby").push_str(if self.standby { "true" } else { "false" });
+        if let Some(message) = message {
+            message(event.key("message"));
+        }
+        if let Some(text) = self.text {
+            event.string("text", text);
+        }
+        if let Some(count) = self.edit_count {
+            event.key("editCount").push_str(Number::from(count).as_str());
+        }
+        if let Some((action, reaction, emoji)) = self.reaction {
+            let mut out = Writer::object(event.key("reaction"));
+            out.string("action", action);
+            if let Some(reaction) = reaction {
+                out.string("reaction", reaction);
+            }
+            if let Some(emoji) = emoji {
+                out.string("emoji", emoji);
+            }
+            out.end();
+        }
+        if let Some(watermark) = self.watermark {
+            event.key("watermark").push_str(Number::whole(watermark).as_str());
+        }
+        raw(event.key("raw"));
+        event.end();
     }
 }
 

@@ -446,3 +446,55 @@ fn each_item_is_found_where_it_stands_in_the_body() {
         assert_eq!(Borrowed::parse(bad, 8), None, "{bad}");
     }
 }
+
+#[test]
+fn the_graph_node_keeps_its_members_in_the_graphs_order_whichever_way_the_webhook_put_them() {
+    // An image that is a sticker, a payload with its own `type`, a legacy
+    // sticker id beside them, a story mentioned and a story replied to: the
+    // node for JS and the owned event's node, member by member.
+    let body = r#"{"object":"instagram","entry":[{"id":"17841400000000001","time":1764921600000,"messaging":[
+        {"sender":{"id":"9000001"},"recipient":{"id":"17841400000000001"},"timestamp":1764921600000,
+         "message":{"mid":"m_1","text":"caf\u00e9 \ud83d\ude00",
+           "attachments":[
+             {"type":"image","payload":{"url":"https:\/\/x.test\/a.png","sticker_id":369239263222822}},
+             {"type":"share","payload":{"url":"https:\/\/x.test\/s","type":"own","title":"T"}},
+             {"type":"story_mention","payload":{"url":"https:\/\/x.test\/m","id":"77"}}],
+           "sticker_id":5,
+           "reply_to":{"story":{"url":"https:\/\/x.test\/r","id":88}},
+           "quick_reply":{"payload":"P","n":[1.50,1e400,{"deep":true}]},"app_id":1517776481860111}}]}]}"#;
+    let written = crate::core::webhook::events_json(body).unwrap();
+    assert!(written.is_ascii(), "{written}");
+    let events = Value::parse(&written, 80).unwrap();
+    let message = events.items()[0].get("message").unwrap();
+    let keys = |v: &Value| v.members().iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        keys(message),
+        ["id", "created_time", "from", "to", "message", "attachments", "story", "quick_reply", "app_id"]
+    );
+    assert_eq!(text(message, &["message"]), Some("café 😀"));
+    let data = message.get("attachments").and_then(|a| a.get("data")).unwrap().items();
+    // The sticker image: `type` first, its sticker id last; no legacy sticker added.
+    assert_eq!(data.len(), 2);
+    assert_eq!(keys(&data[0]), ["type", "image_data", "sticker_id"]);
+    assert_eq!(text(&data[0], &["type"]), Some("sticker"));
+    assert_eq!(text(&data[0], &["sticker_id"]), Some("369239263222822"));
+    assert_eq!(text(&data[0], &["image_data", "preview_url"]), Some("https://x.test/a.png"));
+    // The payload's own `type` in the attachment's place, its fields after.
+    assert_eq!(keys(&data[1]), ["type", "url", "title"]);
+    assert_eq!(text(&data[1], &["type"]), Some("own"));
+    // The story replied to wins over the one mentioned.
+    assert_eq!(text(message, &["story", "reply_to", "link"]), Some("https://x.test/r"));
+    assert_eq!(text(message, &["story", "reply_to", "id"]), Some("88"));
+    assert_eq!(message.get("quick_reply").unwrap().to_json_text(), r#"{"n":[1.5,1e+400,{"deep":true}],"payload":"P"}"#);
+    // The owned event says the same, member for member.
+    let owned = crate::core::webhook::parse_value(&Value::parse(body, 64).unwrap()).unwrap();
+    assert_eq!(owned[0].message.as_ref(), Some(message));
+    // Without the sticker image, the legacy sticker id is an attachment of its own, last.
+    let legacy = body.replace(r#""sticker_id":369239263222822"#, r#""x":1"#);
+    let events = Value::parse(&crate::core::webhook::events_json(&legacy).unwrap(), 80).unwrap();
+    let data = events.items()[0].get("message").and_then(|m| m.get("attachments")).and_then(|a| a.get("data"));
+    let data = data.unwrap().items();
+    assert_eq!(data.len(), 3);
+    assert_eq!(data[2].to_json_text(), r#"{"sticker_id":"5","type":"sticker"}"#);
+    assert_eq!(keys(&data[0]), ["type", "image_data"]);
+}
