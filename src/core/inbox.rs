@@ -24,6 +24,8 @@
 //! time). An event about a message outside that window changes nothing
 //! that is shown, whether it came before or after the message.
 
+use std::cmp::Ordering;
+
 use super::account::own_ids_with;
 use super::error::Error;
 use super::query::Platform;
@@ -160,7 +162,41 @@ struct Copy {
     /// `created_time` in whole seconds (webhook milliseconds are cut to
     /// the second the Graph shows), 0 when unknown.
     created: i64,
+    mid: String,
     value: Value,
+}
+
+/// Copies in (created, mid, source, text) order. The canonical text is
+/// written only for two copies of one message from one source in one
+/// second, so no copy keeps its text.
+fn copy_order(a: &Copy, b: &Copy) -> Ordering {
+    (a.created, &a.mid, a.source)
+        .cmp(&(b.created, &b.mid, b.source))
+        .then_with(|| a.value.to_json_text().cmp(&b.value.to_json_text()))
+}
+
+/// Copies of one message, the poorest source first, then by text.
+fn richness(a: &Copy, b: &Copy) -> Ordering {
+    a.source.cmp(&b.source).then_with(|| a.value.to_json_text().cmp(&b.value.to_json_text()))
+}
+
+/// An event: when (ms) and the fact.
+type Event = (i64, Value);
+
+/// Events in (time, text) order; the text is written only on a tie.
+fn event_order(a: &Event, b: &Event) -> Ordering {
+    a.0.cmp(&b.0).then_with(|| a.1.to_json_text().cmp(&b.1.to_json_text()))
+}
+
+/// Puts `item` into the sorted `list` unless an equal one is there; then
+/// keeps only the newest `limit`.
+fn add_sorted<T>(list: &mut Vec<T>, item: T, order: fn(&T, &T) -> Ordering, limit: usize) {
+    if let Err(at) = list.binary_search_by(|x| order(x, &item)) {
+        list.insert(at, item);
+    }
+    if list.len() > limit {
+        list.drain(..list.len() - limit);
+    }
 }
 
 /// The facts of one thread.
@@ -169,90 +205,93 @@ struct Thread {
     /// The newest synced conversation object (without its messages), by
     /// `updated_time` and then its text.
     conversation: Option<(String, Value)>,
-    /// (created, mid, source, text) → copy: one entry per distinct copy,
-    /// oldest first, so the window keeps the newest copies.
-    copies: SortedMap<(i64, String, Source, String), Copy>,
-    /// (time ms, text) → event.
-    events: SortedMap<(i64, String), Value>,
+    /// One entry per distinct copy, in [`copy_order`], oldest first, so the
+    /// window keeps the newest copies.
+    copies: Vec<Copy>,
+    /// Events in [`event_order`].
+    events: Vec<Event>,
+}
+
+/// Whether the conversation object `a` ranks above `b`: by `updated_time`,
+/// then by text.
+fn newer(a: &(String, Value), b: &(String, Value)) -> bool {
+    a.0.cmp(&b.0).then_with(|| a.1.to_json_text().cmp(&b.1.to_json_text())) == Ordering::Greater
 }
 
 impl Thread {
-    fn add_copy(&mut self, mid: String, copy: Copy, cap: usize) {
-        let text = copy.value.to_json_text();
-        self.copies.insert((copy.created, mid, copy.source, text), copy);
-        self.cut_copies(cap);
+    /// Adds a copy and keeps the newest `3 × cap` copies. Each copy is cut
+    /// on its own facts, so two copies of one message that disagree on its
+    /// second are cut the same way in any order.
+    fn add_copy(&mut self, copy: Copy, cap: usize) {
+        add_sorted(&mut self.copies, copy, copy_order, cap * COPIES_PER_MESSAGE);
     }
 
-    /// The newest `3 × cap` copies by (created, mid, source, text). Each
-    /// copy is cut on its own facts, so two copies of one message that
-    /// disagree on its second are cut the same way in any order.
-    fn cut_copies(&mut self, cap: usize) {
-        let limit = cap * COPIES_PER_MESSAGE;
-        if self.copies.len() > limit {
-            let extra = self.copies.len() - limit;
-            self.copies.0.drain(..extra);
-        }
-    }
-
-    /// The copies of each message: mid → copies, richest source last.
-    fn by_mid(&self) -> SortedMap<&str, Vec<&Copy>> {
-        let mut out: SortedMap<&str, Vec<(Source, &str, &Copy)>> = SortedMap::default();
-        for ((_, mid, source, text), copy) in self.copies.iter() {
-            let list = out.entry(mid.as_str(), Vec::new);
-            let at = list.partition_point(|(s, t, _)| (*s, *t) <= (*source, text.as_str()));
-            list.insert(at, (*source, text.as_str(), copy));
-        }
-        SortedMap(out.0.into_iter().map(|(mid, list)| (mid, list.into_iter().map(|(_, _, c)| c).collect())).collect())
-    }
-
+    /// Adds an event and keeps the newest `4 × cap`: the oldest go first.
     fn add_event(&mut self, time: i64, event: Value, cap: usize) {
-        self.events.insert((time, event.to_json_text()), event);
-        self.cut_events(cap);
-    }
-
-    /// The newest `4 × cap` events by (time, text): the oldest go first.
-    fn cut_events(&mut self, cap: usize) {
-        let limit = cap * EVENTS_PER_MESSAGE;
-        if self.events.len() > limit {
-            let extra = self.events.len() - limit;
-            self.events.0.drain(..extra);
-        }
+        add_sorted(&mut self.events, (time, event), event_order, cap * EVENTS_PER_MESSAGE);
     }
 
     fn add_conversation(&mut self, conversation: Value) {
         let updated = conversation.get("updated_time").and_then(Value::as_str).unwrap_or("").to_owned();
-        let rank = (updated, conversation.to_json_text());
-        let newer = match &self.conversation {
-            Some((updated, value)) => rank > (updated.clone(), value.to_json_text()),
-            None => true,
-        };
-        if newer {
-            self.conversation = Some((rank.0, conversation));
+        let rank = (updated, conversation);
+        if self.conversation.as_ref().is_none_or(|old| newer(&rank, old)) {
+            self.conversation = Some(rank);
         }
-    }
-
-    fn merge(&mut self, other: &Thread, cap: usize) {
-        if let Some((_, conversation)) = &other.conversation {
-            self.add_conversation(conversation.clone());
-        }
-        for (key, copy) in other.copies.iter() {
-            self.copies.insert(key.clone(), copy.clone());
-        }
-        self.cut_copies(cap);
-        for (key, event) in other.events.iter() {
-            self.events.insert(key.clone(), event.clone());
-        }
-        self.cut_events(cap);
     }
 
     fn participants(&self) -> Vec<String> {
         let Some((_, conversation)) = &self.conversation else { return Vec::new() };
-        let data = conversation.get("participants").and_then(|p| p.get("data"));
-        data.map(Value::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|p| p.get("id")?.as_str().map(str::to_owned))
-            .collect()
+        participants(conversation)
+    }
+}
+
+fn participants(conversation: &Value) -> Vec<String> {
+    let data = conversation.get("participants").and_then(|p| p.get("data"));
+    data.map(Value::items).unwrap_or_default().iter().filter_map(|p| p.get("id")?.as_str().map(str::to_owned)).collect()
+}
+
+/// The facts of one output conversation, borrowed from the threads it
+/// joins: what merging copies of them would hold, without the copying.
+struct View<'a> {
+    conversation: Option<&'a (String, Value)>,
+    copies: Vec<&'a Copy>,
+    events: Vec<&'a Event>,
+}
+
+impl<'a> View<'a> {
+    fn of(threads: &[&'a Thread], cap: usize) -> Self {
+        let mut conversation: Option<&(String, Value)> = None;
+        let mut copies: Vec<&Copy> = Vec::new();
+        let mut events: Vec<&Event> = Vec::new();
+        for thread in threads {
+            if let Some(c) = &thread.conversation {
+                if conversation.is_none_or(|old| newer(c, old)) {
+                    conversation = Some(c);
+                }
+            }
+            copies.extend(&thread.copies);
+            events.extend(&thread.events);
+        }
+        if threads.len() > 1 {
+            copies.sort_by(|a, b| copy_order(a, b));
+            copies.dedup_by(|a, b| copy_order(a, b) == Ordering::Equal);
+            copies.drain(..copies.len().saturating_sub(cap * COPIES_PER_MESSAGE));
+            events.sort_by(|a, b| event_order(a, b));
+            events.dedup_by(|a, b| event_order(a, b) == Ordering::Equal);
+            events.drain(..events.len().saturating_sub(cap * EVENTS_PER_MESSAGE));
+        }
+        Self { conversation, copies, events }
+    }
+
+    /// The copies of each message: mid → copies, richest source last.
+    fn by_mid(&self) -> SortedMap<&'a str, Vec<&'a Copy>> {
+        let mut out: SortedMap<&str, Vec<&Copy>> = SortedMap::default();
+        for copy in &self.copies {
+            let list = out.entry(copy.mid.as_str(), Vec::new);
+            let at = list.partition_point(|c| richness(c, copy) != Ordering::Greater);
+            list.insert(at, copy);
+        }
+        out
     }
 }
 
@@ -269,8 +308,8 @@ fn owner_of(key: &Key, index: &SortedMap<String, StringSet>) -> String {
 }
 
 /// The latest known `created_time` of a message's copies (0 if none).
-fn created_of<'a>(copies: impl Iterator<Item = &'a &'a Copy>) -> i64 {
-    copies.map(|c| c.created).max().unwrap_or(0)
+fn created_of(copies: &[&Copy]) -> i64 {
+    copies.iter().map(|c| c.created).max().unwrap_or(0)
 }
 
 /// What one `apply` changed, for redrawing only that.
@@ -439,8 +478,8 @@ impl Inbox {
                         None => Vec::new(),
                     };
                     for message in list {
-                        if let Some((mid, copy)) = copy_of(&message, Source::Sync) {
-                            thread.add_copy(mid, copy, cap);
+                        if let Some(copy) = copy_of(&message, Source::Sync) {
+                            thread.add_copy(copy, cap);
                         }
                     }
                 }
@@ -455,8 +494,8 @@ impl Inbox {
                 let thread = self.threads.entry(Key::Customer(event.customer_id.clone()), Thread::default);
                 match event.kind {
                     EventKind::Message | EventKind::Echo => {
-                        if let Some((mid, copy)) = event.message.as_ref().and_then(|m| copy_of(m, Source::Webhook)) {
-                            thread.add_copy(mid, copy, cap);
+                        if let Some(copy) = event.message.as_ref().and_then(|m| copy_of(m, Source::Webhook)) {
+                            thread.add_copy(copy, cap);
                         }
                     }
                     EventKind::Edit | EventKind::Delete | EventKind::Reaction | EventKind::Read => {
@@ -468,8 +507,8 @@ impl Inbox {
             }
             Input::Sent { customer, message } => {
                 let thread = self.threads.entry(Key::Customer(customer), Thread::default);
-                if let Some((mid, copy)) = copy_of(&message, Source::Sent) {
-                    thread.add_copy(mid, copy, cap);
+                if let Some(copy) = copy_of(&message, Source::Sent) {
+                    thread.add_copy(copy, cap);
                 }
             }
         }
@@ -537,26 +576,20 @@ impl Inbox {
             Key::Customer(person) => Some(person.clone()),
             Key::Conversation(_) => None,
         });
-        // One thread (the common case) is read where it is; several are
-        // merged into a copy first.
-        let merged;
-        let thread = match keys {
-            [key] => self.threads.get(key)?,
-            _ => {
-                let mut all = Thread::default();
-                for part in keys.iter().filter_map(|key| self.threads.get(key)) {
-                    all.merge(part, self.max_messages);
-                }
-                merged = all;
-                &merged
-            }
-        };
-        let customer = customer.or_else(|| thread.participants().into_iter().find(|p| !own.contains_key(p)));
-        let messages = render_messages(thread, self.max_messages);
-        if messages.is_empty() && thread.conversation.is_none() {
+        let threads: Vec<&Thread> = keys.iter().filter_map(|key| self.threads.get(key)).collect();
+        if threads.is_empty() {
             return None;
         }
-        let mut conversation = match &thread.conversation {
+        let view = View::of(&threads, self.max_messages);
+        let customer = customer.or_else(|| {
+            view.conversation.and_then(|(_, c)| participants(c).into_iter().find(|p| !own.contains_key(p)))
+        });
+        let by_mid = view.by_mid();
+        let messages = render_messages(&view, &by_mid, self.max_messages);
+        if messages.is_empty() && view.conversation.is_none() {
+            return None;
+        }
+        let mut conversation = match view.conversation {
             Some((_, object)) => object.clone(),
             None => Value::object().with("id", Value::text(id)),
         };
@@ -572,7 +605,7 @@ impl Inbox {
         if let Some(latest) = latest {
             conversation.set("updated_time", Value::String(latest));
         }
-        if let Some(watermark) = read_watermark(thread) {
+        if let Some(watermark) = read_watermark(&view, &by_mid) {
             conversation.set("read_watermark", Value::from(watermark));
         }
         conversation.set("messages", Value::Array(messages));
@@ -658,7 +691,7 @@ impl Inbox {
             .map(|(key, thread)| {
                 let copies = thread
                     .copies
-                    .values()
+                    .iter()
                     .map(|c| {
                         Value::object()
                             .with("source", Value::text(c.source.name()))
@@ -669,7 +702,7 @@ impl Inbox {
                 let events = thread
                     .events
                     .iter()
-                    .map(|((time, _), event)| Value::Array(vec![Value::from(*time), event.clone()]))
+                    .map(|(time, event)| Value::Array(vec![Value::from(*time), event.clone()]))
                     .collect();
                 let mut out = Value::object().with("key", Value::String(key.text()));
                 if let Some((_, conversation)) = &thread.conversation {
@@ -716,7 +749,7 @@ impl Inbox {
                 let created = copy.get("created").and_then(Value::as_f64).ok_or_else(bad)? as i64;
                 let value = copy.get("value").cloned().ok_or_else(bad)?;
                 let mid = value.get("id").and_then(Value::as_str).ok_or_else(bad)?.to_owned();
-                state.add_copy(mid, Copy { source, created, value }, inbox.max_messages);
+                state.add_copy(Copy { source, created, mid, value }, inbox.max_messages);
             }
             for event in thread.get("events").map(Value::items).unwrap_or_default() {
                 let [time, value] = event.items() else { return Err(bad()) };
@@ -761,10 +794,10 @@ impl Input {
 }
 
 /// A message node as a copy keyed by its mid.
-fn copy_of(message: &Value, source: Source) -> Option<(String, Copy)> {
+fn copy_of(message: &Value, source: Source) -> Option<Copy> {
     let mid = message.get("id").and_then(Value::as_str).filter(|m| !m.is_empty())?.to_owned();
     let created = message.get("created_time").and_then(Value::as_str).and_then(unix_seconds).unwrap_or(0);
-    Some((mid, Copy { source, created, value: message.clone() }))
+    Some(Copy { source, created, mid, value: message.clone() })
 }
 
 /// The part of an event the inbox keeps: what it does, to which message, by
@@ -808,13 +841,13 @@ fn event_person(event: &WebhookEvent) -> String {
 
 /// The newest `max` messages of a thread, each its copies merged and its
 /// events applied, newest first; unsent ones are left out.
-fn render_messages(thread: &Thread, max: usize) -> Vec<Value> {
+fn render_messages(view: &View<'_>, by_mid: &SortedMap<&str, Vec<&Copy>>, max: usize) -> Vec<Value> {
     let mut edits: SortedMap<&str, (f64, i64, &str)> = SortedMap::default();
     let mut deleted: SortedMap<&str, ()> = SortedMap::default();
     // (mid, person) → (action, reaction) of the latest event: events come in
     // (time, text) order, so the last one seen wins.
     let mut reactions: SortedMap<(&str, &str), (&str, &str)> = SortedMap::default();
-    for ((time, _), event) in thread.events.iter() {
+    for (time, event) in view.events.iter().copied() {
         let Some(mid) = event.get("mid").and_then(Value::as_str) else { continue };
         match event.get("kind").and_then(Value::as_str) {
             Some("edit") => {
@@ -836,7 +869,8 @@ fn render_messages(thread: &Thread, max: usize) -> Vec<Value> {
         }
     }
     let mut messages: Vec<(i64, &str, Value)> = Vec::new();
-    for (mid, copies) in thread.by_mid().0 {
+    for (mid, copies) in by_mid.iter() {
+        let mid = *mid;
         if deleted.contains_key(&mid) {
             continue;
         }
@@ -861,7 +895,7 @@ fn render_messages(thread: &Thread, max: usize) -> Vec<Value> {
         if !mine.is_empty() {
             message.set("reactions", reactions_value(message.get("reactions"), &mine));
         }
-        messages.push((-created_of(copies.iter()), mid, message));
+        messages.push((-created_of(copies), mid, message));
     }
     // Newest first, then by mid: at most `max` messages, placed one by one.
     let mut order: Vec<(i64, &str, usize)> = Vec::with_capacity(messages.len());
@@ -904,12 +938,12 @@ fn reactions_value(synced: Option<&Value>, live: &[(&str, &str, &str)]) -> Value
 
 /// Up to when the person has read (ms): the highest watermark, or the time
 /// of the newest message a read names.
-fn read_watermark(thread: &Thread) -> Option<i64> {
+fn read_watermark(view: &View<'_>, by_mid: &SortedMap<&str, Vec<&Copy>>) -> Option<i64> {
     let mut best: Option<i64> = None;
-    for event in thread.events.values().filter(|e| e.get("kind").and_then(Value::as_str) == Some("read")) {
+    for (_, event) in view.events.iter().copied().filter(|(_, e)| e.get("kind").and_then(Value::as_str) == Some("read")) {
         let at = event.get("watermark").and_then(Value::as_f64).map(|w| w as i64).or_else(|| {
             let mid = event.get("mid").and_then(Value::as_str)?;
-            thread.by_mid().get(&mid).map(|copies| created_of(copies.iter()) * 1000)
+            by_mid.get(&mid).map(|copies| created_of(copies) * 1000)
         });
         if let Some(at) = at {
             best = Some(best.map_or(at, |b| b.max(at)));
