@@ -379,9 +379,20 @@ struct Mapping {
     index: SortedMap<String, StringSet>,
 }
 
-/// A rendered conversation: its output id and the text of each part, to
-/// tell what changed.
-type Rendered = SortedMap<String, (Value, SortedMap<String, Value>)>;
+/// A rendered conversation: its output id, its object without messages,
+/// and its messages shown by mid (`None`: not rendered, the same before and
+/// after), to tell what changed.
+type Rendered = SortedMap<String, (Value, SortedMap<String, Option<Value>>)>;
+
+/// A conversation as [`Inbox::render_group`] gives it: the object without
+/// messages, and the messages shown, newest first.
+type Parts<'a> = (Value, Vec<(&'a str, Option<Value>)>);
+
+/// The conversation object with its messages.
+fn whole((mut conversation, messages): Parts<'_>) -> Value {
+    conversation.set("messages", Value::Array(messages.into_iter().filter_map(|(_, m)| m).collect()));
+    conversation
+}
 
 impl Inbox {
     /// An empty inbox of `account_id` on `platform`, keeping at most
@@ -424,11 +435,18 @@ impl Inbox {
         let whole = parsed.iter().any(|input| matches!(input, Input::Sync(_)));
         let touched: Vec<Key> = if whole { Vec::new() } else { parsed.iter().filter_map(Input::key).collect() };
         let owners = self.owners(&touched);
-        let before = if whole { self.render_all() } else { self.render_keys(&owners) };
+        // Live inputs that cut nothing change only the messages they name.
+        let mut named = StringSet::default();
+        for input in &parsed {
+            input.mids(&mut named);
+        }
+        let partial = !whole && !parsed.iter().any(|input| self.remaps(input)) && self.fits(&owners, parsed.len());
+        let only = partial.then_some(&named);
+        let before = if whole { self.render_all() } else { self.render_keys(&owners, only) };
         for input in parsed {
             self.add(input);
         }
-        let after = if whole { self.render_all() } else { self.render_keys(&owners) };
+        let after = if whole { self.render_all() } else { self.render_keys(&owners, only) };
         Ok(diff(&before, &after))
     }
 
@@ -449,14 +467,18 @@ impl Inbox {
         Self::restore(&Value::read(snapshot, SNAPSHOT_DEPTH))
     }
 
-    fn add(&mut self, input: Input) {
-        let cap = self.max_messages;
-        let remaps = match &input {
+    /// Whether `input` changes the mapping: a sync, or a new account id.
+    fn remaps(&self, input: &Input) -> bool {
+        match input {
             Input::Sync(_) => true,
             Input::Event(event) => !event.account_id.is_empty() && !self.own.contains_key(&event.account_id),
             Input::Sent { .. } => false,
-        };
-        if remaps {
+        }
+    }
+
+    fn add(&mut self, input: Input) {
+        let cap = self.max_messages;
+        if self.remaps(&input) {
             self.mapping.replace(None);
         }
         match input {
@@ -571,7 +593,10 @@ impl Inbox {
         keys
     }
 
-    fn render_group(&self, id: &str, keys: &[Key], own: &StringSet) -> Option<Value> {
+    /// The output conversation `id` of the threads `keys`: the object
+    /// (without messages) and its messages shown, newest first (see
+    /// [`render_messages`] for `only`).
+    fn render_group(&self, id: &str, keys: &[Key], own: &StringSet, only: Option<&StringSet>) -> Option<Parts<'_>> {
         let customer = keys.iter().find_map(|key| match key {
             Key::Customer(person) => Some(person.clone()),
             Key::Conversation(_) => None,
@@ -585,7 +610,7 @@ impl Inbox {
             view.conversation.and_then(|(_, c)| participants(c).into_iter().find(|p| !own.contains_key(p)))
         });
         let by_mid = view.by_mid();
-        let messages = render_messages(&view, &by_mid, self.max_messages);
+        let messages = render_messages(&view, &by_mid, self.max_messages, only);
         if messages.is_empty() && view.conversation.is_none() {
             return None;
         }
@@ -596,7 +621,13 @@ impl Inbox {
         if let Some(customer) = customer {
             conversation.set("customer_id", Value::String(customer));
         }
-        let newest = messages.first().and_then(|m| m.get("created_time")).and_then(Value::as_str).map(str::to_owned);
+        // What the newest message shows as its `created_time`: the richest
+        // copy's that has one.
+        let newest = messages
+            .first()
+            .and_then(|(mid, _)| by_mid.get(mid)?.iter().rev().find_map(|c| c.value.get("created_time")))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let updated = conversation.get("updated_time").and_then(Value::as_str).map(str::to_owned);
         let latest = match (newest, updated) {
             (Some(a), Some(b)) => Some(if unix_seconds(&a) >= unix_seconds(&b) { a } else { b }),
@@ -608,16 +639,15 @@ impl Inbox {
         if let Some(watermark) = read_watermark(&view, &by_mid) {
             conversation.set("read_watermark", Value::from(watermark));
         }
-        conversation.set("messages", Value::Array(messages));
-        Some(conversation)
+        Some((conversation, messages))
     }
 
     fn render_all(&self) -> Rendered {
         let mapping = self.mapping();
         let mut out = Rendered::default();
         for (id, keys) in self.groups() {
-            if let Some(conversation) = self.render_group(&id, &keys, &mapping.own) {
-                out.insert(id, split(conversation));
+            if let Some(parts) = self.render_group(&id, &keys, &mapping.own, None) {
+                out.insert(id, split(parts));
             }
         }
         out
@@ -636,24 +666,40 @@ impl Inbox {
         owners
     }
 
-    fn render_keys(&self, owners: &StringSet) -> Rendered {
+    fn render_keys(&self, owners: &StringSet, only: Option<&StringSet>) -> Rendered {
         let mapping = self.mapping();
         let mut out = Rendered::default();
         for id in owners.keys() {
             let keys = self.group(id, &mapping);
-            if let Some(conversation) = self.render_group(id, &keys, &mapping.own) {
-                out.insert(id.clone(), split(conversation));
+            if let Some(parts) = self.render_group(id, &keys, &mapping.own, only) {
+                out.insert(id.clone(), split(parts));
             }
         }
         out
+    }
+
+    /// Whether `extra` more facts leave every thread and view of `owners`
+    /// inside its window: then no fact is cut, and a message the inputs do
+    /// not name shows the same before and after.
+    fn fits(&self, owners: &StringSet, extra: usize) -> bool {
+        let mapping = self.mapping();
+        owners.keys().all(|id| {
+            let threads = self.group(id, &mapping).into_iter().filter_map(|key| self.threads.get(&key));
+            let (copies, events) = threads.fold((0, 0), |(c, e), t| (c + t.copies.len(), e + t.events.len()));
+            copies + extra <= self.max_messages * COPIES_PER_MESSAGE
+                && events + extra <= self.max_messages * EVENTS_PER_MESSAGE
+        })
     }
 
     /// Every conversation, newest activity first, each with its messages
     /// newest first.
     pub fn conversations(&self) -> Vec<Value> {
         let mapping = self.mapping();
-        let list: Vec<Value> =
-            self.groups().into_iter().filter_map(|(id, keys)| self.render_group(&id, &keys, &mapping.own)).collect();
+        let list: Vec<Value> = self
+            .groups()
+            .into_iter()
+            .filter_map(|(id, keys)| self.render_group(&id, &keys, &mapping.own, None).map(whole))
+            .collect();
         // Newest activity first, then by id: one sort of plain keys.
         let mut order: Vec<(i64, String, usize)> =
             list.iter().enumerate().map(|(i, c)| (-activity(c), id_of(c).to_owned(), i)).collect();
@@ -673,7 +719,7 @@ impl Inbox {
             owner_of(&Key::Customer(id_or_customer.to_owned()), &mapping.index)
         };
         let keys = self.group(&owner, &mapping);
-        self.render_group(&owner, &keys, &mapping.own).or_else(|| {
+        self.render_group(&owner, &keys, &mapping.own, None).map(whole).or_else(|| {
             // A person in several synced conversations (other folders) has
             // no one owner: the newest conversation they are the customer of.
             self.conversations()
@@ -784,6 +830,23 @@ impl Input {
         Some(Self::Sent { customer: customer.to_owned(), message })
     }
 
+    /// The mids this input adds a copy or an event of.
+    fn mids(&self, out: &mut StringSet) {
+        let mut add = |mid: Option<&str>| {
+            if let Some(mid) = mid {
+                out.insert(mid.to_owned(), ());
+            }
+        };
+        match self {
+            Self::Sync(_) => {}
+            Self::Event(event) => {
+                add(event.mid.as_deref());
+                add(event.message.as_ref().and_then(|m| m.get("id")).and_then(Value::as_str));
+            }
+            Self::Sent { message, .. } => add(message.get("id").and_then(Value::as_str)),
+        }
+    }
+
     fn key(&self) -> Option<Key> {
         match self {
             Self::Sync(_) => None,
@@ -839,9 +902,17 @@ fn event_person(event: &WebhookEvent) -> String {
     }
 }
 
-/// The newest `max` messages of a thread, each its copies merged and its
-/// events applied, newest first; unsent ones are left out.
-fn render_messages(view: &View<'_>, by_mid: &SortedMap<&str, Vec<&Copy>>, max: usize) -> Vec<Value> {
+/// The newest `max` messages of a conversation, newest first, unsent ones
+/// left out: each mid with its copies merged and its events applied, or
+/// with `None` when `only` is given and does not name it (what a message
+/// shows depends on its own copies and events alone, so an apply renders
+/// only the messages its inputs name).
+fn render_messages<'a>(
+    view: &View<'a>,
+    by_mid: &SortedMap<&'a str, Vec<&'a Copy>>,
+    max: usize,
+    only: Option<&StringSet>,
+) -> Vec<(&'a str, Option<Value>)> {
     let mut edits: SortedMap<&str, (f64, i64, &str)> = SortedMap::default();
     let mut deleted: SortedMap<&str, ()> = SortedMap::default();
     // (mid, person) → (action, reaction) of the latest event: events come in
@@ -868,12 +939,16 @@ fn render_messages(view: &View<'_>, by_mid: &SortedMap<&str, Vec<&Copy>>, max: u
             _ => {}
         }
     }
-    let mut messages: Vec<(i64, &str, Value)> = Vec::new();
-    for (mid, copies) in by_mid.iter() {
-        let mid = *mid;
-        if deleted.contains_key(&mid) {
-            continue;
-        }
+    // Newest first, then by mid: the `max` messages shown, ordered before
+    // any is rendered.
+    let mut order: Vec<(i64, &str, &[&Copy])> = by_mid
+        .iter()
+        .filter(|(mid, _)| !deleted.contains_key(*mid))
+        .map(|(mid, copies)| (-created_of(copies), *mid, copies.as_slice()))
+        .collect();
+    order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    order.truncate(max);
+    let render = |mid: &str, copies: &[&Copy]| {
         // The richest source first, then by text: walk the copies backwards.
         let mut message = Value::object();
         for copy in copies.iter().rev() {
@@ -895,17 +970,15 @@ fn render_messages(view: &View<'_>, by_mid: &SortedMap<&str, Vec<&Copy>>, max: u
         if !mine.is_empty() {
             message.set("reactions", reactions_value(message.get("reactions"), &mine));
         }
-        messages.push((-created_of(copies), mid, message));
-    }
-    // Newest first, then by mid: at most `max` messages, placed one by one.
-    let mut order: Vec<(i64, &str, usize)> = Vec::with_capacity(messages.len());
-    for (i, m) in messages.iter().enumerate() {
-        let key = (m.0, m.1, i);
-        let at = order.partition_point(|k| *k <= key);
-        order.insert(at, key);
-    }
-    let mut slots: Vec<Option<Value>> = messages.into_iter().map(|(_, _, m)| Some(m)).collect();
-    order.into_iter().take(max).filter_map(|(_, _, i)| slots[i].take()).collect()
+        message
+    };
+    order
+        .into_iter()
+        .map(|(_, mid, copies)| {
+            let wanted = only.is_none_or(|only| only.contains_key(&mid.to_owned()));
+            (mid, wanted.then(|| render(mid, copies)))
+        })
+        .collect()
 }
 
 /// The Graph's `reactions` shape (`{ data: [{ reaction, users: [{ id }] }] }`):
@@ -940,7 +1013,8 @@ fn reactions_value(synced: Option<&Value>, live: &[(&str, &str, &str)]) -> Value
 /// of the newest message a read names.
 fn read_watermark(view: &View<'_>, by_mid: &SortedMap<&str, Vec<&Copy>>) -> Option<i64> {
     let mut best: Option<i64> = None;
-    for (_, event) in view.events.iter().copied().filter(|(_, e)| e.get("kind").and_then(Value::as_str) == Some("read")) {
+    for (_, event) in view.events.iter().copied().filter(|(_, e)| e.get("kind").and_then(Value::as_str) == Some("read"))
+    {
         let at = event.get("watermark").and_then(Value::as_f64).map(|w| w as i64).or_else(|| {
             let mid = event.get("mid").and_then(Value::as_str)?;
             by_mid.get(&mid).map(|copies| created_of(copies) * 1000)
@@ -960,19 +1034,22 @@ fn activity(conversation: &Value) -> i64 {
     conversation.get("updated_time").and_then(Value::as_str).and_then(unix_seconds).unwrap_or(0)
 }
 
-/// A rendered conversation as (the object without messages, mid → text).
-fn split(mut conversation: Value) -> (Value, SortedMap<String, Value>) {
-    let messages = match conversation.remove("messages") {
-        Some(Value::Array(items)) => items,
-        _ => Vec::new(),
-    };
+/// A rendered conversation as (the object without messages, mid → message).
+fn split((conversation, messages): Parts<'_>) -> (Value, SortedMap<String, Option<Value>>) {
     let mut by_mid = SortedMap::default();
-    for message in messages {
-        if let Some(mid) = message.get("id").and_then(Value::as_str).map(str::to_owned) {
-            by_mid.insert(mid, message);
-        }
+    for (mid, message) in messages {
+        by_mid.insert(mid.to_owned(), message);
     }
     (conversation, by_mid)
+}
+
+/// Whether two renders of a message are the same (two that were not
+/// rendered are).
+fn same(a: &Option<Value>, b: &Option<Value>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.same_as(b),
+        (a, b) => a.is_none() && b.is_none(),
+    }
 }
 
 fn diff(before: &Rendered, after: &Rendered) -> Changes {
@@ -985,7 +1062,7 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
             Some((old_object, old_messages))
                 if !old_object.same_as(object)
                     || old_messages.len() != messages.len()
-                    || old_messages.iter().zip(messages.iter()).any(|((a, x), (b, y))| a != b || !x.same_as(y)) =>
+                    || old_messages.iter().zip(messages.iter()).any(|((a, x), (b, y))| a != b || !same(x, y)) =>
             {
                 changes.conversations_updated.push(id.clone());
             }
@@ -993,7 +1070,7 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
         }
         for (mid, text) in messages.iter() {
             match old.and_then(|(_, m)| m.get(mid)) {
-                Some(old_text) if !old_text.same_as(text) => changes.messages_updated.push(mid.clone()),
+                Some(old_text) if !same(old_text, text) => changes.messages_updated.push(mid.clone()),
                 Some(_) => {}
                 // A message that moved between conversations (a person's
                 // thread joined to its conversation) is not new.
