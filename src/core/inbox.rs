@@ -285,13 +285,16 @@ impl<'a> View<'a> {
 
     /// The copies of each message: mid → copies, richest source last.
     fn by_mid(&self) -> SortedMap<&'a str, Vec<&'a Copy>> {
-        let mut out: SortedMap<&str, Vec<&Copy>> = SortedMap::default();
-        for copy in &self.copies {
-            let list = out.entry(copy.mid.as_str(), Vec::new);
-            let at = list.partition_point(|c| richness(c, copy) != Ordering::Greater);
-            list.insert(at, copy);
+        let mut sorted = self.copies.clone();
+        sorted.sort_by(|a, b| a.mid.cmp(&b.mid).then_with(|| richness(a, b)));
+        let mut out: Vec<(&str, Vec<&Copy>)> = Vec::new();
+        for copy in sorted {
+            match out.last_mut() {
+                Some((mid, list)) if *mid == copy.mid => list.push(copy),
+                _ => out.push((&copy.mid, vec![copy])),
+            }
         }
-        out
+        SortedMap(out)
     }
 }
 
@@ -615,6 +618,9 @@ impl Inbox {
             return None;
         }
         let mut conversation = match view.conversation {
+            // Only live inputs render part of a conversation, and they
+            // never bring its object: the parts they change are enough.
+            Some(_) if only.is_some() => Value::object(),
             Some((_, object)) => object.clone(),
             None => Value::object().with("id", Value::text(id)),
         };
@@ -628,7 +634,8 @@ impl Inbox {
             .and_then(|(mid, _)| by_mid.get(mid)?.iter().rev().find_map(|c| c.value.get("created_time")))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        let updated = conversation.get("updated_time").and_then(Value::as_str).map(str::to_owned);
+        let updated =
+            view.conversation.and_then(|(_, c)| c.get("updated_time")).and_then(Value::as_str).map(str::to_owned);
         let latest = match (newest, updated) {
             (Some(a), Some(b)) => Some(if unix_seconds(&a) >= unix_seconds(&b) { a } else { b }),
             (a, b) => a.or(b),
@@ -975,7 +982,7 @@ fn render_messages<'a>(
     order
         .into_iter()
         .map(|(_, mid, copies)| {
-            let wanted = only.is_none_or(|only| only.contains_key(&mid.to_owned()));
+            let wanted = only.is_none_or(|only| only.0.binary_search_by(|(k, _)| k.as_str().cmp(mid)).is_ok());
             (mid, wanted.then(|| render(mid, copies)))
         })
         .collect()
