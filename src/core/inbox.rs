@@ -382,10 +382,21 @@ struct Mapping {
     index: SortedMap<String, StringSet>,
 }
 
-/// A rendered conversation: its output id, its object without messages,
-/// and its messages shown by mid (`None`: not rendered, the same before and
-/// after), to tell what changed.
-type Rendered = SortedMap<String, (Value, SortedMap<String, Option<Value>>)>;
+/// A rendered conversation: its output id, the [`fingerprint`] of its
+/// object without messages, and of each message shown by mid (`None`: not
+/// rendered, the same before and after), to tell what changed without
+/// holding a second copy of what is shown.
+type Rendered = SortedMap<String, (u64, SortedMap<String, Option<u64>>)>;
+
+/// A value's canonical text (members sorted, so equal exactly when
+/// [`Value::same_as`]), hashed (64-bit FNV-1a): two renders of one message
+/// that differ are told apart but for a 2⁻⁶⁴ chance.
+fn fingerprint(value: &Value) -> u64 {
+    value
+        .to_json_text()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3))
+}
 
 /// A conversation as [`Inbox::render_group`] gives it: the object without
 /// messages, and the messages shown, newest first.
@@ -1041,47 +1052,43 @@ fn activity(conversation: &Value) -> i64 {
     conversation.get("updated_time").and_then(Value::as_str).and_then(unix_seconds).unwrap_or(0)
 }
 
-/// A rendered conversation as (the object without messages, mid → message).
-fn split((conversation, messages): Parts<'_>) -> (Value, SortedMap<String, Option<Value>>) {
+/// A rendered conversation as fingerprints: the object without messages,
+/// mid → message.
+fn split((conversation, messages): Parts<'_>) -> (u64, SortedMap<String, Option<u64>>) {
     let mut by_mid = SortedMap::default();
     for (mid, message) in messages {
-        by_mid.insert(mid.to_owned(), message);
+        by_mid.insert(mid.to_owned(), message.as_ref().map(fingerprint));
     }
-    (conversation, by_mid)
+    (fingerprint(&conversation), by_mid)
 }
 
-/// Whether two renders of a message are the same (two that were not
-/// rendered are).
-fn same(a: &Option<Value>, b: &Option<Value>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a.same_as(b),
-        (a, b) => a.is_none() && b.is_none(),
-    }
+/// Every mid shown in `rendered`.
+fn shown_mids(rendered: &Rendered) -> SortedMap<&str, ()> {
+    let mut mids: Vec<(&str, ())> =
+        rendered.values().flat_map(|(_, messages)| messages.keys().map(|mid| (mid.as_str(), ()))).collect();
+    mids.sort_unstable();
+    SortedMap(mids)
 }
 
 fn diff(before: &Rendered, after: &Rendered) -> Changes {
     let mut changes = Changes::default();
-    let shown = |rendered: &Rendered, mid: &String| rendered.values().any(|(_, m)| m.contains_key(mid));
+    let (shown_before, shown_after) = (shown_mids(before), shown_mids(after));
     for (id, (object, messages)) in after.iter() {
         let old = before.get(id);
         match old {
             None => changes.conversations_added.push(id.clone()),
-            Some((old_object, old_messages))
-                if !old_object.same_as(object)
-                    || old_messages.len() != messages.len()
-                    || old_messages.iter().zip(messages.iter()).any(|((a, x), (b, y))| a != b || !same(x, y)) =>
-            {
+            Some((old_object, old_messages)) if old_object != object || old_messages != messages => {
                 changes.conversations_updated.push(id.clone());
             }
             Some(_) => {}
         }
         for (mid, text) in messages.iter() {
             match old.and_then(|(_, m)| m.get(mid)) {
-                Some(old_text) if !same(old_text, text) => changes.messages_updated.push(mid.clone()),
+                Some(old_text) if old_text != text => changes.messages_updated.push(mid.clone()),
                 Some(_) => {}
                 // A message that moved between conversations (a person's
                 // thread joined to its conversation) is not new.
-                None if shown(before, mid) => {}
+                None if shown_before.contains_key(&mid.as_str()) => {}
                 None => changes.messages_added.push(mid.clone()),
             }
         }
@@ -1091,7 +1098,7 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
             changes.conversations_removed.push(id.clone());
         }
         for mid in messages.keys() {
-            if !shown(after, mid) {
+            if !shown_after.contains_key(&mid.as_str()) {
                 changes.messages_removed.push(mid.clone());
             }
         }
