@@ -434,8 +434,17 @@ impl Inbox {
     /// An invalid-argument error for a value that is none of these; nothing
     /// is applied then.
     pub fn apply(&mut self, input: &Value) -> Result<Changes, Error> {
+        self.apply_value(input.clone())
+    }
+
+    /// [`Inbox::apply`] on a value it may keep: a sync's messages move into
+    /// the inbox instead of being copied.
+    ///
+    /// # Errors
+    /// As [`Inbox::apply`].
+    pub fn apply_value(&mut self, input: Value) -> Result<Changes, Error> {
         let inputs = match input {
-            Value::Array(items) => items.iter().collect(),
+            Value::Array(items) => items,
             other => vec![other],
         };
         let mut parsed = Vec::with_capacity(inputs.len());
@@ -470,7 +479,7 @@ impl Inbox {
     /// # Errors
     /// As [`Inbox::apply`].
     pub fn apply_json<J: super::json::Json>(&mut self, input: &J) -> Result<Changes, Error> {
-        self.apply(&Value::read(input, READ_DEPTH))
+        self.apply_value(Value::read(input, READ_DEPTH))
     }
 
     /// [`Inbox::restore`] from the parsed snapshot text.
@@ -496,31 +505,33 @@ impl Inbox {
             self.mapping.replace(None);
         }
         match input {
-            Input::Sync(sync) => {
+            Input::Sync(mut sync) => {
                 for id in sync.get("accountIds").map(Value::items).unwrap_or_default() {
                     if let Some(id) = id.as_str().filter(|id| !id.is_empty()) {
                         self.own.insert(id.to_owned(), ());
                     }
                 }
-                for conversation in sync.get("conversations").map(Value::items).unwrap_or_default() {
-                    let Some(id) = conversation.get("id").and_then(Value::as_str) else { continue };
+                let Some(Value::Array(conversations)) = sync.remove("conversations") else { return };
+                for mut object in conversations {
+                    let Some(id) = object.get("id").and_then(Value::as_str) else { continue };
                     let thread = self.threads.entry(Key::Conversation(id.to_owned()), Thread::default);
-                    let mut object = conversation.clone();
-                    let messages = object.remove("messages");
-                    thread.add_conversation(object);
-                    let list = match &messages {
-                        Some(Value::Array(items)) => items.clone(),
-                        Some(page) => page.get("data").map(|d| d.items().to_vec()).unwrap_or_default(),
+                    let list = match object.remove("messages") {
+                        Some(Value::Array(items)) => items,
+                        Some(mut page) => match page.remove("data") {
+                            Some(Value::Array(items)) => items,
+                            _ => Vec::new(),
+                        },
                         None => Vec::new(),
                     };
+                    thread.add_conversation(object);
                     for message in list {
-                        if let Some(copy) = copy_of(&message, Source::Sync) {
+                        if let Some(copy) = copy_of(message, Source::Sync) {
                             thread.add_copy(copy, cap);
                         }
                     }
                 }
             }
-            Input::Event(event) => {
+            Input::Event(mut event) => {
                 if !event.account_id.is_empty() {
                     self.own.insert(event.account_id.clone(), ());
                 }
@@ -530,7 +541,7 @@ impl Inbox {
                 let thread = self.threads.entry(Key::Customer(event.customer_id.clone()), Thread::default);
                 match event.kind {
                     EventKind::Message | EventKind::Echo => {
-                        if let Some(copy) = event.message.as_ref().and_then(|m| copy_of(m, Source::Webhook)) {
+                        if let Some(copy) = event.message.take().and_then(|m| copy_of(m, Source::Webhook)) {
                             thread.add_copy(copy, cap);
                         }
                     }
@@ -543,7 +554,7 @@ impl Inbox {
             }
             Input::Sent { customer, message } => {
                 let thread = self.threads.entry(Key::Customer(customer), Thread::default);
-                if let Some(copy) = copy_of(&message, Source::Sent) {
+                if let Some(copy) = copy_of(message, Source::Sent) {
                     thread.add_copy(copy, cap);
                 }
             }
@@ -833,12 +844,12 @@ enum Input {
 }
 
 impl Input {
-    fn read(value: &Value) -> Option<Self> {
+    fn read(value: Value) -> Option<Self> {
         if matches!(value.get("conversations"), Some(Value::Array(_))) {
-            return Some(Self::Sync(value.clone()));
+            return Some(Self::Sync(value));
         }
         if value.get("kind").is_some() {
-            return WebhookEvent::from_value(value).map(|e| Self::Event(Box::new(e)));
+            return WebhookEvent::from_value(&value).map(|e| Self::Event(Box::new(e)));
         }
         let customer = value.get("recipientId").and_then(Value::as_str)?;
         let mut message = value.get("message").cloned().unwrap_or_else(Value::object);
@@ -875,10 +886,10 @@ impl Input {
 }
 
 /// A message node as a copy keyed by its mid.
-fn copy_of(message: &Value, source: Source) -> Option<Copy> {
+fn copy_of(message: Value, source: Source) -> Option<Copy> {
     let mid = message.get("id").and_then(Value::as_str).filter(|m| !m.is_empty())?.to_owned();
     let created = message.get("created_time").and_then(Value::as_str).and_then(unix_seconds).unwrap_or(0);
-    Some(Copy { source, created, mid, value: message.clone() })
+    Some(Copy { source, created, mid, value: message })
 }
 
 /// The part of an event the inbox keeps: what it does, to which message, by

@@ -45,7 +45,7 @@ impl Inbox {
         #[wasm_bindgen(unchecked_param_type = "InboxSync | WebhookEvent | WebhookEvent[] | SentMessage")]
         input: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let changes = self.core.apply(&read(&input)).map_err(|e| to_js(&e))?;
+        let changes = self.core.apply_value(read(&input)).map_err(|e| to_js(&e))?;
         Ok(out(&changes.to_value()))
     }
 
