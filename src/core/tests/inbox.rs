@@ -175,6 +175,7 @@ proptest! {
         let a = fed(cap, &inputs);
         let b = fed(cap, &order);
         prop_assert_eq!(a.snapshot(), b.snapshot());
+        prop_assert_eq!(a.snapshot(), a.snapshot_by_value(), "the snapshot is written as its value would be");
         let (ca, cb): (Vec<String>, Vec<String>) = (
             a.conversations().iter().map(Value::to_json_text).collect(),
             b.conversations().iter().map(Value::to_json_text).collect(),
