@@ -190,7 +190,7 @@ fn event_order(a: &Event, b: &Event) -> Ordering {
 
 /// Puts `item` into the sorted `list` unless an equal one is there; then
 /// keeps only the newest `limit`.
-fn add_sorted<T>(list: &mut Vec<T>, item: T, order: fn(&T, &T) -> Ordering, limit: usize) {
+fn add_sorted<T>(list: &mut Vec<T>, item: T, order: impl Fn(&T, &T) -> Ordering, limit: usize) {
     if let Err(at) = list.binary_search_by(|x| order(x, &item)) {
         list.insert(at, item);
     }
@@ -269,32 +269,32 @@ impl<'a> View<'a> {
                     conversation = Some(c);
                 }
             }
-            copies.extend(&thread.copies);
-            events.extend(&thread.events);
-        }
-        if threads.len() > 1 {
-            copies.sort_by(|a, b| copy_order(a, b));
-            copies.dedup_by(|a, b| copy_order(a, b) == Ordering::Equal);
-            copies.drain(..copies.len().saturating_sub(cap * COPIES_PER_MESSAGE));
-            events.sort_by(|a, b| event_order(a, b));
-            events.dedup_by(|a, b| event_order(a, b) == Ordering::Equal);
-            events.drain(..events.len().saturating_sub(cap * EVENTS_PER_MESSAGE));
+            if threads.len() == 1 {
+                copies.extend(&thread.copies);
+                events.extend(&thread.events);
+                continue;
+            }
+            // The union, in order, each fact once; then the same window a
+            // thread keeps.
+            for copy in &thread.copies {
+                add_sorted(&mut copies, copy, |a, b| copy_order(a, b), cap * COPIES_PER_MESSAGE);
+            }
+            for event in &thread.events {
+                add_sorted(&mut events, event, |a, b| event_order(a, b), cap * EVENTS_PER_MESSAGE);
+            }
         }
         Self { conversation, copies, events }
     }
 
     /// The copies of each message: mid → copies, richest source last.
     fn by_mid(&self) -> SortedMap<&'a str, Vec<&'a Copy>> {
-        let mut sorted = self.copies.clone();
-        sorted.sort_by(|a, b| a.mid.cmp(&b.mid).then_with(|| richness(a, b)));
-        let mut out: Vec<(&str, Vec<&Copy>)> = Vec::new();
-        for copy in sorted {
-            match out.last_mut() {
-                Some((mid, list)) if *mid == copy.mid => list.push(copy),
-                _ => out.push((&copy.mid, vec![copy])),
-            }
+        let mut out: SortedMap<&str, Vec<&Copy>> = SortedMap::default();
+        for copy in &self.copies {
+            let list = out.entry(copy.mid.as_str(), Vec::new);
+            let at = list.partition_point(|c| richness(c, copy) != Ordering::Greater);
+            list.insert(at, copy);
         }
-        SortedMap(out)
+        out
     }
 }
 
@@ -1012,12 +1012,13 @@ fn render_messages<'a>(
     }
     // Newest first, then by mid: the `max` messages shown, ordered before
     // any is rendered.
-    let mut order: Vec<(i64, &str, &[&Copy])> = by_mid
-        .iter()
-        .filter(|(mid, _)| !deleted.contains_key(*mid))
-        .map(|(mid, copies)| (-created_of(copies), *mid, copies.as_slice()))
-        .collect();
-    order.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    // (Placed one by one: a sort costs more wasm than it saves here.)
+    let mut order: Vec<(i64, &str, &[&Copy])> = Vec::with_capacity(by_mid.len());
+    for (mid, copies) in by_mid.iter().filter(|(mid, _)| !deleted.contains_key(*mid)) {
+        let key = (-created_of(copies), *mid);
+        let at = order.partition_point(|k| (k.0, k.1) <= key);
+        order.insert(at, (key.0, key.1, copies));
+    }
     order.truncate(max);
     let render = |mid: &str, copies: &[&Copy]| {
         // The richest source first, then by text: walk the copies backwards.
@@ -1115,17 +1116,9 @@ fn split((conversation, messages): Parts<'_>) -> (u64, SortedMap<String, Option<
     (fingerprint(&conversation), by_mid)
 }
 
-/// Every mid shown in `rendered`.
-fn shown_mids(rendered: &Rendered) -> SortedMap<&str, ()> {
-    let mut mids: Vec<(&str, ())> =
-        rendered.values().flat_map(|(_, messages)| messages.keys().map(|mid| (mid.as_str(), ()))).collect();
-    mids.sort_unstable();
-    SortedMap(mids)
-}
-
 fn diff(before: &Rendered, after: &Rendered) -> Changes {
     let mut changes = Changes::default();
-    let (shown_before, shown_after) = (shown_mids(before), shown_mids(after));
+    let shown = |rendered: &Rendered, mid: &String| rendered.values().any(|(_, m)| m.contains_key(mid));
     for (id, (object, messages)) in after.iter() {
         let old = before.get(id);
         match old {
@@ -1141,7 +1134,7 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
                 Some(_) => {}
                 // A message that moved between conversations (a person's
                 // thread joined to its conversation) is not new.
-                None if shown_before.contains_key(&mid.as_str()) => {}
+                None if shown(before, mid) => {}
                 None => changes.messages_added.push(mid.clone()),
             }
         }
@@ -1151,7 +1144,7 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
             changes.conversations_removed.push(id.clone());
         }
         for mid in messages.keys() {
-            if !shown_after.contains_key(&mid.as_str()) {
+            if !shown(after, mid) {
                 changes.messages_removed.push(mid.clone());
             }
         }
