@@ -1140,11 +1140,13 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
         }
     }
     for (id, (_, messages)) in before.iter() {
-        if !after.contains_key(id) {
+        let here = after.get(id);
+        if here.is_none() {
             changes.conversations_removed.push(id.clone());
         }
         for mid in messages.keys() {
-            if !shown(after, mid) {
+            // Most messages stay where they were: look there first.
+            if !here.is_some_and(|(_, m)| m.contains_key(mid)) && !shown(after, mid) {
                 changes.messages_removed.push(mid.clone());
             }
         }
