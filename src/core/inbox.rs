@@ -24,6 +24,8 @@
 //! time). An event about a message outside that window changes nothing
 //! that is shown, whether it came before or after the message.
 
+use std::cmp::Ordering;
+
 use super::account::own_ids_with;
 use super::error::Error;
 use super::query::Platform;
@@ -160,7 +162,41 @@ struct Copy {
     /// `created_time` in whole seconds (webhook milliseconds are cut to
     /// the second the Graph shows), 0 when unknown.
     created: i64,
+    mid: String,
     value: Value,
+}
+
+/// Copies in (created, mid, source, text) order. The canonical text is
+/// written only for two copies of one message from one source in one
+/// second, so no copy keeps its text.
+fn copy_order(a: &Copy, b: &Copy) -> Ordering {
+    (a.created, &a.mid, a.source)
+        .cmp(&(b.created, &b.mid, b.source))
+        .then_with(|| a.value.to_json_text().cmp(&b.value.to_json_text()))
+}
+
+/// Copies of one message, the poorest source first, then by text.
+fn richness(a: &Copy, b: &Copy) -> Ordering {
+    a.source.cmp(&b.source).then_with(|| a.value.to_json_text().cmp(&b.value.to_json_text()))
+}
+
+/// An event: when (ms) and the fact.
+type Event = (i64, Value);
+
+/// Events in (time, text) order; the text is written only on a tie.
+fn event_order(a: &Event, b: &Event) -> Ordering {
+    a.0.cmp(&b.0).then_with(|| a.1.to_json_text().cmp(&b.1.to_json_text()))
+}
+
+/// Puts `item` into the sorted `list` unless an equal one is there; then
+/// keeps only the newest `limit`.
+fn add_sorted<T>(list: &mut Vec<T>, item: T, order: impl Fn(&T, &T) -> Ordering, limit: usize) {
+    if let Err(at) = list.binary_search_by(|x| order(x, &item)) {
+        list.insert(at, item);
+    }
+    if list.len() > limit {
+        list.drain(..list.len() - limit);
+    }
 }
 
 /// The facts of one thread.
@@ -169,90 +205,96 @@ struct Thread {
     /// The newest synced conversation object (without its messages), by
     /// `updated_time` and then its text.
     conversation: Option<(String, Value)>,
-    /// (created, mid, source, text) → copy: one entry per distinct copy,
-    /// oldest first, so the window keeps the newest copies.
-    copies: SortedMap<(i64, String, Source, String), Copy>,
-    /// (time ms, text) → event.
-    events: SortedMap<(i64, String), Value>,
+    /// One entry per distinct copy, in [`copy_order`], oldest first, so the
+    /// window keeps the newest copies.
+    copies: Vec<Copy>,
+    /// Events in [`event_order`].
+    events: Vec<Event>,
+}
+
+/// Whether the conversation object `a` ranks above `b`: by `updated_time`,
+/// then by text.
+fn newer(a: &(String, Value), b: &(String, Value)) -> bool {
+    a.0.cmp(&b.0).then_with(|| a.1.to_json_text().cmp(&b.1.to_json_text())) == Ordering::Greater
 }
 
 impl Thread {
-    fn add_copy(&mut self, mid: String, copy: Copy, cap: usize) {
-        let text = copy.value.to_json_text();
-        self.copies.insert((copy.created, mid, copy.source, text), copy);
-        self.cut_copies(cap);
+    /// Adds a copy and keeps the newest `3 × cap` copies. Each copy is cut
+    /// on its own facts, so two copies of one message that disagree on its
+    /// second are cut the same way in any order.
+    fn add_copy(&mut self, copy: Copy, cap: usize) {
+        add_sorted(&mut self.copies, copy, copy_order, cap * COPIES_PER_MESSAGE);
     }
 
-    /// The newest `3 × cap` copies by (created, mid, source, text). Each
-    /// copy is cut on its own facts, so two copies of one message that
-    /// disagree on its second are cut the same way in any order.
-    fn cut_copies(&mut self, cap: usize) {
-        let limit = cap * COPIES_PER_MESSAGE;
-        if self.copies.len() > limit {
-            let extra = self.copies.len() - limit;
-            self.copies.0.drain(..extra);
-        }
-    }
-
-    /// The copies of each message: mid → copies, richest source last.
-    fn by_mid(&self) -> SortedMap<&str, Vec<&Copy>> {
-        let mut out: SortedMap<&str, Vec<(Source, &str, &Copy)>> = SortedMap::default();
-        for ((_, mid, source, text), copy) in self.copies.iter() {
-            let list = out.entry(mid.as_str(), Vec::new);
-            let at = list.partition_point(|(s, t, _)| (*s, *t) <= (*source, text.as_str()));
-            list.insert(at, (*source, text.as_str(), copy));
-        }
-        SortedMap(out.0.into_iter().map(|(mid, list)| (mid, list.into_iter().map(|(_, _, c)| c).collect())).collect())
-    }
-
+    /// Adds an event and keeps the newest `4 × cap`: the oldest go first.
     fn add_event(&mut self, time: i64, event: Value, cap: usize) {
-        self.events.insert((time, event.to_json_text()), event);
-        self.cut_events(cap);
-    }
-
-    /// The newest `4 × cap` events by (time, text): the oldest go first.
-    fn cut_events(&mut self, cap: usize) {
-        let limit = cap * EVENTS_PER_MESSAGE;
-        if self.events.len() > limit {
-            let extra = self.events.len() - limit;
-            self.events.0.drain(..extra);
-        }
+        add_sorted(&mut self.events, (time, event), event_order, cap * EVENTS_PER_MESSAGE);
     }
 
     fn add_conversation(&mut self, conversation: Value) {
         let updated = conversation.get("updated_time").and_then(Value::as_str).unwrap_or("").to_owned();
-        let rank = (updated, conversation.to_json_text());
-        let newer = match &self.conversation {
-            Some((updated, value)) => rank > (updated.clone(), value.to_json_text()),
-            None => true,
-        };
-        if newer {
-            self.conversation = Some((rank.0, conversation));
+        let rank = (updated, conversation);
+        if self.conversation.as_ref().is_none_or(|old| newer(&rank, old)) {
+            self.conversation = Some(rank);
         }
-    }
-
-    fn merge(&mut self, other: &Thread, cap: usize) {
-        if let Some((_, conversation)) = &other.conversation {
-            self.add_conversation(conversation.clone());
-        }
-        for (key, copy) in other.copies.iter() {
-            self.copies.insert(key.clone(), copy.clone());
-        }
-        self.cut_copies(cap);
-        for (key, event) in other.events.iter() {
-            self.events.insert(key.clone(), event.clone());
-        }
-        self.cut_events(cap);
     }
 
     fn participants(&self) -> Vec<String> {
         let Some((_, conversation)) = &self.conversation else { return Vec::new() };
-        let data = conversation.get("participants").and_then(|p| p.get("data"));
-        data.map(Value::items)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|p| p.get("id")?.as_str().map(str::to_owned))
-            .collect()
+        participants(conversation)
+    }
+}
+
+fn participants(conversation: &Value) -> Vec<String> {
+    let data = conversation.get("participants").and_then(|p| p.get("data"));
+    data.map(Value::items).unwrap_or_default().iter().filter_map(|p| p.get("id")?.as_str().map(str::to_owned)).collect()
+}
+
+/// The facts of one output conversation, borrowed from the threads it
+/// joins: what merging copies of them would hold, without the copying.
+struct View<'a> {
+    conversation: Option<&'a (String, Value)>,
+    copies: Vec<&'a Copy>,
+    events: Vec<&'a Event>,
+}
+
+impl<'a> View<'a> {
+    fn of(threads: &[&'a Thread], cap: usize) -> Self {
+        let mut conversation: Option<&(String, Value)> = None;
+        let mut copies: Vec<&Copy> = Vec::new();
+        let mut events: Vec<&Event> = Vec::new();
+        for thread in threads {
+            if let Some(c) = &thread.conversation {
+                if conversation.is_none_or(|old| newer(c, old)) {
+                    conversation = Some(c);
+                }
+            }
+            if threads.len() == 1 {
+                copies.extend(&thread.copies);
+                events.extend(&thread.events);
+                continue;
+            }
+            // The union, in order, each fact once; then the same window a
+            // thread keeps.
+            for copy in &thread.copies {
+                add_sorted(&mut copies, copy, |a, b| copy_order(a, b), cap * COPIES_PER_MESSAGE);
+            }
+            for event in &thread.events {
+                add_sorted(&mut events, event, |a, b| event_order(a, b), cap * EVENTS_PER_MESSAGE);
+            }
+        }
+        Self { conversation, copies, events }
+    }
+
+    /// The copies of each message: mid → copies, richest source last.
+    fn by_mid(&self) -> SortedMap<&'a str, Vec<&'a Copy>> {
+        let mut out: SortedMap<&str, Vec<&Copy>> = SortedMap::default();
+        for copy in &self.copies {
+            let list = out.entry(copy.mid.as_str(), Vec::new);
+            let at = list.partition_point(|c| richness(c, copy) != Ordering::Greater);
+            list.insert(at, copy);
+        }
+        out
     }
 }
 
@@ -269,8 +311,8 @@ fn owner_of(key: &Key, index: &SortedMap<String, StringSet>) -> String {
 }
 
 /// The latest known `created_time` of a message's copies (0 if none).
-fn created_of<'a>(copies: impl Iterator<Item = &'a &'a Copy>) -> i64 {
-    copies.map(|c| c.created).max().unwrap_or(0)
+fn created_of(copies: &[&Copy]) -> i64 {
+    copies.iter().map(|c| c.created).max().unwrap_or(0)
 }
 
 /// What one `apply` changed, for redrawing only that.
@@ -340,9 +382,31 @@ struct Mapping {
     index: SortedMap<String, StringSet>,
 }
 
-/// A rendered conversation: its output id and the text of each part, to
-/// tell what changed.
-type Rendered = SortedMap<String, (Value, SortedMap<String, Value>)>;
+/// A rendered conversation: its output id, the [`fingerprint`] of its
+/// object without messages, and of each message shown by mid (`None`: not
+/// rendered, the same before and after), to tell what changed without
+/// holding a second copy of what is shown.
+type Rendered = SortedMap<String, (u64, SortedMap<String, Option<u64>>)>;
+
+/// A value's canonical text (members sorted, so equal exactly when
+/// [`Value::same_as`]), hashed (64-bit FNV-1a): two renders of one message
+/// that differ are told apart but for a 2⁻⁶⁴ chance.
+fn fingerprint(value: &Value) -> u64 {
+    value
+        .to_json_text()
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// A conversation as [`Inbox::render_group`] gives it: the object without
+/// messages, and the messages shown, newest first.
+type Parts<'a> = (Value, Vec<(&'a str, Option<Value>)>);
+
+/// The conversation object with its messages.
+fn whole((mut conversation, messages): Parts<'_>) -> Value {
+    conversation.set("messages", Value::Array(messages.into_iter().filter_map(|(_, m)| m).collect()));
+    conversation
+}
 
 impl Inbox {
     /// An empty inbox of `account_id` on `platform`, keeping at most
@@ -370,8 +434,17 @@ impl Inbox {
     /// An invalid-argument error for a value that is none of these; nothing
     /// is applied then.
     pub fn apply(&mut self, input: &Value) -> Result<Changes, Error> {
+        self.apply_value(input.clone())
+    }
+
+    /// [`Inbox::apply`] on a value it may keep: a sync's messages move into
+    /// the inbox instead of being copied.
+    ///
+    /// # Errors
+    /// As [`Inbox::apply`].
+    pub fn apply_value(&mut self, input: Value) -> Result<Changes, Error> {
         let inputs = match input {
-            Value::Array(items) => items.iter().collect(),
+            Value::Array(items) => items,
             other => vec![other],
         };
         let mut parsed = Vec::with_capacity(inputs.len());
@@ -385,11 +458,18 @@ impl Inbox {
         let whole = parsed.iter().any(|input| matches!(input, Input::Sync(_)));
         let touched: Vec<Key> = if whole { Vec::new() } else { parsed.iter().filter_map(Input::key).collect() };
         let owners = self.owners(&touched);
-        let before = if whole { self.render_all() } else { self.render_keys(&owners) };
+        // Live inputs that cut nothing change only the messages they name.
+        let mut named = StringSet::default();
+        for input in &parsed {
+            input.mids(&mut named);
+        }
+        let partial = !whole && !parsed.iter().any(|input| self.remaps(input)) && self.fits(&owners, parsed.len());
+        let only = partial.then_some(&named);
+        let before = if whole { self.render_all() } else { self.render_keys(&owners, only) };
         for input in parsed {
             self.add(input);
         }
-        let after = if whole { self.render_all() } else { self.render_keys(&owners) };
+        let after = if whole { self.render_all() } else { self.render_keys(&owners, only) };
         Ok(diff(&before, &after))
     }
 
@@ -399,7 +479,7 @@ impl Inbox {
     /// # Errors
     /// As [`Inbox::apply`].
     pub fn apply_json<J: super::json::Json>(&mut self, input: &J) -> Result<Changes, Error> {
-        self.apply(&Value::read(input, READ_DEPTH))
+        self.apply_value(Value::read(input, READ_DEPTH))
     }
 
     /// [`Inbox::restore`] from the parsed snapshot text.
@@ -410,42 +490,48 @@ impl Inbox {
         Self::restore(&Value::read(snapshot, SNAPSHOT_DEPTH))
     }
 
-    fn add(&mut self, input: Input) {
-        let cap = self.max_messages;
-        let remaps = match &input {
+    /// Whether `input` changes the mapping: a sync, or a new account id.
+    fn remaps(&self, input: &Input) -> bool {
+        match input {
             Input::Sync(_) => true,
             Input::Event(event) => !event.account_id.is_empty() && !self.own.contains_key(&event.account_id),
             Input::Sent { .. } => false,
-        };
-        if remaps {
+        }
+    }
+
+    fn add(&mut self, input: Input) {
+        let cap = self.max_messages;
+        if self.remaps(&input) {
             self.mapping.replace(None);
         }
         match input {
-            Input::Sync(sync) => {
+            Input::Sync(mut sync) => {
                 for id in sync.get("accountIds").map(Value::items).unwrap_or_default() {
                     if let Some(id) = id.as_str().filter(|id| !id.is_empty()) {
                         self.own.insert(id.to_owned(), ());
                     }
                 }
-                for conversation in sync.get("conversations").map(Value::items).unwrap_or_default() {
-                    let Some(id) = conversation.get("id").and_then(Value::as_str) else { continue };
+                let Some(Value::Array(conversations)) = sync.remove("conversations") else { return };
+                for mut object in conversations {
+                    let Some(id) = object.get("id").and_then(Value::as_str) else { continue };
                     let thread = self.threads.entry(Key::Conversation(id.to_owned()), Thread::default);
-                    let mut object = conversation.clone();
-                    let messages = object.remove("messages");
-                    thread.add_conversation(object);
-                    let list = match &messages {
-                        Some(Value::Array(items)) => items.clone(),
-                        Some(page) => page.get("data").map(|d| d.items().to_vec()).unwrap_or_default(),
+                    let list = match object.remove("messages") {
+                        Some(Value::Array(items)) => items,
+                        Some(mut page) => match page.remove("data") {
+                            Some(Value::Array(items)) => items,
+                            _ => Vec::new(),
+                        },
                         None => Vec::new(),
                     };
+                    thread.add_conversation(object);
                     for message in list {
-                        if let Some((mid, copy)) = copy_of(&message, Source::Sync) {
-                            thread.add_copy(mid, copy, cap);
+                        if let Some(copy) = copy_of(message, Source::Sync) {
+                            thread.add_copy(copy, cap);
                         }
                     }
                 }
             }
-            Input::Event(event) => {
+            Input::Event(mut event) => {
                 if !event.account_id.is_empty() {
                     self.own.insert(event.account_id.clone(), ());
                 }
@@ -455,8 +541,8 @@ impl Inbox {
                 let thread = self.threads.entry(Key::Customer(event.customer_id.clone()), Thread::default);
                 match event.kind {
                     EventKind::Message | EventKind::Echo => {
-                        if let Some((mid, copy)) = event.message.as_ref().and_then(|m| copy_of(m, Source::Webhook)) {
-                            thread.add_copy(mid, copy, cap);
+                        if let Some(copy) = event.message.take().and_then(|m| copy_of(m, Source::Webhook)) {
+                            thread.add_copy(copy, cap);
                         }
                     }
                     EventKind::Edit | EventKind::Delete | EventKind::Reaction | EventKind::Read => {
@@ -468,8 +554,8 @@ impl Inbox {
             }
             Input::Sent { customer, message } => {
                 let thread = self.threads.entry(Key::Customer(customer), Thread::default);
-                if let Some((mid, copy)) = copy_of(&message, Source::Sent) {
-                    thread.add_copy(mid, copy, cap);
+                if let Some(copy) = copy_of(message, Source::Sent) {
+                    thread.add_copy(copy, cap);
                 }
             }
         }
@@ -532,39 +618,46 @@ impl Inbox {
         keys
     }
 
-    fn render_group(&self, id: &str, keys: &[Key], own: &StringSet) -> Option<Value> {
+    /// The output conversation `id` of the threads `keys`: the object
+    /// (without messages) and its messages shown, newest first (see
+    /// [`render_messages`] for `only`).
+    fn render_group(&self, id: &str, keys: &[Key], own: &StringSet, only: Option<&StringSet>) -> Option<Parts<'_>> {
         let customer = keys.iter().find_map(|key| match key {
             Key::Customer(person) => Some(person.clone()),
             Key::Conversation(_) => None,
         });
-        // One thread (the common case) is read where it is; several are
-        // merged into a copy first.
-        let merged;
-        let thread = match keys {
-            [key] => self.threads.get(key)?,
-            _ => {
-                let mut all = Thread::default();
-                for part in keys.iter().filter_map(|key| self.threads.get(key)) {
-                    all.merge(part, self.max_messages);
-                }
-                merged = all;
-                &merged
-            }
-        };
-        let customer = customer.or_else(|| thread.participants().into_iter().find(|p| !own.contains_key(p)));
-        let messages = render_messages(thread, self.max_messages);
-        if messages.is_empty() && thread.conversation.is_none() {
+        let threads: Vec<&Thread> = keys.iter().filter_map(|key| self.threads.get(key)).collect();
+        if threads.is_empty() {
             return None;
         }
-        let mut conversation = match &thread.conversation {
+        let view = View::of(&threads, self.max_messages);
+        let customer = customer.or_else(|| {
+            view.conversation.and_then(|(_, c)| participants(c).into_iter().find(|p| !own.contains_key(p)))
+        });
+        let by_mid = view.by_mid();
+        let messages = render_messages(&view, &by_mid, self.max_messages, only);
+        if messages.is_empty() && view.conversation.is_none() {
+            return None;
+        }
+        let mut conversation = match view.conversation {
+            // Only live inputs render part of a conversation, and they
+            // never bring its object: the parts they change are enough.
+            Some(_) if only.is_some() => Value::object(),
             Some((_, object)) => object.clone(),
             None => Value::object().with("id", Value::text(id)),
         };
         if let Some(customer) = customer {
             conversation.set("customer_id", Value::String(customer));
         }
-        let newest = messages.first().and_then(|m| m.get("created_time")).and_then(Value::as_str).map(str::to_owned);
-        let updated = conversation.get("updated_time").and_then(Value::as_str).map(str::to_owned);
+        // What the newest message shows as its `created_time`: the richest
+        // copy's that has one.
+        let newest = messages
+            .first()
+            .and_then(|(mid, _)| by_mid.get(mid)?.iter().rev().find_map(|c| c.value.get("created_time")))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let updated =
+            view.conversation.and_then(|(_, c)| c.get("updated_time")).and_then(Value::as_str).map(str::to_owned);
         let latest = match (newest, updated) {
             (Some(a), Some(b)) => Some(if unix_seconds(&a) >= unix_seconds(&b) { a } else { b }),
             (a, b) => a.or(b),
@@ -572,19 +665,18 @@ impl Inbox {
         if let Some(latest) = latest {
             conversation.set("updated_time", Value::String(latest));
         }
-        if let Some(watermark) = read_watermark(thread) {
+        if let Some(watermark) = read_watermark(&view, &by_mid) {
             conversation.set("read_watermark", Value::from(watermark));
         }
-        conversation.set("messages", Value::Array(messages));
-        Some(conversation)
+        Some((conversation, messages))
     }
 
     fn render_all(&self) -> Rendered {
         let mapping = self.mapping();
         let mut out = Rendered::default();
         for (id, keys) in self.groups() {
-            if let Some(conversation) = self.render_group(&id, &keys, &mapping.own) {
-                out.insert(id, split(conversation));
+            if let Some(parts) = self.render_group(&id, &keys, &mapping.own, None) {
+                out.insert(id, split(parts));
             }
         }
         out
@@ -603,24 +695,40 @@ impl Inbox {
         owners
     }
 
-    fn render_keys(&self, owners: &StringSet) -> Rendered {
+    fn render_keys(&self, owners: &StringSet, only: Option<&StringSet>) -> Rendered {
         let mapping = self.mapping();
         let mut out = Rendered::default();
         for id in owners.keys() {
             let keys = self.group(id, &mapping);
-            if let Some(conversation) = self.render_group(id, &keys, &mapping.own) {
-                out.insert(id.clone(), split(conversation));
+            if let Some(parts) = self.render_group(id, &keys, &mapping.own, only) {
+                out.insert(id.clone(), split(parts));
             }
         }
         out
+    }
+
+    /// Whether `extra` more facts leave every thread and view of `owners`
+    /// inside its window: then no fact is cut, and a message the inputs do
+    /// not name shows the same before and after.
+    fn fits(&self, owners: &StringSet, extra: usize) -> bool {
+        let mapping = self.mapping();
+        owners.keys().all(|id| {
+            let threads = self.group(id, &mapping).into_iter().filter_map(|key| self.threads.get(&key));
+            let (copies, events) = threads.fold((0, 0), |(c, e), t| (c + t.copies.len(), e + t.events.len()));
+            copies + extra <= self.max_messages * COPIES_PER_MESSAGE
+                && events + extra <= self.max_messages * EVENTS_PER_MESSAGE
+        })
     }
 
     /// Every conversation, newest activity first, each with its messages
     /// newest first.
     pub fn conversations(&self) -> Vec<Value> {
         let mapping = self.mapping();
-        let list: Vec<Value> =
-            self.groups().into_iter().filter_map(|(id, keys)| self.render_group(&id, &keys, &mapping.own)).collect();
+        let list: Vec<Value> = self
+            .groups()
+            .into_iter()
+            .filter_map(|(id, keys)| self.render_group(&id, &keys, &mapping.own, None).map(whole))
+            .collect();
         // Newest activity first, then by id: one sort of plain keys.
         let mut order: Vec<(i64, String, usize)> =
             list.iter().enumerate().map(|(i, c)| (-activity(c), id_of(c).to_owned(), i)).collect();
@@ -640,7 +748,7 @@ impl Inbox {
             owner_of(&Key::Customer(id_or_customer.to_owned()), &mapping.index)
         };
         let keys = self.group(&owner, &mapping);
-        self.render_group(&owner, &keys, &mapping.own).or_else(|| {
+        self.render_group(&owner, &keys, &mapping.own, None).map(whole).or_else(|| {
             // A person in several synced conversations (other folders) has
             // no one owner: the newest conversation they are the customer of.
             self.conversations()
@@ -652,13 +760,55 @@ impl Inbox {
     /// The inbox as one canonical JSON text; [`Inbox::restore`] reads it
     /// back. Two inboxes given the same inputs write the same bytes.
     pub fn snapshot(&self) -> String {
+        // Written as it goes, members in the canonical (sorted) order, so
+        // that no second copy of the inbox is built to write it.
+        let text = |value: Value| value.to_json_text();
+        let mut out = format!(
+            "{{\"accountId\":{},\"graphConversationsInbox\":1,\"maxMessagesPerConversation\":{},\"own\":[",
+            text(Value::text(self.account_id.as_str())),
+            self.max_messages
+        );
+        for (i, id) in self.own.keys().enumerate() {
+            out.push_str(if i == 0 { "" } else { "," });
+            out.push_str(&text(Value::text(id.as_str())));
+        }
+        out.push_str(&format!("],\"platform\":{},\"threads\":[", text(Value::text(self.platform.as_str()))));
+        for (i, (key, thread)) in self.threads.iter().enumerate() {
+            out.push_str(if i == 0 { "{" } else { ",{" });
+            if let Some((_, conversation)) = &thread.conversation {
+                out.push_str(&format!("\"conversation\":{},", conversation.to_json_text()));
+            }
+            out.push_str("\"copies\":[");
+            for (j, c) in thread.copies.iter().enumerate() {
+                out.push_str(&format!(
+                    "{}{{\"created\":{},\"source\":\"{}\",\"value\":{}}}",
+                    if j == 0 { "" } else { "," },
+                    c.created,
+                    c.source.name(),
+                    c.value.to_json_text()
+                ));
+            }
+            out.push_str("],\"events\":[");
+            for (j, (time, event)) in thread.events.iter().enumerate() {
+                out.push_str(&format!("{}[{time},{}]", if j == 0 { "" } else { "," }, event.to_json_text()));
+            }
+            out.push_str(&format!("],\"key\":{}}}", text(Value::String(key.text()))));
+        }
+        out.push_str("]}");
+        out
+    }
+
+    /// The snapshot as a value, written the slow way: what
+    /// [`Inbox::snapshot`] must write byte for byte.
+    #[cfg(test)]
+    pub(crate) fn snapshot_by_value(&self) -> String {
         let threads = self
             .threads
             .iter()
             .map(|(key, thread)| {
                 let copies = thread
                     .copies
-                    .values()
+                    .iter()
                     .map(|c| {
                         Value::object()
                             .with("source", Value::text(c.source.name()))
@@ -669,7 +819,7 @@ impl Inbox {
                 let events = thread
                     .events
                     .iter()
-                    .map(|((time, _), event)| Value::Array(vec![Value::from(*time), event.clone()]))
+                    .map(|(time, event)| Value::Array(vec![Value::from(*time), event.clone()]))
                     .collect();
                 let mut out = Value::object().with("key", Value::String(key.text()));
                 if let Some((_, conversation)) = &thread.conversation {
@@ -716,7 +866,7 @@ impl Inbox {
                 let created = copy.get("created").and_then(Value::as_f64).ok_or_else(bad)? as i64;
                 let value = copy.get("value").cloned().ok_or_else(bad)?;
                 let mid = value.get("id").and_then(Value::as_str).ok_or_else(bad)?.to_owned();
-                state.add_copy(mid, Copy { source, created, value }, inbox.max_messages);
+                state.add_copy(Copy { source, created, mid, value }, inbox.max_messages);
             }
             for event in thread.get("events").map(Value::items).unwrap_or_default() {
                 let [time, value] = event.items() else { return Err(bad()) };
@@ -736,12 +886,12 @@ enum Input {
 }
 
 impl Input {
-    fn read(value: &Value) -> Option<Self> {
+    fn read(value: Value) -> Option<Self> {
         if matches!(value.get("conversations"), Some(Value::Array(_))) {
-            return Some(Self::Sync(value.clone()));
+            return Some(Self::Sync(value));
         }
         if value.get("kind").is_some() {
-            return WebhookEvent::from_value(value).map(|e| Self::Event(Box::new(e)));
+            return WebhookEvent::from_value(&value).map(|e| Self::Event(Box::new(e)));
         }
         let customer = value.get("recipientId").and_then(Value::as_str)?;
         let mut message = value.get("message").cloned().unwrap_or_else(Value::object);
@@ -749,6 +899,23 @@ impl Input {
             message.set("id", Value::text(mid));
         }
         Some(Self::Sent { customer: customer.to_owned(), message })
+    }
+
+    /// The mids this input adds a copy or an event of.
+    fn mids(&self, out: &mut StringSet) {
+        let mut add = |mid: Option<&str>| {
+            if let Some(mid) = mid {
+                out.insert(mid.to_owned(), ());
+            }
+        };
+        match self {
+            Self::Sync(_) => {}
+            Self::Event(event) => {
+                add(event.mid.as_deref());
+                add(event.message.as_ref().and_then(|m| m.get("id")).and_then(Value::as_str));
+            }
+            Self::Sent { message, .. } => add(message.get("id").and_then(Value::as_str)),
+        }
     }
 
     fn key(&self) -> Option<Key> {
@@ -761,10 +928,10 @@ impl Input {
 }
 
 /// A message node as a copy keyed by its mid.
-fn copy_of(message: &Value, source: Source) -> Option<(String, Copy)> {
+fn copy_of(message: Value, source: Source) -> Option<Copy> {
     let mid = message.get("id").and_then(Value::as_str).filter(|m| !m.is_empty())?.to_owned();
     let created = message.get("created_time").and_then(Value::as_str).and_then(unix_seconds).unwrap_or(0);
-    Some((mid, Copy { source, created, value: message.clone() }))
+    Some(Copy { source, created, mid, value: message })
 }
 
 /// The part of an event the inbox keeps: what it does, to which message, by
@@ -806,15 +973,23 @@ fn event_person(event: &WebhookEvent) -> String {
     }
 }
 
-/// The newest `max` messages of a thread, each its copies merged and its
-/// events applied, newest first; unsent ones are left out.
-fn render_messages(thread: &Thread, max: usize) -> Vec<Value> {
+/// The newest `max` messages of a conversation, newest first, unsent ones
+/// left out: each mid with its copies merged and its events applied, or
+/// with `None` when `only` is given and does not name it (what a message
+/// shows depends on its own copies and events alone, so an apply renders
+/// only the messages its inputs name).
+fn render_messages<'a>(
+    view: &View<'a>,
+    by_mid: &SortedMap<&'a str, Vec<&'a Copy>>,
+    max: usize,
+    only: Option<&StringSet>,
+) -> Vec<(&'a str, Option<Value>)> {
     let mut edits: SortedMap<&str, (f64, i64, &str)> = SortedMap::default();
     let mut deleted: SortedMap<&str, ()> = SortedMap::default();
     // (mid, person) → (action, reaction) of the latest event: events come in
     // (time, text) order, so the last one seen wins.
     let mut reactions: SortedMap<(&str, &str), (&str, &str)> = SortedMap::default();
-    for ((time, _), event) in thread.events.iter() {
+    for (time, event) in view.events.iter().copied() {
         let Some(mid) = event.get("mid").and_then(Value::as_str) else { continue };
         match event.get("kind").and_then(Value::as_str) {
             Some("edit") => {
@@ -835,11 +1010,17 @@ fn render_messages(thread: &Thread, max: usize) -> Vec<Value> {
             _ => {}
         }
     }
-    let mut messages: Vec<(i64, &str, Value)> = Vec::new();
-    for (mid, copies) in thread.by_mid().0 {
-        if deleted.contains_key(&mid) {
-            continue;
-        }
+    // Newest first, then by mid: the `max` messages shown, ordered before
+    // any is rendered.
+    // (Placed one by one: a sort costs more wasm than it saves here.)
+    let mut order: Vec<(i64, &str, &[&Copy])> = Vec::with_capacity(by_mid.len());
+    for (mid, copies) in by_mid.iter().filter(|(mid, _)| !deleted.contains_key(*mid)) {
+        let key = (-created_of(copies), *mid);
+        let at = order.partition_point(|k| (k.0, k.1) <= key);
+        order.insert(at, (key.0, key.1, copies));
+    }
+    order.truncate(max);
+    let render = |mid: &str, copies: &[&Copy]| {
         // The richest source first, then by text: walk the copies backwards.
         let mut message = Value::object();
         for copy in copies.iter().rev() {
@@ -861,17 +1042,15 @@ fn render_messages(thread: &Thread, max: usize) -> Vec<Value> {
         if !mine.is_empty() {
             message.set("reactions", reactions_value(message.get("reactions"), &mine));
         }
-        messages.push((-created_of(copies.iter()), mid, message));
-    }
-    // Newest first, then by mid: at most `max` messages, placed one by one.
-    let mut order: Vec<(i64, &str, usize)> = Vec::with_capacity(messages.len());
-    for (i, m) in messages.iter().enumerate() {
-        let key = (m.0, m.1, i);
-        let at = order.partition_point(|k| *k <= key);
-        order.insert(at, key);
-    }
-    let mut slots: Vec<Option<Value>> = messages.into_iter().map(|(_, _, m)| Some(m)).collect();
-    order.into_iter().take(max).filter_map(|(_, _, i)| slots[i].take()).collect()
+        message
+    };
+    order
+        .into_iter()
+        .map(|(_, mid, copies)| {
+            let wanted = only.is_none_or(|only| only.0.binary_search_by(|(k, _)| k.as_str().cmp(mid)).is_ok());
+            (mid, wanted.then(|| render(mid, copies)))
+        })
+        .collect()
 }
 
 /// The Graph's `reactions` shape (`{ data: [{ reaction, users: [{ id }] }] }`):
@@ -904,12 +1083,13 @@ fn reactions_value(synced: Option<&Value>, live: &[(&str, &str, &str)]) -> Value
 
 /// Up to when the person has read (ms): the highest watermark, or the time
 /// of the newest message a read names.
-fn read_watermark(thread: &Thread) -> Option<i64> {
+fn read_watermark(view: &View<'_>, by_mid: &SortedMap<&str, Vec<&Copy>>) -> Option<i64> {
     let mut best: Option<i64> = None;
-    for event in thread.events.values().filter(|e| e.get("kind").and_then(Value::as_str) == Some("read")) {
+    for (_, event) in view.events.iter().copied().filter(|(_, e)| e.get("kind").and_then(Value::as_str) == Some("read"))
+    {
         let at = event.get("watermark").and_then(Value::as_f64).map(|w| w as i64).or_else(|| {
             let mid = event.get("mid").and_then(Value::as_str)?;
-            thread.by_mid().get(&mid).map(|copies| created_of(copies.iter()) * 1000)
+            by_mid.get(&mid).map(|copies| created_of(copies) * 1000)
         });
         if let Some(at) = at {
             best = Some(best.map_or(at, |b| b.max(at)));
@@ -926,19 +1106,14 @@ fn activity(conversation: &Value) -> i64 {
     conversation.get("updated_time").and_then(Value::as_str).and_then(unix_seconds).unwrap_or(0)
 }
 
-/// A rendered conversation as (the object without messages, mid → text).
-fn split(mut conversation: Value) -> (Value, SortedMap<String, Value>) {
-    let messages = match conversation.remove("messages") {
-        Some(Value::Array(items)) => items,
-        _ => Vec::new(),
-    };
+/// A rendered conversation as fingerprints: the object without messages,
+/// mid → message.
+fn split((conversation, messages): Parts<'_>) -> (u64, SortedMap<String, Option<u64>>) {
     let mut by_mid = SortedMap::default();
-    for message in messages {
-        if let Some(mid) = message.get("id").and_then(Value::as_str).map(str::to_owned) {
-            by_mid.insert(mid, message);
-        }
+    for (mid, message) in messages {
+        by_mid.insert(mid.to_owned(), message.as_ref().map(fingerprint));
     }
-    (conversation, by_mid)
+    (fingerprint(&conversation), by_mid)
 }
 
 fn diff(before: &Rendered, after: &Rendered) -> Changes {
@@ -948,18 +1123,14 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
         let old = before.get(id);
         match old {
             None => changes.conversations_added.push(id.clone()),
-            Some((old_object, old_messages))
-                if !old_object.same_as(object)
-                    || old_messages.len() != messages.len()
-                    || old_messages.iter().zip(messages.iter()).any(|((a, x), (b, y))| a != b || !x.same_as(y)) =>
-            {
+            Some((old_object, old_messages)) if old_object != object || old_messages != messages => {
                 changes.conversations_updated.push(id.clone());
             }
             Some(_) => {}
         }
         for (mid, text) in messages.iter() {
             match old.and_then(|(_, m)| m.get(mid)) {
-                Some(old_text) if !old_text.same_as(text) => changes.messages_updated.push(mid.clone()),
+                Some(old_text) if old_text != text => changes.messages_updated.push(mid.clone()),
                 Some(_) => {}
                 // A message that moved between conversations (a person's
                 // thread joined to its conversation) is not new.
@@ -969,11 +1140,13 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
         }
     }
     for (id, (_, messages)) in before.iter() {
-        if !after.contains_key(id) {
+        let here = after.get(id);
+        if here.is_none() {
             changes.conversations_removed.push(id.clone());
         }
         for mid in messages.keys() {
-            if !shown(after, mid) {
+            // Most messages stay where they were: look there first.
+            if !here.is_some_and(|(_, m)| m.contains_key(mid)) && !shown(after, mid) {
                 changes.messages_removed.push(mid.clone());
             }
         }

@@ -175,6 +175,7 @@ proptest! {
         let a = fed(cap, &inputs);
         let b = fed(cap, &order);
         prop_assert_eq!(a.snapshot(), b.snapshot());
+        prop_assert_eq!(a.snapshot(), a.snapshot_by_value(), "the snapshot is written as its value would be");
         let (ca, cb): (Vec<String>, Vec<String>) = (
             a.conversations().iter().map(Value::to_json_text).collect(),
             b.conversations().iter().map(Value::to_json_text).collect(),
@@ -422,4 +423,84 @@ fn a_person_in_two_synced_conversations_is_found_by_their_id() {
     inbox.apply(&other).unwrap();
     let found = inbox.conversation(CUSTOMERS[0]).expect("found by the person's id");
     assert_eq!(found.get("id").and_then(Value::as_str), Some("t_other_folder"), "the newest of the two");
+}
+
+/// What `conversations()` shows changed between two states, as `Changes`
+/// says it: by conversation id, and by mid (a message that moved to another
+/// conversation is neither added nor removed).
+fn seen_changes(before: &[Value], after: &[Value]) -> crate::core::inbox::Changes {
+    use std::collections::BTreeMap;
+    let index = |list: &[Value]| -> BTreeMap<String, (Value, BTreeMap<String, Value>)> {
+        list.iter()
+            .map(|c| {
+                let mut object = c.clone();
+                let messages = object.remove("messages").map(|m| m.items().to_vec()).unwrap_or_default();
+                let by_mid = messages
+                    .into_iter()
+                    .map(|m| (m.get("id").and_then(Value::as_str).unwrap_or("").to_owned(), m))
+                    .collect();
+                (c.get("id").and_then(Value::as_str).unwrap_or("").to_owned(), (object, by_mid))
+            })
+            .collect()
+    };
+    let (old, new) = (index(before), index(after));
+    let shown = |all: &BTreeMap<String, (Value, BTreeMap<String, Value>)>, mid: &str| {
+        all.values().any(|(_, m)| m.contains_key(mid))
+    };
+    let mut changes = crate::core::inbox::Changes::default();
+    for (id, (object, messages)) in &new {
+        match old.get(id) {
+            None => changes.conversations_added.push(id.clone()),
+            Some((o, m))
+                if !o.same_as(object)
+                    || m.len() != messages.len()
+                    || m.iter().zip(messages).any(|((a, x), (b, y))| a != b || !x.same_as(y)) =>
+            {
+                changes.conversations_updated.push(id.clone());
+            }
+            Some(_) => {}
+        }
+        for (mid, message) in messages {
+            match old.get(id).and_then(|(_, m)| m.get(mid)) {
+                Some(was) if !was.same_as(message) => changes.messages_updated.push(mid.clone()),
+                Some(_) => {}
+                None if shown(&old, mid) => {}
+                None => changes.messages_added.push(mid.clone()),
+            }
+        }
+    }
+    for (id, (_, messages)) in &old {
+        if !new.contains_key(id) {
+            changes.conversations_removed.push(id.clone());
+        }
+        changes.messages_removed.extend(messages.keys().filter(|mid| !shown(&new, mid)).cloned());
+    }
+    for list in [&mut changes.messages_added, &mut changes.messages_updated, &mut changes.messages_removed] {
+        list.sort();
+        list.dedup();
+    }
+    changes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2_000),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// What each apply says changed is exactly what `conversations()` shows
+    /// changed, whether the apply rendered only the messages its inputs name
+    /// or, when a window was cut, the whole conversation.
+    #[test]
+    fn the_changes_an_apply_reports_are_what_the_inbox_shows(seed in 1u64.., count in 1usize..40, cap in prop::sample::select(vec![1u32, 2, 3, 200])) {
+        let mut rng = seed;
+        let mut inbox = Inbox::new(PAGE, Platform::Messenger, cap);
+        for _ in 0..count {
+            let input = input(&mut rng);
+            let before = inbox.conversations();
+            let changes = inbox.apply(&input).unwrap();
+            prop_assert_eq!(changes, seen_changes(&before, &inbox.conversations()));
+        }
+    }
 }
