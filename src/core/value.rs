@@ -9,7 +9,6 @@
 //! nor its float parser, and a number passes through exactly as written.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -736,6 +735,33 @@ impl<'a> Build<'a> for Lent {
     }
 }
 
+/// Merges the repeated keys of a large object as `JSON.parse` does: each
+/// key stays where it first stood, with its last value. One sort of
+/// `(0, key, index)`: the very instantiation `Inbox::conversations` links
+/// (a sort of another type or order would add ~4 KB of wasm), ties broken
+/// by index, so O(n log n) however the keys repeat.
+fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
+    let mut order: Vec<(i64, String, usize)> =
+        members.iter().enumerate().map(|(i, (k, _))| (0, k.as_ref().to_owned(), i)).collect();
+    order.sort_unstable();
+    let mut keep = vec![true; members.len()];
+    let mut run = 0;
+    for i in 1..=order.len() {
+        if i < order.len() && order[i].1 == order[run].1 {
+            keep[order[i].2] = false;
+            continue;
+        }
+        let (first, last) = (order[run].2, order[i - 1].2);
+        if first != last {
+            let (head, tail) = members.split_at_mut(last);
+            std::mem::swap(&mut head[first].1, &mut tail[0].1);
+        }
+        run = i;
+    }
+    let mut keep = keep.into_iter();
+    members.retain(|_| keep.next().unwrap_or(true));
+}
+
 struct Parser<'a, B> {
     text: &'a str,
     bytes: &'a [u8],
@@ -779,9 +805,6 @@ impl<'a, B: Build<'a>> Parser<'a, B> {
             b'{' if depth > 0 => {
                 self.at += 1;
                 let mut members: Vec<(B::Key, B::Out)> = Vec::new();
-                // Where each key stands, once an object is too large to search
-                // (keyed by `String`: the one map type the crate has anyway).
-                let mut index: Option<HashMap<String, usize>> = None;
                 if !self.eat(b'}') {
                     loop {
                         self.space();
@@ -790,22 +813,13 @@ impl<'a, B: Build<'a>> Parser<'a, B> {
                             return None;
                         }
                         let value = self.value(depth - 1)?;
-                        // As `JSON.parse`: a repeated key's last value wins, where the key first stood.
-                        let at = match &index {
-                            Some(index) => index.get(key.as_ref()).copied(),
-                            None => members.iter().position(|(k, _)| *k == key),
-                        };
+                        // As `JSON.parse`: a repeated key's last value wins, where the key
+                        // first stood. Past 32 members a key is pushed unsearched and the
+                        // repeats are merged at the end (`merge_repeats`).
+                        let at = if members.len() > 32 { None } else { members.iter().position(|(k, _)| *k == key) };
                         match at {
                             Some(at) => members[at].1 = value,
-                            None => {
-                                if let Some(index) = &mut index {
-                                    index.insert(key.as_ref().to_owned(), members.len());
-                                } else if members.len() == 32 {
-                                    let all = members.iter().map(|(k, _)| k.as_ref().to_owned());
-                                    index = Some(all.chain([key.as_ref().to_owned()]).zip(0..).collect());
-                                }
-                                members.push((key, value));
-                            }
+                            None => members.push((key, value)),
                         }
                         if self.eat(b'}') {
                             break;
@@ -814,6 +828,9 @@ impl<'a, B: Build<'a>> Parser<'a, B> {
                             return None;
                         }
                     }
+                }
+                if members.len() > 33 {
+                    merge_repeats(&mut members);
                 }
                 Some(B::object(members, start..self.at))
             }

@@ -16,6 +16,7 @@ use sha2::Sha256;
 use super::error::Error;
 use super::json::Json;
 use super::query::Platform;
+use super::quoted::quoted;
 use super::time::{epoch_ms, graph_time};
 use std::borrow::Cow;
 
@@ -323,7 +324,9 @@ fn each_item<'a, 'b>(
     let platform = match body.get("object").and_then(Borrowed::as_str) {
         Some("page") => Platform::Messenger,
         Some("instagram") => Platform::Instagram,
-        Some(other) => return Err(not_webhook(&format!("its object is {other:?}, not \"page\" or \"instagram\""))),
+        Some(other) => {
+            return Err(not_webhook(&format!("its object is {}, not \"page\" or \"instagram\"", quoted(other))))
+        }
         _ => return Err(not_webhook("it has no \"object\"")),
     };
     let Some(Borrowed::Array(entries, _)) = body.get("entry") else {

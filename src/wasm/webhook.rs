@@ -9,6 +9,7 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use super::error::to_js;
 use crate::core::error::Error;
 use crate::core::json::Json;
+use crate::core::quoted::quoted;
 use crate::core::webhook::{challenge, events_json, verify_signature};
 
 /// Verifies and reads Meta's webhooks (Messenger and Instagram).
@@ -138,7 +139,8 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
     for key in keys.iter().filter_map(|k| k.as_string()) {
         if !["appSecret", "verifyToken"].contains(&key.as_str()) {
             return Err(Error::invalid_argument(format!(
-                "options has no option {key:?}; the options are appSecret, verifyToken"
+                "options has no option {}; the options are appSecret, verifyToken",
+                quoted(&key)
             )));
         }
     }

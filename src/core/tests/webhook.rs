@@ -408,6 +408,38 @@ fn a_repeated_key_keeps_its_last_value_where_it_first_stood_as_json_parse_does()
 }
 
 #[test]
+fn a_large_object_with_repeats_reads_as_json_parse_and_serde_json_read_it() {
+    // 10,000 members over 2,500 keys, repeated in a scrambled order (some
+    // among the first 32 members, some only later), each value its index.
+    let keys: Vec<String> = (0..10_000u64).map(|i| format!("k{}", (i * 7_919 + i / 97) % 2_500)).collect();
+    let text =
+        format!("{{{}}}", keys.iter().enumerate().map(|(i, k)| format!("\"{k}\":{i}")).collect::<Vec<_>>().join(","));
+    // JSON.parse: each key where it first stood, with its last value.
+    let mut expected: Vec<(String, usize)> = Vec::new();
+    let mut place = std::collections::BTreeMap::<String, usize>::new();
+    for (i, k) in keys.iter().enumerate() {
+        match place.get(k) {
+            Some(&at) => expected[at].1 = i,
+            None => {
+                place.insert(k.clone(), expected.len());
+                expected.push((k.clone(), i));
+            }
+        }
+    }
+    assert!(expected.len() > 2_000 && expected.len() < 10_000);
+    let value = Value::parse(&text, 4).unwrap();
+    let got: Vec<(&str, String)> = value.members().iter().map(|(k, v)| (k.as_str(), v.to_json_text())).collect();
+    let want: Vec<(&str, String)> = expected.iter().map(|(k, i)| (k.as_str(), i.to_string())).collect();
+    assert_eq!(got, want);
+    // serde_json keeps the last value too (its map sorts the keys: canonical texts compared).
+    let serde: Json = serde_json::from_str(&text).unwrap();
+    assert_eq!(value.to_json_text(), serde_json::to_string(&serde).unwrap());
+    // The borrowing parser merges the same way.
+    let borrowed = Borrowed::parse(&text, 4).unwrap();
+    assert_eq!(borrowed.to_value(4), value);
+}
+
+#[test]
 fn each_item_is_found_where_it_stands_in_the_body() {
     for name in [
         "messenger_attachments.json",
