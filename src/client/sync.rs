@@ -72,16 +72,47 @@ struct Threads<J> {
 }
 
 impl<J> Threads<J> {
-    fn add(&mut self, part: ThreadPart<J>) {
-        self.messages += u32::try_from(part.messages.len()).unwrap_or(u32::MAX);
-        match self.index.binary_search_by(|(id, _)| id.as_str().cmp(&part.id)) {
-            Ok(found) => self.list[self.index[found].1].messages.extend(part.messages),
-            Err(slot) => {
-                self.index.insert(slot, (part.id.clone(), self.list.len()));
-                let thread = SyncedThread { id: part.id, conversation: part.conversation, messages: part.messages };
-                self.list.push(thread);
+    /// Adds one answer's parts, each merged into its thread when its id is
+    /// known. The answer's new ids go into the sorted index in one merge, so
+    /// the index costs a pass per answer, not a shift per thread (which grew
+    /// as the square of the inbox).
+    fn add_all(&mut self, parts: Vec<ThreadPart<J>>) {
+        // This answer's new ids, sorted, with their place in `list`.
+        let mut fresh: Vec<(String, usize)> = Vec::new();
+        for part in parts {
+            self.messages += u32::try_from(part.messages.len()).unwrap_or(u32::MAX);
+            let by_id = |(id, _): &(String, usize)| id.as_str().cmp(&part.id);
+            let known = match self.index.binary_search_by(by_id) {
+                Ok(found) => Some(self.index[found].1),
+                Err(_) => match fresh.binary_search_by(by_id) {
+                    Ok(found) => Some(fresh[found].1),
+                    Err(slot) => {
+                        fresh.insert(slot, (part.id.clone(), self.list.len()));
+                        None
+                    }
+                },
+            };
+            match known {
+                Some(at) => self.list[at].messages.extend(part.messages),
+                None => {
+                    let thread = SyncedThread { id: part.id, conversation: part.conversation, messages: part.messages };
+                    self.list.push(thread);
+                }
             }
         }
+        if fresh.is_empty() {
+            return;
+        }
+        let mut merged = Vec::with_capacity(self.index.len() + fresh.len());
+        let mut fresh = fresh.into_iter().peekable();
+        for entry in std::mem::take(&mut self.index) {
+            while let Some(next) = fresh.next_if(|(id, _)| *id < entry.0) {
+                merged.push(next);
+            }
+            merged.push(entry);
+        }
+        merged.extend(fresh);
+        self.index = merged;
     }
 }
 
@@ -143,7 +174,7 @@ impl<T: Transport> Client<T> {
             let error = match answer {
                 Ok(body) => {
                     let (parts, error) = plan.answered(id, &body);
-                    parts.into_iter().for_each(|part| threads.add(part));
+                    threads.add_all(parts);
                     error
                 }
                 Err(error) if error.graph().is_some_and(|body| body.code == Some(1) && body.asks_for_less_data()) => {
@@ -192,5 +223,41 @@ impl<T: Transport> Client<T> {
             Some(error) => Err(SyncFailure { error, partial: Some(inbox) }),
             None => Ok(inbox),
         }
+    }
+}
+
+#[cfg(test)]
+mod threads_tests {
+    use super::{ThreadPart, Threads};
+
+    /// Answers of ids in a scrambled order, repeated within and across
+    /// answers: each id is one thread, in the order it was first seen, with
+    /// every message of every part, and the index stays sorted.
+    #[test]
+    fn parts_merge_by_id_across_answers() {
+        let mut threads = Threads::<u32> { list: Vec::new(), index: Vec::new(), messages: 0 };
+        let mut first_seen: Vec<String> = Vec::new();
+        let mut expected: Vec<(String, Vec<u32>)> = Vec::new();
+        let mut n = 7_u32;
+        for answer in 0..40 {
+            let mut parts = Vec::new();
+            for _ in 0..25 {
+                n = n.wrapping_mul(1_103_515_245).wrapping_add(12_345) % 2_000_003;
+                let id = format!("t_{}", n % 300);
+                let message = answer * 100 + u32::try_from(parts.len()).unwrap();
+                if !first_seen.contains(&id) {
+                    first_seen.push(id.clone());
+                    expected.push((id.clone(), Vec::new()));
+                }
+                expected.iter_mut().find(|(e, _)| *e == id).unwrap().1.push(message);
+                parts.push(ThreadPart { id, conversation: Some(0), messages: vec![message] });
+            }
+            threads.add_all(parts);
+        }
+        let got: Vec<(String, Vec<u32>)> = threads.list.iter().map(|t| (t.id.clone(), t.messages.clone())).collect();
+        assert_eq!(got, expected);
+        assert_eq!(threads.messages, 1_000);
+        assert!(threads.index.windows(2).all(|w| w[0].0 < w[1].0), "the index is sorted and has no repeat");
+        assert!(threads.index.iter().all(|(id, at)| threads.list[*at].id == *id), "each entry points at its thread");
     }
 }
