@@ -530,3 +530,19 @@ fn the_graph_node_keeps_its_members_in_the_graphs_order_whichever_way_the_webhoo
     assert_eq!(data[2].to_json_text(), r#"{"sticker_id":"5","type":"sticker"}"#);
     assert_eq!(keys(&data[0]), ["type", "image_data"]);
 }
+
+#[test]
+fn a_numeric_id_past_the_exact_integers_of_a_js_number_keeps_the_bodys_digits() {
+    // A sticker id sent as a JSON number too long for an f64 (and for a
+    // u64): the event says the body's digits, not a rounding of them.
+    let body = r#"{"object":"page","entry":[{"id":"104620945892041","time":1764921600123,"messaging":[
+        {"sender":{"id":"5120094478812093"},"recipient":{"id":"104620945892041"},"timestamp":1764921700000,
+         "message":{"mid":"m_1","attachments":[
+           {"type":"sticker","payload":{"url":"https:\/\/x.test\/s.png","sticker_id":36929007199254740991}}]}}]}]}"#;
+    let events = Value::parse(&crate::core::webhook::events_json(body).unwrap(), 80).unwrap();
+    let data = events.items()[0].get("message").and_then(|m| m.get("attachments")).and_then(|a| a.get("data"));
+    assert_eq!(text(&data.unwrap().items()[0], &["sticker_id"]), Some("36929007199254740991"));
+    let owned = crate::core::webhook::parse_value(&Value::parse(body, 64).unwrap()).unwrap();
+    let data = owned[0].message.as_ref().and_then(|m| m.get("attachments")).and_then(|a| a.get("data"));
+    assert_eq!(text(&data.unwrap().items()[0], &["sticker_id"]), Some("36929007199254740991"));
+}
