@@ -552,7 +552,7 @@ impl Value {
     /// build this reads a body where it is, in wasm memory, instead of
     /// crossing into JS for every member.
     pub fn parse(text: &str, depth: usize) -> Option<Self> {
-        Parser::<Owned>::run(text, depth)
+        Borrowed::parse(text, depth).map(Borrowed::into_value)
     }
 }
 
@@ -580,7 +580,7 @@ pub enum Borrowed<'a> {
 impl<'a> Borrowed<'a> {
     /// Parses JSON text as [`Value::parse`] does.
     pub fn parse(text: &'a str, depth: usize) -> Option<Self> {
-        Parser::<Lent>::run(text, depth)
+        Parser::run(text, depth)
     }
 
     /// A view of a value (its spans are empty).
@@ -656,6 +656,21 @@ impl<'a> Borrowed<'a> {
         }
     }
 
+    /// The owned value, numbers in their canonical form: strings with an
+    /// escape move, the rest are copied out of the text.
+    pub fn into_value(self) -> Value {
+        match self {
+            Self::Null => Value::Null,
+            Self::Bool(b) => Value::Bool(b),
+            Self::Number(text) => Number::parse(text).map_or(Value::Null, Value::Number),
+            Self::String(text) => Value::String(text.into_owned()),
+            Self::Array(items, _) => Value::Array(items.into_iter().map(Self::into_value).collect()),
+            Self::Object(members, _) => {
+                Value::Object(members.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect())
+            }
+        }
+    }
+
     /// An owned copy nested at most `depth` levels (deeper values are
     /// `null`), numbers in their canonical form.
     pub fn to_value(&self, depth: usize) -> Value {
@@ -670,68 +685,6 @@ impl<'a> Borrowed<'a> {
                 Value::Object(members.iter().map(|(k, v)| (k.as_ref().to_owned(), v.to_value(depth - 1))).collect())
             }
         }
-    }
-}
-
-/// What the parser makes of what it reads: owned values, or borrowed ones.
-trait Build<'a> {
-    type Out;
-    type Key: PartialEq + AsRef<str>;
-    fn key(text: Cow<'a, str>) -> Self::Key;
-    fn literal(value: Option<bool>) -> Self::Out;
-    fn number(text: &'a str) -> Option<Self::Out>;
-    fn string(text: Cow<'a, str>) -> Self::Out;
-    fn array(items: Vec<Self::Out>, span: Range<usize>) -> Self::Out;
-    fn object(members: Vec<(Self::Key, Self::Out)>, span: Range<usize>) -> Self::Out;
-}
-
-struct Owned;
-
-impl<'a> Build<'a> for Owned {
-    type Out = Value;
-    type Key = String;
-    fn key(text: Cow<'a, str>) -> String {
-        text.into_owned()
-    }
-    fn literal(value: Option<bool>) -> Value {
-        value.map_or(Value::Null, Value::Bool)
-    }
-    fn number(text: &'a str) -> Option<Value> {
-        Number::parse(text).map(Value::Number)
-    }
-    fn string(text: Cow<'a, str>) -> Value {
-        Value::String(text.into_owned())
-    }
-    fn array(items: Vec<Value>, _: Range<usize>) -> Value {
-        Value::Array(items)
-    }
-    fn object(members: Vec<(String, Value)>, _: Range<usize>) -> Value {
-        Value::Object(members)
-    }
-}
-
-struct Lent;
-
-impl<'a> Build<'a> for Lent {
-    type Out = Borrowed<'a>;
-    type Key = Cow<'a, str>;
-    fn key(text: Cow<'a, str>) -> Cow<'a, str> {
-        text
-    }
-    fn literal(value: Option<bool>) -> Borrowed<'a> {
-        value.map_or(Borrowed::Null, Borrowed::Bool)
-    }
-    fn number(text: &'a str) -> Option<Borrowed<'a>> {
-        Scan::of(text).map(|_| Borrowed::Number(text))
-    }
-    fn string(text: Cow<'a, str>) -> Borrowed<'a> {
-        Borrowed::String(text)
-    }
-    fn array(items: Vec<Borrowed<'a>>, span: Range<usize>) -> Borrowed<'a> {
-        Borrowed::Array(items, span)
-    }
-    fn object(members: Vec<(Cow<'a, str>, Borrowed<'a>)>, span: Range<usize>) -> Borrowed<'a> {
-        Borrowed::Object(members, span)
     }
 }
 
@@ -762,16 +715,15 @@ fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
     members.retain(|_| keep.next().unwrap_or(true));
 }
 
-struct Parser<'a, B> {
+struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
-    build: std::marker::PhantomData<B>,
 }
 
-impl<'a, B: Build<'a>> Parser<'a, B> {
-    fn run(text: &'a str, depth: usize) -> Option<B::Out> {
-        let mut parser = Self { text, bytes: text.as_bytes(), at: 0, build: std::marker::PhantomData };
+impl<'a> Parser<'a> {
+    fn run(text: &'a str, depth: usize) -> Option<Borrowed<'a>> {
+        let mut parser = Self { text, bytes: text.as_bytes(), at: 0 };
         let value = parser.value(depth)?;
         parser.space();
         (parser.at == parser.bytes.len()).then_some(value)
@@ -790,25 +742,25 @@ impl<'a, B: Build<'a>> Parser<'a, B> {
         ok
     }
 
-    fn literal(&mut self, word: &[u8], value: Option<bool>) -> Option<B::Out> {
+    fn literal(&mut self, word: &[u8], value: Option<bool>) -> Option<Borrowed<'a>> {
         let end = self.at + word.len();
         (self.bytes.get(self.at..end)? == word).then(|| {
             self.at = end;
-            B::literal(value)
+            value.map_or(Borrowed::Null, Borrowed::Bool)
         })
     }
 
-    fn value(&mut self, depth: usize) -> Option<B::Out> {
+    fn value(&mut self, depth: usize) -> Option<Borrowed<'a>> {
         self.space();
         let start = self.at;
         match *self.bytes.get(self.at)? {
             b'{' if depth > 0 => {
                 self.at += 1;
-                let mut members: Vec<(B::Key, B::Out)> = Vec::new();
+                let mut members: Vec<(Cow<'a, str>, Borrowed<'a>)> = Vec::new();
                 if !self.eat(b'}') {
                     loop {
                         self.space();
-                        let key = B::key(self.string()?);
+                        let key = self.string()?;
                         if !self.eat(b':') {
                             return None;
                         }
@@ -832,7 +784,7 @@ impl<'a, B: Build<'a>> Parser<'a, B> {
                 if members.len() > 33 {
                     merge_repeats(&mut members);
                 }
-                Some(B::object(members, start..self.at))
+                Some(Borrowed::Object(members, start..self.at))
             }
             b'[' if depth > 0 => {
                 self.at += 1;
@@ -848,9 +800,9 @@ impl<'a, B: Build<'a>> Parser<'a, B> {
                         }
                     }
                 }
-                Some(B::array(items, start..self.at))
+                Some(Borrowed::Array(items, start..self.at))
             }
-            b'"' => self.string().map(B::string),
+            b'"' => self.string().map(Borrowed::String),
             b't' => self.literal(b"true", Some(true)),
             b'f' => self.literal(b"false", Some(false)),
             b'n' => self.literal(b"null", None),
@@ -859,14 +811,15 @@ impl<'a, B: Build<'a>> Parser<'a, B> {
         }
     }
 
-    /// The run of number characters, checked (and, for a [`Value`], made
-    /// canonical) by the grammar of [`Number::parse`], never through a float.
-    fn number(&mut self) -> Option<B::Out> {
+    /// The run of number characters, checked by the grammar of
+    /// [`Number::parse`] (never through a float), kept as written.
+    fn number(&mut self) -> Option<Borrowed<'a>> {
         let start = self.at;
         while matches!(self.bytes.get(self.at), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
             self.at += 1;
         }
-        B::number(self.text.get(start..self.at)?)
+        let text = self.text.get(start..self.at)?;
+        Scan::of(text).map(|_| Borrowed::Number(text))
     }
 
     /// A string: borrowed from the text when it has no escape.
