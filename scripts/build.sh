@@ -24,5 +24,11 @@ mv "$wasm.opt" "$wasm"
 
 cp js/graph_error.js js/graph_error.d.ts js/node.js js/web.js js/workerd.js js/package.json README.md LICENSE-MIT LICENSE-APACHE pkg/
 node scripts/write-types.mjs
+# The generated glue without its comments and layout (its docs are in the
+# .d.ts beside it), names kept: 9.4 KB gzipped down to 5.5 KB. The hand-written
+# entries stay as written.
+glue="pkg/graph_conversations.js"
+{ head -n1 "$glue"; node_modules/.bin/esbuild "$glue" --format=esm --minify-whitespace --minify-syntax --legal-comments=none --log-level=warning; } >"$glue.min"
+mv "$glue.min" "$glue"
 mkdir -p pkg/mock && cp mock/*.mjs mock/server.d.mts pkg/mock/ # the mock Graph (graph-conversations/mock and its bin), not its tests
 echo "pkg/$(basename "$wasm"): $raw bytes before wasm-opt, $(wc -c <"$wasm") after, $(gzip -9c "$wasm" | wc -c) gzipped"
