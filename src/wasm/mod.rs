@@ -25,6 +25,11 @@ use crate::core::options::{
 };
 use crate::core::page::next_cursor;
 
+/// The allocator: talc, smaller and faster in wasm than Rust's default
+/// (dlmalloc). The module is single-threaded (no `atomics`).
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Runs `task` as a Promise. Every async method boxes its future and comes
 /// through here, so `future_to_promise` is instantiated once for the whole
 /// module instead of once per method (a size matter: each instantiation
