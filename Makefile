@@ -88,8 +88,13 @@ check-js: $(PKG) $(NPM)
 
 ## Every host test, the fuzzer among them (the response decoders, the sync
 ## planner and the client, for FUZZ_SECONDS, default 60): one optimised build.
+## The fuzzer's seed is the commit's (FUZZ_SEED overrides it): each commit
+## fuzzes new inputs, and a run of the same commit on any machine makes the
+## same inputs in the same order, so a failure is found and replayed where
+## the commit was made, not first on CI.
+FUZZ_SEED_OF_COMMIT = $$(printf '%d' 0x$$(git rev-parse HEAD 2>/dev/null | cut -c1-14)1)
 test-native:
-	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} cargo test --profile fuzz -- --nocapture
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-60} FUZZ_SEED=$${FUZZ_SEED:-$(FUZZ_SEED_OF_COMMIT)} cargo test --profile fuzz -- --nocapture
 
 ## The fuzzer alone, e.g. for a longer run: FUZZ_SECONDS=600 make test-fuzz.
 test-fuzz:
