@@ -39,3 +39,58 @@ function returnThis() {
 export function asyncIterable(iterator) {
   iterator[Symbol.asyncIterator] = returnThis;
 }
+
+/**
+ * @param {unknown} target
+ * @param {string} name
+ * @returns {unknown} `target[name]`, or `undefined` where reading it throws.
+ */
+function read(target, name) {
+  try {
+    return /** @type {Record<string, unknown>} */ (target)[name];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The headers the client reads, in the order `exchange` gives them. */
+const HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "retry-after", "content-type"];
+
+/**
+ * One HTTP exchange of the client (the wasm side calls it): `fetch` (the
+ * global one when `fetch` is undefined), then the answer's status, the
+ * headers the client reads (a string, or undefined) and its text, in one
+ * promise, instead of a promise, a callback pair and a wasm call per step.
+ * A `fetch` whose answer has no `headers.get` simply has no headers.
+ *
+ * @param {Function | undefined} fetch
+ * @param {string} url
+ * @param {object} init
+ * @returns {Promise<unknown[]>} `[status, text, ...headers]`
+ */
+export async function exchange(fetch, url, init) {
+  let response;
+  if (fetch) {
+    response = await fetch(url, init);
+  } else {
+    const global = globalThis.fetch;
+    if (typeof global !== "function") throw "this runtime has no global fetch; pass options.fetch";
+    response = await global.call(globalThis, url, init);
+  }
+  const answer = [read(response, "status"), undefined];
+  const headers = read(response, "headers");
+  const get = read(headers, "get");
+  for (const name of HEADERS) {
+    let value;
+    if (typeof get === "function") {
+      try {
+        value = get.call(headers, name);
+      } catch {}
+    }
+    answer.push(typeof value === "string" ? value : undefined);
+  }
+  const text = read(response, "text");
+  if (typeof text !== "function") throw "the fetch answer is not a Response";
+  answer[1] = await text.call(response);
+  return answer;
+}

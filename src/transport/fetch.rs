@@ -9,7 +9,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -47,7 +47,14 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+}
 
+#[wasm_bindgen(raw_module = "./graph_error.js")]
+extern "C" {
+    /// `fetch` (the global one for `None`), then `[status, text, x-app-usage,
+    /// x-page-usage, x-business-use-case-usage, retry-after, content-type]`
+    /// of its answer; rejects as `fetch` or `text()` does.
+    fn exchange(fetch: Option<&Function>, url: &str, init: &Object) -> Promise;
 }
 
 impl AbortSignal {
@@ -174,22 +181,6 @@ impl FetchTransport {
         }
         init
     }
-
-    fn call_fetch(&self, url: &str, init: &Object) -> Result<Promise, JsValue> {
-        let global = js_sys::global();
-        let (fetch, this) = match &self.fetch {
-            Some(fetch) => (fetch.clone(), JsValue::UNDEFINED),
-            None => {
-                let fetch = Reflect::get(&global, &JsValue::from_str("fetch"))?;
-                let fetch = fetch
-                    .dyn_into::<Function>()
-                    .map_err(|_| JsValue::from_str("this runtime has no global fetch; pass options.fetch"))?;
-                (fetch, global.into())
-            }
-        };
-        let answer = fetch.call2(&this, &JsValue::from_str(url), init)?;
-        Ok(Promise::resolve(&answer))
-    }
 }
 
 /// A `setTimeout` that the caller's signal cuts short; cleared when
@@ -260,21 +251,25 @@ impl Transport for FetchTransport {
         }
         let mut cancellation = Cancellation::new(self.timeout_ms, self.signal.as_ref());
         let init = self.init(&request, cancellation.signal.clone());
-        let response = match self.call_fetch(&request.url, &init) {
-            Ok(promise) => JsFuture::from(promise).await,
-            Err(error) => Err(error),
-        };
-        let response = response.map_err(|e| self.failure(&cancellation, &e))?;
-        let status = member(&response, "status").as_f64().unwrap_or(0.0) as u16;
-        let headers = read_headers(&response);
-        // The body is read under the same timeout and signal as the request.
-        let text = match call_method(&response, "text") {
-            Ok(promise) => JsFuture::from(Promise::resolve(&promise)).await,
-            Err(error) => Err(error),
-        }
-        .map_err(|e| self.failure(&cancellation, &e))?;
+        // The answer's status, headers and text come in one promise (see
+        // `exchange` in js/graph_error.js); the body is read under the same
+        // timeout and signal as the request.
+        let answer = JsFuture::from(exchange(self.fetch.as_ref(), &request.url, &init))
+            .await
+            .map_err(|e| self.failure(&cancellation, &e))?;
         cancellation.answered = true;
         drop(cancellation);
+        let answer: &Array = answer.unchecked_ref();
+        let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
+        let text = answer.get(1);
+        let header = |i: u32| answer.get(i).as_string();
+        let headers = ResponseHeaders {
+            app_usage: header(2),
+            page_usage: header(3),
+            business_use_case_usage: header(4),
+            retry_after: header(5),
+            content_type: header(6),
+        };
         // The body stays a JS string: the client redacts it and the
         // engine's JSON.parse reads it (see `BodyText for JsValue`).
         Ok(HttpResponse { status, headers, body: text })
@@ -287,31 +282,6 @@ impl Transport for FetchTransport {
 
 fn member(target: &JsValue, name: &str) -> JsValue {
     Reflect::get(target, &key(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-fn call_method(target: &JsValue, name: &str) -> Result<JsValue, JsValue> {
-    let method = member(target, name)
-        .dyn_into::<Function>()
-        .map_err(|_| JsValue::from_str("the fetch answer is not a Response"))?;
-    method.call0(target)
-}
-
-/// The headers the client reads; a custom `fetch` whose answer has no
-/// `headers.get` simply has none.
-fn read_headers(response: &JsValue) -> ResponseHeaders {
-    let headers = member(response, "headers");
-    let get = member(&headers, "get").dyn_into::<Function>().ok();
-    let read = |name: &str| {
-        let get = get.as_ref()?;
-        get.call1(&headers, &key(name)).ok()?.as_string()
-    };
-    ResponseHeaders {
-        app_usage: read("x-app-usage"),
-        page_usage: read("x-page-usage"),
-        business_use_case_usage: read("x-business-use-case-usage"),
-        retry_after: read("retry-after"),
-        content_type: read("content-type"),
-    }
 }
 
 /// A JS exception as words: its `name: message`, or its string form.
