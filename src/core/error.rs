@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use super::quoted::contains_text;
+
 /// What kind of failure an [`Error`] is; `GraphError.kind` in JS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -105,7 +107,7 @@ impl GraphErrorBody {
         [Some(&self.message), self.user_title.as_ref(), self.user_message.as_ref()]
             .into_iter()
             .flatten()
-            .any(|text| text.contains("reduce the amount of data"))
+            .any(|text| contains_text(text, "reduce the amount of data"))
     }
 }
 
