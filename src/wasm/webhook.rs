@@ -4,9 +4,10 @@
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::error::to_js;
+use super::spawn;
 use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::quoted::quoted;
@@ -86,7 +87,7 @@ impl Webhook {
     pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue) -> Promise {
         let secrets = self.secrets.clone();
         let token = self.verify_token.clone();
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let method = member(&request, "method").as_string().unwrap_or_default().to_ascii_uppercase();
             let (status, text, events) = match method.as_str() {
                 "GET" => {
@@ -127,7 +128,7 @@ impl Webhook {
             let _ = Reflect::set(&out, &JsValue::from_str("response"), &response);
             let _ = Reflect::set(&out, &JsValue::from_str("events"), &events);
             Ok(out.into())
-        })
+        }))
     }
 }
 
