@@ -102,7 +102,7 @@ impl Webhook {
                 "POST" => {
                     let header = header(&request, "x-hub-signature-256");
                     let buffer = call(&request, "arrayBuffer").await?;
-                    let bytes = Uint8Array::new(&buffer).to_vec();
+                    let bytes = bytes_of(&Uint8Array::new(&buffer));
                     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
                     if !verify_signature(&bytes, header.as_deref(), &secrets) {
                         let why = match header {
@@ -176,16 +176,15 @@ fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
         return Ok(utf8(text));
     }
     if raw.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(raw).to_vec());
+        return Ok(bytes_of(&Uint8Array::new(raw)));
     }
     if js_sys::ArrayBuffer::is_view(raw) {
         let view = raw.unchecked_ref::<js_sys::DataView>();
-        return Ok(Uint8Array::new_with_byte_offset_and_length(
+        return Ok(bytes_of(&Uint8Array::new_with_byte_offset_and_length(
             &view.buffer(),
             view.byte_offset() as u32,
             view.byte_length() as u32,
-        )
-        .to_vec());
+        )));
     }
     Err(Error::invalid_argument(
         "verify needs the raw body exactly as received (a string or bytes: `await request.text()`), not parsed JSON: \
@@ -238,6 +237,19 @@ extern "C" {
     type EncodeResult;
     #[wasm_bindgen(method, getter)]
     fn written(this: &EncodeResult) -> u32;
+    /// `Uint8Array.prototype.set.call(into, from)`: `from` copied into
+    /// `into`, a view of wasm memory.
+    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
+    fn copy_bytes(into: &mut [u8], from: &Uint8Array);
+}
+
+/// The bytes of `array`, copied into wasm memory: `Uint8Array::to_vec`
+/// without its length assertion, whose panic message links `usize`'s
+/// `Debug` and hex formatting (the lengths are one value read once here).
+fn bytes_of(array: &Uint8Array) -> Vec<u8> {
+    let mut bytes = vec![0u8; array.length() as usize];
+    copy_bytes(&mut bytes, array);
+    bytes
 }
 
 thread_local! {
