@@ -404,7 +404,13 @@ type Parts<'a> = (Value, Vec<(&'a str, Option<Value>)>);
 
 /// The conversation object with its messages.
 fn whole((mut conversation, messages): Parts<'_>) -> Value {
-    conversation.set("messages", Value::Array(messages.into_iter().filter_map(|(_, m)| m).collect()));
+    // Loops, not `into_iter().…collect()`: each in-place collect is its own
+    // wasm code per item type.
+    let mut shown = Vec::with_capacity(messages.len());
+    for message in messages.into_iter().filter_map(|(_, m)| m) {
+        shown.push(message);
+    }
+    conversation.set("messages", Value::Array(shown));
     conversation
 }
 
@@ -733,8 +739,17 @@ impl Inbox {
         let mut order: Vec<(i64, String, usize)> =
             list.iter().enumerate().map(|(i, c)| (-activity(c), id_of(c).to_owned(), i)).collect();
         order.sort_unstable();
-        let mut slots: Vec<Option<Value>> = list.into_iter().map(Some).collect();
-        order.into_iter().filter_map(|(_, _, i)| slots[i].take()).collect()
+        let mut slots: Vec<Option<Value>> = Vec::with_capacity(list.len());
+        for conversation in list {
+            slots.push(Some(conversation));
+        }
+        let mut sorted = Vec::with_capacity(slots.len());
+        for (_, _, i) in order {
+            if let Some(conversation) = slots.get_mut(i).and_then(Option::take) {
+                sorted.push(conversation);
+            }
+        }
+        sorted
     }
 
     /// One conversation, by its id or by the person's id.
@@ -1071,13 +1086,10 @@ fn reactions_value(synced: Option<&Value>, live: &[(&str, &str, &str)]) -> Value
             by_reaction.entry((*reaction).to_owned(), Vec::new).push(Value::object().with("id", Value::text(*person)));
         }
     }
-    let data = by_reaction
-        .0
-        .into_iter()
-        .map(|(reaction, users)| {
-            Value::object().with("reaction", Value::String(reaction)).with("users", Value::Array(users))
-        })
-        .collect();
+    let mut data = Vec::with_capacity(by_reaction.len());
+    for (reaction, users) in by_reaction.0 {
+        data.push(Value::object().with("reaction", Value::String(reaction)).with("users", Value::Array(users)));
+    }
     Value::object().with("data", Value::Array(data))
 }
 
@@ -1156,7 +1168,9 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
         for mid in list.drain(..) {
             set.insert(mid, ());
         }
-        *list = set.0.into_iter().map(|(mid, ())| mid).collect();
+        for (mid, ()) in set.0 {
+            list.push(mid);
+        }
     }
     changes
 }
