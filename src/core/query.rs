@@ -117,7 +117,12 @@ impl Fields {
             }
             Self::Expansion(text) => text.clone(),
         };
-        let compact: String = joined.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut compact = String::with_capacity(joined.len());
+        for c in joined.chars() {
+            if !c.is_whitespace() {
+                compact.push(c);
+            }
+        }
         check_expansion(&compact)?;
         Ok(compact)
     }

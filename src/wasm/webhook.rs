@@ -149,11 +149,14 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
     let secrets: Vec<String> = if let Some(one) = secret.as_string() {
         vec![one]
     } else if Array::is_array(&secret) {
-        Array::from(&secret)
-            .iter()
-            .map(|s| s.as_string())
-            .collect::<Option<_>>()
-            .ok_or_else(|| Error::invalid_argument("options.appSecret must be a string or an array of strings"))?
+        let mut secrets = Vec::new();
+        for item in Array::from(&secret).iter() {
+            let Some(one) = item.as_string() else {
+                return Err(Error::invalid_argument("options.appSecret must be a string or an array of strings"));
+            };
+            secrets.push(one);
+        }
+        secrets
     } else {
         return Err(Error::invalid_argument("options.appSecret is required: the app secret, or several"));
     };
