@@ -419,8 +419,10 @@ fn whole((mut conversation, messages): Parts<'_>) -> Value {
     // Loops, not `into_iter().…collect()`: each in-place collect is its own
     // wasm code per item type.
     let mut shown = Vec::with_capacity(messages.len());
-    for message in messages.into_iter().filter_map(|(_, m)| m) {
-        shown.push(message);
+    for (_, message) in messages {
+        if let Some(message) = message {
+            shown.push(message);
+        }
     }
     conversation.set("messages", Value::Array(shown));
     conversation
@@ -611,8 +613,10 @@ impl Inbox {
         let mut index: SortedMap<String, StringSet> = SortedMap::default();
         for (key, thread) in self.threads.iter() {
             let Key::Conversation(id) = key else { continue };
-            for person in thread.participants().into_iter().filter(|p| !own.contains_key(p)) {
-                index.entry(person, StringSet::default).insert(id.clone(), ());
+            for person in thread.participants() {
+                if !own.contains_key(&person) {
+                    index.entry(person, StringSet::default).insert(id.clone(), ());
+                }
             }
         }
         let mapping = std::rc::Rc::new(Mapping { own, index });
