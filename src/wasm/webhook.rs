@@ -47,7 +47,10 @@ impl Webhook {
         let text = url.as_string().or_else(|| {
             url.is_object().then(|| url.unchecked_ref::<js_sys::Object>().to_string().as_string()).flatten()
         });
-        let answer = self.verify_token.as_deref().zip(text).and_then(|(token, text)| challenge(&text, token));
+        let answer = match (self.verify_token.as_deref(), text) {
+            (Some(token), Some(text)) => challenge(&text, token),
+            _ => None,
+        };
         answer.map_or(JsValue::NULL, |a| JsValue::from_str(&a))
     }
 
