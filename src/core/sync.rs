@@ -17,7 +17,7 @@ use super::options::{
 };
 use super::page::next_cursor;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
-use super::quoted::{joined, quoted};
+use super::quoted::quoted;
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::string_set::StringSet;
 use super::time::unix_seconds;
@@ -145,11 +145,6 @@ impl FollowUps {
 
     fn is_empty(&self) -> bool {
         self.front.is_empty() && self.back.is_empty()
-    }
-
-    /// Every follow-up, first to last.
-    fn iter(&self) -> impl Iterator<Item = &FollowUp> {
-        self.front.iter().rev().chain(&self.back)
     }
 }
 
@@ -407,9 +402,14 @@ impl SyncPlan {
     fn conversation_fields(&self) -> String {
         let conversation = match (&self.options.conversation_fields, self.options.platform) {
             (Some(names), _) => {
-                let mut fields = vec!["id", "updated_time"];
-                fields.extend(names.iter().map(String::as_str).filter(|n| !matches!(*n, "id" | "updated_time")));
-                joined(&mut fields.into_iter(), ",")
+                let mut fields = "id,updated_time".to_owned();
+                for name in names {
+                    if !matches!(name.as_str(), "id" | "updated_time") {
+                        fields.push(',');
+                        fields.push_str(name);
+                    }
+                }
+                fields
             }
             (None, Some(Platform::Instagram)) => "id,updated_time,participants".to_owned(),
             (None, _) => "id,updated_time,link,snippet,message_count,unread_count,participants,can_reply".to_owned(),
@@ -418,16 +418,31 @@ impl SyncPlan {
         format!("{conversation},messages.limit({nested}){{{DEFAULT_MESSAGE_FIELDS}}}")
     }
 
+    /// `visit` on every thread still to read, in the cursor's order: the
+    /// calls under way, then the queue. One loop behind a callback instead
+    /// of a chain of iterators per caller.
+    fn each_pending(&self, visit: &mut dyn FnMut(&FollowUp)) {
+        for (_, thread) in &self.in_flight {
+            visit(thread);
+        }
+        for thread in self.follow_ups.front.iter().rev() {
+            visit(thread);
+        }
+        for thread in &self.follow_ups.back {
+            visit(thread);
+        }
+    }
+
     /// The threads whose messages are not all read yet: a later sync from
     /// [`SyncPlan::cursor`] reads the rest of them.
     pub fn cut_short(&self) -> Vec<String> {
         let mut seen = StringSet::new();
         let mut ids = Vec::new();
-        for thread in self.in_flight.iter().map(|(_, f)| f).chain(self.follow_ups.iter()) {
+        self.each_pending(&mut |thread| {
             if seen.insert(&thread.conversation) {
                 ids.push(thread.conversation.clone());
             }
-        }
+        });
         ids
     }
 
@@ -592,9 +607,7 @@ impl SyncPlan {
         }
         let (platform, folder) = self.scope();
         let mut threads = Vec::with_capacity(self.in_flight.len() + self.follow_ups.len());
-        for thread in self.in_flight.iter().map(|(_, f)| f).chain(self.follow_ups.iter()) {
-            threads.push(thread.clone());
-        }
+        self.each_pending(&mut |thread| threads.push(thread.clone()));
         let remaining = Remaining {
             page: self.page.as_str().to_owned(),
             platform,
