@@ -320,7 +320,7 @@ impl<T: Transport> Client<T> {
         for (result, &count) in results.iter_mut().zip(&attempts) {
             if let Err(error) = result {
                 if error.attempts().is_none() {
-                    *error = error.clone().with_attempts(count);
+                    error.set_attempts(count);
                 }
             }
         }

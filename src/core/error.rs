@@ -264,6 +264,11 @@ impl Error {
         self
     }
 
+    /// [`Error::with_attempts`] in place, for an error held in a list.
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.attempts = attempts;
+    }
+
     /// This error, as the outcome of a send: whether it went out.
     #[must_use]
     pub fn with_delivery(mut self, delivery: Delivery) -> Self {
