@@ -380,11 +380,11 @@ impl Error {
         match &mut *self.detail {
             ErrorDetail::Graph { body, .. } => {
                 let mut texts = vec![&mut body.message];
-                texts.extend(
-                    [&mut body.user_title, &mut body.user_message, &mut body.error_type, &mut body.fbtrace_id]
-                        .into_iter()
-                        .flatten(),
-                );
+                let optional =
+                    [&mut body.user_title, &mut body.user_message, &mut body.error_type, &mut body.fbtrace_id];
+                for text in optional.into_iter().flatten() {
+                    texts.push(text);
+                }
                 texts
             }
             ErrorDetail::Http { message, .. }

@@ -66,7 +66,7 @@ impl Webhook {
         signature: JsValue,
     ) -> Result<bool, JsValue> {
         let bytes = raw_bytes(&raw_body).map_err(|e| to_js(&e))?;
-        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        let secrets = as_strs(&self.secrets);
         Ok(verify_signature(&bytes, signature.as_string().as_deref(), &secrets))
     }
 
@@ -106,7 +106,7 @@ impl Webhook {
                     let header = header(&request, "x-hub-signature-256");
                     let buffer = call(&request, "arrayBuffer").await?;
                     let bytes = bytes_of(&Uint8Array::new(&buffer));
-                    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                    let secrets = as_strs(&secrets);
                     if !verify_signature(&bytes, header.as_deref(), &secrets) {
                         let why = match header {
                             None => "Unauthorized: no X-Hub-Signature-256 header",
@@ -173,6 +173,15 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
         Some(verify_token.as_string().ok_or_else(|| Error::invalid_argument("options.verifyToken must be a string"))?)
     };
     Ok(Webhook { secrets, verify_token })
+}
+
+/// The app secrets as `verify_signature` takes them.
+fn as_strs(secrets: &[String]) -> Vec<&str> {
+    let mut strs = Vec::with_capacity(secrets.len());
+    for secret in secrets {
+        strs.push(secret.as_str());
+    }
+    strs
 }
 
 /// The raw body's bytes; parsed JSON is refused, since its signature can
