@@ -753,12 +753,21 @@ impl Inbox {
     /// not name shows the same before and after.
     fn fits(&self, owners: &StringSet, extra: usize) -> bool {
         let mapping = self.mapping();
-        owners.keys().all(|id| {
-            let threads = self.group(id, &mapping).into_iter().filter_map(|key| self.threads.get(&key));
-            let (copies, events) = threads.fold((0, 0), |(c, e), t| (c + t.copies.len(), e + t.events.len()));
-            copies + extra <= self.max_messages * COPIES_PER_MESSAGE
-                && events + extra <= self.max_messages * EVENTS_PER_MESSAGE
-        })
+        for id in owners.keys() {
+            let (mut copies, mut events) = (0, 0);
+            for key in self.group(id, &mapping) {
+                if let Some(thread) = self.threads.get(&key) {
+                    copies += thread.copies.len();
+                    events += thread.events.len();
+                }
+            }
+            if copies + extra > self.max_messages * COPIES_PER_MESSAGE
+                || events + extra > self.max_messages * EVENTS_PER_MESSAGE
+            {
+                return false;
+            }
+        }
+        true
     }
 
     /// Every conversation, newest activity first, each with its messages
