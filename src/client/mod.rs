@@ -24,6 +24,7 @@ use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 use crate::core::json::{int_member, str_member, Json};
 use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
 use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
+use crate::core::quoted::contains_text;
 use crate::core::request::{batch_request, GraphRequest, HttpRequest, MAX_BATCH};
 use crate::core::response::{read_body, read_response, Body, HttpResponse};
 use crate::core::retry::{Pacer, RetryPolicy};
@@ -319,7 +320,7 @@ impl<T: Transport> Client<T> {
         for (result, &count) in results.iter_mut().zip(&attempts) {
             if let Err(error) = result {
                 if error.attempts().is_none() {
-                    *error = error.clone().with_attempts(count);
+                    error.set_attempts(count);
                 }
             }
         }
@@ -536,7 +537,7 @@ impl<T: Transport> Client<T> {
         let instagram_token = token.starts_with("IGAA") || token.starts_with("IGQ");
         if instagram_token
             && error.graph().and_then(|b| b.code) == Some(190)
-            && self.config.base_url.contains("graph.facebook.com")
+            && contains_text(&self.config.base_url, "graph.facebook.com")
         {
             return error.with_hint(
                 "this is an Instagram User token (Instagram API with Instagram Login): send it to \

@@ -104,14 +104,28 @@ impl<J> Threads<J> {
             return;
         }
         let mut merged = Vec::with_capacity(self.index.len() + fresh.len());
-        let mut fresh = fresh.into_iter().peekable();
+        // A loop with the next fresh entry at hand, not `Peekable::next_if`
+        // and `extend` (their own wasm code for this one merge).
+        let mut fresh = fresh.into_iter();
+        let mut next = fresh.next();
         for entry in std::mem::take(&mut self.index) {
-            while let Some(next) = fresh.next_if(|(id, _)| *id < entry.0) {
-                merged.push(next);
+            while let Some(item) = next.take() {
+                if item.0 < entry.0 {
+                    merged.push(item);
+                    next = fresh.next();
+                } else {
+                    next = Some(item);
+                    break;
+                }
             }
             merged.push(entry);
         }
-        merged.extend(fresh);
+        if let Some(item) = next {
+            merged.push(item);
+        }
+        for item in fresh {
+            merged.push(item);
+        }
         self.index = merged;
     }
 }

@@ -21,18 +21,27 @@ pub fn own_ids<J: Json, C: std::borrow::Borrow<J>>(account_id: &str, conversatio
 /// Messenger, and a person in every thread — one customer's threads in two
 /// folders — is a customer).
 pub fn own_ids_with<J: Json, C: std::borrow::Borrow<J>>(known: &[&str], conversations: &[C]) -> Vec<String> {
+    own_ids_of(known, conversations.len(), &mut |i| {
+        conversations.get(i).map_or_else(Vec::new, |c| participants(c.borrow()))
+    })
+}
+
+/// [`own_ids_with`] of `count` conversations whose participant ids
+/// `participants_of` gives by index, read one by one as needed: one copy of
+/// the logic for every kind of JSON instead of one per [`Json`] type.
+fn own_ids_of(known: &[&str], count: usize, participants_of: &mut dyn FnMut(usize) -> Vec<String>) -> Vec<String> {
     let mut ids = Vec::new();
     for id in known {
         if !id.is_empty() {
             ids.push((*id).to_owned());
         }
     }
-    if conversations.len() < 2 {
+    if count < 2 {
         return ids;
     }
-    let mut common: Vec<String> = participants(conversations[0].borrow());
-    for conversation in &conversations[1..] {
-        let here = participants(conversation.borrow());
+    let mut common = participants_of(0);
+    for i in 1..count {
+        let here = participants_of(i);
         common.retain(|id| here.contains(id));
         if common.is_empty() {
             break;

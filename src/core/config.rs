@@ -120,7 +120,7 @@ impl ClientConfig {
         let ok = rest.is_some_and(|rest| {
             let host = rest.split('/').next().unwrap_or("");
             !host.is_empty()
-                && !host.contains('@')
+                && !host.bytes().any(|b| b == b'@')
                 && rest.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'\\'))
         });
         if !ok {

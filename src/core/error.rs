@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use super::quoted::contains_text;
+
 /// What kind of failure an [`Error`] is; `GraphError.kind` in JS.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -105,7 +107,7 @@ impl GraphErrorBody {
         [Some(&self.message), self.user_title.as_ref(), self.user_message.as_ref()]
             .into_iter()
             .flatten()
-            .any(|text| text.contains("reduce the amount of data"))
+            .any(|text| contains_text(text, "reduce the amount of data"))
     }
 }
 
@@ -262,6 +264,11 @@ impl Error {
         self
     }
 
+    /// [`Error::with_attempts`] in place, for an error held in a list.
+    pub(crate) fn set_attempts(&mut self, attempts: u32) {
+        self.attempts = attempts;
+    }
+
     /// This error, as the outcome of a send: whether it went out.
     #[must_use]
     pub fn with_delivery(mut self, delivery: Delivery) -> Self {
@@ -373,11 +380,11 @@ impl Error {
         match &mut *self.detail {
             ErrorDetail::Graph { body, .. } => {
                 let mut texts = vec![&mut body.message];
-                texts.extend(
-                    [&mut body.user_title, &mut body.user_message, &mut body.error_type, &mut body.fbtrace_id]
-                        .into_iter()
-                        .flatten(),
-                );
+                let optional =
+                    [&mut body.user_title, &mut body.user_message, &mut body.error_type, &mut body.fbtrace_id];
+                for text in optional.into_iter().flatten() {
+                    texts.push(text);
+                }
                 texts
             }
             ErrorDetail::Http { message, .. }

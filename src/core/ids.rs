@@ -6,7 +6,7 @@
 use std::fmt;
 
 use super::error::Error;
-use super::quoted::{quoted, quoted_char};
+use super::quoted::{contains_text, quoted, quoted_char};
 
 /// The longest id accepted. Real ids are far shorter (Instagram's base64-like
 /// ids are the longest, about 100 characters); the cap keeps a pasted blob
@@ -31,7 +31,7 @@ pub fn check_id(what: &str, value: &str) -> Result<(), Error> {
     if value.len() > MAX_ID_LEN {
         return refuse(format!("it is longer than {MAX_ID_LEN} characters"));
     }
-    if value.contains("..") {
+    if contains_text(value, "..") {
         return refuse("it contains \"..\"".into());
     }
     if value == "." {
@@ -39,7 +39,8 @@ pub fn check_id(what: &str, value: &str) -> Result<(), Error> {
         return refuse("it is \".\"".into());
     }
     for (at, c) in value.char_indices() {
-        let allowed = c.is_ascii_alphanumeric() || "_-.:=+@!~*'(),;".contains(c);
+        let allowed = c.is_ascii_alphanumeric()
+            || matches!(c, '_' | '-' | '.' | ':' | '=' | '+' | '@' | '!' | '~' | '*' | '\'' | '(' | ')' | ',' | ';');
         if !allowed {
             return refuse(format!("character {} at position {at} is not allowed in an id", describe(c)));
         }

@@ -247,7 +247,13 @@ impl Thread {
 
 fn participants(conversation: &Value) -> Vec<String> {
     let data = conversation.get("participants").and_then(|p| p.get("data"));
-    data.map(Value::items).unwrap_or_default().iter().filter_map(|p| p.get("id")?.as_str().map(str::to_owned)).collect()
+    let mut ids = Vec::new();
+    for person in data.map(Value::items).unwrap_or_default() {
+        if let Some(id) = person.get("id").and_then(Value::as_str) {
+            ids.push(id.to_owned());
+        }
+    }
+    ids
 }
 
 /// The facts of one output conversation, borrowed from the threads it
@@ -346,7 +352,13 @@ impl Changes {
 
     /// `{ conversations: { added, updated, removed }, messages: { added, updated, removed } }`.
     pub fn to_value(&self) -> Value {
-        let list = |ids: &[String]| Value::Array(ids.iter().cloned().map(Value::String).collect());
+        let list = |ids: &[String]| {
+            let mut list = Vec::with_capacity(ids.len());
+            for id in ids {
+                list.push(Value::String(id.clone()));
+            }
+            Value::Array(list)
+        };
         let part = |added: &[String], updated: &[String], removed: &[String]| {
             Value::object().with("added", list(added)).with("updated", list(updated)).with("removed", list(removed))
         };
@@ -404,7 +416,15 @@ type Parts<'a> = (Value, Vec<(&'a str, Option<Value>)>);
 
 /// The conversation object with its messages.
 fn whole((mut conversation, messages): Parts<'_>) -> Value {
-    conversation.set("messages", Value::Array(messages.into_iter().filter_map(|(_, m)| m).collect()));
+    // Loops, not `into_iter().…collect()`: each in-place collect is its own
+    // wasm code per item type.
+    let mut shown = Vec::with_capacity(messages.len());
+    for (_, message) in messages {
+        if let Some(message) = message {
+            shown.push(message);
+        }
+    }
+    conversation.set("messages", Value::Array(shown));
     conversation
 }
 
@@ -456,7 +476,14 @@ impl Inbox {
             })?);
         }
         let whole = parsed.iter().any(|input| matches!(input, Input::Sync(_)));
-        let touched: Vec<Key> = if whole { Vec::new() } else { parsed.iter().filter_map(Input::key).collect() };
+        let mut touched: Vec<Key> = Vec::new();
+        if !whole {
+            for input in &parsed {
+                if let Some(key) = input.key() {
+                    touched.push(key);
+                }
+            }
+        }
         let owners = self.owners(&touched);
         // Live inputs that cut nothing change only the messages they name.
         let mut named = StringSet::default();
@@ -567,20 +594,29 @@ impl Inbox {
         if let Some(mapping) = self.mapping.borrow().as_ref() {
             return mapping.clone();
         }
-        let conversations: Vec<ValueRef<'_>> =
-            self.threads.values().filter_map(|t| t.conversation.as_ref().map(|(_, c)| ValueRef(c))).collect();
+        let mut conversations: Vec<ValueRef<'_>> = Vec::new();
+        for thread in self.threads.values() {
+            if let Some((_, conversation)) = &thread.conversation {
+                conversations.push(ValueRef(conversation));
+            }
+        }
         let mut own = self.own.clone();
         // The account's own ids: the ones given, and on Instagram the
         // participant every synced thread has.
-        let known: Vec<&str> = self.own.keys().map(String::as_str).collect();
+        let mut known: Vec<&str> = Vec::with_capacity(self.own.len());
+        for id in self.own.keys() {
+            known.push(id);
+        }
         for id in own_ids_with::<ValueRef<'_>, _>(&known, &conversations) {
             own.insert(id, ());
         }
         let mut index: SortedMap<String, StringSet> = SortedMap::default();
         for (key, thread) in self.threads.iter() {
             let Key::Conversation(id) = key else { continue };
-            for person in thread.participants().into_iter().filter(|p| !own.contains_key(p)) {
-                index.entry(person, StringSet::default).insert(id.clone(), ());
+            for person in thread.participants() {
+                if !own.contains_key(&person) {
+                    index.entry(person, StringSet::default).insert(id.clone(), ());
+                }
             }
         }
         let mapping = std::rc::Rc::new(Mapping { own, index });
@@ -626,7 +662,12 @@ impl Inbox {
             Key::Customer(person) => Some(person.clone()),
             Key::Conversation(_) => None,
         });
-        let threads: Vec<&Thread> = keys.iter().filter_map(|key| self.threads.get(key)).collect();
+        let mut threads: Vec<&Thread> = Vec::with_capacity(keys.len());
+        for key in keys {
+            if let Some(thread) = self.threads.get(key) {
+                threads.push(thread);
+            }
+        }
         if threads.is_empty() {
             return None;
         }
@@ -712,29 +753,50 @@ impl Inbox {
     /// not name shows the same before and after.
     fn fits(&self, owners: &StringSet, extra: usize) -> bool {
         let mapping = self.mapping();
-        owners.keys().all(|id| {
-            let threads = self.group(id, &mapping).into_iter().filter_map(|key| self.threads.get(&key));
-            let (copies, events) = threads.fold((0, 0), |(c, e), t| (c + t.copies.len(), e + t.events.len()));
-            copies + extra <= self.max_messages * COPIES_PER_MESSAGE
-                && events + extra <= self.max_messages * EVENTS_PER_MESSAGE
-        })
+        for id in owners.keys() {
+            let (mut copies, mut events) = (0, 0);
+            for key in self.group(id, &mapping) {
+                if let Some(thread) = self.threads.get(&key) {
+                    copies += thread.copies.len();
+                    events += thread.events.len();
+                }
+            }
+            if copies + extra > self.max_messages * COPIES_PER_MESSAGE
+                || events + extra > self.max_messages * EVENTS_PER_MESSAGE
+            {
+                return false;
+            }
+        }
+        true
     }
 
     /// Every conversation, newest activity first, each with its messages
     /// newest first.
     pub fn conversations(&self) -> Vec<Value> {
         let mapping = self.mapping();
-        let list: Vec<Value> = self
-            .groups()
-            .into_iter()
-            .filter_map(|(id, keys)| self.render_group(&id, &keys, &mapping.own, None).map(whole))
-            .collect();
+        let mut list = Vec::new();
+        for (id, keys) in self.groups() {
+            if let Some(parts) = self.render_group(&id, &keys, &mapping.own, None) {
+                list.push(whole(parts));
+            }
+        }
         // Newest activity first, then by id: one sort of plain keys.
-        let mut order: Vec<(i64, String, usize)> =
-            list.iter().enumerate().map(|(i, c)| (-activity(c), id_of(c).to_owned(), i)).collect();
+        let mut order: Vec<(i64, String, usize)> = Vec::with_capacity(list.len());
+        for (i, c) in list.iter().enumerate() {
+            order.push((-activity(c), id_of(c).to_owned(), i));
+        }
         order.sort_unstable();
-        let mut slots: Vec<Option<Value>> = list.into_iter().map(Some).collect();
-        order.into_iter().filter_map(|(_, _, i)| slots[i].take()).collect()
+        let mut slots: Vec<Option<Value>> = Vec::with_capacity(list.len());
+        for conversation in list {
+            slots.push(Some(conversation));
+        }
+        let mut sorted = Vec::with_capacity(slots.len());
+        for (_, _, i) in order {
+            if let Some(conversation) = slots.get_mut(i).and_then(Option::take) {
+                sorted.push(conversation);
+            }
+        }
+        sorted
     }
 
     /// One conversation, by its id or by the person's id.
@@ -1034,23 +1096,23 @@ fn render_messages<'a>(
             message.set("message", Value::text(*text));
             message.set("edit_count", Value::from(*count as i64));
         }
-        let mine: Vec<(&str, &str, &str)> = reactions
-            .iter()
-            .filter(|((m, _), _)| *m == mid)
-            .map(|((_, person), (action, reaction))| (*person, *action, *reaction))
-            .collect();
+        let mut mine: Vec<(&str, &str, &str)> = Vec::new();
+        for ((m, person), (action, reaction)) in reactions.iter() {
+            if *m == mid {
+                mine.push((*person, *action, *reaction));
+            }
+        }
         if !mine.is_empty() {
             message.set("reactions", reactions_value(message.get("reactions"), &mine));
         }
         message
     };
-    order
-        .into_iter()
-        .map(|(_, mid, copies)| {
-            let wanted = only.is_none_or(|only| only.0.binary_search_by(|(k, _)| k.as_str().cmp(mid)).is_ok());
-            (mid, wanted.then(|| render(mid, copies)))
-        })
-        .collect()
+    let mut shown = Vec::with_capacity(order.len());
+    for (_, mid, copies) in order {
+        let wanted = only.is_none_or(|only| only.0.binary_search_by(|(k, _)| k.as_str().cmp(mid)).is_ok());
+        shown.push((mid, wanted.then(|| render(mid, copies))));
+    }
+    shown
 }
 
 /// The Graph's `reactions` shape (`{ data: [{ reaction, users: [{ id }] }] }`):
@@ -1071,13 +1133,10 @@ fn reactions_value(synced: Option<&Value>, live: &[(&str, &str, &str)]) -> Value
             by_reaction.entry((*reaction).to_owned(), Vec::new).push(Value::object().with("id", Value::text(*person)));
         }
     }
-    let data = by_reaction
-        .0
-        .into_iter()
-        .map(|(reaction, users)| {
-            Value::object().with("reaction", Value::String(reaction)).with("users", Value::Array(users))
-        })
-        .collect();
+    let mut data = Vec::with_capacity(by_reaction.len());
+    for (reaction, users) in by_reaction.0 {
+        data.push(Value::object().with("reaction", Value::String(reaction)).with("users", Value::Array(users)));
+    }
     Value::object().with("data", Value::Array(data))
 }
 
@@ -1156,7 +1215,9 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
         for mid in list.drain(..) {
             set.insert(mid, ());
         }
-        *list = set.0.into_iter().map(|(mid, ())| mid).collect();
+        for (mid, ()) in set.0 {
+            list.push(mid);
+        }
     }
     changes
 }

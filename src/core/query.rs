@@ -117,7 +117,12 @@ impl Fields {
             }
             Self::Expansion(text) => text.clone(),
         };
-        let compact: String = joined.chars().filter(|c| !c.is_whitespace()).collect();
+        let mut compact = String::with_capacity(joined.len());
+        for c in joined.chars() {
+            if !c.is_whitespace() {
+                compact.push(c);
+            }
+        }
         check_expansion(&compact)?;
         Ok(compact)
     }
@@ -148,7 +153,7 @@ fn check_expansion(text: &str) -> Result<(), Error> {
             ',' if !in_modifier && matches!(previous, ',' | '{') => {
                 return fail(format!("empty field name at position {at}"));
             }
-            c if c.is_ascii_alphanumeric() || "_,.".contains(c) => {}
+            c if c.is_ascii_alphanumeric() || matches!(c, '_' | ',' | '.') => {}
             // Cursors inside `.after(…)` are base64url, sometimes padded.
             '-' | '=' | '%' if in_modifier => {}
             c => return fail(format!("character {} at position {at} has no place in a field list", quoted_char(c))),

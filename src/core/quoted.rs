@@ -83,9 +83,53 @@ pub fn first_chars(text: &str, max_chars: usize) -> &str {
     }
 }
 
+/// Where `needle` first stands in `text`, as `str::find` with a `&str`
+/// finds it (an empty needle stands at 0).
+///
+/// A plain byte-window search instead of a `&str` pattern, whose two-way
+/// searcher is some 2.5 KB of wasm, for the short texts searched here. A
+/// match of whole UTF-8 sequences in UTF-8 text starts and ends on character
+/// boundaries, so the offset is the one `find` gives.
+pub fn find_text(text: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    text.as_bytes().windows(needle.len()).position(|window| window == needle.as_bytes())
+}
+
+/// Whether `needle` stands in `text`, as `str::contains` with a `&str`
+/// answers (see [`find_text`]).
+pub fn contains_text(text: &str, needle: &str) -> bool {
+    find_text(text, needle).is_some()
+}
+
+/// `text` with every `from` replaced by `to`, left to right and without
+/// overlaps, as `str::replace` with a `&str` writes it (see [`find_text`]);
+/// an empty `from` stands before every character and at the end.
+pub fn replaced(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    if from.is_empty() {
+        for c in text.chars() {
+            out.push_str(to);
+            out.push(c);
+        }
+        out.push_str(to);
+        return out;
+    }
+    let mut rest = text;
+    while let Some(at) = find_text(rest, from) {
+        let (Some(head), Some(tail)) = (rest.get(..at), rest.get(at + from.len()..)) else { break };
+        out.push_str(head);
+        out.push_str(to);
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{first_chars, joined};
+    use super::{contains_text, find_text, first_chars, joined, replaced};
 
     #[test]
     fn first_chars_cuts_where_take_cuts() {
@@ -101,6 +145,21 @@ mod tests {
         for parts in [&[][..], &["a"], &["a", "b"], &["", "a", ""], &["id", "updated_time", "snippet"]] {
             assert_eq!(joined(&mut parts.iter().copied(), ","), parts.join(","));
             assert_eq!(joined(&mut parts.iter().copied(), ", "), parts.join(", "));
+        }
+    }
+
+    #[test]
+    fn text_search_finds_what_str_finds() {
+        let texts = ["", "a", "aaa", "abcabc", "héllo wörld", "日本語のテキスト", "token=EAAB..&x=EAAB", "[redacted]"];
+        let needles = ["", "a", "aa", "abc", "ö", "wör", "テキ", "EAAB", "..", "x", "日本語のテキストと"];
+        for text in texts {
+            for needle in needles {
+                assert_eq!(find_text(text, needle), text.find(needle), "{text:?} {needle:?}");
+                assert_eq!(contains_text(text, needle), text.contains(needle), "{text:?} {needle:?}");
+                for to in ["", "-", "[redacted]"] {
+                    assert_eq!(replaced(text, needle, to), text.replace(needle, to), "{text:?} {needle:?} {to:?}");
+                }
+            }
         }
     }
 }

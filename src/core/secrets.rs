@@ -14,6 +14,7 @@
 //! carry one (a `paging.next` link passed back as a cursor, say).
 
 use super::error::Error;
+use super::quoted::{contains_text, replaced};
 
 /// What stands in for a secret.
 pub const REDACTED: &str = "[redacted]";
@@ -34,10 +35,10 @@ pub trait BodyText: Sized {
 
 impl BodyText for String {
     fn contains(&self, needle: &str) -> bool {
-        str::contains(self, needle)
+        contains_text(self, needle)
     }
     fn replace_all(&self, from: &str, to: &str) -> Self {
-        self.replace(from, to)
+        replaced(self, from, to)
     }
     fn start(&self, max_chars: usize) -> String {
         self.chars().take(max_chars).collect()
@@ -71,7 +72,7 @@ impl<'a> Secrets<'a> {
 
     /// Whether `url` would carry a secret.
     pub fn in_url(&self, url: &str) -> bool {
-        self.iter().any(|secret| url.contains(secret))
+        self.iter().any(|secret| contains_text(url, secret))
     }
 
     /// The way in: `body` with every secret replaced by `[redacted]`,
@@ -88,8 +89,8 @@ impl<'a> Secrets<'a> {
     pub fn redact_error(&self, mut error: Error) -> Error {
         for text in error.texts_mut() {
             for secret in self.iter() {
-                if text.contains(secret) {
-                    *text = text.replace(secret, REDACTED);
+                if contains_text(text, secret) {
+                    *text = replaced(text, secret, REDACTED);
                 }
                 scrub_cut_secret(text, secret);
             }

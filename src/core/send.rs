@@ -11,7 +11,7 @@ use super::config::ClientConfig;
 use super::error::{is_rate_limit_code, Error};
 use super::ids::{MessageId, PageId, UserId};
 use super::query::Platform;
-use super::quoted::quoted;
+use super::quoted::{contains_text, quoted};
 use super::request::{form_encode, HttpRequest, Method};
 use super::time::graph_time;
 use super::value::Value;
@@ -350,7 +350,7 @@ pub fn refusal(error: &Error) -> Option<(&'static str, &'static str)> {
             "this Page may not send messages for now (restricted); wait, and see the Page's quality in Meta Business \
              Suite",
         )),
-        (100, _) if body.message.to_ascii_lowercase().contains("tag") => Some((
+        (100, _) if contains_text(&body.message.to_ascii_lowercase(), "tag") => Some((
             "retired_tag",
             "the message tag is not accepted (CONFIRMED_EVENT_UPDATE, ACCOUNT_UPDATE and POST_PURCHASE_UPDATE were \
              retired on 27 April 2026): use HUMAN_AGENT or send within the 24-hour window",

@@ -58,7 +58,10 @@ impl<J: Json> UsageValues<J> {
 /// for a wait.
 pub fn wait_ms<J: Json>(usage: &UsageValues<J>, retry_after: Option<&str>) -> Option<u64> {
     let regain_minutes = |value: &J| int_member(value, "estimated_time_to_regain_access").unwrap_or(0);
-    let mut minutes = [&usage.app, &usage.page].into_iter().flatten().map(regain_minutes).max().unwrap_or(0);
+    let mut minutes = usage.app.as_ref().map_or(0, regain_minutes);
+    if let Some(page) = &usage.page {
+        minutes = if usage.app.is_some() { minutes.max(regain_minutes(page)) } else { regain_minutes(page) };
+    }
     if let Some(by_object) = &usage.business_use_case {
         for (_, entries) in by_object.entries() {
             for i in 0..entries.array_len().unwrap_or(0) {

@@ -103,11 +103,12 @@ async fn next_item(state: &Rc<RefCell<State>>) -> Result<JsValue, JsValue> {
             if let Some(item) = s.take_item() {
                 return Ok(result(item, false));
             }
-            let walk = match s.walk.clone() {
-                Ok(walk) => walk,
+            let walk = match &s.walk {
+                Ok(walk) => walk.clone(),
                 Err(error) => {
+                    let error = to_js(error);
                     s.finished = true;
-                    return Err(to_js(&error));
+                    return Err(error);
                 }
             };
             (s.shared.client(s.signal.clone()), walk)

@@ -4,9 +4,10 @@
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::error::to_js;
+use super::spawn;
 use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::quoted::quoted;
@@ -46,7 +47,10 @@ impl Webhook {
         let text = url.as_string().or_else(|| {
             url.is_object().then(|| url.unchecked_ref::<js_sys::Object>().to_string().as_string()).flatten()
         });
-        let answer = self.verify_token.as_deref().zip(text).and_then(|(token, text)| challenge(&text, token));
+        let answer = match (self.verify_token.as_deref(), text) {
+            (Some(token), Some(text)) => challenge(&text, token),
+            _ => None,
+        };
         answer.map_or(JsValue::NULL, |a| JsValue::from_str(&a))
     }
 
@@ -62,7 +66,7 @@ impl Webhook {
         signature: JsValue,
     ) -> Result<bool, JsValue> {
         let bytes = raw_bytes(&raw_body).map_err(|e| to_js(&e))?;
-        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        let secrets = as_strs(&self.secrets);
         Ok(verify_signature(&bytes, signature.as_string().as_deref(), &secrets))
     }
 
@@ -86,7 +90,7 @@ impl Webhook {
     pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue) -> Promise {
         let secrets = self.secrets.clone();
         let token = self.verify_token.clone();
-        future_to_promise(async move {
+        spawn(Box::pin(async move {
             let method = member(&request, "method").as_string().unwrap_or_default().to_ascii_uppercase();
             let (status, text, events) = match method.as_str() {
                 "GET" => {
@@ -101,8 +105,8 @@ impl Webhook {
                 "POST" => {
                     let header = header(&request, "x-hub-signature-256");
                     let buffer = call(&request, "arrayBuffer").await?;
-                    let bytes = Uint8Array::new(&buffer).to_vec();
-                    let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                    let bytes = bytes_of(&Uint8Array::new(&buffer));
+                    let secrets = as_strs(&secrets);
                     if !verify_signature(&bytes, header.as_deref(), &secrets) {
                         let why = match header {
                             None => "Unauthorized: no X-Hub-Signature-256 header",
@@ -127,7 +131,7 @@ impl Webhook {
             let _ = Reflect::set(&out, &JsValue::from_str("response"), &response);
             let _ = Reflect::set(&out, &JsValue::from_str("events"), &events);
             Ok(out.into())
-        })
+        }))
     }
 }
 
@@ -148,11 +152,14 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
     let secrets: Vec<String> = if let Some(one) = secret.as_string() {
         vec![one]
     } else if Array::is_array(&secret) {
-        Array::from(&secret)
-            .iter()
-            .map(|s| s.as_string())
-            .collect::<Option<_>>()
-            .ok_or_else(|| Error::invalid_argument("options.appSecret must be a string or an array of strings"))?
+        let mut secrets = Vec::new();
+        for item in Array::from(&secret).iter() {
+            let Some(one) = item.as_string() else {
+                return Err(Error::invalid_argument("options.appSecret must be a string or an array of strings"));
+            };
+            secrets.push(one);
+        }
+        secrets
     } else {
         return Err(Error::invalid_argument("options.appSecret is required: the app secret, or several"));
     };
@@ -168,6 +175,15 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
     Ok(Webhook { secrets, verify_token })
 }
 
+/// The app secrets as `verify_signature` takes them.
+fn as_strs(secrets: &[String]) -> Vec<&str> {
+    let mut strs = Vec::with_capacity(secrets.len());
+    for secret in secrets {
+        strs.push(secret.as_str());
+    }
+    strs
+}
+
 /// The raw body's bytes; parsed JSON is refused, since its signature can
 /// never match.
 fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
@@ -175,16 +191,15 @@ fn raw_bytes(raw: &JsValue) -> Result<Vec<u8>, Error> {
         return Ok(utf8(text));
     }
     if raw.is_instance_of::<js_sys::ArrayBuffer>() {
-        return Ok(Uint8Array::new(raw).to_vec());
+        return Ok(bytes_of(&Uint8Array::new(raw)));
     }
     if js_sys::ArrayBuffer::is_view(raw) {
         let view = raw.unchecked_ref::<js_sys::DataView>();
-        return Ok(Uint8Array::new_with_byte_offset_and_length(
+        return Ok(bytes_of(&Uint8Array::new_with_byte_offset_and_length(
             &view.buffer(),
             view.byte_offset() as u32,
             view.byte_length() as u32,
-        )
-        .to_vec());
+        )));
     }
     Err(Error::invalid_argument(
         "verify needs the raw body exactly as received (a string or bytes: `await request.text()`), not parsed JSON: \
@@ -237,6 +252,19 @@ extern "C" {
     type EncodeResult;
     #[wasm_bindgen(method, getter)]
     fn written(this: &EncodeResult) -> u32;
+    /// `Uint8Array.prototype.set.call(into, from)`: `from` copied into
+    /// `into`, a view of wasm memory.
+    #[wasm_bindgen(js_namespace = Uint8Array, js_name = "prototype.set.call")]
+    fn copy_bytes(into: &mut [u8], from: &Uint8Array);
+}
+
+/// The bytes of `array`, copied into wasm memory: `Uint8Array::to_vec`
+/// without its length assertion, whose panic message links `usize`'s
+/// `Debug` and hex formatting (the lengths are one value read once here).
+fn bytes_of(array: &Uint8Array) -> Vec<u8> {
+    let mut bytes = vec![0u8; array.length() as usize];
+    copy_bytes(&mut bytes, array);
+    bytes
 }
 
 thread_local! {
