@@ -78,7 +78,7 @@ pub fn joined(parts: &mut dyn Iterator<Item = &str>, separator: &str) -> String 
 /// iterator shape.
 pub fn first_chars(text: &str, max_chars: usize) -> &str {
     match text.char_indices().nth(max_chars) {
-        Some((end, _)) => &text[..end],
+        Some((end, _)) => text.get(..end).unwrap_or(text),
         None => text,
     }
 }

@@ -101,17 +101,19 @@ fn snippet(text: &str) -> String {
     let mut seen = 0;
     while seen <= SNIPPET_CHARS {
         let Some(open) = rest.find('<') else { break };
-        seen += push_text(&mut out, &rest[..open]);
-        let tag = &rest[open..];
+        seen += push_text(&mut out, rest.get(..open).unwrap_or_default());
+        let tag = rest.get(open..).unwrap_or_default();
         let Some(close) = tag.find('>') else {
             rest = "";
             break;
         };
-        let name = tag[1..close].split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
-        rest = &tag[close + 1..];
+        let name =
+            tag.get(1..close).unwrap_or_default().split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        rest = tag.get(close + 1..).unwrap_or_default();
         for hidden in ["style", "script"] {
             if name.eq_ignore_ascii_case(hidden) {
-                rest = find_ignoring_case(rest, &format!("</{hidden}")).map_or("", |at| &rest[at..]);
+                rest = find_ignoring_case(rest, &format!("</{hidden}"))
+                    .map_or("", |at| rest.get(at..).unwrap_or_default());
             }
         }
     }

@@ -106,8 +106,8 @@ fn scrub_cut_secret(text: &mut String, secret: &str) {
     let Some(body) = text.strip_suffix('…') else { return };
     let longest = (MIN_PART.min(secret.len())..secret.len())
         .rev()
-        .find(|&len| secret.is_char_boundary(len) && body.ends_with(&secret[..len]));
+        .find(|&len| secret.get(..len).is_some_and(|part| body.ends_with(part)));
     if let Some(len) = longest {
-        *text = format!("{}{REDACTED}…", &body[..body.len() - len]);
+        *text = format!("{}{REDACTED}…", body.get(..body.len() - len).unwrap_or_default());
     }
 }

@@ -43,7 +43,7 @@ pub fn unix_seconds(text: &str) -> Option<i64> {
     let offset = match bytes.get(rest..)? {
         b"Z" | b"z" => 0,
         [sign @ (b'+' | b'-'), ..] => {
-            let tail = &text[rest + 1..];
+            let tail = text.get(rest + 1..)?;
             let (h, m) = match tail.len() {
                 4 => (digits(rest + 1, 2)?, digits(rest + 3, 2)?),
                 5 if tail.as_bytes()[2] == b':' => (digits(rest + 1, 2)?, digits(rest + 4, 2)?),

@@ -57,7 +57,7 @@ impl Number {
         if plain && int.len() <= 21 {
             // An integer as JS writes one: its own canonical text.
             let start = usize::from(negative && int == b"0");
-            return Some(Self(text[start..].to_owned()));
+            return Some(Self(text.get(start..)?.to_owned()));
         }
         Some(Self::canonical(negative, int, frac, exponent))
     }
@@ -150,7 +150,7 @@ impl Number {
             at += 1;
         }
         if text.get(at).is_some_and(|b| *b == b'e') {
-            scale += self.0[at + 1..].trim_start_matches('+').parse::<i64>().unwrap_or(0);
+            scale += self.0.get(at + 1..).unwrap_or_default().trim_start_matches('+').parse::<i64>().unwrap_or(0);
         }
         const POWERS: [f64; 23] = [
             1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
@@ -521,10 +521,10 @@ fn write_escaped(out: &mut String, text: &str, ascii: bool) {
             i += 1;
         }
         // A run ends before an ASCII byte or a leading byte: both sides stay UTF-8.
-        out.push_str(&text[start..i]);
+        out.push_str(text.get(start..i).unwrap_or_default());
         let Some(&b) = bytes.get(i) else { break };
         if b >= 0x80 {
-            let c = text[i..].chars().next().unwrap_or_default();
+            let c = text.get(i..).and_then(|rest| rest.chars().next()).unwrap_or_default();
             let mut units = [0u16; 2];
             for unit in c.encode_utf16(&mut units) {
                 unicode(out, u32::from(*unit));

@@ -382,7 +382,7 @@ pub fn events_json(text: &str) -> Result<String, Error> {
             out.push(',');
         }
         item.write_json(platform, account_id, &mut out, |out| match source.span() {
-            Some(range) => out.push_str(&text[range]),
+            Some(range) => out.push_str(text.get(range).unwrap_or_default()),
             None => source.to_value(MAX_DEPTH).write_json(out),
         });
     })?;
