@@ -657,16 +657,28 @@ impl<'a> Borrowed<'a> {
     }
 
     /// The owned value, numbers in their canonical form: strings with an
-    /// escape move, the rest are copied out of the text.
+    /// escape move, the rest are copied out of the text. Each list is a new
+    /// allocation of its own length: a `collect` of the borrowed list would
+    /// reuse its larger buffer in place, and an inbox holds these for good.
     pub fn into_value(self) -> Value {
         match self {
             Self::Null => Value::Null,
             Self::Bool(b) => Value::Bool(b),
             Self::Number(text) => Number::parse(text).map_or(Value::Null, Value::Number),
             Self::String(text) => Value::String(text.into_owned()),
-            Self::Array(items, _) => Value::Array(items.into_iter().map(Self::into_value).collect()),
+            Self::Array(items, _) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(item.into_value());
+                }
+                Value::Array(out)
+            }
             Self::Object(members, _) => {
-                Value::Object(members.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect())
+                let mut out = Vec::with_capacity(members.len());
+                for (key, value) in members {
+                    out.push((key.into_owned(), value.into_value()));
+                }
+                Value::Object(out)
             }
         }
     }
