@@ -739,8 +739,12 @@ impl<'a> Borrowed<'a> {
 /// (a sort of another type or order would add ~4 KB of wasm), ties broken
 /// by index, so O(n log n) however the keys repeat.
 fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
-    let mut order: Vec<(i64, String, usize)> =
-        members.iter().enumerate().map(|(i, (k, _))| (0, k.as_ref().to_owned(), i)).collect();
+    // A loop, not `enumerate().map().collect()`: each collect is its own
+    // code in the wasm.
+    let mut order: Vec<(i64, String, usize)> = Vec::with_capacity(members.len());
+    for (i, (k, _)) in members.iter().enumerate() {
+        order.push((0, k.as_ref().to_owned(), i));
+    }
     order.sort_unstable();
     let mut keep = vec![true; members.len()];
     let mut run = 0;
