@@ -83,7 +83,7 @@ fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {
 /// with `hub.verify_token` equal to `verify_token`; `None` otherwise.
 pub fn challenge(query: &str, verify_token: &str) -> Option<String> {
     let query = query.split_once('?').map_or(query, |(_, q)| q);
-    let query = query.split('#').next().unwrap_or("");
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
     let (mut mode, mut token, mut challenge) = (None, None, None);
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
