@@ -249,7 +249,9 @@ impl<T: Transport> Client<T> {
             match self.batch(chunk).await {
                 Ok(items) => {
                     any_answered = true;
-                    results.extend(items);
+                    for item in items {
+                        results.push(item);
+                    }
                 }
                 Err(error) if error.is_aborted() => return Err(error),
                 Err(error) => {
