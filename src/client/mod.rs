@@ -282,7 +282,9 @@ impl<T: Transport> Client<T> {
         results: &mut [Result<T::Json, Error>],
     ) -> Result<(), Error> {
         let policy = RetryPolicy::of(&self.config);
-        let mut attempts = vec![1; results.len()];
+        // The retries of each item (its first attempt added at the end):
+        // zeros are a zeroed allocation, with no `extend_with` in the wasm.
+        let mut attempts = vec![0u32; results.len()];
         for retry in 1..=policy.max_retries {
             let random = self.transport.random();
             let mut again = Vec::new();
@@ -322,7 +324,7 @@ impl<T: Transport> Client<T> {
         for (result, &count) in results.iter_mut().zip(&attempts) {
             if let Err(error) = result {
                 if error.attempts().is_none() {
-                    error.set_attempts(count);
+                    error.set_attempts(count + 1);
                 }
             }
         }
