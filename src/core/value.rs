@@ -746,11 +746,13 @@ fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
         order.push((0, k.as_ref().to_owned(), i));
     }
     order.sort_unstable();
-    let mut keep = vec![true; members.len()];
+    // Which to drop: `false` is a zeroed allocation, with no `extend_with`
+    // of its own in the wasm (as `vec![true; n]` has).
+    let mut dropped = vec![false; members.len()];
     let mut run = 0;
     for i in 1..=order.len() {
         if i < order.len() && order[i].1 == order[run].1 {
-            keep[order[i].2] = false;
+            dropped[order[i].2] = true;
             continue;
         }
         let (first, last) = (order[run].2, order[i - 1].2);
@@ -760,8 +762,8 @@ fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
         }
         run = i;
     }
-    let mut keep = keep.into_iter();
-    members.retain(|_| keep.next().unwrap_or(true));
+    let mut dropped = dropped.into_iter();
+    members.retain(|_| !dropped.next().unwrap_or(false));
 }
 
 struct Parser<'a> {
