@@ -305,14 +305,20 @@ impl<T: Transport> Client<T> {
             self.transport.sleep(wait as f64).await?;
             for indices in again.chunks(MAX_BATCH) {
                 let mut chunk = Vec::with_capacity(indices.len());
+                // By `get`, not indexes: no bounds panic in the wasm (every
+                // index is one of `results`, as long as `requests`).
                 for &i in indices {
-                    chunk.push(requests[i].clone());
+                    if let Some(request) = requests.get(i) {
+                        chunk.push(request.clone());
+                    }
                 }
                 match self.batch(&chunk).await {
                     Ok(items) => {
                         for (&i, item) in indices.iter().zip(items) {
-                            attempts[i] += 1;
-                            results[i] = item;
+                            if let (Some(count), Some(result)) = (attempts.get_mut(i), results.get_mut(i)) {
+                                *count += 1;
+                                *result = item;
+                            }
                         }
                     }
                     Err(error) if error.is_aborted() => return Err(error),
