@@ -249,7 +249,9 @@ impl<T: Transport> Client<T> {
             match self.batch(chunk).await {
                 Ok(items) => {
                     any_answered = true;
-                    results.extend(items);
+                    for item in items {
+                        results.push(item);
+                    }
                 }
                 Err(error) if error.is_aborted() => return Err(error),
                 Err(error) => {
@@ -280,7 +282,9 @@ impl<T: Transport> Client<T> {
         results: &mut [Result<T::Json, Error>],
     ) -> Result<(), Error> {
         let policy = RetryPolicy::of(&self.config);
-        let mut attempts = vec![1; results.len()];
+        // The retries of each item (its first attempt added at the end):
+        // zeros are a zeroed allocation, with no `extend_with` in the wasm.
+        let mut attempts = vec![0u32; results.len()];
         for retry in 1..=policy.max_retries {
             let random = self.transport.random();
             let mut again = Vec::new();
@@ -301,14 +305,20 @@ impl<T: Transport> Client<T> {
             self.transport.sleep(wait as f64).await?;
             for indices in again.chunks(MAX_BATCH) {
                 let mut chunk = Vec::with_capacity(indices.len());
+                // By `get`, not indexes: no bounds panic in the wasm (every
+                // index is one of `results`, as long as `requests`).
                 for &i in indices {
-                    chunk.push(requests[i].clone());
+                    if let Some(request) = requests.get(i) {
+                        chunk.push(request.clone());
+                    }
                 }
                 match self.batch(&chunk).await {
                     Ok(items) => {
                         for (&i, item) in indices.iter().zip(items) {
-                            attempts[i] += 1;
-                            results[i] = item;
+                            if let (Some(count), Some(result)) = (attempts.get_mut(i), results.get_mut(i)) {
+                                *count += 1;
+                                *result = item;
+                            }
                         }
                     }
                     Err(error) if error.is_aborted() => return Err(error),
@@ -320,7 +330,7 @@ impl<T: Transport> Client<T> {
         for (result, &count) in results.iter_mut().zip(&attempts) {
             if let Err(error) = result {
                 if error.attempts().is_none() {
-                    error.set_attempts(count);
+                    error.set_attempts(count + 1);
                 }
             }
         }

@@ -93,7 +93,15 @@ impl<J> Threads<J> {
                 },
             };
             match known {
-                Some(at) => self.list[at].messages.extend(part.messages),
+                // `get_mut` and a push loop, not an index and `extend`: no
+                // bounds panic or `spec_extend` of its own in the wasm.
+                Some(at) => {
+                    if let Some(thread) = self.list.get_mut(at) {
+                        for message in part.messages {
+                            thread.messages.push(message);
+                        }
+                    }
+                }
                 None => {
                     let thread = SyncedThread { id: part.id, conversation: part.conversation, messages: part.messages };
                     self.list.push(thread);

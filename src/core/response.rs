@@ -136,7 +136,7 @@ fn snippet(text: &str) -> String {
 /// characters it added.
 fn push_text(out: &mut String, text: &str) -> usize {
     let mut visible = 0;
-    for c in text.chars().chain([' ']) {
+    for c in text.chars() {
         if c.is_whitespace() || c.is_control() {
             if !out.ends_with(' ') {
                 out.push(' ');
@@ -146,11 +146,24 @@ fn push_text(out: &mut String, text: &str) -> usize {
             visible += 1;
         }
     }
+    // The space where the tag stood (not `chars().chain([' '])`: an adapter
+    // chain is its own code in the wasm).
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
     visible
 }
 
 /// Where `needle` (ASCII) first stands in `haystack`, in any case.
 fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
     let (hay, needle) = (haystack.as_bytes(), needle.as_bytes());
-    (0..=hay.len().checked_sub(needle.len())?).find(|&at| hay[at..at + needle.len()].eq_ignore_ascii_case(needle))
+    // A loop over `get`, not `find` over indexed slices: no slice panic path.
+    let mut at = 0;
+    while let Some(window) = hay.get(at..at + needle.len()) {
+        if window.eq_ignore_ascii_case(needle) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
 }

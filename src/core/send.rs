@@ -156,10 +156,10 @@ impl SendRequest {
             body.set("attachment", Value::object().with("type", Value::text(kind.as_str())).with("payload", payload));
         }
         if let Some(metadata) = &message.metadata {
-            if metadata.chars().count() >= METADATA_CHARS {
+            let count = metadata.chars().count();
+            if count >= METADATA_CHARS {
                 return Err(Error::invalid_argument(format!(
-                    "metadata must have fewer than {METADATA_CHARS} characters, not {}",
-                    metadata.chars().count()
+                    "metadata must have fewer than {METADATA_CHARS} characters, not {count}"
                 )));
             }
             body.set("metadata", Value::text(metadata.as_str()));
@@ -244,10 +244,15 @@ impl SendRequest {
 
 fn check_text(text: &str, platform: Platform) -> Result<(), Error> {
     match platform {
-        Platform::Messenger if text.chars().count() >= MESSENGER_TEXT_CHARS => Err(Error::invalid_argument(format!(
-            "the text has {} characters; Messenger takes fewer than {MESSENGER_TEXT_CHARS}: split it",
-            text.chars().count()
-        ))),
+        Platform::Messenger => {
+            let count = text.chars().count();
+            if count >= MESSENGER_TEXT_CHARS {
+                return Err(Error::invalid_argument(format!(
+                    "the text has {count} characters; Messenger takes fewer than {MESSENGER_TEXT_CHARS}: split it"
+                )));
+            }
+            Ok(())
+        }
         Platform::Instagram if text.len() > INSTAGRAM_TEXT_BYTES => Err(Error::invalid_argument(format!(
             "the text has {} bytes (UTF-8); Instagram takes at most {INSTAGRAM_TEXT_BYTES}: split it",
             text.len()
@@ -263,8 +268,11 @@ fn check_attachment(kind: &str, url: &str) -> Result<(), Error> {
             quoted(kind)
         )));
     }
-    let host = url.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
-    if host.is_none_or(str::is_empty) || url.chars().any(char::is_whitespace) {
+    // No host: nothing after `https://`, or a `/`, `?` or `#` right after
+    // it (a byte test, not `split(…).next()`: its own searcher in the wasm).
+    let no_host =
+        url.strip_prefix("https://").is_none_or(|rest| matches!(rest.bytes().next(), None | Some(b'/' | b'?' | b'#')));
+    if no_host || url.chars().any(char::is_whitespace) {
         return Err(Error::invalid_argument(
             "an attachment URL must be an https:// URL the Graph can fetch (it downloads the file)",
         ));

@@ -44,6 +44,13 @@ pub enum Value {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Number(String);
 
+/// `count` zeros at the end of `out`.
+fn push_zeros(out: &mut String, count: i64) {
+    for _ in 0..count {
+        out.push('0');
+    }
+}
+
 /// The largest whole number a double (and so JS) holds exactly: 2^53 - 1.
 pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
@@ -65,9 +72,19 @@ impl Number {
     /// The text of `±0.d₁d₂…dₖ × 10^(point)` written as `Number.prototype.toString`
     /// writes it (ECMA-262 Number::toString, with all k digits).
     fn canonical(negative: bool, int: &[u8], frac: &[u8], exponent: i64) -> Self {
-        let all = || int.iter().chain(frac).copied();
-        let leading = all().take_while(|d| *d == b'0').count();
-        let mut digits: Vec<u8> = all().skip(leading).collect();
+        // Loops, not `chain().take_while()` and `skip().collect()`: each
+        // adapter chain is its own code in the wasm.
+        let mut digits: Vec<u8> = Vec::with_capacity(int.len() + frac.len());
+        let mut leading = 0i64;
+        for part in [int, frac] {
+            for &d in part {
+                if d == b'0' && digits.is_empty() {
+                    leading += 1;
+                } else {
+                    digits.push(d);
+                }
+            }
+        }
         while digits.last() == Some(&b'0') {
             digits.pop();
         }
@@ -75,7 +92,7 @@ impl Number {
             return Self("0".into());
         }
         let k = digits.len() as i64;
-        let n = int.len() as i64 + exponent - leading as i64;
+        let n = int.len() as i64 + exponent - leading;
         let mut out = String::with_capacity(digits.len() + 8);
         if negative {
             out.push('-');
@@ -83,14 +100,14 @@ impl Number {
         let text = |d: &[u8]| std::str::from_utf8(d).unwrap_or_default().to_owned();
         if k <= n && n <= 21 {
             out.push_str(&text(&digits));
-            out.extend(std::iter::repeat_n('0', (n - k) as usize));
+            push_zeros(&mut out, n - k);
         } else if 0 < n && n <= 21 {
             out.push_str(&text(&digits[..n as usize]));
             out.push('.');
             out.push_str(&text(&digits[n as usize..]));
         } else if -6 < n && n <= 0 {
             out.push_str("0.");
-            out.extend(std::iter::repeat_n('0', (-n) as usize));
+            push_zeros(&mut out, -n);
             out.push_str(&text(&digits));
         } else {
             out.push(char::from(digits[0]));
@@ -464,7 +481,13 @@ impl Value {
             Self::Bool(b) => J::from_bool(*b),
             Self::Number(n) => J::from_f64(n.as_f64()),
             Self::String(text) => J::from_str(text),
-            Self::Array(items) => J::from_array(items.iter().map(Self::build).collect()),
+            Self::Array(items) => {
+                let mut list = Vec::with_capacity(items.len());
+                for item in items {
+                    list.push(item.build());
+                }
+                J::from_array(list)
+            }
             Self::Object(members) => {
                 let mut object = J::new_object();
                 for (key, value) in members {
@@ -692,9 +715,19 @@ impl<'a> Borrowed<'a> {
             Self::Bool(b) => Value::Bool(*b),
             Self::Number(text) => Number::parse(text).map_or(Value::Null, Value::Number),
             Self::String(text) => Value::String(text.as_ref().to_owned()),
-            Self::Array(items, _) => Value::Array(items.iter().map(|v| v.to_value(depth - 1)).collect()),
+            Self::Array(items, _) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(item.to_value(depth - 1));
+                }
+                Value::Array(out)
+            }
             Self::Object(members, _) => {
-                Value::Object(members.iter().map(|(k, v)| (k.as_ref().to_owned(), v.to_value(depth - 1))).collect())
+                let mut out = Vec::with_capacity(members.len());
+                for (key, value) in members {
+                    out.push((key.as_ref().to_owned(), value.to_value(depth - 1)));
+                }
+                Value::Object(out)
             }
         }
     }
@@ -706,14 +739,20 @@ impl<'a> Borrowed<'a> {
 /// (a sort of another type or order would add ~4 KB of wasm), ties broken
 /// by index, so O(n log n) however the keys repeat.
 fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
-    let mut order: Vec<(i64, String, usize)> =
-        members.iter().enumerate().map(|(i, (k, _))| (0, k.as_ref().to_owned(), i)).collect();
+    // A loop, not `enumerate().map().collect()`: each collect is its own
+    // code in the wasm.
+    let mut order: Vec<(i64, String, usize)> = Vec::with_capacity(members.len());
+    for (i, (k, _)) in members.iter().enumerate() {
+        order.push((0, k.as_ref().to_owned(), i));
+    }
     order.sort_unstable();
-    let mut keep = vec![true; members.len()];
+    // Which to drop: `false` is a zeroed allocation, with no `extend_with`
+    // of its own in the wasm (as `vec![true; n]` has).
+    let mut dropped = vec![false; members.len()];
     let mut run = 0;
     for i in 1..=order.len() {
         if i < order.len() && order[i].1 == order[run].1 {
-            keep[order[i].2] = false;
+            dropped[order[i].2] = true;
             continue;
         }
         let (first, last) = (order[run].2, order[i - 1].2);
@@ -723,8 +762,8 @@ fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
         }
         run = i;
     }
-    let mut keep = keep.into_iter();
-    members.retain(|_| keep.next().unwrap_or(true));
+    let mut dropped = dropped.into_iter();
+    members.retain(|_| !dropped.next().unwrap_or(false));
 }
 
 struct Parser<'a> {

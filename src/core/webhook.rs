@@ -72,8 +72,11 @@ fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {
         _ => None,
     };
     let mut out = [0u8; 32];
-    for (i, pair) in bytes.chunks(2).enumerate() {
-        out[i] = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    // By `get`, not `chunks(2)` and indexes: no iterator or bounds panic
+    // of its own in the wasm.
+    for (i, byte) in out.iter_mut().enumerate() {
+        let (Some(&high), Some(&low)) = (bytes.get(2 * i), bytes.get(2 * i + 1)) else { return None };
+        *byte = nibble(high)? << 4 | nibble(low)?;
     }
     Some(out)
 }
@@ -83,7 +86,7 @@ fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {
 /// with `hub.verify_token` equal to `verify_token`; `None` otherwise.
 pub fn challenge(query: &str, verify_token: &str) -> Option<String> {
     let query = query.split_once('?').map_or(query, |(_, q)| q);
-    let query = query.split('#').next().unwrap_or("");
+    let query = query.split_once('#').map_or(query, |(q, _)| q);
     let (mut mode, mut token, mut challenge) = (None, None, None);
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));

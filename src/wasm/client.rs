@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
 use super::iterator::ItemIterator;
-use super::json::js_array;
+use super::json::{js_array, js_strings};
 use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
     send_message_options, signal_only, sync_options,
@@ -374,14 +374,7 @@ fn inbox_object(inbox: InboxSync<JsValue>) -> JsValue {
     if let Some(cursor) = &inbox.cursor {
         set("cursor", &JsValue::from_str(cursor));
     }
-    let strings = |ids: &[String]| -> Array {
-        let array = Array::new_with_length(ids.len() as u32);
-        for (i, id) in ids.iter().enumerate() {
-            array.set(i as u32, JsValue::from_str(id));
-        }
-        array
-    };
-    set("cutShort", &strings(&inbox.cut_short));
-    set("accountIds", &strings(&inbox.account_ids));
+    set("cutShort", &js_strings(&inbox.cut_short));
+    set("accountIds", &js_strings(&inbox.account_ids));
     object.into()
 }

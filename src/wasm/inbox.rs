@@ -103,14 +103,7 @@ fn read_options(options: &JsValue) -> Result<Core, Error> {
             "new Inbox(options) needs { accountId, platform?, maxMessagesPerConversation? }",
         ));
     }
-    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter().filter_map(|k| k.as_string()) {
-        if !["accountId", "platform", "maxMessagesPerConversation"].contains(&key.as_str()) {
-            return Err(Error::invalid_argument(format!(
-                "options has no option {}; the options are accountId, platform, maxMessagesPerConversation",
-                crate::core::quoted::quoted(&key)
-            )));
-        }
-    }
+    super::options::check_keys("options", options, &["accountId", "platform", "maxMessagesPerConversation"])?;
     let get =
         |key: &str| Reflect::get(options, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null());
     let account = get("accountId").and_then(|a| a.as_string()).filter(|a| !a.is_empty()).ok_or_else(|| {

@@ -150,3 +150,13 @@ pub(crate) fn js_array(items: Vec<JsValue>) -> Array {
     }
     array
 }
+
+/// `items` as a JS array of strings: one loop for every list of ids (not a
+/// `Vec<String>` return, whose conversion is its own wasm code).
+pub(crate) fn js_strings(items: &[String]) -> Array {
+    let array = Array::new_with_length(items.len() as u32);
+    for (i, item) in items.iter().enumerate() {
+        array.set(i as u32, JsValue::from_str(item));
+    }
+    array
+}

@@ -44,17 +44,17 @@ pub(crate) fn spawn(task: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>
 /// account, which takes part in every thread under an id the Page id does
 /// not reveal — found once two or more `conversations` (with
 /// `participants`) show it. Everyone else is a customer.
-#[wasm_bindgen(js_name = ownAccountIds)]
+#[wasm_bindgen(js_name = ownAccountIds, unchecked_return_type = "string[]")]
 pub fn own_account_ids(
     #[wasm_bindgen(js_name = accountId)] account_id: &str,
     #[wasm_bindgen(unchecked_param_type = "ReadonlyArray<Conversation | SyncedConversation>")] conversations: JsValue,
-) -> Vec<String> {
+) -> js_sys::Array {
     let array = js_sys::Array::from(&conversations);
     let mut list = Vec::with_capacity(array.length() as usize);
     for i in 0..array.length() {
         list.push(array.get(i));
     }
-    own_ids::<JsValue, _>(account_id, &list)
+    json::js_strings(&own_ids::<JsValue, _>(account_id, &list))
 }
 
 /// The settings a `GraphClient` uses when its options leave them out:

@@ -20,6 +20,25 @@ use crate::core::sync::SyncOptions;
 use crate::core::time::unix_seconds;
 use crate::transport::fetch::AbortSignal;
 
+/// Refuses a key of the object `value` that is not one of `allowed`:
+/// "{name} has no option …; the options are …". One copy for every
+/// options object (the client's, `new Inbox`'s and `new Webhook`'s).
+#[inline(never)]
+pub(super) fn check_keys(name: &str, value: &JsValue, allowed: &[&str]) -> Result<(), Error> {
+    let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
+    for key in keys.iter() {
+        let Some(key) = key.as_string() else { continue };
+        if !allowed.contains(&key.as_str()) {
+            return Err(Error::invalid_argument(format!(
+                "{name} has no option {}; the options are {}",
+                quoted(&key),
+                joined(&mut allowed.iter().copied(), ", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// An options object being read: which keys it may have, and typed getters.
 struct Options<'a> {
     name: &'a str,
@@ -36,16 +55,7 @@ impl<'a> Options<'a> {
         if !value.is_object() || Array::is_array(value) || value.is_function() {
             return Err(Error::invalid_argument(format!("{name} must be an object")));
         }
-        let keys = js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>());
-        for key in keys.iter().filter_map(|k| k.as_string()) {
-            if !allowed.contains(&key.as_str()) {
-                return Err(Error::invalid_argument(format!(
-                    "{name} has no option {}; the options are {}",
-                    quoted(&key),
-                    joined(&mut allowed.iter().copied(), ", ")
-                )));
-            }
-        }
+        check_keys(name, value, allowed)?;
         Ok(Self { name, value })
     }
 

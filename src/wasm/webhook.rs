@@ -10,7 +10,6 @@ use super::error::to_js;
 use super::spawn;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::quoted::quoted;
 use crate::core::webhook::{challenge, events_json, verify_signature};
 
 /// Verifies and reads Meta's webhooks (Messenger and Instagram).
@@ -139,15 +138,7 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
     if !options.is_object() {
         return Err(Error::invalid_argument("new Webhook(options) needs { appSecret, verifyToken? }"));
     }
-    let keys = js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>());
-    for key in keys.iter().filter_map(|k| k.as_string()) {
-        if !["appSecret", "verifyToken"].contains(&key.as_str()) {
-            return Err(Error::invalid_argument(format!(
-                "options has no option {}; the options are appSecret, verifyToken",
-                quoted(&key)
-            )));
-        }
-    }
+    super::options::check_keys("options", options, &["appSecret", "verifyToken"])?;
     let secret = member(options, "appSecret");
     let secrets: Vec<String> = if let Some(one) = secret.as_string() {
         vec![one]
