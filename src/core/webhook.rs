@@ -689,18 +689,29 @@ fn write_graph_message(
         _ => &[],
     };
     let is_mention = |a: &Borrowed<'_>| string_of(a.get("type")) == Some("story_mention");
+    // One pass (a plain loop, not an adapter chain each): whether any
+    // attachment is shown, whether one says its sticker, the last mention.
+    let (mut shown, mut has_sticker, mut mention) = (false, false, None);
+    for attachment in list {
+        if is_mention(attachment) {
+            mention = Some(attachment);
+        } else {
+            shown = true;
+            has_sticker = has_sticker || attachment_has_sticker_id(attachment);
+        }
+    }
     // The legacy form: a sticker id beside an image attachment, unless an
     // attachment says its sticker already.
-    let sticker = message
-        .get("sticker_id")
-        .and_then(id_text)
-        .filter(|_| !list.iter().any(|a| !is_mention(a) && attachment_has_sticker_id(a)));
-    if sticker.is_some() || list.iter().any(|a| !is_mention(a)) {
+    let sticker = message.get("sticker_id").and_then(id_text).filter(|_| !has_sticker);
+    if sticker.is_some() || shown {
         let mut attachments = Writer::object(node.key("attachments"));
         let data = attachments.key("data");
         data.push('[');
         let mut first = true;
-        for attachment in list.iter().filter(|a| !is_mention(a)) {
+        for attachment in list {
+            if is_mention(attachment) {
+                continue;
+            }
             if !first {
                 data.push(',');
             }
@@ -735,7 +746,7 @@ fn write_graph_message(
         Some(story) => {
             Some(("reply_to", string_of(story.get("url")).map(Cow::Borrowed), story.get("id").and_then(id_text)))
         }
-        None => list.iter().rev().find(|a| is_mention(a)).map(|a| {
+        None => mention.map(|a| {
             let field = |key: &str| a.get("payload").and_then(|p| p.get(key)).and_then(id_text);
             ("mention", field("url"), field("id"))
         }),
@@ -827,12 +838,14 @@ fn write_graph_attachment(attachment: &Borrowed<'_>, out: &mut String) {
             // the payload's plain fields, as the Graph names them (a
             // payload's own `type` in the attachment's place).
             let members = payload.map_or(&[][..], Borrowed::members);
-            match members.iter().find(|(key, _)| key == "type") {
-                Some((_, own)) => write_copy(own, 8, out.key("type")),
+            match payload.and_then(|p| p.get("type")) {
+                Some(own) => write_copy(own, 8, out.key("type")),
                 None => out.string("type", kind),
             }
-            for (key, value) in members.iter().filter(|(key, _)| key != "type") {
-                write_copy(value, 8, out.body_key(key));
+            for (key, value) in members {
+                if key != "type" {
+                    write_copy(value, 8, out.body_key(key));
+                }
             }
         }
     }
