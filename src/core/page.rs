@@ -92,44 +92,60 @@ enum Path<'a> {
 }
 
 impl Path<'_> {
-    /// `the body` for the body itself, else `data[3].messages`.
-    fn describe(&self) -> String {
+    /// What is off here: `the body {what}` for the body itself, else
+    /// `data[3].messages {what}`. One writer for every message, not a
+    /// `format!` each.
+    fn off(&self, what: &str) -> String {
+        let mut out = String::new();
         match self {
-            Path::Body => "the body".to_owned(),
-            _ => self.text(),
+            Path::Body => out.push_str("the body"),
+            _ => self.write(&mut out),
         }
+        out.push(' ');
+        out.push_str(what);
+        out
     }
 
-    fn text(&self) -> String {
+    fn write(&self, out: &mut String) {
         match self {
-            Path::Body => String::new(),
-            Path::Member(Path::Body, member) => (*member).to_owned(),
-            Path::Member(parent, member) => format!("{}.{member}", parent.text()),
-            Path::Item(parent, index) => format!("{}[{index}]", parent.text()),
+            Path::Body => {}
+            Path::Member(parent, member) => {
+                parent.write(out);
+                if !matches!(parent, Path::Body) {
+                    out.push('.');
+                }
+                out.push_str(member);
+            }
+            Path::Item(parent, index) => {
+                parent.write(out);
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
         }
     }
 }
 
 fn check_page_at<J: Json>(body: &J, node: Node, path: &Path<'_>) -> Result<(), String> {
     if !body.is_object() {
-        return Err(format!("{} is not an object", path.describe()));
+        return Err(path.off("is not an object"));
     }
     let data_path = Path::Member(path, "data");
-    let data = body.get("data").ok_or_else(|| format!("{} is missing", data_path.text()))?;
-    let len = data.array_len().ok_or_else(|| format!("{} is not an array", data_path.text()))?;
+    let data = body.get("data").ok_or_else(|| data_path.off("is missing"))?;
+    let len = data.array_len().ok_or_else(|| data_path.off("is not an array"))?;
     for i in 0..len {
         let item_path = Path::Item(&data_path, i);
-        let item = data.at(i).ok_or_else(|| format!("{} is missing", item_path.text()))?;
+        let item = data.at(i).ok_or_else(|| item_path.off("is missing"))?;
         check_node_at(&item, node, &item_path)?;
     }
     if let Some(paging) = body.get("paging").filter(|p| !p.is_null()) {
         if !paging.is_object() {
-            return Err(format!("{} is not an object", Path::Member(path, "paging").text()));
+            return Err(Path::Member(path, "paging").off("is not an object"));
         }
         if let Some(cursors) = paging.get("cursors").filter(|c| !c.is_null()) {
             for name in ["before", "after"] {
                 if cursors.get(name).is_some_and(|c| !c.is_string() && !c.is_null()) {
-                    return Err(format!("{}.{name} is not a string", Path::Member(path, "paging.cursors").text()));
+                    return Err(Path::Member(&Path::Member(path, "paging.cursors"), name).off("is not a string"));
                 }
             }
         }
@@ -139,10 +155,10 @@ fn check_page_at<J: Json>(body: &J, node: Node, path: &Path<'_>) -> Result<(), S
 
 fn check_node_at<J: Json>(item: &J, node: Node, path: &Path<'_>) -> Result<(), String> {
     if !item.is_object() {
-        return Err(format!("{} is not an object", path.describe()));
+        return Err(path.off("is not an object"));
     }
     if !item.get("id").is_some_and(|id| id.is_string()) {
-        return Err(format!("{} is missing or not a string", Path::Member(path, "id").text()));
+        return Err(Path::Member(path, "id").off("is missing or not a string"));
     }
     if node == Node::Conversation {
         if let Some(messages) = item.get("messages").filter(|m| !m.is_null()) {
