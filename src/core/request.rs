@@ -109,10 +109,16 @@ impl GraphRequest {
 
     /// The same request with another `after` cursor (the next page).
     pub fn with_after(&self, cursor: &str) -> Self {
-        let mut next = self.clone();
-        next.params.retain(|(name, _)| !matches!(*name, "after" | "before"));
-        next.params.push(("after", cursor.to_owned()));
-        next
+        // The kept parameters copied in a plain loop: no `retain` of its own
+        // in the wasm.
+        let mut params = Vec::with_capacity(self.params.len() + 1);
+        for (name, value) in &self.params {
+            if !matches!(*name, "after" | "before") {
+                params.push((*name, value.clone()));
+            }
+        }
+        params.push(("after", cursor.to_owned()));
+        Self { path: self.path.clone(), params }
     }
 
     /// `path?query`, percent-encoded, without version or credentials: the
@@ -171,8 +177,8 @@ pub fn batch_request(items: &[GraphRequest], config: &ClientConfig) -> Result<Ht
         return Err(Error::invalid_argument(format!("a batch holds 1 to {MAX_BATCH} requests, not {}", items.len())));
     }
     let mut batch = String::from("[");
-    for (i, item) in items.iter().enumerate() {
-        if i > 0 {
+    for item in items {
+        if batch.len() > 1 {
             batch.push(',');
         }
         batch.push_str("{\"method\":\"GET\",\"relative_url\":");
@@ -211,11 +217,18 @@ fn push_paging(
     if let Some(limit) = limit {
         params.push(("limit", check_limit(limit)?.to_string()));
     }
-    for (name, cursor) in [("after", after), ("before", before)] {
-        if let Some(cursor) = cursor {
-            check_cursor(name, cursor)?;
-            params.push((name, cursor.to_owned()));
-        }
+    push_cursor(params, "after", after)?;
+    push_cursor(params, "before", before)
+}
+
+fn push_cursor(
+    params: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    cursor: Option<&str>,
+) -> Result<(), Error> {
+    if let Some(cursor) = cursor {
+        check_cursor(name, cursor)?;
+        params.push((name, cursor.to_owned()));
     }
     Ok(())
 }
