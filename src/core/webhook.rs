@@ -60,23 +60,27 @@ pub fn sign(raw: &[u8], secret: &str) -> String {
     out
 }
 
+/// The value of one hex digit, either case.
+fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
 fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {
     let bytes = hex.as_bytes();
     if bytes.len() != 64 {
         return None;
     }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
     let mut out = [0u8; 32];
     // By `get`, not `chunks(2)` and indexes: no iterator or bounds panic
     // of its own in the wasm.
     for (i, byte) in out.iter_mut().enumerate() {
         let (Some(&high), Some(&low)) = (bytes.get(2 * i), bytes.get(2 * i + 1)) else { return None };
-        *byte = nibble(high)? << 4 | nibble(low)?;
+        *byte = hex_digit(high)? << 4 | hex_digit(low)?;
     }
     Some(out)
 }
@@ -111,12 +115,15 @@ fn form_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
+    while let Some(&b) = bytes.get(i) {
+        match b {
             b'+' => out.push(b' '),
             b'%' => {
-                let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
+                // Two hex digits, read as `u8::from_str_radix(_, 16)` reads
+                // them (which takes a leading `+` too), without its code.
+                let (Some(&high), Some(&low)) = (bytes.get(i + 1), bytes.get(i + 2)) else { return None };
+                let high = if high == b'+' { 0 } else { hex_digit(high)? };
+                out.push(high << 4 | hex_digit(low)?);
                 i += 2;
             }
             b => out.push(b),
