@@ -345,7 +345,7 @@ fn each_item<'a, 'b>(
     for entry in entries {
         let account_id = entry.get("id").and_then(id_text).unwrap_or_default();
         let entry_time = time_ms(entry.get("time"));
-        for (key, standby) in [("messaging", false), ("standby", true)] {
+        for &(key, standby) in &[("messaging", false), ("standby", true)] {
             for item in entry.get(key).map_or(&[][..], Borrowed::items) {
                 found(platform, &account_id, read_item(item, &account_id, entry_time, standby), item);
             }
