@@ -51,7 +51,7 @@ impl<K: Ord, V> SortedMap<K, V> {
     }
 
     fn get(&self, key: &K) -> Option<&V> {
-        self.find(key).ok().map(|i| &self.0[i].1)
+        self.0.get(self.find(key).ok()?).map(|(_, v)| v)
     }
 
     fn contains_key(&self, key: &K) -> bool {
@@ -72,7 +72,11 @@ impl<K: Ord, V> SortedMap<K, V> {
 
     fn insert(&mut self, key: K, value: V) {
         match self.find(&key) {
-            Ok(at) => self.0[at].1 = value,
+            Ok(at) => {
+                if let Some((_, slot)) = self.0.get_mut(at) {
+                    *slot = value;
+                }
+            }
             Err(at) => self.0.insert(at, (key, value)),
         }
     }
@@ -658,10 +662,13 @@ impl Inbox {
     /// (without messages) and its messages shown, newest first (see
     /// [`render_messages`] for `only`).
     fn render_group(&self, id: &str, keys: &[Key], own: &StringSet, only: Option<&StringSet>) -> Option<Parts<'_>> {
-        let customer = keys.iter().find_map(|key| match key {
-            Key::Customer(person) => Some(person.clone()),
-            Key::Conversation(_) => None,
-        });
+        let mut customer = None;
+        for key in keys {
+            if let Key::Customer(person) = key {
+                customer = Some(person.clone());
+                break;
+            }
+        }
         let mut threads: Vec<&Thread> = Vec::with_capacity(keys.len());
         for key in keys {
             if let Some(thread) = self.threads.get(key) {
@@ -672,9 +679,14 @@ impl Inbox {
             return None;
         }
         let view = View::of(&threads, self.max_messages);
-        let customer = customer.or_else(|| {
-            view.conversation.and_then(|(_, c)| participants(c).into_iter().find(|p| !own.contains_key(p)))
-        });
+        if let (None, Some((_, c))) = (&customer, view.conversation) {
+            for person in participants(c) {
+                if !own.contains_key(&person) {
+                    customer = Some(person);
+                    break;
+                }
+            }
+        }
         let by_mid = view.by_mid();
         let messages = render_messages(&view, &by_mid, self.max_messages, only);
         if messages.is_empty() && view.conversation.is_none() {
@@ -692,11 +704,15 @@ impl Inbox {
         }
         // What the newest message shows as its `created_time`: the richest
         // copy's that has one.
-        let newest = messages
-            .first()
-            .and_then(|(mid, _)| by_mid.get(mid)?.iter().rev().find_map(|c| c.value.get("created_time")))
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+        let mut newest = None;
+        if let Some(copies) = messages.first().and_then(|(mid, _)| by_mid.get(mid)) {
+            for copy in copies.iter().rev() {
+                if let Some(time) = copy.value.get("created_time") {
+                    newest = time.as_str().map(str::to_owned);
+                    break;
+                }
+            }
+        }
         let updated =
             view.conversation.and_then(|(_, c)| c.get("updated_time")).and_then(Value::as_str).map(str::to_owned);
         let latest = match (newest, updated) {
@@ -1076,7 +1092,10 @@ fn render_messages<'a>(
     // any is rendered.
     // (Placed one by one: a sort costs more wasm than it saves here.)
     let mut order: Vec<(i64, &str, &[&Copy])> = Vec::with_capacity(by_mid.len());
-    for (mid, copies) in by_mid.iter().filter(|(mid, _)| !deleted.contains_key(*mid)) {
+    for (mid, copies) in &by_mid.0 {
+        if deleted.contains_key(mid) {
+            continue;
+        }
         let key = (-created_of(copies), *mid);
         let at = order.partition_point(|k| (k.0, k.1) <= key);
         order.insert(at, (key.0, key.1, copies));
@@ -1144,8 +1163,10 @@ fn reactions_value(synced: Option<&Value>, live: &[(&str, &str, &str)]) -> Value
 /// of the newest message a read names.
 fn read_watermark(view: &View<'_>, by_mid: &SortedMap<&str, Vec<&Copy>>) -> Option<i64> {
     let mut best: Option<i64> = None;
-    for (_, event) in view.events.iter().copied().filter(|(_, e)| e.get("kind").and_then(Value::as_str) == Some("read"))
-    {
+    for (_, event) in &view.events {
+        if event.get("kind").and_then(Value::as_str) != Some("read") {
+            continue;
+        }
         let at = event.get("watermark").and_then(Value::as_f64).map(|w| w as i64).or_else(|| {
             let mid = event.get("mid").and_then(Value::as_str)?;
             by_mid.get(&mid).map(|copies| created_of(copies) * 1000)
