@@ -472,14 +472,17 @@ impl Inbox {
             other => vec![other],
         };
         let mut parsed = Vec::with_capacity(inputs.len());
-        for (i, item) in inputs.into_iter().enumerate() {
-            parsed.push(Input::read(item).ok_or_else(|| {
-                Error::invalid_argument(format!(
+        let mut whole = false;
+        for item in inputs {
+            let i = parsed.len();
+            let Some(input) = Input::read(item) else {
+                return Err(Error::invalid_argument(format!(
                     "inbox.apply: input {i} is not a sync result, a webhook event or a sent message"
-                ))
-            })?);
+                )));
+            };
+            whole = whole || matches!(input, Input::Sync(_));
+            parsed.push(input);
         }
-        let whole = parsed.iter().any(|input| matches!(input, Input::Sync(_)));
         let mut touched: Vec<Key> = Vec::new();
         if !whole {
             for input in &parsed {
@@ -494,7 +497,11 @@ impl Inbox {
         for input in &parsed {
             input.mids(&mut named);
         }
-        let partial = !whole && !parsed.iter().any(|input| self.remaps(input)) && self.fits(&owners, parsed.len());
+        let mut remaps = false;
+        for input in &parsed {
+            remaps = remaps || self.remaps(input);
+        }
+        let partial = !whole && !remaps && self.fits(&owners, parsed.len());
         let only = partial.then_some(&named);
         let before = if whole { self.render_all() } else { self.render_keys(&owners, only) };
         for input in parsed {
