@@ -928,38 +928,48 @@ impl Inbox {
     /// # Errors
     /// An invalid-argument error for anything else.
     pub fn restore(snapshot: &Value) -> Result<Self, Error> {
-        let bad = || Error::invalid_argument("Inbox.restore: not a snapshot that inbox.snapshot() wrote");
+        Self::read_snapshot(snapshot).unwrap_or_else(|| {
+            Err(Error::invalid_argument("Inbox.restore: not a snapshot that inbox.snapshot() wrote"))
+        })
+    }
+
+    /// [`Inbox::restore`]'s reading: `None` for anything that is not a
+    /// snapshot (one error made in one place, not an `ok_or_else` each),
+    /// `Some(Err(_))` for an unknown platform.
+    fn read_snapshot(snapshot: &Value) -> Option<Result<Self, Error>> {
         if snapshot.get("graphConversationsInbox").and_then(Value::as_f64) != Some(1.0) {
-            return Err(bad());
+            return None;
         }
-        let account = snapshot.get("accountId").and_then(Value::as_str).ok_or_else(bad)?;
-        let platform = Platform::parse(snapshot.get("platform").and_then(Value::as_str).ok_or_else(bad)?)?;
-        let max = snapshot.get("maxMessagesPerConversation").and_then(Value::as_f64).ok_or_else(bad)?;
+        let account = snapshot.get("accountId").and_then(Value::as_str)?;
+        let platform = match Platform::parse(snapshot.get("platform").and_then(Value::as_str)?) {
+            Ok(platform) => platform,
+            Err(error) => return Some(Err(error)),
+        };
+        let max = snapshot.get("maxMessagesPerConversation").and_then(Value::as_f64)?;
         let mut inbox = Self::new(account, platform, max.clamp(1.0, f64::from(u32::MAX)) as u32);
         for id in snapshot.get("own").map(Value::items).unwrap_or_default() {
-            inbox.own.insert(id.as_str().ok_or_else(bad)?.to_owned(), ());
+            inbox.own.insert(id.as_str()?.to_owned(), ());
         }
         for thread in snapshot.get("threads").map(Value::items).unwrap_or_default() {
-            let key = Key::parse(thread.get("key").and_then(Value::as_str).ok_or_else(bad)?).ok_or_else(bad)?;
+            let key = Key::parse(thread.get("key").and_then(Value::as_str)?)?;
             let mut state = Thread::default();
             if let Some(conversation) = thread.get("conversation") {
                 state.add_conversation(conversation.clone());
             }
             for copy in thread.get("copies").map(Value::items).unwrap_or_default() {
-                let source =
-                    Source::parse(copy.get("source").and_then(Value::as_str).ok_or_else(bad)?).ok_or_else(bad)?;
-                let created = copy.get("created").and_then(Value::as_f64).ok_or_else(bad)? as i64;
-                let value = copy.get("value").cloned().ok_or_else(bad)?;
-                let mid = value.get("id").and_then(Value::as_str).ok_or_else(bad)?.to_owned();
+                let source = Source::parse(copy.get("source").and_then(Value::as_str)?)?;
+                let created = copy.get("created").and_then(Value::as_f64)? as i64;
+                let value = copy.get("value").cloned()?;
+                let mid = value.get("id").and_then(Value::as_str)?.to_owned();
                 state.add_copy(Copy { source, created, mid, value }, inbox.max_messages);
             }
             for event in thread.get("events").map(Value::items).unwrap_or_default() {
-                let [time, value] = event.items() else { return Err(bad()) };
-                state.add_event(time.as_f64().ok_or_else(bad)? as i64, value.clone(), inbox.max_messages);
+                let [time, value] = event.items() else { return None };
+                state.add_event(time.as_f64()? as i64, value.clone(), inbox.max_messages);
             }
             inbox.threads.insert(key, state);
         }
-        Ok(inbox)
+        Some(Ok(inbox))
     }
 }
 
