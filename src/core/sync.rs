@@ -21,6 +21,7 @@ use super::quoted::quoted;
 use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::string_set::StringSet;
 use super::time::unix_seconds;
+use super::webhook::hex_digit;
 
 /// The most messages one sync call asks for.
 const MAX_SYNC_LIMIT: u32 = MESSAGES_PER_CALL;
@@ -201,17 +202,19 @@ impl Remaining {
 
     fn decode(cursor: &str) -> Option<Self> {
         let text = String::from_utf8(base64url_decode(cursor)?).ok()?;
-        let mut pairs = text.split('&').map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            Some((key, percent_decode(value)?))
-        });
-        if pairs.next()?? != ("v", "1".to_owned()) {
-            return None;
-        }
         let mut remaining = Self::default();
         let mut thread = (None, None);
-        for pair in pairs {
-            let (key, value) = pair?;
+        let mut first = true;
+        for pair in text.split('&') {
+            let (key, value) = pair.split_once('=')?;
+            let value = percent_decode(value)?;
+            if first {
+                if (key, value.as_str()) != ("v", "1") {
+                    return None;
+                }
+                first = false;
+                continue;
+            }
             match key {
                 "page" => remaining.page = value,
                 "platform" => remaining.platform = Some(value),
@@ -236,13 +239,16 @@ fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            // Two hex digits, as `u8::from_str_radix(_, 16)` reads them (a
+            // leading `+` taken too): by get() and the webhook's hex_digit.
+            let (Some(&high), Some(&low)) = (bytes.get(i + 1), bytes.get(i + 2)) else { return None };
+            let high = if high == b'+' { 0 } else { hex_digit(high)? };
+            out.push(high << 4 | hex_digit(low)?);
             i += 3;
         } else {
-            out.push(bytes[i]);
+            out.push(b);
             i += 1;
         }
     }

@@ -61,7 +61,7 @@ pub fn sign(raw: &[u8], secret: &str) -> String {
 }
 
 /// The value of one hex digit, either case.
-fn hex_digit(c: u8) -> Option<u8> {
+pub(super) fn hex_digit(c: u8) -> Option<u8> {
     match c {
         b'0'..=b'9' => Some(c - b'0'),
         b'a'..=b'f' => Some(c - b'a' + 10),
