@@ -81,10 +81,9 @@ impl SyncOptions {
         if self.messages_per_conversation != ALL_MESSAGES {
             MESSAGES_PER_CONVERSATION.check(f64::from(self.messages_per_conversation))?;
         }
-        for (option, value) in [(PAGE_SIZE, self.page_size), (CONCURRENCY, self.concurrency)] {
-            option.check(f64::from(value))?;
-        }
-        for name in self.conversation_fields.iter().flatten() {
+        PAGE_SIZE.check(f64::from(self.page_size))?;
+        CONCURRENCY.check(f64::from(self.concurrency))?;
+        for name in self.conversation_fields.as_deref().unwrap_or_default() {
             let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             if !plain || name == "messages" {
                 return Err(Error::invalid_argument(format!(
@@ -332,11 +331,13 @@ impl SyncPlan {
         // same way on each resume would be a cursor to nowhere.
         let sendable = |after: &str| check_cursor("after", after).is_ok();
         let page_ok = remaining.pages.as_ref().is_none_or(|after| after.as_deref().is_none_or(sendable));
-        let threads_ok = remaining.threads.iter().all(|follow_up| {
-            ConversationId::new(follow_up.conversation.as_str()).is_ok()
+        let mut threads_ok = true;
+        for follow_up in &remaining.threads {
+            threads_ok = threads_ok
+                && ConversationId::new(follow_up.conversation.as_str()).is_ok()
                 && sendable(&follow_up.after)
-                && follow_up.remaining >= 1
-        });
+                && follow_up.remaining >= 1;
+        }
         if page_ok && threads_ok {
             Ok(remaining)
         } else {
