@@ -847,37 +847,60 @@ impl Inbox {
     pub fn snapshot(&self) -> String {
         // Written as it goes, members in the canonical (sorted) order, so
         // that no second copy of the inbox is built to write it.
+        // Pushed piece by piece: no `format!` each.
         let text = |value: Value| value.to_json_text();
-        let mut out = format!(
-            "{{\"accountId\":{},\"graphConversationsInbox\":1,\"maxMessagesPerConversation\":{},\"own\":[",
-            text(Value::text(self.account_id.as_str())),
-            self.max_messages
-        );
-        for (i, id) in self.own.keys().enumerate() {
-            out.push_str(if i == 0 { "" } else { "," });
+        let mut out = String::from("{\"accountId\":");
+        out.push_str(&text(Value::text(self.account_id.as_str())));
+        out.push_str(",\"graphConversationsInbox\":1,\"maxMessagesPerConversation\":");
+        out.push_str(&self.max_messages.to_string());
+        out.push_str(",\"own\":[");
+        let mut first = true;
+        for id in self.own.keys() {
+            if !first {
+                out.push(',');
+            }
+            first = false;
             out.push_str(&text(Value::text(id.as_str())));
         }
-        out.push_str(&format!("],\"platform\":{},\"threads\":[", text(Value::text(self.platform.as_str()))));
-        for (i, (key, thread)) in self.threads.iter().enumerate() {
-            out.push_str(if i == 0 { "{" } else { ",{" });
+        out.push_str("],\"platform\":");
+        out.push_str(&text(Value::text(self.platform.as_str())));
+        out.push_str(",\"threads\":[");
+        let mut first = true;
+        for (key, thread) in &self.threads.0 {
+            out.push_str(if first { "{" } else { ",{" });
+            first = false;
             if let Some((_, conversation)) = &thread.conversation {
-                out.push_str(&format!("\"conversation\":{},", conversation.to_json_text()));
+                out.push_str("\"conversation\":");
+                out.push_str(&conversation.to_json_text());
+                out.push(',');
             }
             out.push_str("\"copies\":[");
-            for (j, c) in thread.copies.iter().enumerate() {
-                out.push_str(&format!(
-                    "{}{{\"created\":{},\"source\":\"{}\",\"value\":{}}}",
-                    if j == 0 { "" } else { "," },
-                    c.created,
-                    c.source.name(),
-                    c.value.to_json_text()
-                ));
+            for c in &thread.copies {
+                if !out.ends_with('[') {
+                    out.push(',');
+                }
+                out.push_str("{\"created\":");
+                out.push_str(&c.created.to_string());
+                out.push_str(",\"source\":\"");
+                out.push_str(c.source.name());
+                out.push_str("\",\"value\":");
+                out.push_str(&c.value.to_json_text());
+                out.push('}');
             }
             out.push_str("],\"events\":[");
-            for (j, (time, event)) in thread.events.iter().enumerate() {
-                out.push_str(&format!("{}[{time},{}]", if j == 0 { "" } else { "," }, event.to_json_text()));
+            for (time, event) in &thread.events {
+                if !out.ends_with('[') {
+                    out.push(',');
+                }
+                out.push('[');
+                out.push_str(&time.to_string());
+                out.push(',');
+                out.push_str(&event.to_json_text());
+                out.push(']');
             }
-            out.push_str(&format!("],\"key\":{}}}", text(Value::String(key.text()))));
+            out.push_str("],\"key\":");
+            out.push_str(&text(Value::String(key.text())));
+            out.push('}');
         }
         out.push_str("]}");
         out
