@@ -1238,8 +1238,15 @@ fn split((conversation, messages): Parts<'_>) -> (u64, SortedMap<String, Option<
 
 fn diff(before: &Rendered, after: &Rendered) -> Changes {
     let mut changes = Changes::default();
-    let shown = |rendered: &Rendered, mid: &String| rendered.values().any(|(_, m)| m.contains_key(mid));
-    for (id, (object, messages)) in after.iter() {
+    let shown = |rendered: &Rendered, mid: &String| {
+        for (_, (_, m)) in &rendered.0 {
+            if m.contains_key(mid) {
+                return true;
+            }
+        }
+        false
+    };
+    for (id, (object, messages)) in &after.0 {
         let old = before.get(id);
         match old {
             None => changes.conversations_added.push(id.clone()),
@@ -1248,7 +1255,7 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
             }
             Some(_) => {}
         }
-        for (mid, text) in messages.iter() {
+        for (mid, text) in &messages.0 {
             match old.and_then(|(_, m)| m.get(mid)) {
                 Some(old_text) if old_text != text => changes.messages_updated.push(mid.clone()),
                 Some(_) => {}
@@ -1259,26 +1266,31 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
             }
         }
     }
-    for (id, (_, messages)) in before.iter() {
+    for (id, (_, messages)) in &before.0 {
         let here = after.get(id);
         if here.is_none() {
             changes.conversations_removed.push(id.clone());
         }
-        for mid in messages.keys() {
+        for (mid, _) in &messages.0 {
             // Most messages stay where they were: look there first.
             if !here.is_some_and(|(_, m)| m.contains_key(mid)) && !shown(after, mid) {
                 changes.messages_removed.push(mid.clone());
             }
         }
     }
-    for list in [&mut changes.messages_added, &mut changes.messages_updated, &mut changes.messages_removed] {
-        let mut set = StringSet::default();
-        for mid in list.drain(..) {
-            set.insert(mid, ());
-        }
-        for (mid, ()) in set.0 {
-            list.push(mid);
-        }
-    }
+    sort_unique(&mut changes.messages_added);
+    sort_unique(&mut changes.messages_updated);
+    sort_unique(&mut changes.messages_removed);
     changes
+}
+
+/// `list` sorted, each mid once.
+fn sort_unique(list: &mut Vec<String>) {
+    let mut set = StringSet::default();
+    for mid in list.drain(..) {
+        set.insert(mid, ());
+    }
+    for (mid, ()) in set.0 {
+        list.push(mid);
+    }
 }
