@@ -130,7 +130,14 @@ impl Source {
     }
 
     fn parse(name: &str) -> Option<Self> {
-        [Self::Webhook, Self::Sent, Self::Sync].into_iter().find(|s| s.name() == name)
+        let mut found = None;
+        for source in [Self::Webhook, Self::Sent, Self::Sync] {
+            if source.name() == name {
+                found = Some(source);
+                break;
+            }
+        }
+        found
     }
 }
 
@@ -322,7 +329,12 @@ fn owner_of(key: &Key, index: &SortedMap<String, StringSet>) -> String {
 
 /// The latest known `created_time` of a message's copies (0 if none).
 fn created_of(copies: &[&Copy]) -> i64 {
-    copies.iter().map(|c| c.created).max().unwrap_or(0)
+    let Some(first) = copies.first() else { return 0 };
+    let mut latest = first.created;
+    for copy in copies {
+        latest = latest.max(copy.created);
+    }
+    latest
 }
 
 /// What one `apply` changed, for redrawing only that.
@@ -836,9 +848,14 @@ impl Inbox {
         self.render_group(&owner, &keys, &mapping.own, None).map(whole).or_else(|| {
             // A person in several synced conversations (other folders) has
             // no one owner: the newest conversation they are the customer of.
-            self.conversations()
-                .into_iter()
-                .find(|c| c.get("customer_id").and_then(Value::as_str) == Some(id_or_customer))
+            let mut found = None;
+            for c in self.conversations() {
+                if c.get("customer_id").and_then(Value::as_str) == Some(id_or_customer) {
+                    found = Some(c);
+                    break;
+                }
+            }
+            found
         })
     }
 
