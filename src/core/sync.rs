@@ -458,7 +458,7 @@ impl SyncPlan {
     /// Graph repeats a conversations cursor (which would loop for ever) or
     /// announces a next page without a cursor.
     pub fn answered<J: Json>(&mut self, id: u64, body: &J) -> (Vec<ThreadPart<J>>, Option<Error>) {
-        if let Some(at) = self.in_flight.iter().position(|(call, _)| *call == id) {
+        if let Some(at) = self.in_flight_at(id) {
             let (_, follow_up) = self.in_flight.swap_remove(at);
             return (self.more_messages(follow_up, body), None);
         }
@@ -541,10 +541,23 @@ impl SyncPlan {
         vec![ThreadPart { id: follow_up.conversation, conversation: None, messages }]
     }
 
+    /// Where follow-up call `id` stands in `in_flight` (one plain loop for
+    /// every lookup, not a position or any chain each).
+    fn in_flight_at(&self, id: u64) -> Option<usize> {
+        let mut at = 0;
+        while let Some((call, _)) = self.in_flight.get(at) {
+            if *call == id {
+                return Some(at);
+            }
+            at += 1;
+        }
+        None
+    }
+
     /// Call `id` failed or was given up: it goes back to the work left, so
     /// the cursor still holds it.
     pub fn failed(&mut self, id: u64) {
-        if let Some(at) = self.in_flight.iter().position(|(call, _)| *call == id) {
+        if let Some(at) = self.in_flight_at(id) {
             let (_, follow_up) = self.in_flight.swap_remove(at);
             self.follow_ups.push_front(follow_up);
         } else if let Some(after) = self.page_in_flight.take() {
@@ -557,7 +570,7 @@ impl SyncPlan {
     /// conversations. `false` when it cannot shrink (one conversation, or a
     /// follow-up call), and the call counts as failed.
     pub fn ask_for_less(&mut self, id: u64) -> bool {
-        let is_page = !self.in_flight.iter().any(|(call, _)| *call == id);
+        let is_page = self.in_flight_at(id).is_none();
         if !is_page || self.options.page_size <= 1 {
             self.failed(id);
             return false;
@@ -595,7 +608,7 @@ impl SyncPlan {
     /// Whether call `id` is a conversations page that an adaptive sync
     /// would rather ask for smaller than retry as it is.
     pub fn shrinks_on_failure(&self, id: u64) -> bool {
-        self.options.adaptive && self.options.page_size > 1 && !self.in_flight.iter().any(|(call, _)| *call == id)
+        self.options.adaptive && self.options.page_size > 1 && self.in_flight_at(id).is_none()
     }
 
     /// Whether every call has been made and answered.
