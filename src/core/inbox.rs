@@ -287,8 +287,12 @@ impl<'a> View<'a> {
                 }
             }
             if threads.len() == 1 {
-                copies.extend(&thread.copies);
-                events.extend(&thread.events);
+                for copy in &thread.copies {
+                    copies.push(copy);
+                }
+                for event in &thread.events {
+                    events.push(event);
+                }
                 continue;
             }
             // The union, in order, each fact once; then the same window a
