@@ -127,6 +127,13 @@ before(async () => {
     const put = await api(`/accounts/${a.id}`, { method: "PUT", body: JSON.stringify({ accessToken: a.token }) });
     assert.equal(put.status, 202);
   }
+  // Both histories synced before the tests write: a sync still paging would
+  // read the new messages from the Graph itself, and the unreachable
+  // account's inbox would have them without any event delivered.
+  await until("both accounts' syncs", async () => {
+    const states = await Promise.all(graphs.accounts.map(async (a) => (await (await api(`/accounts/${a.id}`)).json()).sync));
+    return states.every((sync) => sync?.complete === true);
+  }, 60_000);
 }, { timeout: 120_000 });
 
 after(async () => {
