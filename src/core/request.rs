@@ -289,6 +289,38 @@ pub fn form_encode(params: &[(&str, String)]) -> String {
     out
 }
 
+/// Undoes [`form_encode`]'s escapes, and anyone's: each `%XX` (hex, either
+/// case) back to its byte and, in a form (`application/x-www-form-urlencoded`),
+/// each `+` to a space. `None` for a broken escape or text that is not UTF-8.
+pub fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'%' => {
+                let (Some(&high), Some(&low)) = (bytes.get(i + 1), bytes.get(i + 2)) else { return None };
+                out.push(hex_digit(high)? << 4 | hex_digit(low)?);
+                i += 2;
+            }
+            b'+' if plus_is_space => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The value of one hex digit, either case.
+pub fn hex_digit(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
 fn percent_encode_into(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in text.as_bytes() {

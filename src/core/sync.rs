@@ -18,10 +18,9 @@ use super::options::{
 use super::page::next_cursor;
 use super::query::{check_cursor, ConversationQuery, Fields, Folder, MessageQuery, Platform};
 use super::quoted::quoted;
-use super::request::{form_encode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
+use super::request::{form_encode, percent_decode, GraphRequest, DEFAULT_MESSAGE_FIELDS};
 use super::string_set::StringSet;
 use super::time::unix_seconds;
-use super::webhook::hex_digit;
 
 /// The most messages one sync call asks for.
 const MAX_SYNC_LIMIT: u32 = MESSAGES_PER_CALL;
@@ -206,7 +205,7 @@ impl Remaining {
         let mut first = true;
         for pair in text.split('&') {
             let (key, value) = pair.split_once('=')?;
-            let value = percent_decode(value)?;
+            let value = percent_decode(value, false)?;
             if first {
                 if (key, value.as_str()) != ("v", "1") {
                     return None;
@@ -231,27 +230,6 @@ impl Remaining {
         }
         Some(remaining)
     }
-}
-
-/// Undoes the percent-encoding of [`form_encode`].
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            // Two hex digits, as `u8::from_str_radix(_, 16)` reads them (a
-            // leading `+` taken too): by get() and the webhook's hex_digit.
-            let (Some(&high), Some(&low)) = (bytes.get(i + 1), bytes.get(i + 2)) else { return None };
-            let high = if high == b'+' { 0 } else { hex_digit(high)? };
-            out.push(high << 4 | hex_digit(low)?);
-            i += 3;
-        } else {
-            out.push(b);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// One thread from an answer: the conversation (absent for a follow-up

@@ -17,6 +17,7 @@ use super::error::Error;
 use super::json::Json;
 use super::query::Platform;
 use super::quoted::quoted;
+use super::request::{hex_digit, percent_decode};
 use super::time::{epoch_ms, graph_time};
 use std::borrow::Cow;
 
@@ -60,16 +61,6 @@ pub fn sign(raw: &[u8], secret: &str) -> String {
     out
 }
 
-/// The value of one hex digit, either case.
-pub(super) fn hex_digit(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
-}
-
 fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {
     let bytes = hex.as_bytes();
     if bytes.len() != 64 {
@@ -94,7 +85,7 @@ pub fn challenge(query: &str, verify_token: &str) -> Option<String> {
     let (mut mode, mut token, mut challenge) = (None, None, None);
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let value = form_decode(value)?;
+        let value = percent_decode(value, true)?;
         match key {
             "hub.mode" => mode = Some(value),
             "hub.verify_token" => token = Some(value),
@@ -108,29 +99,6 @@ pub fn challenge(query: &str, verify_token: &str) -> Option<String> {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Undoes `application/x-www-form-urlencoded` (`+` and `%XX`).
-fn form_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'+' => out.push(b' '),
-            b'%' => {
-                // Two hex digits, read as `u8::from_str_radix(_, 16)` reads
-                // them (which takes a leading `+` too), without its code.
-                let (Some(&high), Some(&low)) = (bytes.get(i + 1), bytes.get(i + 2)) else { return None };
-                let high = if high == b'+' { 0 } else { hex_digit(high)? };
-                out.push(high << 4 | hex_digit(low)?);
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Refuses, before parsing, a body too large or nested too deep to be a

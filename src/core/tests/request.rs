@@ -143,3 +143,17 @@ fn token_in_reads_header_or_body_only() {
     assert!(err.to_string().contains("\"header\" or \"body\""), "{err}");
     assert_eq!(ClientConfig::new("EAAG-test-page-token").unwrap().token_in, TokenIn::Header);
 }
+
+#[test]
+fn percent_decode_undoes_form_encode_and_refuses_a_broken_escape() {
+    let value = "a b+c,d/é%\u{1F600}";
+    let encoded = form_encode(&[("k", value.to_owned())]);
+    assert_eq!(percent_decode(encoded.strip_prefix("k=").unwrap(), false).as_deref(), Some(value));
+    // A form's `+` is a space; elsewhere it stays a `+`.
+    assert_eq!(percent_decode("a+b%2B%2bc", true).as_deref(), Some("a b++c"));
+    assert_eq!(percent_decode("a+b", false).as_deref(), Some("a+b"));
+    // Two hex digits or nothing, and UTF-8.
+    for broken in ["%", "%4", "%G1", "%+5", "%-5", "%ff"] {
+        assert_eq!(percent_decode(broken, true), None, "{broken}");
+    }
+}
