@@ -58,17 +58,91 @@ const HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "re
 
 /**
  * One HTTP exchange of the client (the wasm side calls it): `fetch` (the
- * global one when `fetch` is undefined), then the answer's status, the
- * headers the client reads (a string, or undefined) and its text, in one
- * promise, instead of a promise, a callback pair and a wasm call per step.
- * A `fetch` whose answer has no `headers.get` simply has no headers.
+ * global one when `fetch` is undefined) under a timeout and the caller's
+ * signal, then the answer's status, its text and the headers the client
+ * reads (a string, or undefined), in one promise, instead of a promise, a
+ * callback pair and a wasm call per step. The timer and the listener on the
+ * caller's signal are gone once the promise settles; `cancel()` on the
+ * promise aborts the request before then (the wasm side calls it when the
+ * call that waits for it is dropped). A runtime without `AbortController`
+ * sends without a timeout. A `fetch` whose answer has no `headers.get`
+ * simply has no headers.
+ *
+ * @param {Function | undefined} fetch
+ * @param {string} url
+ * @param {string} method
+ * @param {string} headers names and values, each pair as `name\nvalue\n`
+ *   (neither holds a line break: the client checks its token and secrets)
+ * @param {string | undefined} body
+ * @param {number} timeoutMs
+ * @param {AbortSignal | undefined} signal the caller's
+ * @returns {Promise<unknown[]> & { cancel(): void }} resolves to `[status,
+ *   text, ...headers]`; rejects with `[error, timedOut]`
+ */
+export function exchange(fetch, url, method, headers, body, timeoutMs, signal) {
+  /** @type {Record<string, string>} */
+  const names = {};
+  const lines = headers.split("\n");
+  for (let i = 0; i + 1 < lines.length; i += 2) names[lines[i]] = lines[i + 1];
+  /** @type {{ method: string, headers: Record<string, string>, body?: string, signal?: AbortSignal }} */
+  const init = { method, headers: names };
+  if (body !== undefined) init.body = body;
+  let timedOut = false;
+  /** @type {(() => void) | undefined} */
+  let abort;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  /** @type {AbortSignal | undefined} the caller's signal, while `abort` listens to it */
+  let listened;
+  try {
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    init.signal = controller.signal;
+    abort = stop;
+    timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, timeoutMs);
+    if (signal) {
+      signal.addEventListener("abort", stop);
+      listened = signal;
+    }
+  } catch {}
+  // No timer or listener outlives the exchange, even when a given `fetch`
+  // ignores the abort.
+  const settle = () => {
+    clearTimeout(timer);
+    if (listened && abort) listened.removeEventListener("abort", abort);
+    listened = undefined;
+  };
+  const answer = /** @type {Promise<unknown[]> & { cancel(): void }} */ (
+    send(fetch, url, init).then(
+      (answer) => {
+        settle();
+        return answer;
+      },
+      (error) => {
+        settle();
+        throw [error, timedOut];
+      },
+    )
+  );
+  answer.cancel = () => {
+    settle();
+    abort?.();
+  };
+  return answer;
+}
+
+/**
+ * `fetch`, then the answer's status, text and the headers the client reads.
  *
  * @param {Function | undefined} fetch
  * @param {string} url
  * @param {object} init
  * @returns {Promise<unknown[]>} `[status, text, ...headers]`
  */
-export async function exchange(fetch, url, init) {
+async function send(fetch, url, init) {
   let response;
   if (fetch) {
     response = await fetch(url, init);

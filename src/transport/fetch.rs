@@ -9,7 +9,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Function, Object, Promise, Reflect};
+use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -23,17 +23,7 @@ use crate::wasm::keys::key;
 
 #[wasm_bindgen]
 extern "C" {
-    /// The global `AbortController`.
-    #[derive(Clone)]
-    pub type AbortController;
-    #[wasm_bindgen(catch, constructor)]
-    fn new() -> Result<AbortController, JsValue>;
-    #[wasm_bindgen(method, getter)]
-    fn signal(this: &AbortController) -> AbortSignal;
-    #[wasm_bindgen(method)]
-    fn abort(this: &AbortController);
-
-    /// An `AbortSignal`, the caller's or a controller's.
+    /// An `AbortSignal`: the caller's.
     #[derive(Clone)]
     pub type AbortSignal;
     #[wasm_bindgen(method, getter)]
@@ -51,10 +41,21 @@ extern "C" {
 
 #[wasm_bindgen(raw_module = "./graph_error.js")]
 extern "C" {
-    /// `fetch` (the global one for `None`), then `[status, text, x-app-usage,
-    /// x-page-usage, x-business-use-case-usage, retry-after, content-type]`
-    /// of its answer; rejects as `fetch` or `text()` does.
-    fn exchange(fetch: Option<&Function>, url: &str, init: &Object) -> Promise;
+    /// `fetch` (the global one for `None`) under a timeout and the caller's
+    /// signal, then `[status, text, x-app-usage, x-page-usage,
+    /// x-business-use-case-usage, retry-after, content-type]` of its answer;
+    /// rejects with `[error, timedOut]`. `headers` is `name\nvalue\n` per
+    /// header. The promise's `cancel()` aborts the request.
+    #[allow(clippy::too_many_arguments)]
+    fn exchange(
+        fetch: Option<&Function>,
+        url: &str,
+        method: &str,
+        headers: &str,
+        body: Option<&str>,
+        timeout_ms: f64,
+        signal: Option<&AbortSignal>,
+    ) -> Promise;
 }
 
 impl AbortSignal {
@@ -80,67 +81,16 @@ pub struct FetchTransport {
     pub on_usage: UsageObserver,
 }
 
-/// Aborts a request when its timeout runs out, the caller's signal fires or
-/// the request's future is dropped; no timer or listener outlives it.
-///
-/// The timer and the caller's signal call the controller's own `abort`,
-/// bound to it: no wasm closure is made per request (each costs a JS
-/// function, a finalization registration and a release).
-struct Cancellation {
-    controller: Option<AbortController>,
-    /// `controller.abort.bind(controller)`.
-    abort: Option<Function>,
-    /// The controller's signal, which the request carries.
-    signal: Option<AbortSignal>,
-    /// The whole answer is in: nothing is left to abort.
-    answered: bool,
-    timer: Option<JsValue>,
-    /// The caller's signal, while `abort` listens to it.
-    caller: Option<AbortSignal>,
-}
+/// A request under way: dropped before its answer is in (a sync that
+/// stopped, an iterator left early), it cancels the request. The timer and
+/// the listener on the caller's signal live in `exchange`, in JS: no wasm
+/// closure, controller or timer call is made per request.
+struct InFlight(Option<Promise>);
 
-impl Cancellation {
-    fn new(timeout_ms: u64, caller: Option<&AbortSignal>) -> Self {
-        let mut this = Self { controller: None, abort: None, signal: None, answered: false, timer: None, caller: None };
-        let Ok(controller) = AbortController::new() else { return this };
-        let Ok(abort) = member(&controller, "abort").dyn_into::<Function>() else { return this };
-        let abort: Function = abort.bind0(&controller);
-        this.timer = set_timeout(&abort, timeout_ms as f64).ok();
-        if let Some(caller) = caller {
-            if caller.add_event_listener("abort", &abort).is_ok() {
-                this.caller = Some(caller.clone());
-            }
-        }
-        this.signal = Some(controller.signal());
-        this.controller = Some(controller);
-        this.abort = Some(abort);
-        this
-    }
-
-    /// Whether the timer fired: the controller was aborted while the
-    /// caller's signal was not (the caller is asked first, and a dropped
-    /// request is not asked at all).
-    fn timed_out(&self) -> bool {
-        self.signal.as_ref().is_some_and(AbortSignal::is_aborted)
-    }
-}
-
-impl Drop for Cancellation {
+impl Drop for InFlight {
     fn drop(&mut self) {
-        // A future dropped mid-request (a sync that stopped, an iterator
-        // left early) cancels its request. After a full answer there is
-        // nothing to cancel, and `abort()` is not free (Node makes a
-        // DOMException with a stack for it, some 20 µs).
-        if !self.answered {
-            if let Some(controller) = &self.controller {
-                controller.abort();
-            }
-        }
-        if let Some(timer) = &self.timer {
-            clear_timeout(timer);
-        }
-        if let (Some(caller), Some(abort)) = (&self.caller, &self.abort) {
-            let _ = caller.remove_event_listener("abort", abort);
+        if let Some(cancel) = self.0.as_ref().and_then(|p| member(p, "cancel").dyn_into::<Function>().ok()) {
+            let _ = cancel.call0(&JsValue::UNDEFINED);
         }
     }
 }
@@ -151,36 +101,30 @@ impl FetchTransport {
     }
 
     /// What a failure to get an answer was: the caller's abort, our
-    /// timeout, or the network.
-    fn failure(&self, cancellation: &Cancellation, error: &JsValue) -> Error {
+    /// timeout, or the network; `rejection` is `exchange`'s `[error,
+    /// timedOut]`.
+    fn failure(&self, rejection: &JsValue) -> Error {
+        let error = Reflect::get_u32(rejection, 0).unwrap_or(JsValue::UNDEFINED);
         if self.aborted() {
             Error::aborted()
-        } else if cancellation.timed_out() {
+        } else if Reflect::get_u32(rejection, 1).is_ok_and(|t| t.is_truthy()) {
             Error::timeout(self.timeout_ms)
         } else {
-            Error::network(describe_js_error(error))
+            Error::network(describe_js_error(&error))
         }
     }
+}
 
-    fn init(&self, request: &HttpRequest, signal: Option<AbortSignal>) -> Object {
-        let init = Object::new();
-        let set = |target: &Object, name: &str, value: &JsValue| {
-            let _ = Reflect::set(target, &key(name), value);
-        };
-        set(&init, "method", &JsValue::from_str(request.method.as_str()));
-        let headers = Object::new();
-        for (name, value) in &request.headers {
-            set(&headers, name, &JsValue::from_str(value));
+/// `name\nvalue\n` per header, for `exchange`.
+fn header_lines(request: &HttpRequest) -> String {
+    let mut lines = String::new();
+    for (name, value) in &request.headers {
+        for part in [*name, value.as_str()] {
+            lines.push_str(part);
+            lines.push('\n');
         }
-        set(&init, "headers", &headers);
-        if let Some(body) = &request.body {
-            set(&init, "body", &JsValue::from_str(body));
-        }
-        if let Some(signal) = signal {
-            set(&init, "signal", &signal);
-        }
-        init
     }
+    lines
 }
 
 /// A `setTimeout` that the caller's signal cuts short; cleared when
@@ -249,16 +193,19 @@ impl Transport for FetchTransport {
         if self.aborted() {
             return Err(Error::aborted());
         }
-        let mut cancellation = Cancellation::new(self.timeout_ms, self.signal.as_ref());
-        let init = self.init(&request, cancellation.signal.clone());
-        // The answer's status, headers and text come in one promise (see
-        // `exchange` in js/graph_error.js); the body is read under the same
-        // timeout and signal as the request.
-        let answer = JsFuture::from(exchange(self.fetch.as_ref(), &request.url, &init))
-            .await
-            .map_err(|e| self.failure(&cancellation, &e))?;
-        cancellation.answered = true;
-        drop(cancellation);
+        let promise = exchange(
+            self.fetch.as_ref(),
+            &request.url,
+            request.method.as_str(),
+            &header_lines(&request),
+            request.body.as_deref(),
+            self.timeout_ms as f64,
+            self.signal.as_ref(),
+        );
+        // The body is read under the same timeout and signal as the request.
+        let mut in_flight = InFlight(Some(promise.clone()));
+        let answer = JsFuture::from(promise).await.map_err(|e| self.failure(&e))?;
+        in_flight.0 = None;
         let answer: &Array = answer.unchecked_ref();
         let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
         let text = answer.get(1);

@@ -1,5 +1,6 @@
 // Every failure is a GraphError with the right kind, code, status and transient flag.
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { test } from "node:test";
 import { EXPIRED_TOKEN, ODD_MESSAGE_ID, PAGE_ID, TRIGGER_IDS, threads } from "../../mock/server.mjs";
 import { GraphError, rejectsWithGraphError, useMockGraph } from "./helpers.mjs";
@@ -146,6 +147,32 @@ test("aborting mid-flight rejects with kind aborted and cancels the request unde
   assert.equal(env.mock.requests.length, 1, "the request had been sent");
   assert.equal(seenSignals.length, 1);
   assert.equal(seenSignals[0]?.aborted, true, "the fetch under way was aborted");
+});
+
+test("a call leaves no timer and no listener on the caller's signal behind: answered, timed out or aborted", async () => {
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+  const before = timers();
+  const controller = new AbortController();
+  const { signal } = controller;
+  await client().getMessage(ODD_MESSAGE_ID, { signal });
+  assert.equal(getEventListeners(signal, "abort").length, 0, "answered: no listener left");
+  assert.equal(timers(), before, "answered: no timer left");
+  // A fetch that never answers (and so holds no timer of its own), but
+  // stops when its request is aborted.
+  const never = (url, init) =>
+    new Promise((_, reject) => init.signal.addEventListener("abort", () => reject(init.signal.reason)));
+  const c = env.client({ maxRetries: 0, timeoutMs: 100, fetch: never });
+  await rejectsWithGraphError(c.getMessage(ODD_MESSAGE_ID, { signal }), { kind: "timeout" });
+  assert.equal(getEventListeners(signal, "abort").length, 0, "timed out: no listener left");
+  assert.equal(timers(), before, "timed out: no timer left");
+  const pending = c.getMessage(ODD_MESSAGE_ID, { signal });
+  assert.equal(getEventListeners(signal, "abort").length, 0, "not yet sent: nothing listens");
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(getEventListeners(signal, "abort").length, 1, "under way: the request listens");
+  controller.abort();
+  await rejectsWithGraphError(pending, { kind: "aborted" });
+  assert.equal(getEventListeners(signal, "abort").length, 0, "aborted: no listener left");
+  assert.equal(timers(), before, "aborted: no timer left");
 });
 
 test("aborting mid-walk ends messages() with kind aborted", async () => {
