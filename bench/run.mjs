@@ -325,6 +325,8 @@ function report({ wasm, size, decode, floor, scale, webhook, live, memory, optio
   const [big, small] = decode;
   row(`per call: ${small.name}, ${small.bytes} B`, `${small.clientMs.toFixed(2)} ms listConversations`, `${small.rawMs.toFixed(2)} ms fetch + JSON.parse`,
     x(small.ratio), `≤ ${TARGETS.smallCall}×`, small.ratio <= TARGETS.smallCall, `small call ${x(small.ratio)} raw`);
+  row(`per call: ${small.name}: the client's work in plain JS`, `${small.jsMs.toFixed(2)} ms (timeout, usage headers, redaction, page check)`,
+    `${small.rawMs.toFixed(2)} ms fetch + JSON.parse`, x(small.jsRatio), none, null);
   row(`per call: ${big.name}, ${big.bytes} B`, `${big.clientMs.toFixed(2)} ms listConversations`, `${big.rawMs.toFixed(2)} ms fetch + JSON.parse`,
     x(big.ratio), `≤ ${TARGETS.bigCall}× (project's)`, big.ratio <= TARGETS.bigCall, `1 MB page ${x(big.ratio)} raw`);
   row(`compile + instantiate, fresh node (median of ${wasm.runs})`,
