@@ -38,11 +38,22 @@ rm -f pkg/graph_conversations_bg.wasm.d.ts
 
 cp js/graph_error.js js/graph_error.d.ts js/node.js js/web.js js/workerd.js js/package.json README.md LICENSE-MIT LICENSE-APACHE pkg/
 node scripts/write-types.mjs
-# The generated glue without its comments and layout (its docs are in the
-# .d.ts beside it), names kept: 9.4 KB gzipped down to 5.5 KB. The hand-written
-# entries stay as written.
+# The JS a browser or a Worker loads without its comments and layout (their
+# docs are in the .d.ts files beside them; the readable sources are js/ in
+# the repository), names kept: the generated glue 9.4 KB gzipped down to
+# 4.2 KB with the short names above, the hand-written files the web entry
+# loads 3.2 KB down to 1.5 KB. The glue's first line (`@ts-self-types`)
+# stays. node.js stays as written: its JSDoc types are checked where the
+# examples import it.
+minify() {
+  node_modules/.bin/esbuild "$1" --format=esm --minify-whitespace --minify-syntax --legal-comments=none --log-level=warning
+}
 glue="pkg/graph_conversations.js"
-{ head -n1 "$glue"; node_modules/.bin/esbuild "$glue" --format=esm --minify-whitespace --minify-syntax --legal-comments=none --log-level=warning; } >"$glue.min"
+{ head -n1 "$glue"; minify "$glue"; } >"$glue.min"
 mv "$glue.min" "$glue"
+for file in api.js graph_error.js web.js workerd.js; do
+  minify "pkg/$file" >"pkg/$file.min"
+  mv "pkg/$file.min" "pkg/$file"
+done
 mkdir -p pkg/mock && cp mock/*.mjs mock/server.d.mts pkg/mock/ # the mock Graph (graph-conversations/mock and its bin), not its tests
 echo "pkg/$(basename "$wasm"): $raw bytes before wasm-opt, $(wc -c <"$wasm") after, $(gzip -9c "$wasm" | wc -c) gzipped"
