@@ -16,6 +16,36 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 
+/**
+ * Reads a .wasm's bytes from just past its header: `byte()`, `leb()` (an
+ * unsigned LEB128), `name()` (a length and UTF-8), and `at`, the offset.
+ */
+class Reader {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.at = 8;
+  }
+  byte() {
+    return this.bytes[this.at++];
+  }
+  leb() {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = this.byte();
+      result += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (byte < 0x80) return result;
+    }
+  }
+  name() {
+    const length = this.leb();
+    const text = new TextDecoder().decode(this.bytes.subarray(this.at, this.at + length));
+    this.at += length;
+    return text;
+  }
+}
+
 const [wasmPath, gluePath] = process.argv.slice(2);
 if (!wasmPath || !gluePath) {
   console.error("usage: node scripts/minify-names.mjs <module_bg.wasm> <glue.js>");
@@ -112,60 +142,48 @@ writeFileSync(gluePath, glue);
 writeFileSync(out, renameExports(readFileSync(out), renamedBack));
 renameSync(out, wasmPath);
 
+/** `n` as an unsigned LEB128. */
+function leb128(n) {
+  const out = [];
+  do {
+    let byte = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) byte |= 0x80;
+    out.push(byte);
+  } while (n > 0);
+  return Uint8Array.from(out);
+}
+
 /** The module `bytes` with the exports named in `names` (short -> long) renamed. */
 function renameExports(bytes, names) {
   const parts = [bytes.subarray(0, 8)];
-  let at = 8;
-  const leb = () => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = bytes[at++];
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) return result;
-    }
-  };
-  const encode = (n) => {
-    const out = [];
-    do {
-      let byte = n % 128;
-      n = Math.floor(n / 128);
-      if (n > 0) byte |= 0x80;
-      out.push(byte);
-    } while (n > 0);
-    return Uint8Array.from(out);
-  };
+  const r = new Reader(bytes);
   const utf8 = new TextEncoder();
   let renamed = 0;
-  while (at < bytes.length) {
-    const start = at;
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
+  while (r.at < bytes.length) {
+    const start = r.at;
+    const id = r.byte();
+    const end = r.leb() + r.at;
     if (id !== 7) {
       parts.push(bytes.subarray(start, end));
-      at = end;
+      r.at = end;
       continue;
     }
-    const body = [];
-    const count = leb();
-    body.push(encode(count));
+    const count = r.leb();
+    const body = [leb128(count)];
     for (let i = 0; i < count; i++) {
-      const length = leb();
-      const name = new TextDecoder().decode(bytes.subarray(at, at + length));
-      at += length;
-      const kindStart = at;
-      at++;
-      leb();
+      const name = r.name();
+      const kindStart = r.at;
+      r.byte();
+      r.leb();
       const kept = names.get(name);
       if (kept !== undefined) renamed++;
       const text = utf8.encode(kept ?? name);
-      body.push(encode(text.length), text, bytes.subarray(kindStart, at));
+      body.push(leb128(text.length), text, bytes.subarray(kindStart, r.at));
     }
-    if (at !== end) fail("the export section did not parse to its end");
+    if (r.at !== end) fail("the export section did not parse to its end");
     const content = Buffer.concat(body);
-    parts.push(Uint8Array.of(7), encode(content.length), content);
+    parts.push(Uint8Array.of(7), leb128(content.length), content);
   }
   if (renamed !== names.size) fail(`renamed ${renamed} of ${names.size} kept exports back`);
   return Buffer.concat(parts);
@@ -190,48 +208,30 @@ function importModules(after, before) {
 
 /** The module name of each import, in order, from a .wasm's bytes. */
 function importList(bytes) {
-  let at = 8;
-  const leb = () => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = bytes[at++];
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) return result;
-    }
+  const r = new Reader(bytes);
+  const limits = () => {
+    const flags = r.byte();
+    r.leb();
+    if (flags & 1) r.leb();
   };
-  const name = () => {
-    const length = leb();
-    const text = new TextDecoder().decode(bytes.subarray(at, at + length));
-    at += length;
-    return text;
-  };
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const size = leb();
-    const end = at + size;
+  while (r.at < bytes.length) {
+    const id = r.byte();
+    const end = r.leb() + r.at;
     if (id === 2) {
       const list = [];
-      for (let n = leb(); n > 0; n--) {
-        list.push(name());
-        name();
-        const kind = bytes[at++];
-        if (kind === 0) leb(); // a function: its type index
-        else if (kind === 1) { at++; limits(); } // a table: element type, limits
+      for (let n = r.leb(); n > 0; n--) {
+        list.push(r.name());
+        r.name();
+        const kind = r.byte();
+        if (kind === 0) r.leb(); // a function: its type index
+        else if (kind === 1) { r.byte(); limits(); } // a table: element type, limits
         else if (kind === 2) limits(); // a memory
-        else if (kind === 3) at += 2; // a global: value type, mutability
+        else if (kind === 3) r.at += 2; // a global: value type, mutability
         else fail(`an import of kind ${kind}`);
       }
       return list;
     }
-    at = end;
+    r.at = end;
   }
   return [];
-
-  function limits() {
-    const flags = bytes[at++];
-    leb();
-    if (flags & 1) leb();
-  }
 }
