@@ -61,7 +61,7 @@ const SCALE = [100, 1_000, 10_000].filter((n) => n <= options["scale-max"]);
 
 const started = performance.now();
 const loadAtStart = loadavg()[0];
-const wasm = measureWasm({ runs: 10 });
+const wasm = measureWasm({ runs: 21 }); // a fresh process each: 21 for a steadier median
 const size = measureSize();
 const decode = await measureDecode({ rounds: options.rounds });
 const floor = await measureFloor(options);
