@@ -204,8 +204,11 @@ impl Transport for FetchTransport {
         );
         // The body is read under the same timeout and signal as the request.
         let mut in_flight = InFlight(Some(promise.clone()));
-        let answer = JsFuture::from(promise).await.map_err(|e| self.failure(&e))?;
+        let settled = JsFuture::from(promise).await;
+        // Settled either way: nothing is left to cancel, and an `abort()`
+        // is not free (Node makes a DOMException with a stack, some 20 µs).
         in_flight.0 = None;
+        let answer = settled.map_err(|e| self.failure(&e))?;
         let answer: &Array = answer.unchecked_ref();
         let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
         let text = answer.get(1);

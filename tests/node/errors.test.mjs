@@ -175,6 +175,22 @@ test("a call leaves no timer and no listener on the caller's signal behind: answ
   assert.equal(timers(), before, "aborted: no timer left");
 });
 
+test("a request that failed or was answered is not aborted afterwards", async () => {
+  const signals = [];
+  const failing = (url, init) => {
+    signals.push(init.signal);
+    return Promise.reject(new TypeError("fetch failed"));
+  };
+  await rejectsWithGraphError(env.client({ maxRetries: 0, fetch: failing }).getMessage(ODD_MESSAGE_ID), { kind: "network" });
+  const answering = (url, init) => {
+    signals.push(init.signal);
+    return fetch(url, init);
+  };
+  await env.client({ maxRetries: 0, fetch: answering }).getMessage(ODD_MESSAGE_ID);
+  assert.equal(signals.length, 2);
+  assert.deepEqual(signals.map((s) => s.aborted), [false, false]);
+});
+
 test("aborting mid-walk ends messages() with kind aborted", async () => {
   const controller = new AbortController();
   const iterator = client().messages(`slow-3000-${thread.id}`, { signal: controller.signal });
