@@ -53,7 +53,7 @@ function read(target, name) {
   }
 }
 
-/** The headers the client reads, in the order `exchange` gives them. */
+/** The headers the client reads, in the order `exchange` gives them: the usage headers first. */
 const HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "retry-after", "content-type"];
 
 /**
@@ -77,7 +77,8 @@ const HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "re
  * @param {number} timeoutMs
  * @param {AbortSignal | undefined} signal the caller's
  * @returns {Promise<unknown[]> & { cancel(): void }} resolves to `[status,
- *   text, ...headers]`; rejects with `[error, timedOut]`
+ *   text, ...headers]`, the usage headers parsed (undefined where one is
+ *   missing or not JSON); rejects with `[error, timedOut]`
  */
 export function exchange(fetch, url, method, headers, body, timeoutMs, signal) {
   /** @type {Record<string, string>} */
@@ -155,16 +156,96 @@ async function send(fetch, url, init) {
   const headers = read(response, "headers");
   const get = read(headers, "get");
   for (const name of HEADERS) {
+    /** @type {unknown} */
     let value;
     if (typeof get === "function") {
       try {
         value = get.call(headers, name);
       } catch {}
     }
-    answer.push(typeof value === "string" ? value : undefined);
+    if (typeof value !== "string") value = undefined;
+    // The usage headers (the first three) as the objects they hold: parsed
+    // here, by the engine, not copied into wasm as text first.
+    else if (answer.length < 5) {
+      try {
+        value = JSON.parse(value);
+      } catch {
+        value = undefined;
+      }
+    }
+    answer.push(value);
   }
   const text = read(response, "text");
   if (typeof text !== "function") throw "the fetch answer is not a Response";
   answer[1] = await text.call(response);
   return answer;
+}
+
+/**
+ * Waits `ms` milliseconds, or less when `signal` fires first; no timer or
+ * listener outlives it.
+ *
+ * @param {number} ms
+ * @param {AbortSignal | undefined} signal
+ * @returns {Promise<void>}
+ */
+function sleep(ms, signal) {
+  return new Promise((resolve) => {
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done);
+  });
+}
+
+/**
+ * @typedef {object} Call one Graph call under way (the wasm side's `Call`)
+ * @property {() => number} pace books the next attempt in the token's pace: ms to wait first
+ * @property {() => Promise<unknown[]> & { cancel(): void }} send sends the next attempt (`exchange`)
+ * @property {(answer: unknown[]) => unknown} answer the result, or (a number) ms to wait before the next attempt; throws the GraphError the call ends with
+ * @property {(rejection: unknown) => number} failed ms to wait before the next attempt after `send` rejected; throws the GraphError the call ends with
+ * @property {() => unknown} abort the GraphError of a call aborted while it waited
+ * @property {() => void} free releases the call's wasm memory
+ */
+
+/**
+ * Runs a call of one request to its end (the wasm side calls it): waits for
+ * the token's pace, sends, reads the answer, and waits and sends again for
+ * as long as the call's attempts say so. The loop of every `list…` and
+ * `get…` call, with no Rust future on the way.
+ *
+ * @param {Call} call
+ * @param {AbortSignal | undefined} signal the caller's
+ * @returns {Promise<unknown>} the call's result; rejects with its GraphError
+ */
+export async function drive(call, signal) {
+  try {
+    for (;;) {
+      const pace = call.pace();
+      if (pace > 0) await sleep(pace, signal);
+      if (signal?.aborted) throw call.abort();
+      /** @type {unknown} */
+      let result;
+      let wait;
+      try {
+        result = await call.send();
+      } catch (rejection) {
+        wait = call.failed(rejection);
+      }
+      if (wait === undefined) {
+        const read = call.answer(/** @type {unknown[]} */ (result));
+        if (typeof read !== "number") return read;
+        wait = read;
+      }
+      await sleep(wait, signal);
+      if (signal?.aborted) throw call.abort();
+    }
+  } finally {
+    call.free();
+  }
 }

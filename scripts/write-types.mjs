@@ -1,9 +1,10 @@
 // Finishes the wasm-bindgen output in pkg/ and writes pkg/index.d.ts, the
 // package's one type entry:
 //
-// - `free()` and `[Symbol.dispose]` leave every class (JS and types): the glue is built with --weak-refs, so memory is released
+// - `free()` and `[Symbol.dispose]` leave every public class (JS and types): the glue is built with --weak-refs, so memory is released
 //   when an object is collected, and a call after a manual free() would
-//   throw "null pointer passed to rust" instead of a GraphError.
+//   throw "null pointer passed to rust" instead of a GraphError. The
+//   internal `Call` (no types, not exported by the entries) keeps them.
 // - Every optional member also accepts `undefined`, so option objects built
 //   from `process.env.X` compile under `exactOptionalPropertyTypes`.
 // - ItemIterator is generic in its item type; Rust doc links
@@ -28,9 +29,12 @@ function edit(text, pattern, replacement, what, min = 1) {
 // The JS glue.
 const jsPath = new URL("graph_conversations.js", pkg);
 let js = readFileSync(jsPath, "utf8");
-const CLASSES = [...js.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
-js = edit(js, /\n {4}free\(\) \{\n[^}]*\}/g, "", "free() in the classes", CLASSES.length);
+// `Call` is internal (no types; `drive` in graph_error.js frees each one
+// as soon as it ends): it keeps its free().
+const INTERNAL = new Set(["Call"]);
+const CLASSES = [...js.matchAll(/^export class (\w+)/gm)].map((m) => m[1]).filter((name) => !INTERNAL.has(name));
 for (const name of CLASSES) {
+  js = edit(js, new RegExp(`(\\nexport class ${name} \\{[^]*?)\\n {4}free\\(\\) \\{\\n[^}]*\\}`), "$1", `${name}.free()`);
   js = edit(js, new RegExp(`\\nif \\(Symbol\\.dispose\\) ${name}\\.prototype\\[Symbol\\.dispose\\] = ${name}\\.prototype\\.free;`), "", `${name}[Symbol.dispose]`);
 }
 writeFileSync(jsPath, js);
@@ -58,7 +62,7 @@ const types = [...glue.matchAll(/^export (?:interface|type) (\w+)/gm)]
 const unique = [...new Set([...types, "ItemIterator"])].sort();
 // The exported classes (GraphClient, Webhook, Inbox; not the iterator, which
 // only methods hand out) and functions (clientDefaults, …; not the loaders).
-const classes = [...glue.matchAll(/^export class (\w+)/gm)].map((m) => m[1]).filter((name) => name !== "ItemIterator");
+const classes = [...glue.matchAll(/^export class (\w+)/gm)].map((m) => m[1]).filter((name) => name !== "ItemIterator" && !INTERNAL.has(name));
 const functions = [...glue.matchAll(/^export function (\w+)/gm)]
   .map((m) => m[1])
   .filter((name) => !["initSync", "default"].includes(name));

@@ -18,15 +18,15 @@ use std::rc::Rc;
 
 pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncedThread};
 
+use crate::core::call::{explain, read_answer, refuse_secret_in_url, Attempts};
 use crate::core::config::ClientConfig;
 use crate::core::error::{Delivery, Error};
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 use crate::core::json::{int_member, str_member, Json};
 use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
 use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
-use crate::core::quoted::contains_text;
 use crate::core::request::{batch_request, GraphRequest, HttpRequest, MAX_BATCH};
-use crate::core::response::{read_body, read_response, Body, HttpResponse};
+use crate::core::response::{read_response, Body, HttpResponse};
 use crate::core::retry::{Pacer, RetryPolicy};
 use crate::core::send::{send_may_retry, sent_message, OutgoingMessage, SendRequest, SenderAction};
 use crate::core::usage::{ResponseHeaders, UsageValues};
@@ -42,12 +42,13 @@ pub trait Transport {
     type Json: Json;
 
     /// Sends `request`; any HTTP answer, whatever its status, is `Ok`, with
-    /// its body as received (the client redacts and parses it).
+    /// its body as received (the client redacts and parses it) and its
+    /// usage headers, parsed.
     ///
     /// # Errors
     /// A network error, a timeout or an abort ([`Error::network`],
     /// [`Error::timeout`], [`Error::aborted`]) when no answer came.
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<<Self::Json as Json>::Text>, Error>;
+    async fn send(&self, request: HttpRequest) -> Result<Received<Self::Json>, Error>;
 
     /// Waits `ms` milliseconds (before a retry, or to keep a pace).
     ///
@@ -64,6 +65,9 @@ pub trait Transport {
     /// Sees the usage headers of every answer (for `client.usage`).
     fn observe_usage(&self, _usage: &UsageValues<Self::Json>) {}
 }
+
+/// An answer as a transport received it, and its usage headers, parsed.
+pub type Received<J> = (HttpResponse<<J as Json>::Text>, UsageValues<J>);
 
 /// A list being read page by page (what `conversations()` and
 /// `messages()` iterate over).
@@ -477,7 +481,9 @@ impl<T: Transport> Client<T> {
             }
             // Only a Graph error body says the message did not go out.
             let delivery = if error.graph().is_some() { Delivery::NotSent } else { Delivery::Unknown };
-            return Err(secrets.redact_error(self.explain(error.with_attempts(attempts).with_delivery(delivery))));
+            return Err(
+                secrets.redact_error(explain(&self.config, error.with_attempts(attempts).with_delivery(delivery)))
+            );
         }
     }
 
@@ -497,7 +503,8 @@ impl<T: Transport> Client<T> {
         self.send_with(request, calls, check, false).await
     }
 
-    /// [`Client::send`], retrying only rate limits when `rate_limits_only`.
+    /// [`Client::send`], retrying only rate limits when `rate_limits_only`:
+    /// the core's [`Attempts`] decide, this loop sends and waits.
     async fn send_with(
         &self,
         request: &HttpRequest,
@@ -505,79 +512,41 @@ impl<T: Transport> Client<T> {
         check: &dyn Fn(&T::Json) -> Result<(), Error>,
         rate_limits_only: bool,
     ) -> Result<T::Json, Error> {
-        let secrets = self.config.secrets();
-        if secrets.in_url(&request.url) {
-            // A cursor or field that holds the token (a `paging.next` link
-            // passed as `after`, say) would put it in a URL: refuse.
-            return Err(Error::invalid_argument(
-                "a cursor, id or field holds the access token or app secret, which never travels in a URL",
-            ));
-        }
-        let policy = RetryPolicy::of(&self.config);
-        let mut attempts = 0;
+        refuse_secret_in_url(&self.config, request)?;
+        let mut attempts = Attempts::new(&self.config, calls, rate_limits_only);
         let outcome = loop {
-            if let Err(error) = self.pace(calls).await {
-                break Err(error);
+            let wait =
+                attempts.pace(&mut self.pacer.borrow_mut(), self.transport.now_ms(), self.config.calls_per_second);
+            if wait > 0.0 {
+                if let Err(abort) = self.transport.sleep(wait).await {
+                    break Err(abort);
+                }
             }
-            attempts += 1;
+            attempts.sent();
             let error = match self.send_once(request.clone()).await.and_then(|body| check(&body).map(|()| body)) {
                 Ok(body) => break Ok(body),
                 Err(error) => error,
             };
-            let delay = match rate_limits_only && !error.rate_limited() {
-                true => None,
-                false => policy.delay_ms(&error, attempts, self.transport.random()),
-            };
-            match delay {
-                Some(ms) => {
-                    if let Err(abort) = self.transport.sleep(ms as f64).await {
+            match attempts.after_failure(error, self.transport.random()) {
+                Ok(ms) => {
+                    if let Err(abort) = self.transport.sleep(ms).await {
                         break Err(abort);
                     }
                 }
-                None => break Err(error),
+                Err(error) => break Err(error),
             }
         };
-        outcome.map_err(|error| secrets.redact_error(self.explain(error.with_attempts(attempts))))
+        outcome.map_err(|error| attempts.end(error, &self.config))
     }
 
-    /// Adds what the Graph's own words leave out: an Instagram User token
-    /// (`IGAA…`) refused by graph.facebook.com belongs on graph.instagram.com.
-    fn explain(&self, error: Error) -> Error {
-        let token = self.config.access_token.expose();
-        let instagram_token = token.starts_with("IGAA") || token.starts_with("IGQ");
-        if instagram_token
-            && error.graph().and_then(|b| b.code) == Some(190)
-            && contains_text(&self.config.base_url, "graph.facebook.com")
-        {
-            return error.with_hint(
-                "this is an Instagram User token (Instagram API with Instagram Login): send it to \
-                 baseUrl \"https://graph.instagram.com\", with \"me\" or the account's id",
-            );
-        }
-        error
-    }
-
-    /// Waits for this request's turn in the token's budget.
-    async fn pace(&self, calls: u32) -> Result<(), Error> {
-        let wait = self.pacer.borrow_mut().reserve(self.transport.now_ms(), calls, self.config.calls_per_second);
-        if wait > 0.0 {
-            self.transport.sleep(wait).await?;
-        }
-        Ok(())
-    }
-
-    /// One attempt: sends and reads the answer. This is the one way in:
-    /// the body is redacted ([`Secrets::redact_body`](crate::core::secrets::Secrets::redact_body)) before anything
-    /// parses or quotes it.
+    /// One attempt: sends and reads the answer ([`read_answer`]: the body
+    /// is redacted before anything parses or quotes it).
     async fn send_once(&self, request: HttpRequest) -> Result<T::Json, Error> {
-        let response = self.transport.send(request).await?;
-        let text = self.config.secrets().redact_body(response.body);
-        let response = HttpResponse { status: response.status, headers: response.headers, body: read_body(&text) };
-        let usage = UsageValues::parse(&response.headers);
+        let (response, usage) = self.transport.send(request).await?;
         if !usage.is_empty() {
             self.transport.observe_usage(&usage);
         }
-        read_response(response, &usage)
+        read_answer(&self.config, response, &usage)
     }
 }
 

@@ -14,8 +14,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::client::Transport;
+use crate::client::{Received, Transport};
 use crate::core::error::Error;
+use crate::core::json::Json;
 use crate::core::request::HttpRequest;
 use crate::core::response::HttpResponse;
 use crate::core::usage::{ResponseHeaders, UsageValues};
@@ -47,7 +48,7 @@ extern "C" {
     /// rejects with `[error, timedOut]`. `headers` is `name\nvalue\n` per
     /// header. The promise's `cancel()` aborts the request.
     #[allow(clippy::too_many_arguments)]
-    fn exchange(
+    pub(crate) fn exchange(
         fetch: Option<&Function>,
         url: &str,
         method: &str,
@@ -100,23 +101,27 @@ impl FetchTransport {
         self.signal.as_ref().is_some_and(AbortSignal::is_aborted)
     }
 
-    /// What a failure to get an answer was: the caller's abort, our
-    /// timeout, or the network; `rejection` is `exchange`'s `[error,
-    /// timedOut]`.
     fn failure(&self, rejection: &JsValue) -> Error {
-        let error = Reflect::get_u32(rejection, 0).unwrap_or(JsValue::UNDEFINED);
-        if self.aborted() {
-            Error::aborted()
-        } else if Reflect::get_u32(rejection, 1).is_ok_and(|t| t.is_truthy()) {
-            Error::timeout(self.timeout_ms)
-        } else {
-            Error::network(describe_js_error(&error))
-        }
+        failure(rejection, self.aborted(), self.timeout_ms)
+    }
+}
+
+/// What a failure to get an answer was: the caller's abort, our timeout
+/// (of `timeout_ms`), or the network; `rejection` is `exchange`'s
+/// `[error, timedOut]`.
+pub(crate) fn failure(rejection: &JsValue, aborted: bool, timeout_ms: u64) -> Error {
+    let error = Reflect::get_u32(rejection, 0).unwrap_or(JsValue::UNDEFINED);
+    if aborted {
+        Error::aborted()
+    } else if Reflect::get_u32(rejection, 1).is_ok_and(|t| t.is_truthy()) {
+        Error::timeout(timeout_ms)
+    } else {
+        Error::network(describe_js_error(&error))
     }
 }
 
 /// `name\nvalue\n` per header, for `exchange`.
-fn header_lines(request: &HttpRequest) -> String {
+pub(crate) fn header_lines(request: &HttpRequest) -> String {
     let mut lines = String::new();
     for (name, value) in &request.headers {
         for part in [*name, value.as_str()] {
@@ -189,7 +194,7 @@ impl Transport for FetchTransport {
         js_sys::Math::random()
     }
 
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<JsValue>, Error> {
+    async fn send(&self, request: HttpRequest) -> Result<Received<JsValue>, Error> {
         if self.aborted() {
             return Err(Error::aborted());
         }
@@ -209,25 +214,34 @@ impl Transport for FetchTransport {
         // is not free (Node makes a DOMException with a stack, some 20 µs).
         in_flight.0 = None;
         let answer = settled.map_err(|e| self.failure(&e))?;
-        let answer: &Array = answer.unchecked_ref();
-        let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
-        let text = answer.get(1);
-        let header = |i: u32| answer.get(i).as_string();
-        let headers = ResponseHeaders {
-            app_usage: header(2),
-            page_usage: header(3),
-            business_use_case_usage: header(4),
-            retry_after: header(5),
-            content_type: header(6),
-        };
-        // The body stays a JS string: the client redacts it and the
-        // engine's JSON.parse reads it (see `BodyText for JsValue`).
-        Ok(HttpResponse { status, headers, body: text })
+        Ok(http_response(&answer))
     }
 
     fn observe_usage(&self, usage: &UsageValues<JsValue>) {
         (self.on_usage)(usage);
     }
+}
+
+/// `exchange`'s answer, `[status, text, x-app-usage, x-page-usage,
+/// x-business-use-case-usage, retry-after, content-type]` with the usage
+/// headers parsed in JS, as the core reads it. The body stays a JS string:
+/// the client redacts it and the engine's JSON.parse reads it (see
+/// `BodyText for JsValue`); the usage headers never cross into wasm
+/// memory as text.
+pub(crate) fn http_response(answer: &JsValue) -> Received<JsValue> {
+    let answer: &Array = answer.unchecked_ref();
+    let usage = |i: u32| Some(answer.get(i)).filter(Json::is_object);
+    let usage = UsageValues { app: usage(2), page: usage(3), business_use_case: usage(4) };
+    // Only a failed status says what came instead of JSON: a good answer
+    // does not copy its content type into wasm memory.
+    let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
+    let content_type = match (200..300).contains(&status) {
+        true => None,
+        false => answer.get(6).as_string(),
+    };
+    let headers =
+        ResponseHeaders { retry_after: answer.get(5).as_string(), content_type, ..ResponseHeaders::default() };
+    (HttpResponse { status, headers, body: answer.get(1) }, usage)
 }
 
 fn member(target: &JsValue, name: &str) -> JsValue {

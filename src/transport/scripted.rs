@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 
 use serde_json::Value;
 
-use crate::client::Transport;
+use crate::client::{Received, Transport};
 use crate::core::error::Error;
 use crate::core::request::HttpRequest;
 use crate::core::response::HttpResponse;
@@ -73,10 +73,18 @@ impl ScriptedTransport {
 impl Transport for ScriptedTransport {
     type Json = Value;
 
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse<String>, Error> {
+    async fn send(&self, request: HttpRequest) -> Result<Received<Value>, Error> {
         self.sent.borrow_mut().push(request);
         self.sent_at.borrow_mut().push(self.clock_ms.get());
-        self.answers.borrow_mut().pop_front().unwrap_or_else(|| Err(Error::network("the script has no answer left")))
+        let answer = self
+            .answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or_else(|| Err(Error::network("the script has no answer left")));
+        answer.map(|response| {
+            let usage = UsageValues::parse(&response.headers);
+            (response, usage)
+        })
     }
 
     async fn sleep(&self, ms: f64) -> Result<(), Error> {

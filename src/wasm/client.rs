@@ -7,6 +7,7 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
+use super::call::{Answer, Call};
 use super::error::to_js;
 use super::iterator::ItemIterator;
 use super::json::{js_array, js_strings};
@@ -18,6 +19,10 @@ use super::spawn;
 use super::state::ClientState;
 use crate::client::{InboxSync, ListWalk, SyncProgress};
 use crate::core::error::Error;
+use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
+use crate::core::page::Node;
+use crate::core::query::ConversationQuery;
+use crate::core::request::GraphRequest;
 use crate::core::send::SenderAction;
 use crate::core::usage::Usage;
 use tsify::Ts;
@@ -61,11 +66,11 @@ pub struct GraphClient {
 /// A call of the client, boxed: every method's future goes through the one
 /// [`promise`], so the promise machinery is in the module once, not once
 /// per method.
-type Call = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
+type Work = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
 
 /// Runs `work` as a Promise that rejects with a `GraphError`.
 #[inline(never)]
-fn promise(work: Call) -> Promise {
+fn promise(work: Work) -> Promise {
     spawn(Box::pin(async move { work.await.map_err(|e| to_js(&e)) }))
 }
 
@@ -100,12 +105,12 @@ impl GraphClient {
         #[wasm_bindgen(js_name = pageId, unchecked_param_type = "string")] page_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "ConversationQuery & RequestOptions")] query: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
-            let page_id = id_argument("pageId", &page_id)?;
+        let request = (|| {
+            let page_id = PageId::new(&id_argument("pageId", &page_id)?)?;
             let (query, signal) = conversation_query(&query.unwrap_or_default())?;
-            shared.client(signal).list_conversations(&page_id, &query).await
-        }))
+            Ok((GraphRequest::list_conversations(&page_id, &query)?, signal))
+        })();
+        Call::start(&self.shared, request, Answer::Page(Node::Conversation))
     }
 
     /// Every conversation of `GET /{page-id}/conversations`, following the
@@ -133,15 +138,19 @@ impl GraphClient {
         #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "FindConversationOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
-            let page_id = id_argument("pageId", &page_id)?;
-            let user_id = id_argument("userId", &user_id)?;
+        let request = (|| {
+            let page_id = PageId::new(&id_argument("pageId", &page_id)?)?;
+            let user_id = UserId::new(&id_argument("userId", &user_id)?)?;
             let find = find_options(&options.unwrap_or_default())?;
-            let found =
-                shared.client(find.signal).find_conversation(&page_id, &user_id, find.platform, find.fields).await?;
-            Ok(found.unwrap_or(JsValue::NULL))
-        }))
+            let query = ConversationQuery {
+                platform: find.platform,
+                user_id: Some(user_id.to_string()),
+                fields: find.fields,
+                ..Default::default()
+            };
+            Ok((GraphRequest::list_conversations(&page_id, &query)?, find.signal))
+        })();
+        Call::start(&self.shared, request, Answer::FirstOf)
     }
 
     /// `GET /{conversation-id}`.
@@ -151,12 +160,12 @@ impl GraphClient {
         #[wasm_bindgen(js_name = conversationId, unchecked_param_type = "string")] conversation_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
-            let id = id_argument("conversationId", &conversation_id)?;
+        let request = (|| {
+            let id = ConversationId::new(&id_argument("conversationId", &conversation_id)?)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
-            shared.client(signal).get_conversation(&id, fields.as_ref()).await
-        }))
+            Ok((GraphRequest::get_conversation(&id, fields.as_ref())?, signal))
+        })();
+        Call::start(&self.shared, request, Answer::Node(Node::Conversation))
     }
 
     /// One page of a conversation's messages, newest first, with the
@@ -167,12 +176,12 @@ impl GraphClient {
         #[wasm_bindgen(js_name = conversationId, unchecked_param_type = "string")] conversation_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")] query: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
-            let id = id_argument("conversationId", &conversation_id)?;
+        let request = (|| {
+            let id = ConversationId::new(&id_argument("conversationId", &conversation_id)?)?;
             let (query, signal) = message_query(&query.unwrap_or_default())?;
-            shared.client(signal).list_messages(&id, &query).await
-        }))
+            Ok((GraphRequest::list_messages(&id, &query)?, signal))
+        })();
+        Call::start(&self.shared, request, Answer::Page(Node::Message))
     }
 
     /// Every message of a conversation, newest first, following the cursors.
@@ -198,12 +207,12 @@ impl GraphClient {
         #[wasm_bindgen(js_name = messageId, unchecked_param_type = "string")] message_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
-            let id = id_argument("messageId", &message_id)?;
+        let request = (|| {
+            let id = MessageId::new(&id_argument("messageId", &message_id)?)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
-            shared.client(signal).get_message(&id, fields.as_ref()).await
-        }))
+            Ok((GraphRequest::get_message(&id, fields.as_ref())?, signal))
+        })();
+        Call::start(&self.shared, request, Answer::Node(Node::Message))
     }
 
     /// Many messages through Graph batch requests (at most 50 per HTTP

@@ -13,6 +13,7 @@ use crate::core::config::ClientConfig;
 use crate::core::retry::{Pacer, Paces};
 use crate::core::usage::UsageValues;
 use crate::transport::fetch::{AbortSignal, FetchTransport};
+use crate::wasm::keys::key as key_name;
 
 /// The state of one `GraphClient`, shared by its calls and iterators.
 pub struct ClientState {
@@ -49,12 +50,27 @@ impl ClientState {
         Client::with_pacer(self.config.clone(), transport, self.pacer.clone()).with_page_sizes(self.page_sizes.clone())
     }
 
+    /// The settings.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The caller's `fetch`; `None` for the global one.
+    pub fn fetch(&self) -> Option<&Function> {
+        self.fetch.as_ref()
+    }
+
+    /// The pace of this client's token.
+    pub fn pacer(&self) -> &RefCell<Pacer> {
+        &self.pacer
+    }
+
     /// Keeps the latest value of each usage header on `client.usage`.
-    fn record_usage(&self, values: &UsageValues<JsValue>) {
+    pub fn record_usage(&self, values: &UsageValues<JsValue>) {
         let headers = [("app", &values.app), ("page", &values.page), ("business_use_case", &values.business_use_case)];
         for (key, value) in headers {
             if let Some(value) = value {
-                let _ = Reflect::set(&self.usage, &JsValue::from_str(key), value);
+                let _ = Reflect::set(&self.usage, &key_name(key), value);
             }
         }
     }

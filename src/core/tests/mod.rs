@@ -2,6 +2,7 @@
 
 mod account;
 mod auth;
+mod call;
 mod config;
 mod error;
 mod ids;
