@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncedThread};
 
-use crate::core::call::{explain, read_answer, refuse_secret_in_url, Attempts};
+use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
 use crate::core::config::ClientConfig;
 use crate::core::error::{Delivery, Error};
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
@@ -28,7 +28,7 @@ use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
 use crate::core::request::{batch_request, GraphRequest, HttpRequest, MAX_BATCH};
 use crate::core::response::{read_response, Body, HttpResponse};
 use crate::core::retry::{Pacer, RetryPolicy};
-use crate::core::send::{send_may_retry, sent_message, OutgoingMessage, SendRequest, SenderAction};
+use crate::core::send::{sent_message, OutgoingMessage, SendRequest, SenderAction};
 use crate::core::usage::{ResponseHeaders, UsageValues};
 
 /// The one place where HTTP happens: sends a request, hands back the answer.
@@ -376,7 +376,7 @@ impl<T: Transport> Client<T> {
     /// are still waited out.
     async fn list_or_shrink(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
         let http = request.to_http(&self.config);
-        self.send_with(&http, 1, &|body| check_page(body, node, Some(200)), true).await
+        self.send_with(&http, 1, &|body| check_page(body, node, Some(200)), Retries::RateLimits).await
     }
 
     async fn node(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
@@ -452,39 +452,9 @@ impl<T: Transport> Client<T> {
 
     /// One Send API call, never sent twice: tried again only after an error
     /// body with a throttling code (the Graph did not take it). Every error
-    /// says whether the message went out.
+    /// says whether the message went out ([`Retries::Send`]).
     async fn deliver(&self, request: &HttpRequest) -> Result<T::Json, Error> {
-        let secrets = self.config.secrets();
-        if secrets.in_url(&request.url) {
-            return Err(Error::invalid_argument(
-                "an id holds the access token or app secret, which never travels in a URL",
-            ));
-        }
-        let policy = RetryPolicy::of(&self.config);
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            let error = match self.send_once(request.clone()).await {
-                Ok(body) => return Ok(body),
-                Err(error) => error,
-            };
-            if send_may_retry(&error) {
-                if let Some(ms) = policy.delay_ms(&error, attempts, self.transport.random()) {
-                    if let Err(abort) = self.transport.sleep(ms as f64).await {
-                        // Nothing was sent since the refusal.
-                        return Err(
-                            secrets.redact_error(abort.with_attempts(attempts).with_delivery(Delivery::NotSent))
-                        );
-                    }
-                    continue;
-                }
-            }
-            // Only a Graph error body says the message did not go out.
-            let delivery = if error.graph().is_some() { Delivery::NotSent } else { Delivery::Unknown };
-            return Err(
-                secrets.redact_error(explain(&self.config, error.with_attempts(attempts).with_delivery(delivery)))
-            );
-        }
+        self.send_with(request, 1, &|_| Ok(()), Retries::Send).await
     }
 
     /// Sends `request` (worth `calls` Graph calls) at the token's pace and
@@ -500,43 +470,39 @@ impl<T: Transport> Client<T> {
         calls: u32,
         check: &dyn Fn(&T::Json) -> Result<(), Error>,
     ) -> Result<T::Json, Error> {
-        self.send_with(request, calls, check, false).await
+        self.send_with(request, calls, check, Retries::Transient).await
     }
 
-    /// [`Client::send`], retrying only rate limits when `rate_limits_only`:
-    /// the core's [`Attempts`] decide, this loop sends and waits.
+    /// [`Client::send`], retrying the failures `retries` names: the
+    /// core's [`Attempts`] decide, this loop sends and waits.
     async fn send_with(
         &self,
         request: &HttpRequest,
         calls: u32,
         check: &dyn Fn(&T::Json) -> Result<(), Error>,
-        rate_limits_only: bool,
+        retries: Retries,
     ) -> Result<T::Json, Error> {
         refuse_secret_in_url(&self.config, request)?;
-        let mut attempts = Attempts::new(&self.config, calls, rate_limits_only);
-        let outcome = loop {
-            let wait =
-                attempts.pace(&mut self.pacer.borrow_mut(), self.transport.now_ms(), self.config.calls_per_second);
-            if wait > 0.0 {
-                if let Err(abort) = self.transport.sleep(wait).await {
-                    break Err(abort);
-                }
+        let mut attempts = Attempts::new(&self.config, calls, retries);
+        loop {
+            let now = self.transport.now_ms();
+            let pace = attempts.pace(&mut self.pacer.borrow_mut(), now, self.config.calls_per_second);
+            // `sleep` fails only when the caller aborts.
+            if pace > 0.0 && self.transport.sleep(pace).await.is_err() {
+                return Err(attempts.end_aborted(&self.config));
             }
             attempts.sent();
             let error = match self.send_once(request.clone()).await.and_then(|body| check(&body).map(|()| body)) {
-                Ok(body) => break Ok(body),
+                Ok(body) => return Ok(body),
                 Err(error) => error,
             };
             match attempts.after_failure(error, self.transport.random()) {
-                Ok(ms) => {
-                    if let Err(abort) = self.transport.sleep(ms).await {
-                        break Err(abort);
-                    }
-                }
-                Err(error) => break Err(error),
+                // An abort ends even a wait of 0 ms.
+                Ok(ms) if self.transport.sleep(ms).await.is_err() => return Err(attempts.end_aborted(&self.config)),
+                Ok(_) => {}
+                Err(error) => return Err(attempts.end(error, &self.config)),
             }
-        };
-        outcome.map_err(|error| attempts.end(error, &self.config))
+        }
     }
 
     /// One attempt: sends and reads the answer ([`read_answer`]: the body

@@ -13,14 +13,18 @@
 //! 3. on a failure, [`Attempts::after_failure`] says how long to wait
 //!    before step 1 again, or hands back the error to end with;
 //! 4. every error the call ends with goes out through [`Attempts::end`].
+//!
+//! A send ([`Retries::Send`]) follows the same loop under the Send API's
+//! rule: it is never sent twice.
 
 use super::config::ClientConfig;
-use super::error::Error;
+use super::error::{Delivery, Error};
 use super::json::Json;
 use super::quoted::contains_text;
 use super::request::HttpRequest;
 use super::response::{read_body, read_response, HttpResponse};
 use super::retry::{Pacer, RetryPolicy};
+use super::send::send_may_retry;
 use super::usage::UsageValues;
 
 /// Refuses a request whose URL would carry the token or the app secret (a
@@ -38,6 +42,22 @@ pub fn refuse_secret_in_url(config: &ClientConfig, request: &HttpRequest) -> Res
     Ok(())
 }
 
+/// Which failures a call tries again after (each within the retry
+/// policy's count and longest wait).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Retries {
+    /// Every transient failure: a read.
+    Transient,
+    /// Rate limits only: an adaptive sync's large page, for which a
+    /// timeout or a 5xx ends the call and a smaller page is asked for.
+    RateLimits,
+    /// A Send API call, never sent twice: tried again only after an error
+    /// body with a throttling code, which proves the Graph did not take
+    /// it. Sends are not held to the Conversations API's pace, and every
+    /// error says whether the message went out ([`Error::delivery`]).
+    Send,
+}
+
 /// The attempts of one call: how many were sent, and whether another may
 /// follow a failure.
 #[derive(Clone, Copy, Debug)]
@@ -45,22 +65,25 @@ pub struct Attempts {
     policy: RetryPolicy,
     /// What one attempt costs in the token's budget (a batch: its items).
     calls: u32,
-    /// An adaptive sync's large page: only rate limits are waited out; a
-    /// timeout or a 5xx ends the call, and a smaller page is asked for.
-    rate_limits_only: bool,
+    retries: Retries,
     sent: u32,
 }
 
 impl Attempts {
-    /// A call of `calls` Graph calls under `config`'s retry policy.
-    pub fn new(config: &ClientConfig, calls: u32, rate_limits_only: bool) -> Self {
-        Self { policy: RetryPolicy::of(config), calls, rate_limits_only, sent: 0 }
+    /// A call of `calls` Graph calls under `config`'s retry policy, tried
+    /// again after the failures `retries` names.
+    pub fn new(config: &ClientConfig, calls: u32, retries: Retries) -> Self {
+        Self { policy: RetryPolicy::of(config), calls, retries, sent: 0 }
     }
 
     /// Books the next attempt in the token's `pacer` at `now_ms`: how many
-    /// milliseconds to wait before sending it (0: at once).
+    /// milliseconds to wait before sending it (0: at once; always for a
+    /// send).
     pub fn pace(&self, pacer: &mut Pacer, now_ms: f64, calls_per_second: f64) -> f64 {
-        pacer.reserve(now_ms, self.calls, calls_per_second)
+        match self.retries {
+            Retries::Send => 0.0,
+            _ => pacer.reserve(now_ms, self.calls, calls_per_second),
+        }
     }
 
     /// Counts an attempt as sent.
@@ -76,18 +99,38 @@ impl Attempts {
     /// `error` itself when it is not transient, the retries are used up,
     /// or the Graph asks for a longer wait than the policy allows.
     pub fn after_failure(&self, error: Error, random: f64) -> Result<f64, Error> {
-        let delay = match self.rate_limits_only && !error.rate_limited() {
-            true => None,
-            false => self.policy.delay_ms(&error, self.sent, random),
+        let may_retry = match self.retries {
+            Retries::Transient => true,
+            Retries::RateLimits => error.rate_limited(),
+            Retries::Send => send_may_retry(&error),
         };
+        let delay = if may_retry { self.policy.delay_ms(&error, self.sent, random) } else { None };
         delay.map(|ms| ms as f64).ok_or(error)
     }
 
     /// The error the call ends with: how many attempts were sent, what the
-    /// Graph's words leave out ([`explain`]), and no secret in any text.
-    /// Every error of a call leaves through here.
+    /// Graph's words leave out ([`explain`]), and no secret in any text;
+    /// for a send, whether the message went out: only a Graph error body
+    /// says it did not. Every error of a call leaves through here.
     pub fn end(&self, error: Error, config: &ClientConfig) -> Error {
-        config.secrets().redact_error(explain(config, error.with_attempts(self.sent)))
+        let mut error = error.with_attempts(self.sent);
+        if self.retries == Retries::Send {
+            let delivery = if error.graph().is_some() { Delivery::NotSent } else { Delivery::Unknown };
+            error = error.with_delivery(delivery);
+        }
+        config.secrets().redact_error(explain(config, error))
+    }
+
+    /// The error of a call that the caller aborted while it waited (for
+    /// the pace, or before a retry): no request was under way, so a send
+    /// did not go out since the last refusal.
+    pub fn end_aborted(&self, config: &ClientConfig) -> Error {
+        let error = Error::aborted().with_attempts(self.sent);
+        let error = match self.retries {
+            Retries::Send => error.with_delivery(Delivery::NotSent),
+            _ => error,
+        };
+        config.secrets().redact_error(error)
     }
 }
 

@@ -1,6 +1,6 @@
 //! One Graph call driven from JS: the core's [`Attempts`] decide, and
-//! `drive` in `graph_error.js` sends and waits. A call of one request
-//! (a page, a node) then runs with no Rust future, spawned task or
+//! `drive` in `graph_error.js` sends and waits. A call of one request (a
+//! page, a node, a send) then runs with no Rust future, spawned task or
 //! `JsFuture`: one synchronous wasm call builds it, one sends each attempt
 //! and one reads each answer.
 
@@ -11,11 +11,12 @@ use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
 use super::state::ClientState;
-use crate::core::call::{read_answer, refuse_secret_in_url, Attempts};
-use crate::core::error::Error;
-use crate::core::json::Json;
+use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
+use crate::core::error::{Delivery, Error};
+use crate::core::json::{str_member, Json};
 use crate::core::page::{check_node, check_page, Node};
 use crate::core::request::{GraphRequest, HttpRequest};
+use crate::core::send::{sent_message, SendRequest};
 use crate::transport::fetch::{exchange, failure, header_lines, http_response, AbortSignal};
 
 #[wasm_bindgen(raw_module = "./graph_error.js")]
@@ -27,7 +28,6 @@ extern "C" {
 }
 
 /// What a call's answer must be, and what of it the caller gets.
-#[derive(Clone, Copy)]
 pub enum Answer {
     /// A page of these nodes, whole.
     Page(Node),
@@ -35,6 +35,12 @@ pub enum Answer {
     Node(Node),
     /// A page of conversations: its first one, or `null`.
     FirstOf,
+    /// The Send API's `{recipient_id, message_id}` for this message: the
+    /// sent message, `{ recipientId, messageId, message }`. Never sent
+    /// twice ([`Retries::Send`]).
+    Sent(SendRequest),
+    /// A sender action or a reaction: `undefined`. Never sent twice.
+    Done,
 }
 
 /// A call under way (internal: `drive` is its only user).
@@ -48,23 +54,50 @@ pub struct Call {
 }
 
 impl Call {
-    /// Starts a call of `request`, read as `answer`, which the caller's
+    /// Starts a read of `request`, read as `answer`, which the caller's
     /// `signal` can abort, as a promise of its result. A bad argument
     /// (`request` is an error) or a request that would carry a secret in
     /// its URL rejects at once, with nothing sent.
-    pub fn start(
+    pub fn read(
         state: &Rc<ClientState>,
         request: Result<(GraphRequest, Option<AbortSignal>), Error>,
         answer: Answer,
     ) -> Promise {
+        Self::start(state, request.map(|(request, signal)| (request.to_http(state.config()), signal)), answer)
+    }
+
+    /// Starts a Send API call (`answer` is [`Answer::Sent`] or
+    /// [`Answer::Done`]), as [`Call::read`] does a read.
+    pub fn send_api(
+        state: &Rc<ClientState>,
+        request: Result<(SendRequest, Option<AbortSignal>), Error>,
+        answer: impl FnOnce(SendRequest) -> Answer,
+    ) -> Promise {
+        match request {
+            Ok((request, signal)) => {
+                let http = request.to_http(state.config());
+                Self::start(state, Ok((http, signal)), answer(request))
+            }
+            Err(error) => Promise::reject(&to_js(&error)),
+        }
+    }
+
+    fn start(
+        state: &Rc<ClientState>,
+        request: Result<(HttpRequest, Option<AbortSignal>), Error>,
+        answer: Answer,
+    ) -> Promise {
         let request = request.and_then(|(request, signal)| {
-            let request = request.to_http(state.config());
             refuse_secret_in_url(state.config(), &request)?;
             Ok((request, signal))
         });
         match request {
             Ok((request, signal)) => {
-                let attempts = Attempts::new(state.config(), 1, false);
+                let retries = match answer {
+                    Answer::Sent(_) | Answer::Done => Retries::Send,
+                    _ => Retries::Transient,
+                };
+                let attempts = Attempts::new(state.config(), 1, retries);
                 drive_call(Self { state: Rc::clone(state), request, answer, attempts, signal: signal.clone() }, signal)
             }
             Err(error) => Promise::reject(&to_js(&error)),
@@ -120,18 +153,27 @@ impl Call {
             self.state.record_usage(&usage);
         }
         let checked = read_answer(self.state.config(), response, &usage).and_then(|body| {
-            match self.answer {
-                Answer::Page(node) => check_page(&body, node, Some(200))?,
-                Answer::Node(node) => check_node(&body, node, Some(200))?,
+            match &self.answer {
+                Answer::Page(node) => check_page(&body, *node, Some(200))?,
+                Answer::Node(node) => check_node(&body, *node, Some(200))?,
                 Answer::FirstOf => {
                     check_page(&body, Node::Conversation, Some(200))?;
                     return Ok(body.get("data").and_then(|data| data.at(0)).unwrap_or(JsValue::NULL));
                 }
+                Answer::Sent(request) => {
+                    // Sent, whatever this answer lacks: not tried again.
+                    let sent = sent_message(request, str_member(&body, "message_id"), js_sys::Date::now());
+                    return sent.map(|sent| sent.build()).map_err(|error| error.with_delivery(Delivery::Unknown));
+                }
+                Answer::Done => return Ok(JsValue::UNDEFINED),
             }
             Ok(body)
         });
         match checked {
             Ok(value) => Ok(value),
+            // An answer without a message_id ends the call: it has a
+            // delivery, which no retried failure has.
+            Err(error) if error.delivery().is_some() => Err(self.end(error)),
             Err(error) => self.retry(error).map(JsValue::from_f64),
         }
     }
@@ -146,6 +188,6 @@ impl Call {
     /// The `GraphError` of a call that the caller's signal aborted while it
     /// waited.
     pub fn abort(&self) -> JsValue {
-        self.end(Error::aborted())
+        to_js(&self.attempts.end_aborted(self.state.config()))
     }
 }

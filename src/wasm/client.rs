@@ -23,7 +23,7 @@ use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 use crate::core::page::Node;
 use crate::core::query::ConversationQuery;
 use crate::core::request::GraphRequest;
-use crate::core::send::SenderAction;
+use crate::core::send::{SendRequest, SenderAction};
 use crate::core::usage::Usage;
 use tsify::Ts;
 
@@ -110,7 +110,7 @@ impl GraphClient {
             let (query, signal) = conversation_query(&query.unwrap_or_default())?;
             Ok((GraphRequest::list_conversations(&page_id, &query)?, signal))
         })();
-        Call::start(&self.shared, request, Answer::Page(Node::Conversation))
+        Call::read(&self.shared, request, Answer::Page(Node::Conversation))
     }
 
     /// Every conversation of `GET /{page-id}/conversations`, following the
@@ -150,7 +150,7 @@ impl GraphClient {
             };
             Ok((GraphRequest::list_conversations(&page_id, &query)?, find.signal))
         })();
-        Call::start(&self.shared, request, Answer::FirstOf)
+        Call::read(&self.shared, request, Answer::FirstOf)
     }
 
     /// `GET /{conversation-id}`.
@@ -165,7 +165,7 @@ impl GraphClient {
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
             Ok((GraphRequest::get_conversation(&id, fields.as_ref())?, signal))
         })();
-        Call::start(&self.shared, request, Answer::Node(Node::Conversation))
+        Call::read(&self.shared, request, Answer::Node(Node::Conversation))
     }
 
     /// One page of a conversation's messages, newest first, with the
@@ -181,7 +181,7 @@ impl GraphClient {
             let (query, signal) = message_query(&query.unwrap_or_default())?;
             Ok((GraphRequest::list_messages(&id, &query)?, signal))
         })();
-        Call::start(&self.shared, request, Answer::Page(Node::Message))
+        Call::read(&self.shared, request, Answer::Page(Node::Message))
     }
 
     /// Every message of a conversation, newest first, following the cursors.
@@ -212,7 +212,7 @@ impl GraphClient {
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
             Ok((GraphRequest::get_message(&id, fields.as_ref())?, signal))
         })();
-        Call::start(&self.shared, request, Answer::Node(Node::Message))
+        Call::read(&self.shared, request, Answer::Node(Node::Message))
     }
 
     /// Many messages through Graph batch requests (at most 50 per HTTP
@@ -247,12 +247,12 @@ impl GraphClient {
         #[wasm_bindgen(js_name = customerId, unchecked_param_type = "string")] customer_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "OutgoingMessage & RequestOptions")] message: JsValue,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
+        let request = (|| {
             let (account, customer) = send_ids(&account_id, &customer_id)?;
             let (message, signal) = send_message_options(&message)?;
-            shared.client(signal).send_message(&account, &customer, &message).await
-        }))
+            Ok((SendRequest::message(&account, &customer, &message)?, signal))
+        })();
+        Call::send_api(&self.shared, request, Answer::Sent)
     }
 
     /// A sender action: `"typing_on"`, `"typing_off"` or `"mark_seen"`.
@@ -264,14 +264,13 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_param_type = "\"typing_on\" | \"typing_off\" | \"mark_seen\"")] action: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
+        let request = (|| {
             let (account, customer) = send_ids(&account_id, &customer_id)?;
             let action = SenderAction::parse(&id_argument("action", &action)?)?;
             let signal = signal_only(&options.unwrap_or_default())?;
-            shared.client(signal).send_action(&account, &customer, action).await?;
-            Ok(JsValue::UNDEFINED)
-        }))
+            Ok((SendRequest::action(&account, &customer, action)?, signal))
+        })();
+        Call::send_api(&self.shared, request, |_| Answer::Done)
     }
 
     /// Reacts to message `mid` with an emoji, or takes the reaction back
@@ -285,8 +284,7 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_param_type = "string | null")] emoji: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
+        let request = (|| {
             let (account, customer) = send_ids(&account_id, &customer_id)?;
             let mid = id_argument("mid", &mid)?;
             let emoji = match emoji.as_string() {
@@ -297,9 +295,9 @@ impl GraphClient {
                 }
             };
             let signal = signal_only(&options.unwrap_or_default())?;
-            shared.client(signal).react(&account, &customer, &mid, emoji.as_deref()).await?;
-            Ok(JsValue::UNDEFINED)
-        }))
+            Ok((SendRequest::react(&account, &customer, &mid, emoji.as_deref())?, signal))
+        })();
+        Call::send_api(&self.shared, request, |_| Answer::Done)
     }
 
     /// Reads an inbox — its conversations with each one's newest messages

@@ -203,3 +203,44 @@ test("replyWindows lists the seeded customers by window, the same on every run",
     assert.deepEqual(inbox.filter((r) => !r.canReply).map((r) => inbox.indexOf(r)), platform === "messenger" ? [9, 26, 43] : [9, 26, 43]);
   }
 });
+
+describe("a send's end, when no message went out or the answer does not say", () => {
+  const target = TARGETS.messengerPage;
+  const posts = () => env.mock.requests.filter((r) => r.method === "POST" && r.path.endsWith("/messages"));
+
+  test("an already aborted signal sends nothing: kind aborted, delivery not_sent", async () => {
+    const err = await rejectsWithGraphError(
+      clientFor(env, target).sendMessage(PAGE_ID, open.customerId, { text: "never", signal: AbortSignal.abort() }),
+      { kind: "aborted", delivery: "not_sent" },
+    );
+    assert.equal(err.attempts, undefined, "nothing was sent");
+    assert.equal(posts().length, 0);
+    assert.equal(env.mock.sends.length, 0);
+  });
+
+  test("aborted while it waits out a 613: delivery not_sent, one refused POST", async () => {
+    env.mock.fault({ kind: "rate-limit-613", match: "/messages", regainMinutes: 0, retryAfter: 5 });
+    const controller = new AbortController();
+    const pending = clientFor(env, target).sendAction(PAGE_ID, open.customerId, "typing_on", { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const err = await rejectsWithGraphError(pending, { kind: "aborted", delivery: "not_sent" });
+    assert.equal(err.attempts, 1);
+    assert.equal(posts().length, 1, "the refused one only");
+    assert.equal(env.mock.sends.length, 0);
+  });
+
+  test("a success without a message_id: delivery unknown, not sent again", async () => {
+    let calls = 0;
+    const fetch = async () => {
+      calls += 1;
+      return new Response(JSON.stringify({ recipient_id: open.customerId }), { headers: { "content-type": "application/json" } });
+    };
+    const client = clientFor(env, target, { fetch, maxRetries: 3 });
+    const err = await rejectsWithGraphError(client.sendMessage(PAGE_ID, open.customerId, { text: "hello" }), {
+      kind: "decode", delivery: "unknown",
+    });
+    assert.match(err.message, /without a message_id/);
+    assert.equal(err.attempts, 1);
+    assert.equal(calls, 1, "one request, no retry");
+  });
+});
