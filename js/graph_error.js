@@ -28,16 +28,104 @@ export class GraphError extends Error {
   }
 }
 
-/** @this {AsyncIterator<unknown>} */
-function returnThis() {
-  return this;
+/** @returns {void} */
+function ignore() {}
+
+/**
+ * @typedef {object} Walk a list read page by page (the wasm side's `Walk`)
+ * @property {() => Promise<unknown> | undefined} page the next page (a driven call); undefined after the last; throws a bad argument's GraphError, or the one a page left
+ * @property {(page: unknown) => unknown[]} items moves on past `page` and gives its items
+ * @property {() => string | undefined} after the cursor a new iterator goes on from
+ */
+
+/**
+ * What `conversations()` and `messages()` return: an async iterator over
+ * the items of a Graph list, page after page. Use it with `for await … of`;
+ * `return()` (a `break`) stops it. Each `next()` waits for the one before,
+ * so pages are fetched once and in order.
+ *
+ * @template [T=unknown]
+ * @implements {AsyncIterableIterator<T>}
+ */
+export class ItemIterator {
+  /** @param {Walk} walk */
+  constructor(walk) {
+    /** @private */
+    this.walk = walk;
+    /** @private @type {unknown[] | undefined} */
+    this.items = undefined;
+    /** @private */
+    this.index = 0;
+    /** @private */
+    this.done = false;
+    /** @private @type {Promise<unknown>} */
+    this.tail = Promise.resolve();
+  }
+
+  /** @returns {Promise<IteratorResult<T, undefined>>} */
+  next() {
+    const step = this.tail.then(() => this.step());
+    this.tail = step.then(ignore, ignore);
+    return step;
+  }
+
+  /** @returns {Promise<IteratorResult<T, undefined>>} */
+  return() {
+    this.done = true;
+    this.items = undefined;
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  /**
+   * @private
+   * @returns {Promise<IteratorResult<T, undefined>>}
+   */
+  async step() {
+    for (;;) {
+      if (this.done) return { value: undefined, done: true };
+      const items = this.items;
+      if (items && this.index < items.length) return { value: /** @type {T} */ (items[this.index++]), done: false };
+      this.items = undefined;
+      let page;
+      try {
+        page = this.walk.page();
+        if (page === undefined) {
+          this.done = true;
+          continue;
+        }
+        page = await page;
+      } catch (error) {
+        // Kept as it was: a transient failure can be tried again with
+        // another `next()`; an abort ends the iteration. The error says
+        // where a new iterator can start without reading the pages
+        // already read again.
+        if (error instanceof GraphError) {
+          if (error.kind === "aborted") this.done = true;
+          const after = this.walk.after();
+          if (after !== undefined) /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (error)).cursor = after;
+        }
+        throw error;
+      }
+      // `return()` may have run meanwhile.
+      if (this.done) return { value: undefined, done: true };
+      this.items = this.walk.items(page);
+      this.index = 0;
+    }
+  }
 }
 
-// wasm-bindgen classes cannot declare [Symbol.asyncIterator]; the Rust
-// iterator calls this on each instance it hands out.
-/** @param {Partial<AsyncIterable<unknown>>} iterator */
-export function asyncIterable(iterator) {
-  iterator[Symbol.asyncIterator] = returnThis;
+/**
+ * The iterator over `walk` (the wasm side calls it).
+ *
+ * @param {Walk} walk
+ * @returns {ItemIterator}
+ */
+export function iterate(walk) {
+  return new ItemIterator(walk);
 }
 
 /**

@@ -120,6 +120,39 @@ impl ListWalk {
     pub fn after(&self) -> Option<&str> {
         self.cursor.after()
     }
+
+    /// The kind of node the list holds.
+    pub fn node(&self) -> Node {
+        self.node
+    }
+
+    /// The request of the next page; `None` after the last one.
+    ///
+    /// # Errors
+    /// The error a page left for the next call (a repeated cursor): the
+    /// page that carried it was returned first, so none is lost.
+    pub fn next_request(&mut self) -> Result<Option<GraphRequest>, Error> {
+        if let Some(error) = self.deferred.take() {
+            return Err(error);
+        }
+        if self.cursor.done() {
+            return Ok(None);
+        }
+        Ok(Some(match self.cursor.after() {
+            Some(after) => self.request.with_after(after),
+            None => self.request.clone(),
+        }))
+    }
+
+    /// Moves on past `page`, just read: to its `after` cursor, or to the
+    /// end. A page whose cursor is off ends the walk after it, with the
+    /// error kept for the next call.
+    pub fn read<J: Json>(&mut self, page: &J) {
+        if let Err(error) = next_cursor(page).and_then(|next| self.cursor.advance(next)) {
+            let _ = self.cursor.advance(None);
+            self.deferred = Some(error);
+        }
+    }
 }
 
 /// A Graph client over the transport `T`.
@@ -348,21 +381,9 @@ impl<T: Transport> Client<T> {
     /// # Errors
     /// Any [`Error`]; after a failed call the walk can be tried again.
     pub async fn next_page(&self, walk: &mut ListWalk) -> Result<Option<T::Json>, Error> {
-        if let Some(error) = walk.deferred.take() {
-            return Err(error);
-        }
-        if walk.cursor.done() {
-            return Ok(None);
-        }
-        let request = match walk.cursor.after() {
-            Some(after) => walk.request.with_after(after),
-            None => walk.request.clone(),
-        };
+        let Some(request) = walk.next_request()? else { return Ok(None) };
         let body = self.list(&request, walk.node).await?;
-        if let Err(error) = next_cursor(&body).and_then(|next| walk.cursor.advance(next)) {
-            let _ = walk.cursor.advance(None);
-            walk.deferred = Some(error);
-        }
+        walk.read(&body);
         Ok(Some(body))
     }
 

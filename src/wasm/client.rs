@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 
 use super::call::{Answer, Call};
 use super::error::to_js;
-use super::iterator::ItemIterator;
+use super::iterator::Walk;
 use super::json::{js_array, js_strings};
 use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
@@ -126,7 +126,7 @@ impl GraphClient {
             let walk = ListWalk::conversations(&page_id, &query)?;
             Ok((walk, signal))
         });
-        ItemIterator::start(self.shared.clone(), walk)
+        Walk::start(self.shared.clone(), walk)
     }
 
     /// The conversation between the Page and the person `userId` (PSID or
@@ -196,7 +196,7 @@ impl GraphClient {
             let walk = ListWalk::messages(&id, &query)?;
             Ok((walk, signal))
         });
-        ItemIterator::start(self.shared.clone(), walk)
+        Walk::start(self.shared.clone(), walk)
     }
 
     /// `GET /{message-id}`. The Graph gives details only for a thread's 20
