@@ -337,3 +337,25 @@ export async function drive(call, signal) {
     call.free();
   }
 }
+
+/**
+ * @typedef {object} SignedPost a webhook POST waiting for its body (the wasm side's)
+ * @property {(bytes: Uint8Array) => unknown} answer `{ response, events }` for the body
+ * @property {() => void} free releases its wasm memory
+ */
+
+/**
+ * Reads a webhook POST's raw bytes and hands them to `post` (the wasm side
+ * calls it from `Webhook.handle`).
+ *
+ * @param {{ arrayBuffer(): Promise<ArrayBuffer> }} request
+ * @param {SignedPost} post
+ * @returns {Promise<unknown>} `{ response, events }`
+ */
+export async function readBody(request, post) {
+  try {
+    return post.answer(new Uint8Array(await request.arrayBuffer()));
+  } finally {
+    post.free();
+  }
+}

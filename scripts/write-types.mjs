@@ -28,9 +28,10 @@ function edit(text, pattern, replacement, what, min = 1) {
 // The JS glue.
 const jsPath = new URL("graph_conversations.js", pkg);
 let js = readFileSync(jsPath, "utf8");
-// `Call` and `Walk` are internal (no types; `drive` in graph_error.js frees
-// each call as soon as it ends): they keep their free().
-const INTERNAL = new Set(["Call", "Walk"]);
+// `Call`, `Walk` and `SignedPost` are internal (no types; `drive` and
+// `readBody` in graph_error.js free theirs as soon as they end): they keep
+// their free().
+const INTERNAL = new Set(["Call", "Walk", "SignedPost"]);
 const CLASSES = [...js.matchAll(/^export class (\w+)/gm)].map((m) => m[1]).filter((name) => !INTERNAL.has(name));
 for (const name of CLASSES) {
   js = edit(js, new RegExp(`(\\nexport class ${name} \\{[^]*?)\\n {4}free\\(\\) \\{\\n[^}]*\\}`), "$1", `${name}.free()`);

@@ -4,10 +4,8 @@
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use super::error::to_js;
-use super::spawn;
 use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::webhook::{challenge, events_json, verify_signature};
@@ -87,51 +85,72 @@ impl Webhook {
     /// its body. Resolves to `{ response, events }`.
     #[wasm_bindgen(unchecked_return_type = "Promise<WebhookHandled>")]
     pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue) -> Promise {
-        let secrets = self.secrets.clone();
-        let token = self.verify_token.clone();
-        spawn(Box::pin(async move {
-            let method = member(&request, "method").as_string().unwrap_or_default().to_ascii_uppercase();
-            let (status, text, events) = match method.as_str() {
-                "GET" => {
-                    let url = member(&request, "url").as_string().unwrap_or_default();
-                    match token.as_deref().and_then(|t| challenge(&url, t)) {
-                        Some(answer) => (200, answer, Array::new()),
-                        None => {
-                            (403, "Forbidden: not a subscription request with this verify token".into(), Array::new())
-                        }
-                    }
+        let method = member(&request, "method").as_string().unwrap_or_default().to_ascii_uppercase();
+        let (status, text) = match method.as_str() {
+            "GET" => {
+                let url = member(&request, "url").as_string().unwrap_or_default();
+                match self.verify_token.as_deref().and_then(|t| challenge(&url, t)) {
+                    Some(answer) => (200, answer),
+                    None => (403, "Forbidden: not a subscription request with this verify token".into()),
                 }
-                "POST" => {
-                    let header = header(&request, "x-hub-signature-256");
-                    let buffer = call(&request, "arrayBuffer").await?;
-                    let bytes = bytes_of(&Uint8Array::new(&buffer));
-                    let secrets = as_strs(&secrets);
-                    if !verify_signature(&bytes, header.as_deref(), &secrets) {
-                        let why = match header {
-                            None => "Unauthorized: no X-Hub-Signature-256 header",
-                            Some(_) => "Unauthorized: X-Hub-Signature-256 does not match the body and app secret",
-                        };
-                        (401, why.to_owned(), Array::new())
-                    } else {
-                        match events_of(bytes) {
-                            Ok(events) => (200, "EVENT_RECEIVED".into(), events),
-                            Err(error) => (400, format!("Bad Request: {error}"), Array::new()),
-                        }
-                    }
-                }
-                _ => (
-                    405,
-                    "Method Not Allowed: Meta's webhooks are GET (handshake) and POST (events)".into(),
-                    Array::new(),
-                ),
-            };
-            let response = text_response(status, &text)?;
-            let out = js_sys::Object::new();
-            let _ = Reflect::set(&out, &JsValue::from_str("response"), &response);
-            let _ = Reflect::set(&out, &JsValue::from_str("events"), &events);
-            Ok(out.into())
-        }))
+            }
+            "POST" => {
+                // The body is read in JS (`readBody`), then checked here.
+                let post =
+                    SignedPost { secrets: self.secrets.clone(), signature: header(&request, "x-hub-signature-256") };
+                return read_body(&request, post);
+            }
+            _ => (405, "Method Not Allowed: Meta's webhooks are GET (handshake) and POST (events)".into()),
+        };
+        match handled(status, &text, Array::new()) {
+            Ok(out) => Promise::resolve(&out),
+            Err(error) => Promise::reject(&error),
+        }
     }
+}
+
+#[wasm_bindgen(raw_module = "./graph_error.js")]
+extern "C" {
+    /// `request.arrayBuffer()`, then `post.answer(bytes)`.
+    #[wasm_bindgen(js_name = readBody)]
+    fn read_body(request: &JsValue, post: SignedPost) -> Promise;
+}
+
+/// A `POST` to `Webhook.handle`, waiting for its body (internal).
+#[wasm_bindgen(skip_typescript)]
+pub struct SignedPost {
+    secrets: Vec<String>,
+    signature: Option<String>,
+}
+
+#[wasm_bindgen]
+impl SignedPost {
+    /// `{ response, events }` for the body's `bytes`: 200 and its events,
+    /// 401 for a missing or wrong signature, 400 for a signed body that is
+    /// not a webhook.
+    pub fn answer(&self, bytes: &Uint8Array) -> Result<JsValue, JsValue> {
+        let bytes = bytes_of(bytes);
+        if !verify_signature(&bytes, self.signature.as_deref(), &as_strs(&self.secrets)) {
+            let why = match self.signature {
+                None => "Unauthorized: no X-Hub-Signature-256 header",
+                Some(_) => "Unauthorized: X-Hub-Signature-256 does not match the body and app secret",
+            };
+            return handled(401, why, Array::new());
+        }
+        match events_of(bytes) {
+            Ok(events) => handled(200, "EVENT_RECEIVED", events),
+            Err(error) => handled(400, &format!("Bad Request: {error}"), Array::new()),
+        }
+    }
+}
+
+/// `{ response, events }`: a text response with `status`.
+fn handled(status: u16, text: &str, events: Array) -> Result<JsValue, JsValue> {
+    let response = text_response(status, text)?;
+    let out = js_sys::Object::new();
+    let _ = Reflect::set(&out, &JsValue::from_str("response"), &response);
+    let _ = Reflect::set(&out, &JsValue::from_str("events"), &events);
+    Ok(out.into())
 }
 
 fn read_options(options: &JsValue) -> Result<Webhook, Error> {
@@ -226,11 +245,6 @@ fn header(request: &JsValue, name: &str) -> Option<String> {
     let headers = member(request, "headers");
     let get = member(&headers, "get").dyn_into::<Function>().ok()?;
     get.call1(&headers, &JsValue::from_str(name)).ok()?.as_string()
-}
-
-async fn call(target: &JsValue, method: &str) -> Result<JsValue, JsValue> {
-    let function = member(target, method).dyn_into::<Function>()?;
-    JsFuture::from(Promise::resolve(&function.call0(target)?)).await
 }
 
 #[wasm_bindgen]
