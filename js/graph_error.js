@@ -359,3 +359,42 @@ export async function readBody(request, post) {
     post.free();
   }
 }
+
+/**
+ * @typedef {object} Batch a getMessages under way (the wasm side's `Batch`)
+ * @property {() => Promise<unknown> | number | undefined} next a batch call (driven), ms to wait before items are sent again, or undefined when done; throws when every first call failed
+ * @property {() => unknown[]} results every item's message or GraphError, in order
+ * @property {() => unknown} abort the GraphError of a read aborted while it waited
+ * @property {() => void} free releases its wasm memory
+ */
+
+/**
+ * Runs a `getMessages` to its end (the wasm side calls it): its batch
+ * calls one after the other, each driven as a call, and the waits before
+ * items that failed on their own are sent again.
+ *
+ * @param {Batch} batch
+ * @param {AbortSignal | undefined} signal the caller's
+ * @returns {Promise<unknown[]>} every item's message or GraphError, in order
+ */
+export async function readBatch(batch, signal) {
+  try {
+    for (;;) {
+      const next = batch.next();
+      if (next === undefined) return batch.results();
+      if (typeof next === "number") {
+        await sleep(next, signal);
+        if (signal?.aborted) throw batch.abort();
+        continue;
+      }
+      try {
+        await next;
+      } catch (error) {
+        // The call's items keep its error; an abort ends the read.
+        if (error instanceof GraphError && error.kind === "aborted") throw error;
+      }
+    }
+  } finally {
+    batch.free();
+  }
+}

@@ -6,6 +6,7 @@
 //! serves the wasm facade (over `fetch`) and the native tests (over a
 //! scripted transport).
 
+mod batch;
 mod first_of;
 mod sync;
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -16,20 +17,21 @@ mod tests_send;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+pub use batch::{BatchRead, BatchStep};
 pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncedThread};
 
 use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
 use crate::core::config::ClientConfig;
 use crate::core::error::{Delivery, Error};
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
-use crate::core::json::{int_member, str_member, Json};
+use crate::core::json::{str_member, Json};
 use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
 use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
-use crate::core::request::{batch_request, GraphRequest, HttpRequest, MAX_BATCH};
-use crate::core::response::{read_response, Body, HttpResponse};
-use crate::core::retry::{Pacer, RetryPolicy};
+use crate::core::request::{GraphRequest, HttpRequest};
+use crate::core::response::HttpResponse;
+use crate::core::retry::Pacer;
 use crate::core::send::{sent_message, OutgoingMessage, SendRequest, SenderAction};
-use crate::core::usage::{ResponseHeaders, UsageValues};
+use crate::core::usage::UsageValues;
 
 /// The one place where HTTP happens: sends a request, hands back the answer.
 ///
@@ -257,121 +259,29 @@ impl<T: Transport> Client<T> {
     }
 
     /// Many messages through Graph batch requests, at most 50 per HTTP call,
-    /// in input order; an item that fails is an `Err` in its place. An item
-    /// that failed with a transient error is sent again in a later batch.
-    /// When a whole batch call fails but another one succeeded, each item of
-    /// the failed call carries its error, so nothing fetched is lost.
+    /// in input order; an item that fails is an `Err` in its place (see
+    /// [`BatchRead`] for the rules).
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] (nothing sent) when any id or the fields
-    /// are bad; an abort when the caller aborts; the error of the
-    /// first batch call when every batch call failed (a bad token, say).
+    /// are bad; an abort when the caller aborts; the error of the first
+    /// batch call when every batch call failed (a bad token, say).
     pub async fn get_messages(
         &self,
         ids: &[String],
         fields: Option<&Fields>,
     ) -> Result<Vec<Result<T::Json, Error>>, Error> {
-        // Plain loops rather than `map(…).collect()` here and below: each
-        // collect shape is its own few hundred bytes of wasm (issue 15).
-        let mut requests = Vec::with_capacity(ids.len());
-        for (i, id) in ids.iter().enumerate() {
-            let id =
-                MessageId::new(id.as_str()).map_err(|e| Error::invalid_argument(format!("messageIds[{i}]: {e}")))?;
-            requests.push(GraphRequest::get_message(&id, fields)?);
-        }
-        let mut results = Vec::with_capacity(requests.len());
-        let mut first_failure = None;
-        let mut any_answered = false;
-        for chunk in requests.chunks(MAX_BATCH) {
-            match self.batch(chunk).await {
-                Ok(items) => {
-                    any_answered = true;
-                    for item in items {
-                        results.push(item);
-                    }
+        let mut read = BatchRead::new(ids, fields, &self.config)?;
+        loop {
+            match read.next(&self.config, self.transport.random())? {
+                BatchStep::Call(request, calls) => {
+                    let outcome = self.send(&request, calls, &|body| read.check(body)).await;
+                    read.answered(outcome)?;
                 }
-                Err(error) if error.is_aborted() => return Err(error),
-                Err(error) => {
-                    for _ in chunk {
-                        results.push(Err(error.clone()));
-                    }
-                    first_failure.get_or_insert(error);
-                }
+                BatchStep::Wait(ms) => self.transport.sleep(ms).await?,
+                BatchStep::Done => return Ok(read.finish()),
             }
         }
-        match first_failure {
-            Some(error) if !any_answered => Err(error),
-            _ => {
-                self.retry_batch_items(&requests, &mut results).await?;
-                Ok(results)
-            }
-        }
-    }
-
-    /// Sends again, in fresh batches, the items that failed on their own
-    /// with a transient error (a `null` item, a rate limit inside the batch),
-    /// up to `maxRetries` times with the same backoff as whole calls. A whole
-    /// batch call was already retried by [`Client::send`]: its items are not
-    /// tried again here.
-    async fn retry_batch_items(
-        &self,
-        requests: &[GraphRequest],
-        results: &mut [Result<T::Json, Error>],
-    ) -> Result<(), Error> {
-        let policy = RetryPolicy::of(&self.config);
-        // The retries of each item (its first attempt added at the end):
-        // zeros are a zeroed allocation, with no `extend_with` in the wasm.
-        let mut attempts = vec![0u32; results.len()];
-        for retry in 1..=policy.max_retries {
-            let random = self.transport.random();
-            let mut again = Vec::new();
-            let mut wait = None;
-            for (i, result) in results.iter().enumerate() {
-                // An item that failed on its own has no attempts yet; one
-                // from a whole failed call was retried with it.
-                let Err(error) = result else { continue };
-                if error.attempts().is_some() {
-                    continue;
-                }
-                if let Some(ms) = policy.delay_ms(error, retry, random) {
-                    again.push(i);
-                    wait = wait.max(Some(ms));
-                }
-            }
-            let Some(wait) = wait else { break };
-            self.transport.sleep(wait as f64).await?;
-            for indices in again.chunks(MAX_BATCH) {
-                let mut chunk = Vec::with_capacity(indices.len());
-                // By `get`, not indexes: no bounds panic in the wasm (every
-                // index is one of `results`, as long as `requests`).
-                for &i in indices {
-                    if let Some(request) = requests.get(i) {
-                        chunk.push(request.clone());
-                    }
-                }
-                match self.batch(&chunk).await {
-                    Ok(items) => {
-                        for (&i, item) in indices.iter().zip(items) {
-                            if let (Some(count), Some(result)) = (attempts.get_mut(i), results.get_mut(i)) {
-                                *count += 1;
-                                *result = item;
-                            }
-                        }
-                    }
-                    Err(error) if error.is_aborted() => return Err(error),
-                    // The items keep their own errors.
-                    Err(_) => {}
-                }
-            }
-        }
-        for (result, &count) in results.iter_mut().zip(&attempts) {
-            if let Err(error) = result {
-                if error.attempts().is_none() {
-                    error.set_attempts(count + 1);
-                }
-            }
-        }
-        Ok(())
     }
 
     /// Reads the next page of `walk`; `None` after the last one. A page is
@@ -402,23 +312,6 @@ impl<T: Transport> Client<T> {
 
     async fn node(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
         self.send(&request.to_http(&self.config), 1, &|body| check_node(body, node, Some(200))).await
-    }
-
-    async fn batch(&self, chunk: &[GraphRequest]) -> Result<Vec<Result<T::Json, Error>>, Error> {
-        let calls = u32::try_from(chunk.len()).unwrap_or(u32::MAX);
-        let check = |body: &T::Json| match body.array_len() == Some(chunk.len()) {
-            true => Ok(()),
-            false => Err(Error::decode(Some(200), format!("a batch answer must be an array of {} items", chunk.len()))),
-        };
-        let body = self.send(&batch_request(chunk, &self.config)?, calls, &check).await?;
-        // The items' texts come from a body already redacted on the way in.
-        let mut items = Vec::with_capacity(chunk.len());
-        for i in 0..chunk.len() {
-            items.push(
-                batch_item(body.at(i), i).and_then(|item| check_node(&item, Node::Message, Some(200)).map(|()| item)),
-            );
-        }
-        Ok(items)
     }
 
     /// Sends `message` from `account` to `recipient` through the Send API
@@ -535,19 +428,4 @@ impl<T: Transport> Client<T> {
         }
         read_answer(&self.config, response, &usage)
     }
-}
-
-/// One item of a batch answer: `{code, headers?, body: "<JSON text>"}`, or
-/// `null` for an item the Graph did not process.
-fn batch_item<J: Json>(item: Option<J>, index: usize) -> Result<J, Error> {
-    let item = item.filter(|item| !item.is_null()).ok_or_else(|| {
-        Error::network(format!("the Graph did not process batch item {index} (it answered null); try it again"))
-    })?;
-    let status = int_member(&item, "code").and_then(|c| u16::try_from(c).ok());
-    let (Some(status), Some(text)) = (status, item.get("body").and_then(|b| b.string())) else {
-        return Err(Error::decode(Some(200), format!("batch item {index} is not {{code, body}}")));
-    };
-    let body = J::parse(&text).map_or(Body::Text(text), Body::Json);
-    let response = HttpResponse { status, headers: ResponseHeaders::default(), body };
-    read_response(response, &UsageValues { app: None, page: None, business_use_case: None })
 }

@@ -4,6 +4,7 @@
 //! `JsFuture`: one synchronous wasm call builds it, one sends each attempt
 //! and one reads each answer.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::Promise;
@@ -11,6 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
 use super::state::ClientState;
+use crate::client::BatchRead;
 use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
 use crate::core::error::{Delivery, Error};
 use crate::core::json::{str_member, Json};
@@ -41,6 +43,10 @@ pub enum Answer {
     Sent(SendRequest),
     /// A sender action or a reaction: `undefined`. Never sent twice.
     Done,
+    /// A batch call of `getMessages` with this many items (each counts in
+    /// the token's pace): its outcome goes to the read, and the call
+    /// resolves to `true`.
+    Batch(Rc<RefCell<BatchRead<JsValue>>>, u32),
 }
 
 /// A call under way (internal: `drive` is its only user).
@@ -82,7 +88,7 @@ impl Call {
         }
     }
 
-    fn start(
+    pub(super) fn start(
         state: &Rc<ClientState>,
         request: Result<(HttpRequest, Option<AbortSignal>), Error>,
         answer: Answer,
@@ -93,20 +99,27 @@ impl Call {
         });
         match request {
             Ok((request, signal)) => {
-                let retries = match answer {
-                    Answer::Sent(_) | Answer::Done => Retries::Send,
-                    _ => Retries::Transient,
+                let (calls, retries) = match &answer {
+                    Answer::Sent(_) | Answer::Done => (1, Retries::Send),
+                    Answer::Batch(_, calls) => (*calls, Retries::Transient),
+                    _ => (1, Retries::Transient),
                 };
-                let attempts = Attempts::new(state.config(), 1, retries);
+                let attempts = Attempts::new(state.config(), calls, retries);
                 drive_call(Self { state: Rc::clone(state), request, answer, attempts, signal: signal.clone() }, signal)
             }
             Err(error) => Promise::reject(&to_js(&error)),
         }
     }
 
-    /// The error the call ends with, as JS sees it.
+    /// The error the call ends with, as JS sees it (and, for a batch
+    /// call, as the read keeps it for the call's items).
     fn end(&self, error: Error) -> JsValue {
-        to_js(&self.attempts.end(error, self.state.config()))
+        let error = self.attempts.end(error, self.state.config());
+        let js = to_js(&error);
+        if let Answer::Batch(read, _) = &self.answer {
+            let _ = read.borrow_mut().answered(Err(error));
+        }
+        js
     }
 
     /// After a failed attempt: how long to wait before the next, or the
@@ -166,6 +179,11 @@ impl Call {
                     return sent.map(|sent| sent.build()).map_err(|error| error.with_delivery(Delivery::Unknown));
                 }
                 Answer::Done => return Ok(JsValue::UNDEFINED),
+                Answer::Batch(read, _) => {
+                    let mut read = read.borrow_mut();
+                    read.check(&body)?;
+                    return read.answered(Ok(body)).map(|()| JsValue::TRUE);
+                }
             }
             Ok(body)
         });

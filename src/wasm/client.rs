@@ -1,12 +1,11 @@
 //! `GraphClient`: the JS class over [`Client`].
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
+use super::batch::Batch;
 use super::call::{Answer, Call};
 use super::error::to_js;
 use super::iterator::Walk;
@@ -17,7 +16,7 @@ use super::options::{
 };
 use super::spawn;
 use super::state::ClientState;
-use crate::client::{InboxSync, ListWalk, SyncProgress};
+use crate::client::{BatchRead, InboxSync, ListWalk, SyncProgress};
 use crate::core::error::Error;
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 use crate::core::page::Node;
@@ -61,17 +60,6 @@ fn warn_app_secret_once() {
 #[wasm_bindgen]
 pub struct GraphClient {
     shared: Rc<ClientState>,
-}
-
-/// A call of the client, boxed: every method's future goes through the one
-/// [`promise`], so the promise machinery is in the module once, not once
-/// per method.
-type Work = Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>;
-
-/// Runs `work` as a Promise that rejects with a `GraphError`.
-#[inline(never)]
-fn promise(work: Work) -> Promise {
-    spawn(Box::pin(async move { work.await.map_err(|e| to_js(&e)) }))
 }
 
 #[wasm_bindgen]
@@ -224,17 +212,12 @@ impl GraphClient {
         #[wasm_bindgen(js_name = messageIds, unchecked_param_type = "string[]")] message_ids: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        promise(Box::pin(async move {
+        let read = (|| {
             let ids = id_list(&message_ids)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
-            let results = shared.client(signal).get_messages(&ids, fields.as_ref()).await?;
-            let out = Array::new_with_length(results.len() as u32);
-            for (i, result) in results.iter().enumerate() {
-                out.set(i as u32, result.as_ref().map_or_else(to_js, Clone::clone));
-            }
-            Ok(out.into())
-        }))
+            Ok((BatchRead::new(&ids, fields.as_ref(), self.shared.config())?, signal))
+        })();
+        Batch::start(&self.shared, read)
     }
 
     /// Sends a message through the Send API (`POST /{account-id}/messages`)

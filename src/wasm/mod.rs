@@ -2,6 +2,7 @@
 //! Options come in as JS objects, Graph objects go out as the JS objects the
 //! engine parsed, and every failure leaves as a `GraphError`.
 
+mod batch;
 mod call;
 mod client;
 mod error;
