@@ -22,11 +22,6 @@ impl<'a, T> InFlight<'a, T> {
         self.futures.push(Box::pin(future));
     }
 
-    /// How many are under way.
-    pub fn len(&self) -> usize {
-        self.futures.len()
-    }
-
     /// The output of the first to finish; `None` when none is under way.
     pub async fn next(&mut self) -> Option<T> {
         poll_fn(|cx| {

@@ -18,7 +18,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 pub use batch::{BatchRead, BatchStep};
-pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncedThread};
+pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncRun, SyncStep, SyncedThread};
 
 use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
 use crate::core::config::ClientConfig;
@@ -301,13 +301,13 @@ impl<T: Transport> Client<T> {
         self.send(&request.to_http(&self.config), 1, &|body| check_page(body, node, Some(200))).await
     }
 
-    /// A list call that gives up at once on a failure a smaller request
-    /// may not meet (a timeout, a 5xx, a cut body): an adaptive sync asks
-    /// for a smaller page instead of the same heavy one again. Rate limits
-    /// are still waited out.
-    async fn list_or_shrink(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
+    /// A list call tried again after the failures `retries` names: an
+    /// adaptive sync's large page ([`Retries::RateLimits`]) gives up at
+    /// once on a failure a smaller request may not meet (a timeout, a 5xx,
+    /// a cut body) and asks for a smaller page instead.
+    async fn list_with(&self, request: &GraphRequest, node: Node, retries: Retries) -> Result<T::Json, Error> {
         let http = request.to_http(&self.config);
-        self.send_with(&http, 1, &|body| check_page(body, node, Some(200)), Retries::RateLimits).await
+        self.send_with(&http, 1, &|body| check_page(body, node, Some(200)), retries).await
     }
 
     async fn node(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {

@@ -5,9 +5,12 @@
 use super::first_of::InFlight;
 use super::{Client, Transport};
 use crate::core::account::own_ids;
+use crate::core::call::Retries;
 use crate::core::error::Error;
 use crate::core::ids::PageId;
+use crate::core::json::Json;
 use crate::core::page::Node;
+use crate::core::request::GraphRequest;
 use crate::core::sync::{SyncCall, SyncOptions, SyncPlan, ThreadPart};
 
 /// Counts reported after each call of a sync.
@@ -138,6 +141,161 @@ impl<J> Threads<J> {
     }
 }
 
+/// A call a sync makes: the plan's id for it, its request (or the error
+/// that keeps it from being made), the kind of node it lists, and how it
+/// is tried again ([`Retries::RateLimits`] for an adaptive sync's large
+/// page, which shrinks instead).
+pub struct SyncStep {
+    /// The plan's id of the call.
+    pub id: u64,
+    /// Its request.
+    pub request: Result<GraphRequest, Error>,
+    /// What its page lists.
+    pub node: Node,
+    /// Which failures it is tried again after.
+    pub retries: Retries,
+}
+
+/// A sync under way, as a state machine that performs no I/O: the core's
+/// [`SyncPlan`] and what was read so far. A driver (the async [`Client`],
+/// or the JS driver of the wasm facade) starts the calls
+/// [`SyncRun::next_call`] hands out, at most `concurrency` at once, gives
+/// each outcome to [`SyncRun::answered`], and ends with
+/// [`SyncRun::finish`].
+pub struct SyncRun<J> {
+    page_id: String,
+    plan: SyncPlan,
+    threads: Threads<J>,
+    requests: u32,
+    concurrency: usize,
+    under_way: usize,
+    failure: Option<Error>,
+}
+
+impl<J: Json> SyncRun<J> {
+    /// A sync of `page_id` from `cursor`; `learned` is the page size an
+    /// earlier adaptive sync of this account ended with.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for a bad id, option or cursor.
+    pub fn new(page_id: &str, options: SyncOptions, cursor: Option<&str>, learned: Option<u32>) -> Result<Self, Error> {
+        let page = PageId::new(page_id)?;
+        let concurrency = options.concurrency as usize;
+        let mut options = options;
+        if options.adaptive {
+            // Start where the last sync of this account ended up.
+            if let Some(size) = learned {
+                options.page_size = size;
+            }
+        }
+        Ok(Self {
+            page_id: page_id.to_owned(),
+            plan: SyncPlan::new(page, options, cursor)?,
+            threads: Threads { list: Vec::new(), index: Vec::new(), messages: 0 },
+            requests: 0,
+            concurrency,
+            under_way: 0,
+            failure: None,
+        })
+    }
+
+    /// The next call to start, while fewer than `concurrency` are under
+    /// way and the sync has not stopped.
+    pub fn next_call(&mut self) -> Option<SyncStep> {
+        if self.failure.is_some() || self.under_way >= self.concurrency {
+            return None;
+        }
+        let (id, call) = self.plan.next_call()?;
+        self.under_way += 1;
+        let node = match call {
+            SyncCall::Conversations { .. } => Node::Conversation,
+            SyncCall::Messages(_) => Node::Message,
+        };
+        let retries = if self.plan.shrinks_on_failure(id) { Retries::RateLimits } else { Retries::Transient };
+        Some(SyncStep { id, request: self.plan.request(&call), node, retries })
+    }
+
+    /// Whether the sync stopped on an error: no call is started after it,
+    /// and the outcomes of the calls still under way are left out.
+    pub fn stopped(&self) -> bool {
+        self.failure.is_some()
+    }
+
+    /// The outcome of call `id`: its page (checked), or the error it ended
+    /// with. Returns the counts so far, for the progress callback; `None`
+    /// when the sync had already stopped (the outcome of a call that was
+    /// under way then is left out: it stays in the cursor).
+    pub fn answered(&mut self, id: u64, answer: Result<J, Error>) -> Option<SyncProgress> {
+        if self.failure.is_some() {
+            return None;
+        }
+        self.under_way = self.under_way.saturating_sub(1);
+        // A call that never left (aborted while it waited for its turn)
+        // is not counted.
+        if !matches!(&answer, Err(error) if error.attempts().is_none()) {
+            self.requests += 1;
+        }
+        let plan = &mut self.plan;
+        self.failure = match answer {
+            Ok(body) => {
+                let (parts, error) = plan.answered(id, &body);
+                self.threads.add_all(parts);
+                error
+            }
+            Err(error) if error.graph().is_some_and(|body| body.code == Some(1) && body.asks_for_less_data()) => {
+                // Too heavy: the page is asked for again, smaller.
+                (!plan.ask_for_less(id)).then_some(error)
+            }
+            Err(error) if plan.shrinks_on_failure(id) && error.transient() && !error.rate_limited() => {
+                // A timeout or a 5xx on a large page: smaller, at once.
+                (!plan.ask_for_less(id)).then_some(error)
+            }
+            Err(error) => {
+                plan.failed(id);
+                Some(error)
+            }
+        };
+        Some(SyncProgress {
+            conversations: u32::try_from(self.threads.list.len()).unwrap_or(u32::MAX),
+            messages: self.threads.messages,
+            requests: self.requests,
+        })
+    }
+
+    /// What the sync read, or the error that stopped it with what it had
+    /// read; beside it, for an adaptive sync, the page size to start the
+    /// account's next sync with. Calls still under way stay in the cursor.
+    ///
+    /// # Errors
+    /// A [`SyncFailure`] with the error and the partial inbox.
+    pub fn finish(self) -> (Result<InboxSync<J>, SyncFailure<J>>, Option<u32>) {
+        let learned = self.plan.adaptive().then(|| self.plan.page_size());
+        let cursor = self.plan.cursor();
+        let cut_short = self.plan.cut_short();
+        let mut read = Vec::with_capacity(self.threads.list.len());
+        for thread in &self.threads.list {
+            if let Some(conversation) = &thread.conversation {
+                read.push(conversation);
+            }
+        }
+        let account_ids = own_ids::<J, _>(&self.page_id, &read);
+        let conversations = self.threads.list;
+        let inbox = InboxSync {
+            conversations,
+            requests: self.requests,
+            complete: cursor.is_none(),
+            cursor,
+            cut_short,
+            account_ids,
+        };
+        let result = match self.failure {
+            Some(error) => Err(SyncFailure { error, partial: Some(inbox) }),
+            None => Ok(inbox),
+        };
+        (result, learned)
+    }
+}
+
 impl<T: Transport> Client<T> {
     /// Reads an inbox with its threads' newest messages and their details
     /// in as few calls as the Graph allows, `options.concurrency` calls at
@@ -154,97 +312,48 @@ impl<T: Transport> Client<T> {
         cursor: Option<&str>,
         on_progress: &mut dyn FnMut(SyncProgress),
     ) -> Result<InboxSync<T::Json>, SyncFailure<T::Json>> {
-        let early = |error| SyncFailure { error, partial: None };
-        let page = PageId::new(page_id).map_err(early)?;
-        let concurrency = options.concurrency as usize;
-        let mut options = options;
-        if options.adaptive {
-            // Start where the last sync of this account ended up.
-            if let Some((_, size)) = self.page_sizes.borrow().iter().find(|(id, _)| id == page_id) {
-                options.page_size = *size;
-            }
-        }
-        let mut plan = SyncPlan::new(page, options, cursor).map_err(early)?;
-        let mut threads = Threads { list: Vec::new(), index: Vec::new(), messages: 0 };
-        let mut requests = 0;
+        let learned = self.learned_page_size(page_id);
+        let mut run =
+            SyncRun::new(page_id, options, cursor, learned).map_err(|error| SyncFailure { error, partial: None })?;
         let mut in_flight = InFlight::new();
-        let mut failure = None;
         loop {
-            while in_flight.len() < concurrency {
-                let Some((id, call)) = plan.next_call() else { break };
-                let request = plan.request(&call);
-                let node = match call {
-                    SyncCall::Conversations { .. } => Node::Conversation,
-                    SyncCall::Messages(_) => Node::Message,
-                };
-                let shrinkable = plan.shrinks_on_failure(id);
+            while let Some(step) = run.next_call() {
                 in_flight.push(async move {
-                    let answer = match request {
-                        Ok(request) if shrinkable => self.list_or_shrink(&request, node).await,
-                        Ok(request) => self.list(&request, node).await,
+                    let answer = match step.request {
+                        Ok(request) => self.list_with(&request, step.node, step.retries).await,
                         Err(error) => Err(error),
                     };
-                    (id, answer)
+                    (step.id, answer)
                 });
             }
             let Some((id, answer)) = in_flight.next().await else { break };
-            // A call that never left (aborted while it waited for its turn)
-            // is not counted.
-            if !matches!(&answer, Err(error) if error.attempts().is_none()) {
-                requests += 1;
+            if let Some(progress) = run.answered(id, answer) {
+                on_progress(progress);
             }
-            let error = match answer {
-                Ok(body) => {
-                    let (parts, error) = plan.answered(id, &body);
-                    threads.add_all(parts);
-                    error
-                }
-                Err(error) if error.graph().is_some_and(|body| body.code == Some(1) && body.asks_for_less_data()) => {
-                    // Too heavy: the page is asked for again, smaller.
-                    (!plan.ask_for_less(id)).then_some(error)
-                }
-                Err(error) if plan.shrinks_on_failure(id) && error.transient() && !error.rate_limited() => {
-                    // A timeout or a 5xx on a large page: smaller, at once.
-                    (!plan.ask_for_less(id)).then_some(error)
-                }
-                Err(error) => {
-                    plan.failed(id);
-                    Some(error)
-                }
-            };
-            on_progress(SyncProgress {
-                conversations: u32::try_from(threads.list.len()).unwrap_or(u32::MAX),
-                messages: threads.messages,
-                requests,
-            });
-            if error.is_some() {
-                failure = error;
+            if run.stopped() {
                 break;
             }
         }
         // Calls still under way are dropped (their requests cancelled) and
         // stay in the cursor.
         drop(in_flight);
-        if plan.adaptive() {
-            let mut sizes = self.page_sizes.borrow_mut();
-            sizes.retain(|(id, _)| id != page_id);
-            sizes.push((page_id.to_owned(), plan.page_size()));
+        let (result, learned) = run.finish();
+        if let Some(size) = learned {
+            self.learn_page_size(page_id, size);
         }
-        let cursor = plan.cursor();
-        let cut_short = plan.cut_short();
-        let mut read = Vec::with_capacity(threads.list.len());
-        for thread in &threads.list {
-            if let Some(conversation) = &thread.conversation {
-                read.push(conversation);
-            }
-        }
-        let account_ids = own_ids::<T::Json, _>(page_id, &read);
-        let conversations = threads.list;
-        let inbox = InboxSync { conversations, requests, complete: cursor.is_none(), cursor, cut_short, account_ids };
-        match failure {
-            Some(error) => Err(SyncFailure { error, partial: Some(inbox) }),
-            None => Ok(inbox),
-        }
+        result
+    }
+
+    /// The page size the last adaptive sync of `page_id` ended with.
+    pub fn learned_page_size(&self, page_id: &str) -> Option<u32> {
+        self.page_sizes.borrow().iter().find(|(id, _)| id == page_id).map(|(_, size)| *size)
+    }
+
+    /// Keeps `size` as the page size for the next adaptive sync of `page_id`.
+    pub fn learn_page_size(&self, page_id: &str, size: u32) {
+        let mut sizes = self.page_sizes.borrow_mut();
+        sizes.retain(|(id, _)| id != page_id);
+        sizes.push((page_id.to_owned(), size));
     }
 }
 
