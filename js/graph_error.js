@@ -398,3 +398,50 @@ export async function readBatch(batch, signal) {
     batch.free();
   }
 }
+
+/**
+ * @typedef {object} Sync a syncInbox under way (the wasm side's `Sync`)
+ * @property {(signal: AbortSignal | undefined) => Promise<unknown> | undefined} next the next call to start (driven; it settles once its outcome is in the sync), or undefined when none may start now
+ * @property {() => boolean} stopped whether the sync stopped on an error
+ * @property {() => unknown} finish the InboxSync; throws the GraphError that stopped the sync, with `cursor` and `inbox`
+ * @property {() => void} free releases its wasm memory
+ */
+
+/**
+ * Runs a `syncInbox` to its end (the wasm side calls it): starts the calls
+ * the sync hands out, as many as its concurrency allows, and starts more
+ * as each one's outcome comes in. When the sync stops early, the calls
+ * still under way are cancelled (they stay in its cursor).
+ *
+ * @param {Sync} sync
+ * @param {AbortSignal | undefined} signal the caller's
+ * @returns {Promise<unknown>} the InboxSync
+ */
+export async function runSync(sync, signal) {
+  // The sync's own signal: the caller's abort, or the sync's end.
+  const own = new AbortController();
+  const stop = () => own.abort();
+  if (signal?.aborted) stop();
+  signal?.addEventListener("abort", stop);
+  /** @type {Set<Promise<void>>} */
+  const under = new Set();
+  try {
+    for (;;) {
+      for (let call; (call = sync.next(own.signal)) !== undefined; ) {
+        /** @type {Promise<void>} */
+        const settled = call.then(ignore, ignore).then(() => {
+          under.delete(settled);
+        });
+        under.add(settled);
+      }
+      if (under.size === 0 || sync.stopped()) break;
+      await Promise.race(under);
+      if (sync.stopped()) break;
+    }
+    return sync.finish();
+  } finally {
+    stop();
+    signal?.removeEventListener("abort", stop);
+    sync.free();
+  }
+}

@@ -28,11 +28,11 @@ function edit(text, pattern, replacement, what, min = 1) {
 // The JS glue.
 const jsPath = new URL("graph_conversations.js", pkg);
 let js = readFileSync(jsPath, "utf8");
-// `Call`, `Walk`, `SignedPost` and `Batch` are internal (no types): they
-// keep their free(), which `drive`, `readBody` and `readBatch` in
+// `Call`, `Walk`, `SignedPost`, `Batch` and `Sync` are internal (no types): they
+// keep their free(), which `drive`, `readBody`, `readBatch` and `runSync` in
 // graph_error.js call as soon as theirs end (a `Walk` goes with its
 // iterator).
-const INTERNAL = new Set(["Call", "Walk", "SignedPost", "Batch"]);
+const INTERNAL = new Set(["Call", "Walk", "SignedPost", "Batch", "Sync"]);
 const CLASSES = [...js.matchAll(/^export class (\w+)/gm)].map((m) => m[1]).filter((name) => !INTERNAL.has(name));
 for (const name of CLASSES) {
   js = edit(js, new RegExp(`(\\nexport class ${name} \\{[^]*?)\\n {4}free\\(\\) \\{\\n[^}]*\\}`), "$1", `${name}.free()`);

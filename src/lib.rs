@@ -29,10 +29,12 @@
 //! # Ok::<(), graph_conversations::Error>(())
 //! ```
 //!
-//! Layout: [`core`] is pure (requests, answers, errors, paging, usage);
-//! [`client`] is the async client over one [`Transport`] seam;
-//! [`transport`] holds the global `fetch` (wasm) and a scripted test double;
-//! `wasm` is the thin `#[wasm_bindgen]` facade.
+//! Layout: [`core`] is pure (requests, answers, errors, paging, usage, a
+//! call's attempts: [`call`]); [`client`] holds the machines of a list, a
+//! batch read and a sync, and the async client that drives them over one
+//! [`Transport`] seam; [`transport`] holds the wasm build's `fetch` seam
+//! and a scripted test double; `wasm` is the thin `#[wasm_bindgen]`
+//! facade, whose calls JS drives with no Rust future.
 //!
 //! Reference: <https://developers.facebook.com/docs/messenger-platform/conversations>.
 
@@ -54,7 +56,10 @@ mod fuzz;
 #[cfg(test)]
 mod test_support;
 
-pub use crate::client::{Client, InboxSync, ListWalk, SyncFailure, SyncProgress, SyncedThread, Transport};
+pub use crate::client::{
+    BatchRead, BatchStep, Client, InboxSync, ListWalk, SyncFailure, SyncProgress, SyncRun, SyncStep, SyncedThread,
+    Transport,
+};
 pub use crate::core::config::{ClientConfig, TokenIn};
 pub use crate::core::error::{Delivery, Error, ErrorDetail, ErrorKind, FieldValue, GraphErrorBody, GRAPH_ERROR_FIELDS};
 pub use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
@@ -87,6 +92,12 @@ pub mod webhook {
         challenge, check_body, events_json, parse, sign, verify_signature, EventKind, Reaction, WebhookEvent,
         MAX_BODY_BYTES, MAX_DEPTH,
     };
+}
+
+/// A call's attempts, decided without I/O: the pace, when to try again
+/// ([`call::Retries`]), the error a call ends with.
+pub mod call {
+    pub use crate::core::call::*;
 }
 
 /// The inbox's own accounts among participants (see [`InboxSync::account_ids`]).

@@ -1,10 +1,14 @@
-//! The async client: one Graph call per method, over any [`Transport`].
+//! The client's state machines, and the async client that drives them
+//! over any [`Transport`].
 //!
-//! It builds requests with the core, hands them to the transport, and reads
-//! the answers with the core; it paces calls per access token and retries
-//! transient failures. It never performs I/O itself, so the same code
-//! serves the wasm facade (over `fetch`) and the native tests (over a
-//! scripted transport).
+//! The decisions of every call live in pure machines: a call's attempts
+//! ([`Attempts`]), a list walked page by page ([`ListWalk`]), a batch read
+//! ([`BatchRead`]) and a sync ([`SyncRun`]). The wasm facade drives them
+//! from JS, with no Rust future (`src/wasm`, and the drivers in
+//! `js/graph_error.js`); [`Client`] drives the same machines with
+//! `async` Rust over a [`Transport`], which is how they are tested
+//! natively (over a scripted transport) and how a Rust program uses the
+//! crate.
 
 mod batch;
 mod first_of;

@@ -1,20 +1,20 @@
-//! The `fetch` transport: the *global* `fetch` (so one build runs in Node,
-//! browsers and workerd), or the one given in the options, with a timeout
-//! and the caller's `AbortSignal`.
+//! The `fetch` seam of the wasm build: `exchange` (JS, in
+//! `graph_error.js`) sends with the *global* `fetch` (so one build runs in
+//! Node, browsers and workerd), or the one given in the options, under a
+//! timeout and the caller's `AbortSignal`; this module reads what it
+//! answers or why it failed. `drive` and the other JS drivers call it
+//! through the wasm [`Call`](crate::wasm) of each request.
 //!
 //! The body stays a JS string and is parsed by the engine's `JSON.parse`;
 //! the core checks its shape through [`Json`](crate::core::json::Json).
 //! No `mode`, `credentials`, `cache` or `referrer` is set: workerd rejects
 //! some of them and the defaults are right for the Graph.
 
-use std::rc::Rc;
-
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
-use crate::client::{Received, Transport};
+use crate::client::Received;
 use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::request::HttpRequest;
@@ -29,15 +29,6 @@ extern "C" {
     pub type AbortSignal;
     #[wasm_bindgen(method, getter)]
     fn aborted(this: &AbortSignal) -> bool;
-    #[wasm_bindgen(method, catch, js_name = addEventListener)]
-    fn add_event_listener(this: &AbortSignal, kind: &str, listener: &Function) -> Result<(), JsValue>;
-    #[wasm_bindgen(method, catch, js_name = removeEventListener)]
-    fn remove_event_listener(this: &AbortSignal, kind: &str, listener: &Function) -> Result<(), JsValue>;
-
-    #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
 }
 
 #[wasm_bindgen(raw_module = "./graph_error.js")]
@@ -66,46 +57,6 @@ impl AbortSignal {
     }
 }
 
-/// What sees the usage headers of every answer.
-pub type UsageObserver = Rc<dyn Fn(&UsageValues<JsValue>)>;
-
-/// Sends requests with `fetch`. One is made per client call, carrying that
-/// call's `AbortSignal`.
-pub struct FetchTransport {
-    /// A caller's `fetch`; `None` uses the global one at call time.
-    pub fetch: Option<Function>,
-    /// Per request, in milliseconds.
-    pub timeout_ms: u64,
-    /// The caller's signal for this call.
-    pub signal: Option<AbortSignal>,
-    /// Gets the usage headers of every answer.
-    pub on_usage: UsageObserver,
-}
-
-/// A request under way: dropped before its answer is in (a sync that
-/// stopped, an iterator left early), it cancels the request. The timer and
-/// the listener on the caller's signal live in `exchange`, in JS: no wasm
-/// closure, controller or timer call is made per request.
-struct InFlight(Option<Promise>);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        if let Some(cancel) = self.0.as_ref().and_then(|p| member(p, "cancel").dyn_into::<Function>().ok()) {
-            let _ = cancel.call0(&JsValue::UNDEFINED);
-        }
-    }
-}
-
-impl FetchTransport {
-    fn aborted(&self) -> bool {
-        self.signal.as_ref().is_some_and(AbortSignal::is_aborted)
-    }
-
-    fn failure(&self, rejection: &JsValue) -> Error {
-        failure(rejection, self.aborted(), self.timeout_ms)
-    }
-}
-
 /// What a failure to get an answer was: the caller's abort, our timeout
 /// (of `timeout_ms`), or the network; `rejection` is `exchange`'s
 /// `[error, timedOut]`.
@@ -130,96 +81,6 @@ pub(crate) fn header_lines(request: &HttpRequest) -> String {
         }
     }
     lines
-}
-
-/// A `setTimeout` that the caller's signal cuts short; cleared when
-/// dropped, so a dropped future leaves no timer or listener behind.
-struct Wait {
-    wake: Closure<dyn FnMut()>,
-    timer: Option<JsValue>,
-    signal: Option<AbortSignal>,
-}
-
-impl Wait {
-    /// A promise that resolves after `ms`, or at once when `signal` fires.
-    fn start(ms: f64, signal: Option<&AbortSignal>) -> (Self, Promise) {
-        let mut resolve = None;
-        let promise = Promise::new(&mut |res, _rej| resolve = Some(res));
-        let wake = Closure::<dyn FnMut()>::new(move || {
-            if let Some(resolve) = &resolve {
-                let _ = resolve.call0(&JsValue::UNDEFINED);
-            }
-        });
-        let timer = set_timeout(wake.as_ref().unchecked_ref(), ms).ok();
-        let signal = signal.filter(|s| s.add_event_listener("abort", wake.as_ref().unchecked_ref()).is_ok());
-        (Self { timer, signal: signal.cloned(), wake }, promise)
-    }
-}
-
-impl Drop for Wait {
-    fn drop(&mut self) {
-        if let Some(timer) = &self.timer {
-            clear_timeout(timer);
-        }
-        if let Some(signal) = &self.signal {
-            let _ = signal.remove_event_listener("abort", self.wake.as_ref().unchecked_ref());
-        }
-    }
-}
-
-impl Transport for FetchTransport {
-    type Json = JsValue;
-
-    async fn sleep(&self, ms: f64) -> Result<(), Error> {
-        if self.aborted() {
-            return Err(Error::aborted());
-        }
-        if ms > 0.0 {
-            let (wait, promise) = Wait::start(ms, self.signal.as_ref());
-            let _ = JsFuture::from(promise).await;
-            drop(wait);
-        }
-        if self.aborted() {
-            Err(Error::aborted())
-        } else {
-            Ok(())
-        }
-    }
-
-    fn now_ms(&self) -> f64 {
-        js_sys::Date::now()
-    }
-
-    fn random(&self) -> f64 {
-        js_sys::Math::random()
-    }
-
-    async fn send(&self, request: HttpRequest) -> Result<Received<JsValue>, Error> {
-        if self.aborted() {
-            return Err(Error::aborted());
-        }
-        let promise = exchange(
-            self.fetch.as_ref(),
-            &request.url,
-            request.method.as_str(),
-            &header_lines(&request),
-            request.body.as_deref(),
-            self.timeout_ms as f64,
-            self.signal.as_ref(),
-        );
-        // The body is read under the same timeout and signal as the request.
-        let mut in_flight = InFlight(Some(promise.clone()));
-        let settled = JsFuture::from(promise).await;
-        // Settled either way: nothing is left to cancel, and an `abort()`
-        // is not free (Node makes a DOMException with a stack, some 20 µs).
-        in_flight.0 = None;
-        let answer = settled.map_err(|e| self.failure(&e))?;
-        Ok(http_response(&answer))
-    }
-
-    fn observe_usage(&self, usage: &UsageValues<JsValue>) {
-        (self.on_usage)(usage);
-    }
 }
 
 /// `exchange`'s answer, `[status, text, x-app-usage, x-page-usage,

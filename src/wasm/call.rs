@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
 use super::state::ClientState;
+use super::sync::SyncShared;
 use crate::client::BatchRead;
 use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
 use crate::core::error::{Delivery, Error};
@@ -47,6 +48,18 @@ pub enum Answer {
     /// the token's pace): its outcome goes to the read, and the call
     /// resolves to `true`.
     Batch(Rc<RefCell<BatchRead<JsValue>>>, u32),
+    /// Call `id` of a sync: a page of these nodes, whose outcome goes to
+    /// the sync; the call resolves to `true`.
+    Sync {
+        /// The sync.
+        sync: Rc<SyncShared>,
+        /// The plan's id of the call.
+        id: u64,
+        /// What the page lists.
+        node: Node,
+        /// Which failures it is tried again after.
+        retries: Retries,
+    },
 }
 
 /// A call under way (internal: `drive` is its only user).
@@ -102,6 +115,7 @@ impl Call {
                 let (calls, retries) = match &answer {
                     Answer::Sent(_) | Answer::Done => (1, Retries::Send),
                     Answer::Batch(_, calls) => (*calls, Retries::Transient),
+                    Answer::Sync { retries, .. } => (1, *retries),
                     _ => (1, Retries::Transient),
                 };
                 let attempts = Attempts::new(state.config(), calls, retries);
@@ -111,13 +125,21 @@ impl Call {
         }
     }
 
-    /// The error the call ends with, as JS sees it (and, for a batch
-    /// call, as the read keeps it for the call's items).
+    /// The error the call ends with, as JS sees it.
     fn end(&self, error: Error) -> JsValue {
-        let error = self.attempts.end(error, self.state.config());
+        self.ended(self.attempts.end(error, self.state.config()))
+    }
+
+    /// `error`, which the call ends with, as JS sees it; a batch call's
+    /// read keeps it for the call's items, a sync for its call.
+    fn ended(&self, error: Error) -> JsValue {
         let js = to_js(&error);
-        if let Answer::Batch(read, _) = &self.answer {
-            let _ = read.borrow_mut().answered(Err(error));
+        match &self.answer {
+            Answer::Batch(read, _) => {
+                let _ = read.borrow_mut().answered(Err(error));
+            }
+            Answer::Sync { sync, id, .. } => sync.answered(*id, Err(error)),
+            _ => {}
         }
         js
     }
@@ -184,6 +206,11 @@ impl Call {
                     read.check(&body)?;
                     return read.answered(Ok(body)).map(|()| JsValue::TRUE);
                 }
+                Answer::Sync { sync, id, node, .. } => {
+                    check_page(&body, *node, Some(200))?;
+                    sync.answered(*id, Ok(body));
+                    return Ok(JsValue::TRUE);
+                }
             }
             Ok(body)
         });
@@ -206,6 +233,6 @@ impl Call {
     /// The `GraphError` of a call that the caller's signal aborted while it
     /// waited.
     pub fn abort(&self) -> JsValue {
-        to_js(&self.attempts.end_aborted(self.state.config()))
+        self.ended(self.attempts.end_aborted(self.state.config()))
     }
 }

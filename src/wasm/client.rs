@@ -2,21 +2,20 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use super::batch::Batch;
 use super::call::{Answer, Call};
 use super::error::to_js;
 use super::iterator::Walk;
-use super::json::{js_array, js_strings};
 use super::options::{
     client_options, conversation_query, find_options, id_argument, id_list, in_browser, message_query, node_options,
-    send_message_options, signal_only, sync_options,
+    send_message_options, signal_only,
 };
-use super::spawn;
 use super::state::ClientState;
-use crate::client::{BatchRead, InboxSync, ListWalk, SyncProgress};
+use super::sync::Sync;
+use crate::client::{BatchRead, ListWalk};
 use crate::core::error::Error;
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
 use crate::core::page::Node;
@@ -293,78 +292,11 @@ impl GraphClient {
         #[wasm_bindgen(js_name = pageId, unchecked_param_type = "string")] page_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "SyncInboxOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let shared = self.shared.clone();
-        spawn(Box::pin(async move {
-            let page_id = id_argument("pageId", &page_id).map_err(|e| to_js(&e))?;
-            let args = sync_options(&options.unwrap_or_default()).map_err(|e| to_js(&e))?;
-            let client = shared.client(args.signal);
-            let mut report = |progress: SyncProgress| {
-                if let Some(callback) = &args.on_progress {
-                    // A throwing callback must not stop the sync.
-                    let _ = callback.call1(&JsValue::UNDEFINED, &progress_object(progress));
-                }
-            };
-            let synced = client.sync_inbox(&page_id, args.options, args.cursor.as_deref(), &mut report).await;
-            match synced {
-                Ok(inbox) => Ok(inbox_object(inbox)),
-                Err(failure) => {
-                    let error = to_js(&failure.error);
-                    if let Some(partial) = failure.partial {
-                        if let Some(cursor) = &partial.cursor {
-                            let _ = Reflect::set(&error, &JsValue::from_str("cursor"), &JsValue::from_str(cursor));
-                        }
-                        let _ = Reflect::set(&error, &JsValue::from_str("inbox"), &inbox_object(partial));
-                    }
-                    Err(error)
-                }
-            }
-        }))
+        Sync::start(&self.shared, &page_id, options)
     }
 }
 
 /// The account and the person of a Send API call.
 fn send_ids(account_id: &JsValue, customer_id: &JsValue) -> Result<(String, String), Error> {
     Ok((id_argument("accountId", account_id)?, id_argument("customerId", customer_id)?))
-}
-
-fn progress_object(progress: SyncProgress) -> JsValue {
-    let object = Object::new();
-    for (key, value) in
-        [("conversations", progress.conversations), ("messages", progress.messages), ("requests", progress.requests)]
-    {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &value.into());
-    }
-    object.into()
-}
-
-/// `{ conversations, requests, complete, cursor? }`; each conversation is
-/// the Graph's object with `messages` as a plain array.
-fn inbox_object(inbox: InboxSync<JsValue>) -> JsValue {
-    let conversations = Array::new();
-    for thread in inbox.conversations {
-        let conversation = match thread.conversation {
-            Some(conversation) if conversation.is_object() => conversation,
-            _ => {
-                let object = Object::new();
-                let _ = Reflect::set(&object, &JsValue::from_str("id"), &JsValue::from_str(&thread.id));
-                object.into()
-            }
-        };
-        let messages = js_array(thread.messages);
-        let _ = Reflect::set(&conversation, &JsValue::from_str("messages"), &messages);
-        conversations.push(&conversation);
-    }
-    let object = Object::new();
-    let set = |key: &str, value: &JsValue| {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), value);
-    };
-    set("conversations", &conversations);
-    set("requests", &inbox.requests.into());
-    set("complete", &inbox.complete.into());
-    if let Some(cursor) = &inbox.cursor {
-        set("cursor", &JsValue::from_str(cursor));
-    }
-    set("cutShort", &js_strings(&inbox.cut_short));
-    set("accountIds", &js_strings(&inbox.account_ids));
-    object.into()
 }

@@ -12,12 +12,10 @@ mod json;
 pub(crate) mod keys;
 mod options;
 mod state;
+mod sync;
 mod webhook;
 
-use std::future::Future;
-use std::pin::Pin;
-
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use crate::core::account::own_ids;
@@ -31,15 +29,6 @@ use crate::core::page::next_cursor;
 /// (dlmalloc). The module is single-threaded (no `atomics`).
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-/// Runs `task` as a Promise. Every async method boxes its future and comes
-/// through here, so `future_to_promise` is instantiated once for the whole
-/// module instead of once per method (a size matter: each instantiation
-/// carried its method's whole state machine).
-#[inline(never)]
-pub(crate) fn spawn(task: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
-    wasm_bindgen_futures::future_to_promise(task)
-}
 
 /// The ids of an inbox's own account among its conversations' participants:
 /// `accountId` (the Page, or `me`), and on Instagram the business's own

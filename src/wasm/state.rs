@@ -8,11 +8,9 @@ use std::rc::Rc;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use crate::client::Client;
 use crate::core::config::ClientConfig;
 use crate::core::retry::{Pacer, Paces};
 use crate::core::usage::UsageValues;
-use crate::transport::fetch::{AbortSignal, FetchTransport};
 use crate::wasm::keys::key as key_name;
 
 /// The state of one `GraphClient`, shared by its calls and iterators.
@@ -38,18 +36,6 @@ impl ClientState {
         &self.usage
     }
 
-    /// A client for one call, which `signal` can abort.
-    pub fn client(self: &Rc<Self>, signal: Option<AbortSignal>) -> Client<FetchTransport> {
-        let state = Rc::clone(self);
-        let transport = FetchTransport {
-            fetch: self.fetch.clone(),
-            timeout_ms: self.config.timeout_ms,
-            signal,
-            on_usage: Rc::new(move |values: &UsageValues<JsValue>| state.record_usage(values)),
-        };
-        Client::with_pacer(self.config.clone(), transport, self.pacer.clone()).with_page_sizes(self.page_sizes.clone())
-    }
-
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         &self.config
@@ -63,6 +49,18 @@ impl ClientState {
     /// The pace of this client's token.
     pub fn pacer(&self) -> &RefCell<Pacer> {
         &self.pacer
+    }
+
+    /// The page size the last adaptive sync of `page_id` ended with.
+    pub fn learned_page_size(&self, page_id: &str) -> Option<u32> {
+        self.page_sizes.borrow().iter().find(|(id, _)| id == page_id).map(|(_, size)| *size)
+    }
+
+    /// Keeps `size` as the page size for the next adaptive sync of `page_id`.
+    pub fn learn_page_size(&self, page_id: &str, size: u32) {
+        let mut sizes = self.page_sizes.borrow_mut();
+        sizes.retain(|(id, _)| id != page_id);
+        sizes.push((page_id.to_owned(), size));
     }
 
     /// Keeps the latest value of each usage header on `client.usage`.

@@ -373,6 +373,25 @@ test("syncInbox: a persistent error rejects with its kind, the partial inbox and
   assert.equal(resumed.requests, Math.ceil(messenger.length / PAGE_SIZE) - 1);
 });
 
+test("syncInbox: a persistent error cancels the requests still in flight; they stay in the cursor", async () => {
+  let followUps = 0;
+  const graph = graphFetch({
+    capNested: 10,
+    delayMs: 40,
+    failWith: (u) => (/\/messages$/.test(u.pathname) && ++followUps === 3
+      ? { status: 400, body: { error: { message: "(#100) Invalid parameter", type: "OAuthException", code: 100 } } }
+      : null),
+  });
+  const options = { pageSize: PAGE_SIZE, platform: "messenger", messagesPerConversation: 30, concurrency: 4 };
+  const err = await rejectsWithGraphError(env.client({ fetch: graph.fetch }).syncInbox(PAGE_ID, options), { kind: "graph", code: 100 });
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.equal(graph.inFlight, 0, "no request of the sync is left running");
+  assert.ok(graph.maxInFlight > 1, "several were in flight");
+  const resumed = await env.client().syncInbox(PAGE_ID, { ...options, cursor: err.cursor });
+  assertInbox(mergeById(err.inbox, resumed), messenger, 30);
+  assertNoDuplicates(allMessageIds(err.inbox, resumed), "message id");
+});
+
 test("syncInbox: maxRequests stops cleanly with complete:false and a cursor; the resume completes", async () => {
   const client = env.client();
   const part = await client.syncInbox(PAGE_ID, { pageSize: PAGE_SIZE, platform: "messenger", maxRequests: 1 });
