@@ -106,23 +106,24 @@ impl Call {
         request: Result<(HttpRequest, Option<AbortSignal>), Error>,
         answer: Answer,
     ) -> Promise {
-        let request = request.and_then(|(request, signal)| {
-            refuse_secret_in_url(state.config(), &request)?;
-            Ok((request, signal))
-        });
-        match request {
-            Ok((request, signal)) => {
-                let (calls, retries) = match &answer {
-                    Answer::Sent(_) | Answer::Done => (1, Retries::Send),
-                    Answer::Batch(_, calls) => (*calls, Retries::Transient),
-                    Answer::Sync { retries, .. } => (1, *retries),
-                    _ => (1, Retries::Transient),
-                };
-                let attempts = Attempts::new(state.config(), calls, retries);
-                drive_call(Self { state: Rc::clone(state), request, answer, attempts, signal: signal.clone() }, signal)
-            }
-            Err(error) => Promise::reject(&to_js(&error)),
+        let (request, signal) = match request {
+            Ok(request) => request,
+            Err(error) => return Promise::reject(&to_js(&error)),
+        };
+        let (calls, retries) = match &answer {
+            Answer::Sent(_) | Answer::Done => (1, Retries::Send),
+            Answer::Batch(_, calls) => (*calls, Retries::Transient),
+            Answer::Sync { retries, .. } => (1, *retries),
+            _ => (1, Retries::Transient),
+        };
+        let attempts = Attempts::new(state.config(), calls, retries);
+        let call = Self { state: Rc::clone(state), request, answer, attempts, signal: signal.clone() };
+        // Refused before anything is sent; a batch read or a sync keeps
+        // the refusal as this call's outcome, as for any other end.
+        if let Err(error) = refuse_secret_in_url(state.config(), &call.request) {
+            return Promise::reject(&call.end(error));
         }
+        drive_call(call, signal)
     }
 
     /// The error the call ends with, as JS sees it.
