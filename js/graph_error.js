@@ -293,19 +293,16 @@ function sleep(ms, signal) {
 
 /**
  * @typedef {object} Call one Graph call under way (the wasm side's `Call`)
- * @property {() => number} pace books the next attempt in the token's pace: ms to wait first
- * @property {() => Promise<unknown[]> & { cancel(): void }} send sends the next attempt (`exchange`)
- * @property {(answer: unknown[]) => unknown} answer the result, or (a number) ms to wait before the next attempt; throws the GraphError the call ends with
- * @property {(rejection: unknown) => number} failed ms to wait before the next attempt after `send` rejected; throws the GraphError the call ends with
- * @property {() => unknown} abort the GraphError of a call aborted while it waited
+ * @property {(aborted: boolean) => number | Promise<unknown[]>} send the next attempt: ms to wait first for the token's pace (then send again), or `exchange`'s promise; throws the call's GraphError when `aborted`
+ * @property {(settled: unknown, ok: boolean) => unknown} read the result, or (a number) ms to wait before the next attempt, from what `exchange` settled with; throws the GraphError the call ends with
  * @property {() => void} free releases the call's wasm memory
  */
 
 /**
  * Runs a call of one request to its end (the wasm side calls it): waits for
  * the token's pace, sends, reads the answer, and waits and sends again for
- * as long as the call's attempts say so. The loop of every `list…` and
- * `get…` call, with no Rust future on the way.
+ * as long as the call's attempts say so. The loop of every call, with no
+ * Rust future on the way.
  *
  * @param {Call} call
  * @param {AbortSignal | undefined} signal the caller's
@@ -314,24 +311,23 @@ function sleep(ms, signal) {
 export async function drive(call, signal) {
   try {
     for (;;) {
-      const pace = call.pace();
-      if (pace > 0) await sleep(pace, signal);
-      if (signal?.aborted) throw call.abort();
+      const next = call.send(signal?.aborted === true);
+      if (typeof next === "number") {
+        await sleep(next, signal);
+        continue;
+      }
       /** @type {unknown} */
-      let result;
-      let wait;
+      let settled;
+      let ok = true;
       try {
-        result = await call.send();
+        settled = await next;
       } catch (rejection) {
-        wait = call.failed(rejection);
+        settled = rejection;
+        ok = false;
       }
-      if (wait === undefined) {
-        const read = call.answer(/** @type {unknown[]} */ (result));
-        if (typeof read !== "number") return read;
-        wait = read;
-      }
-      await sleep(wait, signal);
-      if (signal?.aborted) throw call.abort();
+      const read = call.read(settled, ok);
+      if (typeof read !== "number") return read;
+      await sleep(read, signal);
     }
   } finally {
     call.free();

@@ -18,7 +18,7 @@ import { join } from "node:path";
 
 const [given, rowsArg] = process.argv.slice(2);
 const rows = Number(rowsArg ?? 40);
-const wasm = given ?? build();
+const wasm = given || build();
 const csv = execFileSync("twiggy", ["top", "-n", "1000000", "--format", "csv", wasm], { encoding: "utf8", maxBuffer: 1 << 28 });
 
 const sizes = new Map();

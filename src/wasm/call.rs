@@ -70,6 +70,8 @@ pub struct Call {
     answer: Answer,
     attempts: Attempts,
     signal: Option<AbortSignal>,
+    /// Whether the next attempt has its place in the token's pace.
+    paced: bool,
 }
 
 impl Call {
@@ -117,7 +119,7 @@ impl Call {
             _ => (1, Retries::Transient),
         };
         let attempts = Attempts::new(state.config(), calls, retries);
-        let call = Self { state: Rc::clone(state), request, answer, attempts, signal: signal.clone() };
+        let call = Self { state: Rc::clone(state), request, answer, attempts, signal: signal.clone(), paced: false };
         // Refused before anything is sent; a batch read or a sync keeps
         // the refusal as this call's outcome, as for any other end.
         if let Err(error) = refuse_secret_in_url(state.config(), &call.request) {
@@ -158,18 +160,27 @@ impl Call {
 
 #[wasm_bindgen]
 impl Call {
-    /// Books the next attempt in the token's pace: how many milliseconds
-    /// to wait before sending it.
-    pub fn pace(&self) -> f64 {
-        let config = self.state.config();
-        self.attempts.pace(&mut self.state.pacer().borrow_mut(), js_sys::Date::now(), config.calls_per_second)
-    }
-
-    /// Sends the next attempt: `exchange`'s promise.
-    pub fn send(&mut self) -> Promise {
+    /// The next attempt: how many milliseconds to wait first for the
+    /// token's pace (then `send` again), or `exchange`'s promise. Throws
+    /// the call's `GraphError` when the caller's signal has aborted it
+    /// (`aborted`: it did while the call waited).
+    pub fn send(&mut self, aborted: bool) -> Result<JsValue, JsValue> {
+        if aborted {
+            return Err(self.ended(self.attempts.end_aborted(self.state.config())));
+        }
+        if !self.paced {
+            self.paced = true;
+            let config = self.state.config();
+            let now = js_sys::Date::now();
+            let wait = self.attempts.pace(&mut self.state.pacer().borrow_mut(), now, config.calls_per_second);
+            if wait > 0.0 {
+                return Ok(JsValue::from_f64(wait));
+            }
+        }
+        self.paced = false;
         self.attempts.sent();
         let request = &self.request;
-        exchange(
+        Ok(exchange(
             self.state.fetch(),
             &request.url,
             request.method.as_str(),
@@ -178,13 +189,29 @@ impl Call {
             self.state.config().timeout_ms as f64,
             self.signal.as_ref(),
         )
+        .into())
     }
 
+    /// Reads what `exchange`'s promise settled with (`ok`: its answer;
+    /// otherwise its rejection, `[error, timedOut]`): the call's result, or
+    /// (a number) how many milliseconds to wait before trying again. Throws
+    /// the `GraphError` the call ends with.
+    #[wasm_bindgen(js_name = read)]
+    pub fn read_settled(&self, settled: JsValue, ok: bool) -> Result<JsValue, JsValue> {
+        if !ok {
+            let failure = failure(&settled, self.aborted(), self.state.config().timeout_ms);
+            return self.retry(failure).map(JsValue::from_f64);
+        }
+        self.answer(&settled)
+    }
+}
+
+impl Call {
     /// Reads `exchange`'s answer: the call's result, or (a number) how many
     /// milliseconds to wait before trying again. Throws the `GraphError`
     /// the call ends with.
-    pub fn answer(&self, answer: JsValue) -> Result<JsValue, JsValue> {
-        let (response, usage) = http_response(&answer);
+    fn answer(&self, answer: &JsValue) -> Result<JsValue, JsValue> {
+        let (response, usage) = http_response(answer);
         if !usage.is_empty() {
             self.state.record_usage(&usage);
         }
@@ -222,18 +249,5 @@ impl Call {
             Err(error) if error.delivery().is_some() => Err(self.end(error)),
             Err(error) => self.retry(error).map(JsValue::from_f64),
         }
-    }
-
-    /// Reads `exchange`'s rejection (`[error, timedOut]`): how many
-    /// milliseconds to wait before trying again. Throws the `GraphError`
-    /// the call ends with.
-    pub fn failed(&self, rejection: JsValue) -> Result<f64, JsValue> {
-        self.retry(failure(&rejection, self.aborted(), self.state.config().timeout_ms))
-    }
-
-    /// The `GraphError` of a call that the caller's signal aborted while it
-    /// waited.
-    pub fn abort(&self) -> JsValue {
-        self.ended(self.attempts.end_aborted(self.state.config()))
     }
 }
