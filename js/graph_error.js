@@ -270,14 +270,15 @@ async function send(fetch, url, init) {
 }
 
 /**
- * Waits `ms` milliseconds, or less when `signal` fires first; no timer or
- * listener outlives it.
+ * Waits `ms` milliseconds, or less when `signal` fires first (not at all
+ * when it has); no timer or listener outlives it.
  *
  * @param {number} ms
  * @param {AbortSignal | undefined} signal
  * @returns {Promise<void>}
  */
 function sleep(ms, signal) {
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let timer;

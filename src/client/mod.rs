@@ -22,7 +22,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 pub use batch::{BatchRead, BatchStep};
-pub use sync::{InboxSync, SyncFailure, SyncProgress, SyncRun, SyncStep, SyncedThread};
+pub use sync::{InboxSync, PageSizes, SyncFailure, SyncProgress, SyncRun, SyncStep, SyncedThread};
 
 use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
 use crate::core::config::ClientConfig;
@@ -167,8 +167,8 @@ pub struct Client<T> {
     config: ClientConfig,
     transport: T,
     pacer: Rc<RefCell<Pacer>>,
-    /// What an adaptive sync learned per account: the page size that worked.
-    page_sizes: Rc<RefCell<Vec<(String, u32)>>>,
+    /// What adaptive syncs learned per account.
+    page_sizes: RefCell<PageSizes>,
 }
 
 impl<T: Transport> Client<T> {
@@ -181,15 +181,7 @@ impl<T: Transport> Client<T> {
     /// A client that shares `pacer` with every other client of the same
     /// access token, so that together they keep the token's budget.
     pub fn with_pacer(config: ClientConfig, transport: T, pacer: Rc<RefCell<Pacer>>) -> Self {
-        Self { config, transport, pacer, page_sizes: Rc::default() }
-    }
-
-    /// This client sharing what adaptive syncs learned with every other
-    /// holder of `page_sizes` (the calls of one JS `GraphClient`).
-    #[must_use]
-    pub fn with_page_sizes(mut self, page_sizes: Rc<RefCell<Vec<(String, u32)>>>) -> Self {
-        self.page_sizes = page_sizes;
-        self
+        Self { config, transport, pacer, page_sizes: RefCell::default() }
     }
 
     /// The settings.

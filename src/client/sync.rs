@@ -312,7 +312,7 @@ impl<T: Transport> Client<T> {
         cursor: Option<&str>,
         on_progress: &mut dyn FnMut(SyncProgress),
     ) -> Result<InboxSync<T::Json>, SyncFailure<T::Json>> {
-        let learned = self.learned_page_size(page_id);
+        let learned = self.page_sizes.borrow().learned(page_id);
         let mut run =
             SyncRun::new(page_id, options, cursor, learned).map_err(|error| SyncFailure { error, partial: None })?;
         let mut in_flight = InFlight::new();
@@ -339,21 +339,27 @@ impl<T: Transport> Client<T> {
         drop(in_flight);
         let (result, learned) = run.finish();
         if let Some(size) = learned {
-            self.learn_page_size(page_id, size);
+            self.page_sizes.borrow_mut().learn(page_id, size);
         }
         result
     }
+}
 
+/// What adaptive syncs learned, per account, for a client's life: the page
+/// size each account's last sync ended with, where its next one starts.
+#[derive(Clone, Debug, Default)]
+pub struct PageSizes(Vec<(String, u32)>);
+
+impl PageSizes {
     /// The page size the last adaptive sync of `page_id` ended with.
-    pub fn learned_page_size(&self, page_id: &str) -> Option<u32> {
-        self.page_sizes.borrow().iter().find(|(id, _)| id == page_id).map(|(_, size)| *size)
+    pub fn learned(&self, page_id: &str) -> Option<u32> {
+        self.0.iter().find(|(id, _)| id == page_id).map(|(_, size)| *size)
     }
 
     /// Keeps `size` as the page size for the next adaptive sync of `page_id`.
-    pub fn learn_page_size(&self, page_id: &str, size: u32) {
-        let mut sizes = self.page_sizes.borrow_mut();
-        sizes.retain(|(id, _)| id != page_id);
-        sizes.push((page_id.to_owned(), size));
+    pub fn learn(&mut self, page_id: &str, size: u32) {
+        self.0.retain(|(id, _)| id != page_id);
+        self.0.push((page_id.to_owned(), size));
     }
 }
 

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use js_sys::{Function, Object, Reflect};
 use wasm_bindgen::JsValue;
 
+use crate::client::PageSizes;
 use crate::core::config::ClientConfig;
 use crate::core::retry::{Pacer, Paces};
 use crate::core::usage::UsageValues;
@@ -20,7 +21,7 @@ pub struct ClientState {
     usage: Object,
     pacer: Rc<RefCell<Pacer>>,
     /// What adaptive syncs learned per account, for the client's life.
-    page_sizes: Rc<RefCell<Vec<(String, u32)>>>,
+    page_sizes: RefCell<PageSizes>,
 }
 
 impl ClientState {
@@ -28,7 +29,7 @@ impl ClientState {
     pub fn new(config: ClientConfig, fetch: Option<Function>) -> Rc<Self> {
         let token = config.access_token.expose();
         let pacer = PACES.with(|paces| paces.borrow_mut().pace_for(token, js_sys::Date::now()));
-        Rc::new(Self { config, fetch, usage: Object::new(), pacer, page_sizes: Rc::default() })
+        Rc::new(Self { config, fetch, usage: Object::new(), pacer, page_sizes: RefCell::default() })
     }
 
     /// The latest usage headers (`client.usage`).
@@ -51,16 +52,9 @@ impl ClientState {
         &self.pacer
     }
 
-    /// The page size the last adaptive sync of `page_id` ended with.
-    pub fn learned_page_size(&self, page_id: &str) -> Option<u32> {
-        self.page_sizes.borrow().iter().find(|(id, _)| id == page_id).map(|(_, size)| *size)
-    }
-
-    /// Keeps `size` as the page size for the next adaptive sync of `page_id`.
-    pub fn learn_page_size(&self, page_id: &str, size: u32) {
-        let mut sizes = self.page_sizes.borrow_mut();
-        sizes.retain(|(id, _)| id != page_id);
-        sizes.push((page_id.to_owned(), size));
+    /// What adaptive syncs of this client learned, per account.
+    pub fn page_sizes(&self) -> &RefCell<PageSizes> {
+        &self.page_sizes
     }
 
     /// Keeps the latest value of each usage header on `client.usage`.

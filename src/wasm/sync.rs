@@ -58,7 +58,7 @@ impl Sync {
         let started = (|| {
             let page_id = id_argument("pageId", page_id)?;
             let args = sync_options(&options.unwrap_or_default())?;
-            let learned = state.learned_page_size(&page_id);
+            let learned = state.page_sizes().borrow().learned(&page_id);
             let run = SyncRun::new(&page_id, args.options, args.cursor.as_deref(), learned)?;
             let shared = Rc::new(SyncShared { run: RefCell::new(Some(run)), on_progress: args.on_progress });
             Ok((Self { state: Rc::clone(state), shared, page_id }, args.signal))
@@ -104,7 +104,7 @@ impl Sync {
         };
         let (result, learned) = run.finish();
         if let Some(size) = learned {
-            self.state.learn_page_size(&self.page_id, size);
+            self.state.page_sizes().borrow_mut().learn(&self.page_id, size);
         }
         match result {
             Ok(inbox) => Ok(inbox_object(inbox)),

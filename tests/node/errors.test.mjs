@@ -176,6 +176,29 @@ test("a call leaves no timer and no listener on the caller's signal behind: answ
   assert.equal(timers(), before, "aborted: no timer left");
 });
 
+test("a signal aborted as a rate limit answers ends the call at once, not after the wait it asked for", async () => {
+  const controller = new AbortController();
+  let calls = 0;
+  // Answers 613 with Retry-After 20 s, and the caller aborts just as the
+  // answer comes in (a fetch that ignores the abort, so the answer stands).
+  const throttled = async () => {
+    calls += 1;
+    const answer = new Response(
+      JSON.stringify({ error: { message: "Calls to this api have exceeded the rate limit.", type: "OAuthException", code: 613 } }),
+      { status: 400, headers: { "content-type": "application/json", "retry-after": "20" } },
+    );
+    controller.abort();
+    return answer;
+  };
+  const started = performance.now();
+  await rejectsWithGraphError(
+    env.client({ fetch: throttled, maxRetries: 3 }).getMessage(ODD_MESSAGE_ID, { signal: controller.signal }),
+    { kind: "aborted", attempts: 1 },
+  );
+  assert.ok(performance.now() - started < 2000, "did not wait out the 20 s");
+  assert.equal(calls, 1);
+});
+
 test("a request that failed or was answered is not aborted afterwards", async () => {
   const signals = [];
   const failing = (url, init) => {
