@@ -144,6 +144,9 @@ function read(target, name) {
 /** The headers the client reads, in the order `exchange` gives them: the usage headers first. */
 const HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "retry-after", "content-type"];
 
+/** Where `client.usage` keeps each usage header, in the same order. */
+const USAGE = ["app", "page", "business_use_case"];
+
 /**
  * One HTTP exchange of the client (the wasm side calls it): `fetch` (the
  * global one when `fetch` is undefined) under a timeout and the caller's
@@ -164,11 +167,13 @@ const HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "re
  * @param {string | undefined} body
  * @param {number} timeoutMs
  * @param {AbortSignal | undefined} signal the caller's
+ * @param {Record<string, unknown>} [usage] the client's `usage`, which
+ *   gets the answer's usage headers
  * @returns {Promise<unknown[]> & { cancel(): void }} resolves to `[status,
  *   text, ...headers]`, the usage headers parsed (undefined where one is
  *   missing or not JSON); rejects with `[error, timedOut]`
  */
-export function exchange(fetch, url, method, headers, body, timeoutMs, signal) {
+export function exchange(fetch, url, method, headers, body, timeoutMs, signal, usage) {
   /** @type {Record<string, string>} */
   const names = {};
   const lines = headers.split("\n");
@@ -205,7 +210,7 @@ export function exchange(fetch, url, method, headers, body, timeoutMs, signal) {
     listened = undefined;
   };
   const answer = /** @type {Promise<unknown[]> & { cancel(): void }} */ (
-    send(fetch, url, init).then(
+    send(fetch, url, init, usage).then(
       (answer) => {
         settle();
         return answer;
@@ -229,9 +234,10 @@ export function exchange(fetch, url, method, headers, body, timeoutMs, signal) {
  * @param {Function | undefined} fetch
  * @param {string} url
  * @param {object} init
+ * @param {Record<string, unknown> | undefined} usage the client's, for the usage headers
  * @returns {Promise<unknown[]>} `[status, text, ...headers]`
  */
-async function send(fetch, url, init) {
+async function send(fetch, url, init, usage) {
   let response;
   if (fetch) {
     response = await fetch(url, init);
@@ -253,13 +259,15 @@ async function send(fetch, url, init) {
     }
     if (typeof value !== "string") value = undefined;
     // The usage headers (the first three) as the objects they hold: parsed
-    // here, by the engine, not copied into wasm as text first.
+    // here, by the engine, not copied into wasm as text first; each one
+    // that is an object is the client's latest (`client.usage`).
     else if (answer.length < 5) {
       try {
         value = JSON.parse(value);
       } catch {
         value = undefined;
       }
+      if (usage && typeof value === "object" && value !== null && !Array.isArray(value)) usage[USAGE[answer.length - 2]] = value;
     }
     answer.push(value);
   }

@@ -37,7 +37,9 @@ extern "C" {
     /// signal, then `[status, text, x-app-usage, x-page-usage,
     /// x-business-use-case-usage, retry-after, content-type]` of its answer;
     /// rejects with `[error, timedOut]`. `headers` is `name\nvalue\n` per
-    /// header. The promise's `cancel()` aborts the request.
+    /// header. The usage headers are parsed, and each one that is an
+    /// object is set on `usage` (`client.usage`). The promise's `cancel()`
+    /// aborts the request.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn exchange(
         fetch: Option<&Function>,
@@ -47,6 +49,7 @@ extern "C" {
         body: Option<&str>,
         timeout_ms: f64,
         signal: Option<&AbortSignal>,
+        usage: &JsValue,
     ) -> Promise;
 }
 

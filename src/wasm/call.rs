@@ -188,6 +188,7 @@ impl Call {
             request.body.as_deref(),
             self.state.config().timeout_ms as f64,
             self.signal.as_ref(),
+            self.state.usage(),
         )
         .into())
     }
@@ -211,10 +212,8 @@ impl Call {
     /// milliseconds to wait before trying again. Throws the `GraphError`
     /// the call ends with.
     fn answer(&self, answer: &JsValue) -> Result<JsValue, JsValue> {
+        // `exchange` has set the usage headers on `client.usage`.
         let (response, usage) = http_response(answer);
-        if !usage.is_empty() {
-            self.state.record_usage(&usage);
-        }
         let checked = read_answer(self.state.config(), response, &usage).and_then(|body| {
             match &self.answer {
                 Answer::Page(node) => check_page(&body, *node, Some(200))?,

@@ -5,14 +5,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::{Function, Object};
 
 use crate::client::PageSizes;
 use crate::core::config::ClientConfig;
 use crate::core::retry::{Pacer, Paces};
-use crate::core::usage::UsageValues;
-use crate::wasm::keys::key as key_name;
 
 /// The state of one `GraphClient`, shared by its calls and iterators.
 pub struct ClientState {
@@ -55,16 +52,6 @@ impl ClientState {
     /// What adaptive syncs of this client learned, per account.
     pub fn page_sizes(&self) -> &RefCell<PageSizes> {
         &self.page_sizes
-    }
-
-    /// Keeps the latest value of each usage header on `client.usage`.
-    pub fn record_usage(&self, values: &UsageValues<JsValue>) {
-        let headers = [("app", &values.app), ("page", &values.page), ("business_use_case", &values.business_use_case)];
-        for (key, value) in headers {
-            if let Some(value) = value {
-                let _ = Reflect::set(&self.usage, &key_name(key), value);
-            }
-        }
     }
 }
 
