@@ -73,6 +73,19 @@ test("getMessages: a null batch item is sent again alone, and stays a transient 
   assert.deepEqual(env.mock.requests.map((r) => batchItems(r).length), [3, 1, 1], "only the null item goes again");
 });
 
+test("getMessages: aborted while it waits to send a null item again, it rejects at once with kind aborted", async () => {
+  const controller = new AbortController();
+  const started = performance.now();
+  const pending = env.client({ maxRetries: 2, retryDelayMs: 20000, maxRetryDelayMs: 20000 })
+    .getMessages([messenger[1].messages[0].id, "batch-null"], { signal: controller.signal });
+  setTimeout(() => controller.abort(), 100);
+  await assert.rejects(pending, (err) => err instanceof GraphError && err.kind === "aborted");
+  assert.ok(performance.now() - started < 5000, "did not wait out the backoff");
+  // The backoff is jittered: almost always the abort comes during the wait
+  // before the null item's second batch; in a rare run after it.
+  assert.equal(batchItems(env.mock.requests[0]).length, 2, "the first batch went");
+});
+
 test("getMessages: error ids are GraphErrors with their own code; the others still resolve", async () => {
   const good = instagram[2].messages[3];
   const results = await env.client({ maxRetries: 0 }).getMessages(["error-613", good.id, "error-200", "http-502"]);
