@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 const PKG = new URL("../pkg/", import.meta.url);
 const WASM = "graph_conversations_bg.wasm";
 /** The JS an entry loads: the entry, the public API list, the wasm-bindgen glue, GraphError. */
-const SHARED_JS = ["api.js", "graph_conversations.js", "graph_error.js"];
+const SHARED_JS = ["api.js", "graph_conversations.js", "graph_error.js", "calls.js"];
 const ENTRIES = { web: "web.js", node: "node.js", workerd: "workerd.js" };
 const PLAIN_CLIENT = new URL("./plain-client.mjs", import.meta.url);
 

@@ -36,7 +36,7 @@ mv "$wasm.opt" "$wasm"
 node scripts/minify-names.mjs "$wasm" pkg/graph_conversations.js
 rm -f pkg/graph_conversations_bg.wasm.d.ts
 
-cp js/graph_error.js js/graph_error.d.ts js/node.js js/web.js js/workerd.js js/package.json README.md LICENSE-MIT LICENSE-APACHE pkg/
+cp js/graph_error.js js/graph_error.d.ts js/calls.js js/calls.d.ts js/node.js js/web.js js/workerd.js js/package.json README.md LICENSE-MIT LICENSE-APACHE pkg/
 node scripts/write-types.mjs
 # The JS a browser or a Worker loads without its comments and layout (their
 # docs are in the .d.ts files beside them; the readable sources are js/ in
@@ -51,7 +51,7 @@ minify() {
 glue="pkg/graph_conversations.js"
 { head -n1 "$glue"; minify "$glue"; } >"$glue.min"
 mv "$glue.min" "$glue"
-for file in api.js graph_error.js web.js workerd.js; do
+for file in api.js graph_error.js calls.js web.js workerd.js; do
   minify "pkg/$file" >"pkg/$file.min"
   mv "pkg/$file.min" "pkg/$file"
 done

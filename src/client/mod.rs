@@ -5,7 +5,7 @@
 //! ([`Attempts`]), a list walked page by page ([`ListWalk`]), a batch read
 //! ([`BatchRead`]) and a sync ([`SyncRun`]). The wasm facade drives them
 //! from JS, with no Rust future (`src/wasm`, and the drivers in
-//! `js/graph_error.js`); [`Client`] drives the same machines with
+//! `js/calls.js`); [`Client`] drives the same machines with
 //! `async` Rust over a [`Transport`], which is how they are tested
 //! natively (over a scripted transport) and how a Rust program uses the
 //! crate.

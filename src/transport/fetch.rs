@@ -1,5 +1,5 @@
 //! The `fetch` seam of the wasm build: `exchange` (JS, in
-//! `graph_error.js`) sends with the *global* `fetch` (so one build runs in
+//! `calls.js`) sends with the *global* `fetch` (so one build runs in
 //! Node, browsers and workerd), or the one given in the options, under a
 //! timeout and the caller's `AbortSignal`; this module reads what it
 //! answers or why it failed. `drive` and the other JS drivers call it
@@ -31,7 +31,7 @@ extern "C" {
     fn aborted(this: &AbortSignal) -> bool;
 }
 
-#[wasm_bindgen(raw_module = "./graph_error.js")]
+#[wasm_bindgen(raw_module = "./calls.js")]
 extern "C" {
     /// `fetch` (the global one for `None`) under a timeout and the caller's
     /// signal, then `[status, text, x-app-usage, x-page-usage,

@@ -1,4 +1,4 @@
-//! `getMessages` driven from JS: `readBatch` in `graph_error.js` asks the
+//! `getMessages` driven from JS: `readBatch` in `calls.js` asks the
 //! [`Batch`] what to do next (a batch call, driven as a [`Call`], or a
 //! wait before items are sent again) until every item is read. The rules
 //! are [`BatchRead`]'s.
@@ -16,7 +16,7 @@ use crate::client::{BatchRead, BatchStep};
 use crate::core::error::Error;
 use crate::transport::fetch::AbortSignal;
 
-#[wasm_bindgen(raw_module = "./graph_error.js")]
+#[wasm_bindgen(raw_module = "./calls.js")]
 extern "C" {
     /// Runs `batch` to its end: a promise of its results.
     #[wasm_bindgen(js_name = readBatch)]

@@ -1,5 +1,5 @@
 //! One Graph call driven from JS: the core's [`Attempts`] decide, and
-//! `drive` in `graph_error.js` sends and waits. A call of one request (a
+//! `drive` in `calls.js` sends and waits. A call of one request (a
 //! page, a node, a send) then runs with no Rust future, spawned task or
 //! `JsFuture`: one synchronous wasm call builds it, one sends each attempt
 //! and one reads each answer.
@@ -22,7 +22,7 @@ use crate::core::request::{GraphRequest, HttpRequest};
 use crate::core::send::{sent_message, SendRequest};
 use crate::transport::fetch::{exchange, failure, header_lines, http_response, AbortSignal};
 
-#[wasm_bindgen(raw_module = "./graph_error.js")]
+#[wasm_bindgen(raw_module = "./calls.js")]
 extern "C" {
     /// Runs `call` to its end: a promise of its result, or of the
     /// `GraphError` it ends with.

@@ -1,5 +1,5 @@
 //! The async iterators of `conversations()` and `messages()`: an
-//! `ItemIterator` (JS, in `graph_error.js`) over a [`Walk`], which says
+//! `ItemIterator` (JS, in `calls.js`) over a [`Walk`], which says
 //! which page to read next and moves on past each page read. A page is
 //! fetched, as a JS-driven [`Call`], when the items of the one before are
 //! used up.
@@ -17,7 +17,7 @@ use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::transport::fetch::AbortSignal;
 
-#[wasm_bindgen(raw_module = "./graph_error.js")]
+#[wasm_bindgen(raw_module = "./calls.js")]
 extern "C" {
     /// The `ItemIterator` over `walk`.
     #[wasm_bindgen(js_name = iterate)]

@@ -1,4 +1,4 @@
-//! `syncInbox` driven from JS: `runSync` in `graph_error.js` starts the
+//! `syncInbox` driven from JS: `runSync` in `calls.js` starts the
 //! calls the [`Sync`] hands out (each a driven [`Call`], at most
 //! `concurrency` at once), whose outcomes go straight to the sync, until
 //! none is left or the sync stopped. The bookkeeping is [`SyncRun`]'s.
@@ -19,7 +19,7 @@ use crate::client::{InboxSync, SyncProgress, SyncRun};
 use crate::core::error::Error;
 use crate::transport::fetch::AbortSignal;
 
-#[wasm_bindgen(raw_module = "./graph_error.js")]
+#[wasm_bindgen(raw_module = "./calls.js")]
 extern "C" {
     /// Runs `sync` to its end: a promise of its `InboxSync`.
     #[wasm_bindgen(js_name = runSync)]

@@ -109,7 +109,7 @@ impl Webhook {
     }
 }
 
-#[wasm_bindgen(raw_module = "./graph_error.js")]
+#[wasm_bindgen(raw_module = "./calls.js")]
 extern "C" {
     /// `request.arrayBuffer()`, then `post.answer(bytes)`.
     #[wasm_bindgen(js_name = readBody)]

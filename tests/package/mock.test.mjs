@@ -275,7 +275,7 @@ test("the mock's types need neither DOM nor Node types (Bundler resolution)", as
 // ---------------------------------------------------------------- size
 
 test("the client entries and their bundles do not pull the mock in", async () => {
-  for (const entry of ["node.js", "web.js", "workerd.js", "graph_conversations.js", "graph_error.js"]) {
+  for (const entry of ["node.js", "web.js", "workerd.js", "graph_conversations.js", "graph_error.js", "calls.js"]) {
     assert.doesNotMatch(readFileSync(join(installed, entry), "utf8"), /mock\//, `${entry} names no mock file`);
   }
   writeFileSync(join(consumer, "app.js"), `import { GraphClient } from "graph-conversations";\nexport const make = (token) => new GraphClient({ accessToken: token });\n`);

@@ -32,7 +32,7 @@ after(async () => {
 
 test("the packed package holds only what it should", () => {
   const files = readdirSync(join(consumer, "node_modules/graph-conversations")).sort();
-  for (const needed of ["graph_conversations_bg.wasm", "index.d.ts", "node.js", "web.js", "workerd.js", "graph_error.js", "package.json", "LICENSE-MIT", "LICENSE-APACHE"]) {
+  for (const needed of ["graph_conversations_bg.wasm", "index.d.ts", "node.js", "web.js", "workerd.js", "graph_error.js", "calls.js", "package.json", "LICENSE-MIT", "LICENSE-APACHE"]) {
     assert.ok(files.includes(needed), `${needed} missing from ${files}`);
   }
   assert.ok(!files.some((f) => f.endsWith(".rs") || f === "node_modules"));
