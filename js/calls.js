@@ -36,31 +36,31 @@ function ignore() {}
  * @implements {AsyncIterableIterator<T>}
  */
 export class ItemIterator {
+  /** @type {Walk} */
+  #walk;
+  /** @type {unknown[] | undefined} the page being handed out */
+  #items = undefined;
+  #index = 0;
+  #done = false;
+  /** @type {Promise<unknown>} the latest `next()`, which the next one waits for */
+  #tail = Promise.resolve();
+
   /** @param {Walk} walk */
   constructor(walk) {
-    /** @private */
-    this.walk = walk;
-    /** @private @type {unknown[] | undefined} */
-    this.items = undefined;
-    /** @private */
-    this.index = 0;
-    /** @private */
-    this.done = false;
-    /** @private @type {Promise<unknown>} */
-    this.tail = Promise.resolve();
+    this.#walk = walk;
   }
 
   /** @returns {Promise<IteratorResult<T, undefined>>} */
   next() {
-    const step = this.tail.then(() => this.step());
-    this.tail = step.then(ignore, ignore);
+    const step = this.#tail.then(() => this.#step());
+    this.#tail = step.then(ignore, ignore);
     return step;
   }
 
   /** @returns {Promise<IteratorResult<T, undefined>>} */
   return() {
-    this.done = true;
-    this.items = undefined;
+    this.#done = true;
+    this.#items = undefined;
     return Promise.resolve({ value: undefined, done: true });
   }
 
@@ -68,21 +68,18 @@ export class ItemIterator {
     return this;
   }
 
-  /**
-   * @private
-   * @returns {Promise<IteratorResult<T, undefined>>}
-   */
-  async step() {
+  /** @returns {Promise<IteratorResult<T, undefined>>} */
+  async #step() {
     for (;;) {
-      if (this.done) return { value: undefined, done: true };
-      const items = this.items;
-      if (items && this.index < items.length) return { value: /** @type {T} */ (items[this.index++]), done: false };
-      this.items = undefined;
+      if (this.#done) return { value: undefined, done: true };
+      const items = this.#items;
+      if (items && this.#index < items.length) return { value: /** @type {T} */ (items[this.#index++]), done: false };
+      this.#items = undefined;
       let page;
       try {
-        page = this.walk.page();
+        page = this.#walk.page();
         if (page === undefined) {
-          this.done = true;
+          this.#done = true;
           continue;
         }
         page = await page;
@@ -92,16 +89,16 @@ export class ItemIterator {
         // where a new iterator can start without reading the pages
         // already read again.
         if (error instanceof GraphError) {
-          if (error.kind === "aborted") this.done = true;
-          const after = this.walk.after();
+          if (error.kind === "aborted") this.#done = true;
+          const after = this.#walk.after();
           if (after !== undefined) /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (error)).cursor = after;
         }
         throw error;
       }
       // `return()` may have run meanwhile.
-      if (this.done) return { value: undefined, done: true };
-      this.items = this.walk.items(page);
-      this.index = 0;
+      if (this.#done) return { value: undefined, done: true };
+      this.#items = this.#walk.items(page);
+      this.#index = 0;
     }
   }
 }

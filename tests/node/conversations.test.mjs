@@ -211,6 +211,8 @@ test("conversations(): next() called several times at once yields distinct items
   const results = await Promise.all([iterator.next(), iterator.next(), iterator.next(), iterator.next(), iterator.next()]);
   assert.deepEqual(results.map((r) => r.value.id), ids(messenger.slice(0, 5)));
   assert.equal(env.mock.requests.length, 2);
+  assert.deepEqual(Object.keys(iterator), [], "its state is its own: no `done` or `items` to mistake for a result's");
+  assert.equal(iterator[Symbol.asyncIterator](), iterator);
 });
 
 test("conversations(): a Graph that repeats its cursor ends the walk with an error, not an endless loop", async () => {
