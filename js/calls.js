@@ -352,9 +352,8 @@ export async function readBody(request, post) {
 
 /**
  * @typedef {object} Batch a getMessages under way (the wasm side's `Batch`)
- * @property {() => Promise<unknown> | number | undefined} next a batch call (driven), ms to wait before items are sent again, or undefined when done; throws when every first call failed
+ * @property {(aborted: boolean) => Promise<unknown> | number | undefined} next a batch call (driven), ms to wait before items are sent again, or undefined when done; throws when every first call failed, or the abort's GraphError when `aborted`
  * @property {() => unknown[]} results every item's message or GraphError, in order
- * @property {() => unknown} abort the GraphError of a read aborted while it waited
  * @property {() => void} free releases its wasm memory
  */
 
@@ -370,11 +369,10 @@ export async function readBody(request, post) {
 export async function readBatch(batch, signal) {
   try {
     for (;;) {
-      const next = batch.next();
+      const next = batch.next(signal?.aborted === true);
       if (next === undefined) return batch.results();
       if (typeof next === "number") {
         await sleep(next, signal);
-        if (signal?.aborted) throw batch.abort();
         continue;
       }
       try {
@@ -426,7 +424,6 @@ export async function runSync(sync, signal) {
       }
       if (under.size === 0 || sync.stopped()) break;
       await Promise.race(under);
-      if (sync.stopped()) break;
     }
     return sync.finish();
   } finally {

@@ -97,21 +97,6 @@ impl<J: Json> BatchRead<J> {
         })
     }
 
-    /// A read of nothing, done.
-    pub fn empty() -> Self {
-        Self {
-            requests: Vec::new(),
-            results: Vec::new(),
-            retried: Vec::new(),
-            queue: VecDeque::new(),
-            current: Vec::new(),
-            round: 0,
-            policy: RetryPolicy { max_retries: 0, base_delay_ms: 0, max_delay_ms: 0 },
-            any_answered: false,
-            first_failure: None,
-        }
-    }
-
     /// What to do next; `random` is uniform in `[0, 1)`, for the backoff.
     ///
     /// # Errors
@@ -217,11 +202,12 @@ impl<J: Json> BatchRead<J> {
         }
     }
 
-    /// Every item's result, in input order; an item's own error says how
-    /// many times it was sent.
-    pub fn finish(self) -> Vec<Result<J, Error>> {
-        let mut out = Vec::with_capacity(self.results.len());
-        for (result, &count) in self.results.into_iter().zip(&self.retried) {
+    /// Every item's result, in input order (taken out of the read); an
+    /// item's own error says how many times it was sent.
+    pub fn finish(&mut self) -> Vec<Result<J, Error>> {
+        let results = std::mem::take(&mut self.results);
+        let mut out = Vec::with_capacity(results.len());
+        for (result, &count) in results.into_iter().zip(&self.retried) {
             let result = match result {
                 Some(Err(mut error)) => {
                     if error.attempts().is_none() {

@@ -26,15 +26,15 @@ pub use sync::{InboxSync, PageSizes, SyncFailure, SyncProgress, SyncRun, SyncSte
 
 use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
 use crate::core::config::ClientConfig;
-use crate::core::error::{Delivery, Error};
+use crate::core::error::Error;
 use crate::core::ids::{ConversationId, MessageId, PageId, UserId};
-use crate::core::json::{str_member, Json};
+use crate::core::json::Json;
 use crate::core::page::{check_node, check_page, next_cursor, CursorWalk, Node};
 use crate::core::query::{ConversationQuery, Fields, MessageQuery, Platform};
 use crate::core::request::{GraphRequest, HttpRequest};
 use crate::core::response::HttpResponse;
 use crate::core::retry::Pacer;
-use crate::core::send::{sent_message, OutgoingMessage, SendRequest, SenderAction};
+use crate::core::send::{sent_id, sent_message, OutgoingMessage, SendRequest, SenderAction};
 use crate::core::usage::UsageValues;
 
 /// The one place where HTTP happens: sends a request, hands back the answer.
@@ -294,7 +294,7 @@ impl<T: Transport> Client<T> {
     }
 
     async fn list(&self, request: &GraphRequest, node: Node) -> Result<T::Json, Error> {
-        self.send(&request.to_http(&self.config), 1, &|body| check_page(body, node, Some(200))).await
+        self.list_with(request, node, Retries::Transient).await
     }
 
     /// A list call tried again after the failures `retries` names: an
@@ -334,10 +334,12 @@ impl<T: Transport> Client<T> {
         message: &OutgoingMessage,
     ) -> Result<T::Json, Error> {
         let request = SendRequest::message(account, recipient, message)?;
-        let body = self.deliver(&request.to_http(&self.config)).await?;
-        let sent = sent_message(&request, str_member(&body, "message_id"), self.transport.now_ms())
-            .map_err(|e| e.with_attempts(1).with_delivery(Delivery::Unknown))?;
-        Ok(sent.build())
+        let http = request.to_http(&self.config);
+        // An answer without a message_id ends the send like any failure
+        // that does not prove the Graph refused it: delivery unknown.
+        let body = self.send_with(&http, 1, &|body| sent_id(body).map(drop), Retries::Send).await?;
+        let mid = sent_id(&body)?;
+        Ok(sent_message(&request, mid, self.transport.now_ms()).build())
     }
 
     /// A sender action (`typing_on`, `typing_off`, `mark_seen`), sent under

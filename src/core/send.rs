@@ -10,6 +10,7 @@
 use super::config::ClientConfig;
 use super::error::{is_rate_limit_code, Error};
 use super::ids::{MessageId, PageId, UserId};
+use super::json::{str_member, Json};
 use super::query::Platform;
 use super::quoted::{contains_text, quoted};
 use super::request::{form_encode, HttpRequest, Method};
@@ -308,22 +309,29 @@ fn sent_node(account: &str, recipient: &str, text: Option<&str>, message: &Outgo
     node
 }
 
-/// What a send's answer, `{recipient_id, message_id}`, says: the sent
-/// message with its mid and time.
+/// The mid a send's answer, `{recipient_id, message_id}`, gives the sent
+/// message.
 ///
 /// # Errors
-/// A decode error when the answer lacks `message_id`.
-pub fn sent_message(request: &SendRequest, message_id: Option<String>, now_ms: f64) -> Result<Value, Error> {
-    let mid = message_id.filter(|m| !m.is_empty()).ok_or_else(|| {
+/// A decode error when the answer lacks `message_id`: the message may have
+/// been sent, so a send is not tried again after it
+/// ([`send_may_retry`]).
+pub fn sent_id<J: Json>(answer: &J) -> Result<String, Error> {
+    str_member(answer, "message_id").filter(|m| !m.is_empty()).ok_or_else(|| {
         Error::decode(Some(200), "the Send API answered without a message_id; the message may have been sent")
-    })?;
+    })
+}
+
+/// The sent message, `{ recipientId, messageId, message }`: the request's
+/// message as a Graph Message node, with its `mid` and time.
+pub fn sent_message(request: &SendRequest, mid: String, now_ms: f64) -> Value {
     let mut node = request.message.clone().unwrap_or_else(Value::object);
     node.set("id", Value::String(mid.clone()));
     node.set("created_time", Value::String(graph_time((now_ms / 1000.0).floor() as i64)));
-    Ok(Value::object()
+    Value::object()
         .with("recipientId", Value::String(request.recipient.clone()))
         .with("messageId", Value::String(mid))
-        .with("message", node))
+        .with("message", node)
 }
 
 /// Whether a send failed in a way that proves the Graph did not take it

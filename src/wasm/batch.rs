@@ -51,8 +51,13 @@ impl Batch {
     /// to `true`, or rejects with the call's `GraphError`, which its items
     /// keep), how many milliseconds to wait before items are sent again,
     /// or `undefined` when every item is read. Throws the first call's
-    /// `GraphError` when every call of the first pass failed.
-    pub fn next(&self) -> Result<JsValue, JsValue> {
+    /// `GraphError` when every call of the first pass failed, and an
+    /// abort's when the caller's signal has aborted the read (`aborted`:
+    /// it did while the read waited).
+    pub fn next(&self, aborted: bool) -> Result<JsValue, JsValue> {
+        if aborted {
+            return Err(to_js(&Error::aborted()));
+        }
         let step = self.read.borrow_mut().next(self.state.config(), js_sys::Math::random());
         match step {
             Ok(BatchStep::Call(request, calls)) => {
@@ -67,17 +72,11 @@ impl Batch {
 
     /// Every item's result, in input order: the message, or a `GraphError`.
     pub fn results(&self) -> Array {
-        let read = std::mem::replace(&mut *self.read.borrow_mut(), BatchRead::empty());
-        let results = read.finish();
+        let results = self.read.borrow_mut().finish();
         let out = Array::new_with_length(results.len() as u32);
         for (i, result) in results.iter().enumerate() {
             out.set(i as u32, result.as_ref().map_or_else(to_js, Clone::clone));
         }
         out
-    }
-
-    /// The `GraphError` of a read the caller aborted while it waited.
-    pub fn abort(&self) -> JsValue {
-        to_js(&Error::aborted())
     }
 }

@@ -15,11 +15,11 @@ use super::state::ClientState;
 use super::sync::SyncShared;
 use crate::client::BatchRead;
 use crate::core::call::{read_answer, refuse_secret_in_url, Attempts, Retries};
-use crate::core::error::{Delivery, Error};
-use crate::core::json::{str_member, Json};
+use crate::core::error::Error;
+use crate::core::json::Json;
 use crate::core::page::{check_node, check_page, Node};
 use crate::core::request::{GraphRequest, HttpRequest};
-use crate::core::send::{sent_message, SendRequest};
+use crate::core::send::{sent_id, sent_message, SendRequest};
 use crate::transport::fetch::{exchange, failure, header_lines, http_response, AbortSignal};
 
 #[wasm_bindgen(raw_module = "./calls.js")]
@@ -156,6 +156,43 @@ impl Call {
     fn aborted(&self) -> bool {
         self.signal.as_ref().is_some_and(AbortSignal::is_aborted)
     }
+
+    /// Reads `exchange`'s answer: the call's result, or (a number) how many
+    /// milliseconds to wait before trying again. Throws the `GraphError`
+    /// the call ends with.
+    fn answer(&self, answer: &JsValue) -> Result<JsValue, JsValue> {
+        // `exchange` has set the usage headers on `client.usage`.
+        let (response, usage) = http_response(answer);
+        let checked = read_answer(self.state.config(), response, &usage).and_then(|body| {
+            match &self.answer {
+                Answer::Page(node) => check_page(&body, *node, Some(200))?,
+                Answer::Node(node) => check_node(&body, *node, Some(200))?,
+                Answer::FirstOf => {
+                    check_page(&body, Node::Conversation, Some(200))?;
+                    return Ok(body.get("data").and_then(|data| data.at(0)).unwrap_or(JsValue::NULL));
+                }
+                Answer::Sent(request) => {
+                    // Without a message_id, the send ends (Retries::Send):
+                    // it may have gone out.
+                    let mid = sent_id(&body)?;
+                    return Ok(sent_message(request, mid, js_sys::Date::now()).build());
+                }
+                Answer::Done => return Ok(JsValue::UNDEFINED),
+                Answer::Batch(read, _) => {
+                    let mut read = read.borrow_mut();
+                    read.check(&body)?;
+                    return read.answered(Ok(body)).map(|()| JsValue::TRUE);
+                }
+                Answer::Sync { sync, id, node, .. } => {
+                    check_page(&body, *node, Some(200))?;
+                    sync.answered(*id, Ok(body));
+                    return Ok(JsValue::TRUE);
+                }
+            }
+            Ok(body)
+        });
+        checked.or_else(|error| self.retry(error).map(JsValue::from_f64))
+    }
 }
 
 #[wasm_bindgen]
@@ -204,49 +241,5 @@ impl Call {
             return self.retry(failure).map(JsValue::from_f64);
         }
         self.answer(&settled)
-    }
-}
-
-impl Call {
-    /// Reads `exchange`'s answer: the call's result, or (a number) how many
-    /// milliseconds to wait before trying again. Throws the `GraphError`
-    /// the call ends with.
-    fn answer(&self, answer: &JsValue) -> Result<JsValue, JsValue> {
-        // `exchange` has set the usage headers on `client.usage`.
-        let (response, usage) = http_response(answer);
-        let checked = read_answer(self.state.config(), response, &usage).and_then(|body| {
-            match &self.answer {
-                Answer::Page(node) => check_page(&body, *node, Some(200))?,
-                Answer::Node(node) => check_node(&body, *node, Some(200))?,
-                Answer::FirstOf => {
-                    check_page(&body, Node::Conversation, Some(200))?;
-                    return Ok(body.get("data").and_then(|data| data.at(0)).unwrap_or(JsValue::NULL));
-                }
-                Answer::Sent(request) => {
-                    // Sent, whatever this answer lacks: not tried again.
-                    let sent = sent_message(request, str_member(&body, "message_id"), js_sys::Date::now());
-                    return sent.map(|sent| sent.build()).map_err(|error| error.with_delivery(Delivery::Unknown));
-                }
-                Answer::Done => return Ok(JsValue::UNDEFINED),
-                Answer::Batch(read, _) => {
-                    let mut read = read.borrow_mut();
-                    read.check(&body)?;
-                    return read.answered(Ok(body)).map(|()| JsValue::TRUE);
-                }
-                Answer::Sync { sync, id, node, .. } => {
-                    check_page(&body, *node, Some(200))?;
-                    sync.answered(*id, Ok(body));
-                    return Ok(JsValue::TRUE);
-                }
-            }
-            Ok(body)
-        });
-        match checked {
-            Ok(value) => Ok(value),
-            // An answer without a message_id ends the call: it has a
-            // delivery, which no retried failure has.
-            Err(error) if error.delivery().is_some() => Err(self.end(error)),
-            Err(error) => self.retry(error).map(JsValue::from_f64),
-        }
     }
 }
