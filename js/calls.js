@@ -137,12 +137,11 @@ const USAGE = ["app", "page", "business_use_case"];
  * global one when `fetch` is undefined) under a timeout and the caller's
  * signal, then the answer's status, its text and the headers the client
  * reads (a string, or undefined), in one promise, instead of a promise, a
- * callback pair and a wasm call per step. The timer and the listener on the
- * caller's signal are gone once the promise settles; `cancel()` on the
- * promise aborts the request before then (the wasm side calls it when the
- * call that waits for it is dropped). A runtime without `AbortController`
- * sends without a timeout. A `fetch` whose answer has no `headers.get`
- * simply has no headers.
+ * callback pair and a wasm call per step. The request goes out before this
+ * returns; the timer and the listener on the caller's signal are gone once
+ * the promise settles. A runtime without `AbortController` sends without a
+ * timeout. A `fetch` whose answer has no `headers.get` simply has no
+ * headers.
  *
  * @param {Function | undefined} fetch
  * @param {string} url
@@ -154,11 +153,11 @@ const USAGE = ["app", "page", "business_use_case"];
  * @param {AbortSignal | undefined} signal the caller's
  * @param {Record<string, unknown>} [usage] the client's `usage`, which
  *   gets the answer's usage headers
- * @returns {Promise<unknown[]> & { cancel(): void }} resolves to `[status,
- *   text, ...headers]`, the usage headers parsed (undefined where one is
- *   missing or not JSON); rejects with `[error, timedOut]`
+ * @returns {Promise<unknown[]>} resolves to `[status, text, ...headers]`,
+ *   the usage headers parsed (undefined where one is missing or not JSON);
+ *   rejects with `[error, timedOut]`
  */
-export function exchange(fetch, url, method, headers, body, timeoutMs, signal, usage) {
+export async function exchange(fetch, url, method, headers, body, timeoutMs, signal, usage) {
   /** @type {Record<string, string>} */
   const names = {};
   const lines = headers.split("\n");
@@ -171,95 +170,65 @@ export function exchange(fetch, url, method, headers, body, timeoutMs, signal, u
   let abort;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
-  /** @type {AbortSignal | undefined} the caller's signal, while `abort` listens to it */
-  let listened;
   try {
     const controller = new AbortController();
     const stop = () => controller.abort();
     init.signal = controller.signal;
-    abort = stop;
     timer = setTimeout(() => {
       timedOut = true;
       stop();
     }, timeoutMs);
     if (signal) {
       signal.addEventListener("abort", stop);
-      listened = signal;
+      abort = stop;
     }
   } catch {}
-  // No timer or listener outlives the exchange, even when a given `fetch`
-  // ignores the abort.
-  const settle = () => {
-    clearTimeout(timer);
-    if (listened && abort) listened.removeEventListener("abort", abort);
-    listened = undefined;
-  };
-  const answer = /** @type {Promise<unknown[]> & { cancel(): void }} */ (
-    send(fetch, url, init, usage).then(
-      (answer) => {
-        settle();
-        return answer;
-      },
-      (error) => {
-        settle();
-        throw [error, timedOut];
-      },
-    )
-  );
-  answer.cancel = () => {
-    settle();
-    abort?.();
-  };
-  return answer;
-}
-
-/**
- * `fetch`, then the answer's status, text and the headers the client reads.
- *
- * @param {Function | undefined} fetch
- * @param {string} url
- * @param {object} init
- * @param {Record<string, unknown> | undefined} usage the client's, for the usage headers
- * @returns {Promise<unknown[]>} `[status, text, ...headers]`
- */
-async function send(fetch, url, init, usage) {
-  let response;
-  if (fetch) {
-    response = await fetch(url, init);
-  } else {
-    const global = globalThis.fetch;
-    if (typeof global !== "function") throw "this runtime has no global fetch; pass options.fetch";
-    response = await global.call(globalThis, url, init);
-  }
-  const answer = [read(response, "status"), undefined];
-  const headers = read(response, "headers");
-  const get = read(headers, "get");
-  for (const name of HEADERS) {
-    /** @type {unknown} */
-    let value;
-    if (typeof get === "function") {
-      try {
-        value = get.call(headers, name);
-      } catch {}
+  try {
+    let response;
+    if (fetch) {
+      response = await fetch(url, init);
+    } else {
+      const global = globalThis.fetch;
+      if (typeof global !== "function") throw "this runtime has no global fetch; pass options.fetch";
+      response = await global.call(globalThis, url, init);
     }
-    if (typeof value !== "string") value = undefined;
-    // The usage headers (the first three) as the objects they hold: parsed
-    // here, by the engine, not copied into wasm as text first; each one
-    // that is an object is the client's latest (`client.usage`).
-    else if (answer.length < 5) {
-      try {
-        value = JSON.parse(value);
-      } catch {
-        value = undefined;
+    const answer = [read(response, "status"), undefined];
+    const headers = read(response, "headers");
+    const get = read(headers, "get");
+    for (const name of HEADERS) {
+      /** @type {unknown} */
+      let value;
+      if (typeof get === "function") {
+        try {
+          value = get.call(headers, name);
+        } catch {}
       }
-      if (usage && typeof value === "object" && value !== null && !Array.isArray(value)) usage[USAGE[answer.length - 2]] = value;
+      if (typeof value !== "string") value = undefined;
+      // The usage headers (the first three) as the objects they hold:
+      // parsed here, by the engine, not copied into wasm as text first;
+      // each one that is an object is the client's latest (`client.usage`).
+      else if (answer.length < 5) {
+        try {
+          value = JSON.parse(value);
+        } catch {
+          value = undefined;
+        }
+        if (usage && typeof value === "object" && value !== null && !Array.isArray(value)) usage[USAGE[answer.length - 2]] = value;
+      }
+      answer.push(value);
     }
-    answer.push(value);
+    const text = read(response, "text");
+    if (typeof text !== "function") throw "the fetch answer is not a Response";
+    answer[1] = await text.call(response);
+    return answer;
+  } catch (error) {
+    throw [error, timedOut];
+  } finally {
+    // No timer or listener outlives the exchange, even when a given
+    // `fetch` ignores the abort.
+    clearTimeout(timer);
+    if (abort) signal?.removeEventListener("abort", abort);
   }
-  const text = read(response, "text");
-  if (typeof text !== "function") throw "the fetch answer is not a Response";
-  answer[1] = await text.call(response);
-  return answer;
 }
 
 /**

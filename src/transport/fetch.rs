@@ -38,7 +38,7 @@ extern "C" {
     /// x-business-use-case-usage, retry-after, content-type]` of its answer;
     /// rejects with `[error, timedOut]`. `headers` is `name\nvalue\n` per
     /// header. The usage headers are parsed, and each one that is an
-    /// object is set on `usage` (`client.usage`). The promise's `cancel()`
+    /// object is set on `usage` (`client.usage`). The caller's signal
     /// aborts the request.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn exchange(
