@@ -824,7 +824,7 @@ impl Inbox {
         for (i, c) in list.iter().enumerate() {
             order.push((-activity(c), id_of(c).to_owned(), i));
         }
-        order.sort_unstable();
+        crate::core::sort::heapsort(&mut order);
         let mut slots: Vec<Option<Value>> = Vec::with_capacity(list.len());
         for conversation in list {
             slots.push(Some(conversation));

@@ -736,8 +736,8 @@ impl<'a> Borrowed<'a> {
 /// Merges the repeated keys of a large object as `JSON.parse` does: each
 /// key stays where it first stood, with its last value. One sort of
 /// `(0, key, index)`: the very instantiation `Inbox::conversations` links
-/// (a sort of another type or order would add ~4 KB of wasm), ties broken
-/// by index, so O(n log n) however the keys repeat.
+/// (a sort of another type adds its own code), ties broken by index, so
+/// O(n log n) however the keys repeat.
 fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
     // A loop, not `enumerate().map().collect()`: each collect is its own
     // code in the wasm.
@@ -745,7 +745,7 @@ fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
     for (i, (k, _)) in members.iter().enumerate() {
         order.push((0, k.as_ref().to_owned(), i));
     }
-    order.sort_unstable();
+    crate::core::sort::heapsort(&mut order);
     // Which to drop: `false` is a zeroed allocation, with no `extend_with`
     // of its own in the wasm (as `vec![true; n]` has).
     let mut dropped = vec![false; members.len()];

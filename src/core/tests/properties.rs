@@ -639,3 +639,19 @@ fn a_page_full_of_style_tags_is_read_in_linear_time() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(cases(512))]
+
+    /// The library's own heapsort puts any input, repeated items and all,
+    /// in the order std's sort does.
+    #[test]
+    fn heapsort_orders_as_std_sort(
+        mut items in proptest::collection::vec((-3i64..3, "[ab]{0,2}", 0usize..4), 0..80)
+    ) {
+        let mut expected = items.clone();
+        expected.sort();
+        crate::core::sort::heapsort(&mut items);
+        prop_assert_eq!(items, expected);
+    }
+}
