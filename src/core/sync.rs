@@ -223,7 +223,10 @@ impl Remaining {
                 "ta" => thread.1 = Some(value),
                 "tn" => {
                     let (Some(conversation), Some(after)) = std::mem::take(&mut thread) else { return None };
-                    remaining.threads.push(FollowUp { conversation, after, remaining: value.parse().ok()? });
+                    // Read as u64, as the other numbers of the library are (one
+                    // integer parser in the wasm).
+                    let wanted = u32::try_from(value.parse::<u64>().ok()?).ok()?;
+                    remaining.threads.push(FollowUp { conversation, after, remaining: wanted });
                 }
                 _ => return None,
             }

@@ -520,7 +520,10 @@ fn read_item<'a>(item: &'a Borrowed<'a>, account_id: &str, entry_time: Option<f6
         event.edit_count = edit
             .get("num_edit")
             .and_then(|n| {
-                n.number().map(|n| n.as_f64()).or_else(|| n.as_str()?.trim().parse::<u32>().ok().map(f64::from))
+                n.number().map(|n| n.as_f64()).or_else(|| {
+                    let n = u32::try_from(n.as_str()?.trim().parse::<u64>().ok()?).ok()?;
+                    Some(f64::from(n))
+                })
             })
             .filter(|n| n.is_finite() && *n >= 0.0)
             .map(|n| n.min(f64::from(u32::MAX)) as u32);
