@@ -126,7 +126,7 @@ function read(target, name) {
   }
 }
 
-/** The headers the client reads, in the order `exchange` gives them: the usage headers first. */
+/** The headers the client reads, in the order `exchange` gives them: the usage headers first, then the two a failure needs. */
 const HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "retry-after", "content-type"];
 
 /** Where `client.usage` keeps each usage header, in the same order. */
@@ -192,10 +192,15 @@ export async function exchange(fetch, url, method, headers, body, timeoutMs, sig
       if (typeof global !== "function") throw "this runtime has no global fetch; pass options.fetch";
       response = await global.call(globalThis, url, init);
     }
-    const answer = [read(response, "status"), undefined];
+    const status = read(response, "status");
+    const answer = [status, undefined];
     const headers = read(response, "headers");
     const get = read(headers, "get");
-    for (const name of HEADERS) {
+    // A good answer is read for its usage headers only: how long to wait
+    // and what came instead of JSON matter to a failure alone.
+    const count = typeof status === "number" && status >= 200 && status < 300 ? 3 : HEADERS.length;
+    for (let i = 0; i < count; i++) {
+      const name = HEADERS[i];
       /** @type {unknown} */
       let value;
       if (typeof get === "function") {

@@ -35,17 +35,17 @@ extern "C" {
 extern "C" {
     /// `fetch` (the global one for `None`) under a timeout and the caller's
     /// signal, then `[status, text, x-app-usage, x-page-usage,
-    /// x-business-use-case-usage, retry-after, content-type]` of its answer;
-    /// rejects with `[error, timedOut]`. `headers` is `name\nvalue\n` per
-    /// header. The usage headers are parsed, and each one that is an
+    /// x-business-use-case-usage, retry-after, content-type]` of its answer
+    /// (the last two only for a status outside 200–299); rejects with
+    /// `[error, timedOut]`. `headers` is `name\nvalue\n` per header. The usage headers are parsed, and each one that is an
     /// object is set on `usage` (`client.usage`). The caller's signal
     /// aborts the request.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn exchange(
         fetch: Option<&Function>,
         url: &str,
-        method: &str,
-        headers: &str,
+        method: &JsValue,
+        headers: &JsValue,
         body: Option<&str>,
         timeout_ms: f64,
         signal: Option<&AbortSignal>,
@@ -96,15 +96,17 @@ pub(crate) fn http_response(answer: &JsValue) -> Received<JsValue> {
     let answer: &Array = answer.unchecked_ref();
     let usage = |i: u32| Some(answer.get(i)).filter(Json::is_object);
     let usage = UsageValues { app: usage(2), page: usage(3), business_use_case: usage(4) };
-    // Only a failed status says what came instead of JSON: a good answer
-    // does not copy its content type into wasm memory.
+    // Only a failed status says how long to wait and what came instead of
+    // JSON (`exchange` reads those two headers for it alone).
     let status = answer.get(0).as_f64().unwrap_or(0.0) as u16;
-    let content_type = match (200..300).contains(&status) {
-        true => None,
-        false => answer.get(6).as_string(),
+    let headers = match (200..300).contains(&status) {
+        true => ResponseHeaders::default(),
+        false => ResponseHeaders {
+            retry_after: answer.get(5).as_string(),
+            content_type: answer.get(6).as_string(),
+            ..ResponseHeaders::default()
+        },
     };
-    let headers =
-        ResponseHeaders { retry_after: answer.get(5).as_string(), content_type, ..ResponseHeaders::default() };
     (HttpResponse { status, headers, body: answer.get(1) }, usage)
 }
 

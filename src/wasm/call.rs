@@ -217,11 +217,19 @@ impl Call {
         self.paced = false;
         self.attempts.sent();
         let request = &self.request;
+        let built;
+        let headers = match self.state.auth_lines(request) {
+            Some(lines) => lines,
+            None => {
+                built = JsValue::from_str(&header_lines(request));
+                &built
+            }
+        };
         Ok(exchange(
             self.state.fetch(),
             &request.url,
-            request.method.as_str(),
-            &header_lines(request),
+            &crate::wasm::keys::key(request.method.as_str()),
+            headers,
             request.body.as_deref(),
             self.state.config().timeout_ms as f64,
             self.signal.as_ref(),

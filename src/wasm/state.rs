@@ -6,9 +6,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Function, Object};
+use wasm_bindgen::JsValue;
 
 use crate::client::PageSizes;
 use crate::core::config::ClientConfig;
+use crate::core::request::HttpRequest;
 use crate::core::retry::{Pacer, Paces};
 
 /// The state of one `GraphClient`, shared by its calls and iterators.
@@ -19,6 +21,10 @@ pub struct ClientState {
     pacer: Rc<RefCell<Pacer>>,
     /// What adaptive syncs learned per account, for the client's life.
     page_sizes: RefCell<PageSizes>,
+    /// `Authorization`'s value, and `exchange`'s header lines of a request
+    /// with only that header (every read) as one JS string, made once: not
+    /// built and decoded again on every call.
+    auth_lines: (String, JsValue),
 }
 
 impl ClientState {
@@ -26,7 +32,10 @@ impl ClientState {
     pub fn new(config: ClientConfig, fetch: Option<Function>) -> Rc<Self> {
         let token = config.access_token.expose();
         let pacer = PACES.with(|paces| paces.borrow_mut().pace_for(token, js_sys::Date::now()));
-        Rc::new(Self { config, fetch, usage: Object::new(), pacer, page_sizes: RefCell::default() })
+        let authorization = config.access_token.authorization();
+        let lines = JsValue::from_str(&format!("Authorization\n{authorization}\n"));
+        let auth_lines = (authorization, lines);
+        Rc::new(Self { config, fetch, usage: Object::new(), pacer, page_sizes: RefCell::default(), auth_lines })
     }
 
     /// The latest usage headers (`client.usage`).
@@ -47,6 +56,16 @@ impl ClientState {
     /// The pace of this client's token.
     pub fn pacer(&self) -> &RefCell<Pacer> {
         &self.pacer
+    }
+
+    /// `request`'s headers as `exchange` takes them (`name\nvalue\n` per
+    /// header): the one JS string of this client's `Authorization` alone,
+    /// or `None` for other headers (see `header_lines`).
+    pub fn auth_lines(&self, request: &HttpRequest) -> Option<&JsValue> {
+        match request.headers.as_slice() {
+            [("Authorization", value)] if *value == self.auth_lines.0 => Some(&self.auth_lines.1),
+            _ => None,
+        }
     }
 
     /// What adaptive syncs of this client learned, per account.
