@@ -84,11 +84,11 @@ const USAGE_HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage
  * request under a timeout, the usage headers parsed, the token redacted
  * from the body, the page's shape checked.
  */
-async function sameWorkInJs(url) {
+async function sameWorkInJs(url, send = fetch) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), 30_000);
   try {
-    const response = await fetch(url, { method: "GET", headers: { Authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
+    const response = await send(url, { method: "GET", headers: { Authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
     const usage = USAGE_HEADERS.map((name) => {
       const value = response.headers.get(name);
       try {
@@ -106,6 +106,64 @@ async function sameWorkInJs(url) {
   }
 }
 
+/**
+ * What a small call costs on the client's side alone: its `fetch` answers
+ * at once with the mock's recorded answer (the time spent making that
+ * `Response` is left out), so only the work around the HTTP exchange is
+ * timed. Two ways, interleaved, medians over `rounds`:
+ * - warm: the calls back to back, so the client's code stays in the CPU's
+ *   caches;
+ * - cold: a real `fetch` to the mock before each timed call, as in the
+ *   per-call rows above, which leaves the client's code cold.
+ * Beside the client: raw `JSON.parse` of the same `Response`, and the same
+ * work as the client's in plain JS. Resolves to `{ warm, cold }`, each
+ * `{ rawUs, jsUs, clientUs }`.
+ */
+export async function measureClientWork({ rounds = 400 } = {}) {
+  const mock = await startMockGraph({ threads: { messenger: 200, instagram: 45 } });
+  try {
+    const { key, query } = CASES[1];
+    const params = new URLSearchParams({ fields: query.fields, limit: String(query.limit) });
+    const url = `${mock.url}/v21.0/${PAGE_ID}/conversations?${params}`;
+    const recorded = await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const body = await recorded.text();
+    const headers = Object.fromEntries(recorded.headers);
+    let made = 0;
+    const answer = () => {
+      const t = performance.now();
+      const response = new Response(body, { status: 200, headers });
+      made += performance.now() - t;
+      return Promise.resolve(response);
+    };
+    if (key !== "small") throw new Error("CASES[1] is the small page");
+    const client = new GraphClient({ accessToken: TOKEN, baseUrl: mock.url, apiVersion: "v21.0", callsPerSecond: 0, fetch: answer });
+    const ways = {
+      rawUs: async () => JSON.parse(await (await answer(url, { headers: { Authorization: `Bearer ${TOKEN}` } })).text()),
+      jsUs: () => sameWorkInJs(url, answer),
+      clientUs: () => client.listConversations(PAGE_ID, query),
+    };
+    const coldCache = async () => (await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
+    const result = {};
+    for (const [name, before] of [["warm", null], ["cold", coldCache]]) {
+      const times = { rawUs: [], jsUs: [], clientUs: [] };
+      for (let i = 0; i < rounds + 20; i++) {
+        for (const [way, run] of Object.entries(ways)) {
+          if (before) await before();
+          made = 0;
+          const t = performance.now();
+          await run();
+          const us = (performance.now() - t - made) * 1000;
+          if (i >= 20) times[way].push(us);
+        }
+      }
+      result[name] = Object.fromEntries(Object.entries(times).map(([way, us]) => [way, median(us)]));
+    }
+    return result;
+  } finally {
+    await mock.close();
+  }
+}
+
 async function main() {
   const rows = await measureDecode({ rounds: Number(process.argv[2] ?? 30) });
   console.log(`| page | bytes | raw fetch+JSON.parse (ms) | listConversations (ms) | ratio | its work in plain JS (ms) | ratio |`);
@@ -114,6 +172,10 @@ async function main() {
     console.log(`| ${r.name} | ${r.bytes} | ${r.rawMs.toFixed(2)} | ${r.clientMs.toFixed(2)} | ${r.ratio.toFixed(2)}× | ${r.jsMs.toFixed(2)} | ${r.jsRatio.toFixed(2)}× |`);
   }
   console.log(`\nratios vs raw fetch + JSON.parse: 1 MB page ${rows[0].ratio.toFixed(2)}×, small page ${rows[1].ratio.toFixed(2)}× (target ≤ 1.2× on the 1 MB page)`);
+  const work = await measureClientWork();
+  for (const [name, w] of Object.entries(work)) {
+    console.log(`small call, the client's side alone, ${name} caches: raw ${w.rawUs.toFixed(1)} µs, its work in plain JS ${w.jsUs.toFixed(1)} µs, listConversations ${w.clientUs.toFixed(1)} µs`);
+  }
 }
 
 const isMain = process.argv[1] === fileURLToPath(import.meta.url);

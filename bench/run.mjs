@@ -15,7 +15,8 @@
 //     time from 1,000 to 10,000 threads against 10×, and what the mock itself
 //     takes to serve those pages with no latency;
 //   - per call: listConversations against raw fetch + JSON.parse of the same
-//     URL, a small page and a 1 MB page (bench/decode.mjs);
+//     URL, a small page and a 1 MB page, and the client's side of a small
+//     call alone, with warm and with cold caches (bench/decode.mjs);
 //   - compile + instantiate in a fresh process (bench/wasm.mjs);
 //   - size: the .wasm and the JS an entry loads, gzipped, against 64 KB and
 //     against the plain client; the .wasm's sections (bench/size.mjs);
@@ -31,7 +32,7 @@ import { loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { GraphClient } from "../pkg/node.js";
 import { PAGE_ID, TOKEN, startMockGraph, threads } from "../mock/server.mjs";
-import { measureDecode, median } from "./decode.mjs";
+import { measureClientWork, measureDecode, median } from "./decode.mjs";
 import { documentedFlow } from "./documented-flow.mjs";
 import { CONVERSATION_FIELDS, MESSAGE_FIELDS, PlainGraphClient } from "./plain-client.mjs";
 import { measureSize } from "./size.mjs";
@@ -64,13 +65,14 @@ const loadAtStart = loadavg()[0];
 const wasm = measureWasm({ runs: 21 }); // a fresh process each: 21 for a steadier median
 const size = measureSize();
 const decode = await measureDecode({ rounds: options.rounds });
+const work = await measureClientWork();
 const floor = await measureFloor(options);
 const scale = [];
 for (const n of SCALE) scale.push(await measureScale(n, options));
 const webhook = await measureWebhook({ rounds: options.rounds });
 const live = measureInbox();
 const memory = measureInboxMemory();
-report({ wasm, size, decode, floor, scale, webhook, live, memory, options, seconds: (performance.now() - started) / 1000 });
+report({ wasm, size, decode, work, floor, scale, webhook, live, memory, options, seconds: (performance.now() - started) / 1000 });
 
 // ---------------------------------------------------------------- the syncs
 
@@ -240,7 +242,7 @@ function fit(xs, ys) {
 
 // ---------------------------------------------------------------- the report
 
-function report({ wasm, size, decode, floor, scale, webhook, live, memory, options: opts, seconds }) {
+function report({ wasm, size, decode, work, floor, scale, webhook, live, memory, options: opts, seconds }) {
   const rows = [["measure", "graph-conversations", "baseline", "ratio", "target", "met"]];
   const summary = [];
   const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -327,6 +329,11 @@ function report({ wasm, size, decode, floor, scale, webhook, live, memory, optio
     x(small.ratio), `≤ ${TARGETS.smallCall}×`, small.ratio <= TARGETS.smallCall, `small call ${x(small.ratio)} raw`);
   row(`per call: ${small.name}: the client's work in plain JS`, `${small.jsMs.toFixed(2)} ms (timeout, usage headers, redaction, page check)`,
     `${small.rawMs.toFixed(2)} ms fetch + JSON.parse`, x(small.jsRatio), none, null);
+  for (const [caches, w] of Object.entries(work)) {
+    row(`per call: ${small.name}: the client's side alone, ${caches} caches (its fetch answered at once)`,
+      `${w.clientUs.toFixed(0)} µs listConversations`, `${w.rawUs.toFixed(0)} µs JSON.parse, ${w.jsUs.toFixed(0)} µs its work in plain JS`,
+      `+${(w.clientUs - w.jsUs).toFixed(0)} µs on plain JS`, none, null);
+  }
   row(`per call: ${big.name}, ${big.bytes} B`, `${big.clientMs.toFixed(2)} ms listConversations`, `${big.rawMs.toFixed(2)} ms fetch + JSON.parse`,
     x(big.ratio), `≤ ${TARGETS.bigCall}× (project's)`, big.ratio <= TARGETS.bigCall, `1 MB page ${x(big.ratio)} raw`);
   row(`compile + instantiate, fresh node (median of ${wasm.runs})`,
@@ -368,7 +375,7 @@ function report({ wasm, size, decode, floor, scale, webhook, live, memory, optio
     `(growth rows: ${opts["scale-messages"]} messages a thread, ${opts["scale-latency-ms"]} ms latency, interleaved runs as shown (${3 * opts["scale-runs"]} / ${opts["scale-runs"]} / at most 3); ` +
       `"the mock alone": the same pages fetched raw (text, no JSON.parse) from a latency-free mock, what serving them costs both clients)`,
     `(biggest contributors, gzipped alone: .wasm sections ${wasmSections}; JS ${glueFiles})`,
-    `(per call: ${opts.rounds} interleaved rounds per page; webhook bodies as Meta sends them, ${opts.rounds} rounds of 400; inbox.apply: ` +
+    `(per call: ${opts.rounds} interleaved rounds per page; the client's side alone: 400 interleaved rounds, "cold" with a real fetch to the mock before each call; webhook bodies as Meta sends them, ${opts.rounds} rounds of 400; inbox.apply: ` +
       `${live.events} live events, 5% redelivered; memory: a fresh node --expose-gc, bench/webhook-inbox.mjs)`,
     `(2 shared cores, load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end; medians; the whole run took ${seconds.toFixed(0)} s)`,
   ].join("\n"));
