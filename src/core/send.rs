@@ -12,7 +12,7 @@ use super::error::{is_rate_limit_code, Error};
 use super::ids::{MessageId, PageId, UserId};
 use super::json::{str_member, Json};
 use super::query::Platform;
-use super::quoted::{contains_text, quoted};
+use super::quoted::{char_count, contains_text, quoted};
 use super::request::{form_encode, HttpRequest, Method};
 use super::time::graph_time;
 use super::value::Value;
@@ -157,7 +157,7 @@ impl SendRequest {
             body.set("attachment", Value::object().with("type", Value::text(kind.as_str())).with("payload", payload));
         }
         if let Some(metadata) = &message.metadata {
-            let count = metadata.chars().count();
+            let count = char_count(metadata);
             if count >= METADATA_CHARS {
                 return Err(Error::invalid_argument(format!(
                     "metadata must have fewer than {METADATA_CHARS} characters, not {count}"
@@ -246,7 +246,7 @@ impl SendRequest {
 fn check_text(text: &str, platform: Platform) -> Result<(), Error> {
     match platform {
         Platform::Messenger => {
-            let count = text.chars().count();
+            let count = char_count(text);
             if count >= MESSENGER_TEXT_CHARS {
                 return Err(Error::invalid_argument(format!(
                     "the text has {count} characters; Messenger takes fewer than {MESSENGER_TEXT_CHARS}: split it"

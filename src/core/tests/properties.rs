@@ -654,4 +654,11 @@ proptest! {
         crate::core::sort::heapsort(&mut items);
         prop_assert_eq!(items, expected);
     }
+
+    /// The library's character count (the Send API's text and metadata
+    /// limits) is `chars().count()` for any text.
+    #[test]
+    fn char_count_counts_as_chars(text in any::<String>()) {
+        prop_assert_eq!(crate::core::quoted::char_count(&text), text.chars().count());
+    }
 }
