@@ -233,7 +233,8 @@ fn push_cursor(
     Ok(())
 }
 
-fn auth_headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
+/// The headers of a `GET` with the token in the header: `Authorization`.
+pub fn auth_headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
     vec![("Authorization", config.access_token.authorization())]
 }
 

@@ -17,7 +17,6 @@ use wasm_bindgen::JsCast;
 use crate::client::Received;
 use crate::core::error::Error;
 use crate::core::json::Json;
-use crate::core::request::HttpRequest;
 use crate::core::response::HttpResponse;
 use crate::core::usage::{ResponseHeaders, UsageValues};
 use crate::wasm::keys::key;
@@ -74,10 +73,10 @@ pub(crate) fn failure(rejection: &JsValue, aborted: bool, timeout_ms: u64) -> Er
     }
 }
 
-/// `name\nvalue\n` per header, for `exchange`.
-pub(crate) fn header_lines(request: &HttpRequest) -> String {
+/// `name\nvalue\n` per header (a request's `headers`), for `exchange`.
+pub(crate) fn header_lines(headers: &[(&'static str, String)]) -> String {
     let mut lines = String::new();
-    for (name, value) in &request.headers {
+    for (name, value) in headers {
         for part in [*name, value.as_str()] {
             lines.push_str(part);
             lines.push('\n');

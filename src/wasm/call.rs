@@ -218,10 +218,10 @@ impl Call {
         self.attempts.sent();
         let request = &self.request;
         let built;
-        let headers = match self.state.auth_lines(request) {
+        let headers = match self.state.read_header_lines(request) {
             Some(lines) => lines,
             None => {
-                built = JsValue::from_str(&header_lines(request));
+                built = JsValue::from_str(&header_lines(&request.headers));
                 &built
             }
         };

@@ -10,8 +10,9 @@ use wasm_bindgen::JsValue;
 
 use crate::client::PageSizes;
 use crate::core::config::ClientConfig;
-use crate::core::request::HttpRequest;
+use crate::core::request::{auth_headers, HttpRequest};
 use crate::core::retry::{Pacer, Paces};
+use crate::transport::fetch::header_lines;
 
 /// The state of one `GraphClient`, shared by its calls and iterators.
 pub struct ClientState {
@@ -21,10 +22,10 @@ pub struct ClientState {
     pacer: Rc<RefCell<Pacer>>,
     /// What adaptive syncs learned per account, for the client's life.
     page_sizes: RefCell<PageSizes>,
-    /// `Authorization`'s value, and `exchange`'s header lines of a request
-    /// with only that header (every read) as one JS string, made once: not
-    /// built and decoded again on every call.
-    auth_lines: (String, JsValue),
+    /// The headers of a read with the token in the header
+    /// (`Authorization` alone), and `exchange`'s header lines of them as one
+    /// JS string, made once: not built and decoded again on every call.
+    read_headers: (Vec<(&'static str, String)>, JsValue),
 }
 
 impl ClientState {
@@ -32,10 +33,10 @@ impl ClientState {
     pub fn new(config: ClientConfig, fetch: Option<Function>) -> Rc<Self> {
         let token = config.access_token.expose();
         let pacer = PACES.with(|paces| paces.borrow_mut().pace_for(token, js_sys::Date::now()));
-        let authorization = config.access_token.authorization();
-        let lines = JsValue::from_str(&format!("Authorization\n{authorization}\n"));
-        let auth_lines = (authorization, lines);
-        Rc::new(Self { config, fetch, usage: Object::new(), pacer, page_sizes: RefCell::default(), auth_lines })
+        let headers = auth_headers(&config);
+        let lines = JsValue::from_str(&header_lines(&headers));
+        let read_headers = (headers, lines);
+        Rc::new(Self { config, fetch, usage: Object::new(), pacer, page_sizes: RefCell::default(), read_headers })
     }
 
     /// The latest usage headers (`client.usage`).
@@ -58,14 +59,11 @@ impl ClientState {
         &self.pacer
     }
 
-    /// `request`'s headers as `exchange` takes them (`name\nvalue\n` per
-    /// header): the one JS string of this client's `Authorization` alone,
-    /// or `None` for other headers (see `header_lines`).
-    pub fn auth_lines(&self, request: &HttpRequest) -> Option<&JsValue> {
-        match request.headers.as_slice() {
-            [("Authorization", value)] if *value == self.auth_lines.0 => Some(&self.auth_lines.1),
-            _ => None,
-        }
+    /// `request`'s headers as `exchange` takes them, when they are a
+    /// read's: the one JS string made for them; `None` for others (a send's
+    /// form, the token in the body), which `header_lines` writes.
+    pub fn read_header_lines(&self, request: &HttpRequest) -> Option<&JsValue> {
+        (request.headers == self.read_headers.0).then_some(&self.read_headers.1)
     }
 
     /// What adaptive syncs of this client learned, per account.
