@@ -126,6 +126,41 @@ function read(target, name) {
   }
 }
 
+/**
+ * `target[name]`, for the wasm side's reads of JSON and of options: one
+ * crossing where a check that `target` is an object, the read and a check
+ * of the result were three. Undefined when `target` is not an object (or
+ * is null), when the member is missing or null, and when reading it
+ * throws (a getter of the caller's).
+ *
+ * @param {unknown} target
+ * @param {string} name
+ * @returns {unknown}
+ */
+export function member(target, name) {
+  if (typeof target === "object" && target !== null) {
+    try {
+      const value = /** @type {Record<string, unknown>} */ (target)[name];
+      if (value !== null) return value;
+    } catch {}
+  }
+}
+
+/**
+ * `target[index]` when `target` is an array; undefined otherwise, and for
+ * a null element.
+ *
+ * @param {unknown} target
+ * @param {number} index
+ * @returns {unknown}
+ */
+export function element(target, index) {
+  if (Array.isArray(target)) {
+    const value = target[index];
+    if (value !== null) return value;
+  }
+}
+
 /** The headers the client reads, in the order `exchange` gives them: the usage headers first, then the two a failure needs. */
 const HEADERS = ["x-app-usage", "x-page-usage", "x-business-use-case-usage", "retry-after", "content-type"];
 

@@ -227,7 +227,8 @@ impl<J: Json> BatchRead<J> {
 /// One item of a batch answer: `{code, headers?, body: "<JSON text>"}`, or
 /// `null` for an item the Graph did not process.
 fn batch_item<J: Json>(item: Option<J>, index: usize) -> Result<J, Error> {
-    let item = item.filter(|item| !item.is_null()).ok_or_else(|| {
+    // `at` gives nothing for a `null` element.
+    let item = item.ok_or_else(|| {
         Error::network(format!("the Graph did not process batch item {index} (it answered null); try it again"))
     })?;
     let status = int_member(&item, "code").and_then(|c| u16::try_from(c).ok());

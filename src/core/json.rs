@@ -16,12 +16,14 @@ pub trait Json: Sized {
     fn parse_text(text: &Self::Text) -> Option<Self>;
     /// Parses JSON text (a header value, a batch item's body).
     fn parse(text: &str) -> Option<Self>;
-    /// The member `key` of an object; `None` when this is not an object or
-    /// has no such member.
+    /// The member `key` of an object; `None` when this is not an object,
+    /// or has no such member, or the member is `null` (the Graph's `null`
+    /// reads as absent everywhere the core looks).
     fn get(&self, key: &str) -> Option<Self>;
     /// The length, when this is an array.
     fn array_len(&self) -> Option<usize>;
-    /// The element at `index` of an array.
+    /// The element at `index` of an array; `None` past its end and for a
+    /// `null` element.
     fn at(&self, index: usize) -> Option<Self>;
     /// The value, when this is a string.
     fn string(&self) -> Option<String>;
@@ -84,13 +86,13 @@ impl Json for serde_json::Value {
         serde_json::from_str(text).ok()
     }
     fn get(&self, key: &str) -> Option<Self> {
-        self.as_object()?.get(key).cloned()
+        self.as_object()?.get(key).filter(|v| !v.is_null()).cloned()
     }
     fn array_len(&self) -> Option<usize> {
         self.as_array().map(Vec::len)
     }
     fn at(&self, index: usize) -> Option<Self> {
-        self.as_array()?.get(index).cloned()
+        self.as_array()?.get(index).filter(|v| !v.is_null()).cloned()
     }
     fn string(&self) -> Option<String> {
         self.as_str().map(str::to_owned)

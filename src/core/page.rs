@@ -135,16 +135,17 @@ fn check_page_at<J: Json>(body: &J, node: Node, path: &Path<'_>) -> Result<(), S
     let len = data.array_len().ok_or_else(|| data_path.off("is not an array"))?;
     for i in 0..len {
         let item_path = Path::Item(&data_path, i);
-        let item = data.at(i).ok_or_else(|| item_path.off("is missing"))?;
+        // `at` gives nothing for a `null` element.
+        let item = data.at(i).ok_or_else(|| item_path.off("is not an object"))?;
         check_node_at(&item, node, &item_path)?;
     }
-    if let Some(paging) = body.get("paging").filter(|p| !p.is_null()) {
+    if let Some(paging) = body.get("paging") {
         if !paging.is_object() {
             return Err(Path::Member(path, "paging").off("is not an object"));
         }
-        if let Some(cursors) = paging.get("cursors").filter(|c| !c.is_null()) {
+        if let Some(cursors) = paging.get("cursors") {
             for name in ["before", "after"] {
-                if cursors.get(name).is_some_and(|c| !c.is_string() && !c.is_null()) {
+                if cursors.get(name).is_some_and(|c| !c.is_string()) {
                     return Err(Path::Member(&Path::Member(path, "paging.cursors"), name).off("is not a string"));
                 }
             }
@@ -161,7 +162,7 @@ fn check_node_at<J: Json>(item: &J, node: Node, path: &Path<'_>) -> Result<(), S
         return Err(Path::Member(path, "id").off("is missing or not a string"));
     }
     if node == Node::Conversation {
-        if let Some(messages) = item.get("messages").filter(|m| !m.is_null()) {
+        if let Some(messages) = item.get("messages") {
             check_page_at(&messages, Node::Message, &Path::Member(path, "messages"))?;
         }
     }

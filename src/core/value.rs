@@ -981,13 +981,13 @@ impl Json for ValueRef<'_> {
         None
     }
     fn get(&self, key: &str) -> Option<Self> {
-        self.0.get(key).map(ValueRef)
+        self.0.get(key).filter(|v| !matches!(v, Value::Null)).map(ValueRef)
     }
     fn array_len(&self) -> Option<usize> {
         matches!(self.0, Value::Array(_)).then(|| self.0.items().len())
     }
     fn at(&self, index: usize) -> Option<Self> {
-        self.0.items().get(index).map(ValueRef)
+        self.0.items().get(index).filter(|v| !matches!(v, Value::Null)).map(ValueRef)
     }
     fn string(&self) -> Option<String> {
         self.0.as_str().map(str::to_owned)

@@ -16,6 +16,18 @@ extern "C" {
     fn json_parse(text: &JsValue) -> Result<JsValue, JsValue>;
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(raw_module = "./calls.js")]
+extern "C" {
+    /// `target[name]` when `target` is an object and the member is
+    /// neither missing nor null (nor a getter that throws): one crossing
+    /// into JS, where a check of `target`, `Reflect.get` and a check of
+    /// the result were three.
+    pub(crate) fn member(target: &JsValue, name: &JsValue) -> Option<JsValue>;
+    /// `target[index]` when `target` is an array and the element is
+    /// neither missing nor null.
+    fn element(target: &JsValue, index: u32) -> Option<JsValue>;
+}
+
 /// A body as a JS string: the engine searches and replaces it, and copies
 /// it into wasm memory only to quote the start of one that is not JSON.
 impl BodyText for JsValue {
@@ -49,12 +61,8 @@ impl Json for JsValue {
     }
 
     fn get(&self, name: &str) -> Option<Self> {
-        if !JsValue::is_object(self) {
-            return None;
-        }
         // Keys are few and repeat on every item: each is made once.
-        let value = Reflect::get(self, &key(name)).ok()?;
-        (!value.is_undefined()).then_some(value)
+        member(self, &key(name))
     }
 
     fn array_len(&self) -> Option<usize> {
@@ -62,9 +70,7 @@ impl Json for JsValue {
     }
 
     fn at(&self, index: usize) -> Option<Self> {
-        let index = u32::try_from(index).ok()?;
-        let value = self.dyn_ref::<Array>()?.get(index);
-        (!value.is_undefined()).then_some(value)
+        element(self, u32::try_from(index).ok()?)
     }
 
     fn string(&self) -> Option<String> {

@@ -59,13 +59,11 @@ impl<'a> Options<'a> {
         Ok(Self { name, value })
     }
 
+    /// The option `key`; `None` when it is absent, `undefined` or `null`
+    /// (or when `options` itself was).
     #[inline(never)]
     fn get(&self, key: &str) -> Option<JsValue> {
-        if !self.value.is_object() {
-            return None;
-        }
-        let value = Reflect::get(self.value, &super::keys::key(key)).ok()?;
-        (!value.is_undefined() && !value.is_null()).then_some(value)
+        super::json::member(self.value, &super::keys::key(key))
     }
 
     #[inline(never)]

@@ -12,10 +12,16 @@ fn accepts_graph_lists_and_names_the_odd_place() {
     assert!(check_page(&ok, Node::Conversation, Some(200)).is_ok());
     let no_paging = json!({"data": []});
     assert!(check_page(&no_paging, Node::Conversation, None).is_ok());
+    // A null member reads as absent (`Json::get`), a null item as no object.
+    let nulls = json!({"data": [{"id": "t_1", "messages": null}], "paging": null});
+    assert!(check_page(&nulls, Node::Conversation, None).is_ok());
+    assert_eq!(next_cursor(&nulls).unwrap(), None);
     let cases = [
         (json!([]), "the body is not an object"),
         (json!({"data": 5}), "data is not an array"),
         (json!({}), "data is missing"),
+        (json!({"data": null}), "data is missing"),
+        (json!({"data": [{"id": "1"}, null]}), "data[1] is not an object"),
         (json!({"data": [{"id": "1"}, {"id": 2}]}), "data[1].id is missing or not a string"),
         (json!({"data": [{"id": "1", "messages": {"data": [null]}}]}), "data[0].messages.data[0] is not an object"),
         (json!({"data": [], "paging": {"cursors": {"after": 1}}}), "paging.cursors.after is not a string"),
