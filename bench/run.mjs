@@ -329,6 +329,8 @@ function report({ wasm, size, decode, work, floor, scale, webhook, live, memory,
     x(small.ratio), `≤ ${TARGETS.smallCall}×`, small.ratio <= TARGETS.smallCall, `small call ${x(small.ratio)} raw`);
   row(`per call: ${small.name}: the client's work in plain JS`, `${small.jsMs.toFixed(2)} ms (timeout, usage headers, redaction, page check)`,
     `${small.rawMs.toFixed(2)} ms fetch + JSON.parse`, x(small.jsRatio), none, null);
+  row(`per call: ${small.name}: raw under a timeout alone`, `${small.timeoutMs.toFixed(2)} ms (AbortController, timer, its signal to fetch)`,
+    `${small.rawMs.toFixed(2)} ms fetch + JSON.parse`, x(small.timeoutRatio), none, null);
   for (const [caches, w] of Object.entries(work)) {
     row(`per call: ${small.name}: the client's side alone, ${caches} caches (its fetch answered at once)`,
       `${w.clientUs.toFixed(0)} µs listConversations`, `${w.rawUs.toFixed(0)} µs JSON.parse, ${w.jsUs.toFixed(0)} µs its work in plain JS`,
