@@ -18,6 +18,11 @@ rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --weak-refs --out-dir pkg --out-name graph_conversations \
   "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/graph_conversations.wasm"
 
+# The models' TypeScript types, which tsify writes on the host (the wasm
+# build has no `std`, which tsify needs there; src/core/tests/ts_types.rs
+# keeps the file true to the Rust types).
+{ echo; sed 1,2d js/models.d.ts; } >>pkg/graph_conversations.d.ts
+
 wasm="pkg/graph_conversations_bg.wasm"
 raw=$(wc -c <"$wasm")
 # --low-memory-unused: rustc links the stack first (data from 1 MiB up, the

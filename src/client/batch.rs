@@ -13,7 +13,9 @@
 //! later batch, up to `maxRetries` times with the same backoff as whole
 //! calls; a whole batch call was already retried: its items are not.
 
-use std::collections::VecDeque;
+use crate::prelude::*;
+
+use alloc::collections::VecDeque;
 
 use crate::core::config::ClientConfig;
 use crate::core::error::Error;
@@ -167,7 +169,7 @@ impl<J: Json> BatchRead<J> {
     /// # Errors
     /// An abort, which ends the whole read.
     pub fn answered(&mut self, outcome: Result<J, Error>) -> Result<(), Error> {
-        let chunk = std::mem::take(&mut self.current);
+        let chunk = ::core::mem::take(&mut self.current);
         match outcome {
             Ok(body) => {
                 self.any_answered = true;
@@ -205,7 +207,7 @@ impl<J: Json> BatchRead<J> {
     /// Every item's result, in input order (taken out of the read); an
     /// item's own error says how many times it was sent.
     pub fn finish(&mut self) -> Vec<Result<J, Error>> {
-        let results = std::mem::take(&mut self.results);
+        let results = ::core::mem::take(&mut self.results);
         let mut out = Vec::with_capacity(results.len());
         for (result, &count) in results.into_iter().zip(&self.retried) {
             let result = match result {

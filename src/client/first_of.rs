@@ -1,9 +1,11 @@
 //! A handful of futures in flight at once, taken as each one finishes: the
 //! bounded concurrency of a sync, without an executor or a dependency.
 
-use std::future::{poll_fn, Future};
-use std::pin::Pin;
-use std::task::Poll;
+use crate::prelude::*;
+
+use ::core::future::{poll_fn, Future};
+use ::core::pin::Pin;
+use ::core::task::Poll;
 
 /// Futures under way; [`InFlight::next`] yields the output of whichever
 /// finishes first.

@@ -10,6 +10,8 @@
 //! natively (over a scripted transport) and how a Rust program uses the
 //! crate.
 
+use crate::prelude::*;
+
 mod batch;
 mod first_of;
 mod sync;
@@ -18,8 +20,8 @@ mod tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_send;
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use ::core::cell::RefCell;
+use alloc::rc::Rc;
 
 pub use batch::{BatchRead, BatchStep};
 pub use sync::{InboxSync, PageSizes, SyncFailure, SyncProgress, SyncRun, SyncStep, SyncedThread};

@@ -2,6 +2,8 @@
 //! on the calls in flight, progress after each call, and everything
 //! fetched kept when the sync stops early.
 
+use crate::prelude::*;
+
 use super::first_of::InFlight;
 use super::{Client, Transport};
 use crate::core::account::own_ids;
@@ -119,7 +121,7 @@ impl<J> Threads<J> {
         // and `extend` (their own wasm code for this one merge).
         let mut fresh = fresh.into_iter();
         let mut next = fresh.next();
-        for entry in std::mem::take(&mut self.index) {
+        for entry in ::core::mem::take(&mut self.index) {
             while let Some(item) = next.take() {
                 if item.0 < entry.0 {
                     merged.push(item);

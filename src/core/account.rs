@@ -4,13 +4,15 @@
 //! which the Page id does not reveal: it is the one participant that every
 //! thread has.
 
+use crate::prelude::*;
+
 use super::json::{str_member, Json};
 
 /// The ids of the account an inbox belongs to: `account_id` (the Page, or
 /// `me`), and the participant present in every one of `conversations`
 /// when there are two or more of them (one thread alone cannot tell the
 /// business from the customer).
-pub fn own_ids<J: Json, C: std::borrow::Borrow<J>>(account_id: &str, conversations: &[C]) -> Vec<String> {
+pub fn own_ids<J: Json, C: alloc::borrow::Borrow<J>>(account_id: &str, conversations: &[C]) -> Vec<String> {
     own_ids_with::<J, C>(&[account_id], conversations)
 }
 
@@ -20,7 +22,7 @@ pub fn own_ids<J: Json, C: std::borrow::Borrow<J>>(account_id: &str, conversatio
 /// already (then the account is there under a known id, as a Page is on
 /// Messenger, and a person in every thread — one customer's threads in two
 /// folders — is a customer).
-pub fn own_ids_with<J: Json, C: std::borrow::Borrow<J>>(known: &[&str], conversations: &[C]) -> Vec<String> {
+pub fn own_ids_with<J: Json, C: alloc::borrow::Borrow<J>>(known: &[&str], conversations: &[C]) -> Vec<String> {
     own_ids_of(known, conversations.len(), &mut |i| {
         conversations.get(i).map_or_else(Vec::new, |c| participants(c.borrow()))
     })

@@ -3,7 +3,9 @@
 //!
 //! See <https://developers.facebook.com/docs/graph-api/securing-requests#appsecret_proof>.
 
-use std::fmt;
+use crate::prelude::*;
+
+use ::core::fmt;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

@@ -1,5 +1,7 @@
 //! The client's settings (`new GraphClient({…})`), checked once.
 
+use crate::prelude::*;
+
 use super::auth::{check_proof, AccessToken, AppSecret};
 use super::error::Error;
 use super::quoted::quoted;

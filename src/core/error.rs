@@ -6,7 +6,9 @@
 //! [`Error::kind`] and [`Error::transient`] instead of on strings. In JS it
 //! becomes a `GraphError` with the same fields.
 
-use std::fmt;
+use crate::prelude::*;
+
+use ::core::fmt;
 
 use super::quoted::contains_text;
 
@@ -464,4 +466,4 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl ::core::error::Error for Error {}

@@ -3,7 +3,9 @@
 //! path or query, so no input can turn one call into a request to another
 //! path or host.
 
-use std::fmt;
+use crate::prelude::*;
+
+use ::core::fmt;
 
 use super::error::Error;
 use super::quoted::{contains_text, quoted, quoted_char};

@@ -24,7 +24,9 @@
 //! time). An event about a message outside that window changes nothing
 //! that is shown, whether it came before or after the message.
 
-use std::cmp::Ordering;
+use crate::prelude::*;
+
+use ::core::cmp::Ordering;
 
 use super::account::own_ids_with;
 use super::error::Error;
@@ -403,7 +405,7 @@ pub struct Inbox {
     /// Derived from the facts, kept between calls: which ids are the
     /// account's own and which persons belong to which synced conversation.
     /// Only a sync or a new account id changes it.
-    mapping: std::cell::RefCell<Option<std::rc::Rc<Mapping>>>,
+    mapping: ::core::cell::RefCell<Option<alloc::rc::Rc<Mapping>>>,
 }
 
 /// The account's own ids, and person → the synced conversations they take
@@ -462,7 +464,7 @@ impl Inbox {
             max_messages: max_messages.max(1) as usize,
             own,
             threads: SortedMap::default(),
-            mapping: std::cell::RefCell::new(None),
+            mapping: ::core::cell::RefCell::new(None),
         }
     }
 
@@ -617,7 +619,7 @@ impl Inbox {
 
     /// The mapping, computed once per change of the synced conversations
     /// or the account's ids.
-    fn mapping(&self) -> std::rc::Rc<Mapping> {
+    fn mapping(&self) -> alloc::rc::Rc<Mapping> {
         if let Some(mapping) = self.mapping.borrow().as_ref() {
             return mapping.clone();
         }
@@ -646,7 +648,7 @@ impl Inbox {
                 }
             }
         }
-        let mapping = std::rc::Rc::new(Mapping { own, index });
+        let mapping = alloc::rc::Rc::new(Mapping { own, index });
         self.mapping.replace(Some(mapping.clone()));
         mapping
     }

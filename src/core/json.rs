@@ -6,6 +6,8 @@
 //! the caller untouched (no copy into wasm memory and out again); natively,
 //! and in the core's tests, [`serde_json::Value`] implements it.
 
+use crate::prelude::*;
+
 use super::secrets::BodyText;
 
 /// A parsed JSON value the core can look into.

@@ -4,6 +4,8 @@
 //! [`SyncOptions`](super::sync::SyncOptions), the query checks and the JS
 //! facade all check through these, so Rust and JS callers get one contract.
 
+use crate::prelude::*;
+
 use super::error::Error;
 
 /// A number option: whole or not, within `min..=max`, with its default.

@@ -6,6 +6,8 @@
 //!
 //! See <https://developers.facebook.com/docs/graph-api/results>.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::Error;
@@ -14,7 +16,7 @@ use super::string_set::StringSet;
 
 /// One page of a Graph list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Page<T> {
     /// The items of this page, in the Graph's order (newest first).
     pub data: Vec<T>,
@@ -25,7 +27,7 @@ pub struct Page<T> {
 
 /// `paging` of a [`Page`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Paging {
     /// The cursors to pass as `after` / `before`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,7 +43,7 @@ pub struct Paging {
 
 /// `paging.cursors`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Cursors {
     /// Points at the first item of the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]

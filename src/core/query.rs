@@ -1,6 +1,8 @@
 //! What a caller can ask of a list or a node: platform, folder, fields,
 //! limit and cursors, checked before anything is sent.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::error::Error;
@@ -8,7 +10,7 @@ use super::quoted::{first_chars, joined, quoted, quoted_char};
 
 /// The inbox to read: `platform` of `GET /{page-id}/conversations`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
     /// The Page's Messenger inbox (the Graph's default).
@@ -44,7 +46,7 @@ impl Platform {
 
 /// A folder of the inbox: `folder` of `GET /{page-id}/conversations`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 #[serde(rename_all = "snake_case")]
 pub enum Folder {
     /// The main inbox (the Graph's default).
@@ -91,7 +93,7 @@ impl Folder {
 ///
 /// See <https://developers.facebook.com/docs/graph-api/guides/field-expansion>.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 #[serde(untagged)]
 pub enum Fields {
     /// Field names, each of which may itself be an expansion.
@@ -195,7 +197,7 @@ pub fn check_cursor(name: &str, cursor: &str) -> Result<(), Error> {
 
 /// What to ask of `GET /{page-id}/conversations` (`query` in JS).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct ConversationQuery {
     /// `messenger` (the default) or `instagram`.
@@ -224,7 +226,7 @@ pub struct ConversationQuery {
 
 /// What to ask of a conversation's `messages` edge (`query` in JS).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct MessageQuery {
     /// The message fields to return; the default is the documented set

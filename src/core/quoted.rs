@@ -7,6 +7,8 @@
 //! same text for everything but exotic invisible characters, which it
 //! leaves as they are instead of writing them `\u{…}`.
 
+use crate::prelude::*;
+
 /// `text` in double quotes, with `"` and `\` escaped and control
 /// characters written as `\n`, `\r`, `\t` or `\u{…}`.
 pub fn quoted(text: &str) -> String {
@@ -15,7 +17,7 @@ pub fn quoted(text: &str) -> String {
 
 /// `c` in single quotes, escaped as [`quoted`] escapes.
 pub fn quoted_char(c: char) -> String {
-    quote(std::iter::once(c), '\'')
+    quote(::core::iter::once(c), '\'')
 }
 
 fn quote(chars: impl Iterator<Item = char>, mark: char) -> String {

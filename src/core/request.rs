@@ -2,7 +2,9 @@
 //! body. The token goes in the `Authorization` header or in a form body
 //! (see [`TokenIn`]), never in a URL.
 
-use std::fmt;
+use crate::prelude::*;
+
+use ::core::fmt;
 
 use super::config::{ClientConfig, TokenIn};
 use super::error::Error;

@@ -1,5 +1,7 @@
 //! An HTTP answer → the Graph's JSON, or the one [`Error`] it stands for.
 
+use crate::prelude::*;
+
 use super::error::{Error, GraphErrorBody};
 use super::json::{int_member, str_member, Json};
 use super::quoted::{first_chars, joined};

@@ -4,8 +4,10 @@
 //!
 //! See <https://developers.facebook.com/docs/graph-api/overview/rate-limiting>.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use ::core::cell::RefCell;
+use alloc::rc::Rc;
 
 use sha2::{Digest, Sha256};
 

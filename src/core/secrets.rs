@@ -13,6 +13,8 @@
 //! Before sending, [`Secrets::in_url`] refuses a request whose URL would
 //! carry one (a `paging.next` link passed back as a cursor, say).
 
+use crate::prelude::*;
+
 use super::error::Error;
 use super::quoted::{contains_text, replaced};
 
@@ -53,8 +55,8 @@ pub struct Secrets<'a> {
     app_secret: Option<&'a str>,
 }
 
-impl std::fmt::Debug for Secrets<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::core::fmt::Debug for Secrets<'_> {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.write_str("Secrets([redacted])")
     }
 }

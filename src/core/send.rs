@@ -7,6 +7,8 @@
 //! `Client::send_message` for the rest of that rule, and
 //! <https://developers.facebook.com/docs/messenger-platform/reference/send-api>.
 
+use crate::prelude::*;
+
 use super::config::ClientConfig;
 use super::error::{is_rate_limit_code, Error};
 use super::ids::{MessageId, PageId, UserId};

@@ -7,6 +7,8 @@
 //! inserts move the larger half of the vector, which for the sets here
 //! (cursors of one walk, threads of one sync) costs less than hashing.
 
+use crate::prelude::*;
+
 /// A set of strings, sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StringSet(Vec<String>);

@@ -9,6 +9,8 @@
 //! Whatever is left to do can be written into a cursor, from which a later
 //! sync goes on without asking again for anything it already has.
 
+use crate::prelude::*;
+
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
 use super::json::{str_member, Json};
@@ -125,7 +127,7 @@ impl FollowUps {
     fn pop_front(&mut self) -> Option<FollowUp> {
         if self.front.is_empty() {
             self.back.reverse();
-            std::mem::swap(&mut self.front, &mut self.back);
+            ::core::mem::swap(&mut self.front, &mut self.back);
         }
         self.front.pop()
     }
@@ -222,7 +224,7 @@ impl Remaining {
                 "tc" => thread = (Some(value), None),
                 "ta" => thread.1 = Some(value),
                 "tn" => {
-                    let (Some(conversation), Some(after)) = std::mem::take(&mut thread) else { return None };
+                    let (Some(conversation), Some(after)) = ::core::mem::take(&mut thread) else { return None };
                     // Read as u64, as the other numbers of the library are (one
                     // integer parser in the wasm).
                     let wanted = u32::try_from(value.parse::<u64>().ok()?).ok()?;

@@ -1,6 +1,8 @@
 //! The Graph's times (`2026-01-31T09:15:00+0000`) as Unix seconds, for
 //! comparing `updated_time` with a sync's `updatedSince`.
 
+use crate::prelude::*;
+
 /// Unix seconds of an ISO 8601 date-time such as the Graph writes
 /// (`2026-01-31T09:15:00+0000`), or as `Date.toISOString()` does
 /// (`2026-01-31T09:15:00.000Z`); a bare date is midnight UTC. `None` for

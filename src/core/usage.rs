@@ -3,7 +3,9 @@
 //!
 //! See <https://developers.facebook.com/docs/graph-api/overview/rate-limiting>.
 
-use std::collections::BTreeMap;
+use crate::prelude::*;
+
+use alloc::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -76,7 +78,7 @@ pub fn wait_ms<J: Json>(usage: &UsageValues<J>, retry_after: Option<&str>) -> Op
 
 /// `X-App-Usage` / `X-Page-Usage`: whole percentages of the budget used.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct AppUsage {
     /// Calls, in percent of the budget.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,7 +96,7 @@ pub struct AppUsage {
 
 /// One entry of `X-Business-Use-Case-Usage`: a use case and its usage.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct BusinessUseCaseUsage {
     /// `messenger`, `instagram`, `pages`, …
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
@@ -107,7 +109,7 @@ pub struct BusinessUseCaseUsage {
 
 /// The latest usage headers (`client.usage` in JS).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Usage {
     /// `X-App-Usage`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -117,7 +119,7 @@ pub struct Usage {
     pub page: Option<AppUsage>,
     /// `X-Business-Use-Case-Usage`, by object id (Page or Instagram account).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, BusinessUseCaseUsage[]>"))]
+    #[cfg_attr(test, tsify(type = "Record<string, BusinessUseCaseUsage[]>"))]
     pub business_use_case: Option<BTreeMap<String, Vec<BusinessUseCaseUsage>>>,
 }
 

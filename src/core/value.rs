@@ -8,9 +8,11 @@
 //! a binary float, so the wasm build links neither Rust's float formatter
 //! nor its float parser, and a number passes through exactly as written.
 
-use std::borrow::Cow;
-use std::fmt;
-use std::ops::Range;
+use crate::prelude::*;
+
+use ::core::fmt;
+use ::core::ops::Range;
+use alloc::borrow::Cow;
 
 use super::json::Json;
 
@@ -97,7 +99,7 @@ impl Number {
         if negative {
             out.push('-');
         }
-        let text = |d: &[u8]| std::str::from_utf8(d).unwrap_or_default().to_owned();
+        let text = |d: &[u8]| ::core::str::from_utf8(d).unwrap_or_default().to_owned();
         if k <= n && n <= 21 {
             out.push_str(&text(&digits));
             push_zeros(&mut out, n - k);
@@ -529,7 +531,7 @@ fn write_escaped(out: &mut String, text: &str, ascii: bool) {
         for (i, shift) in [12, 8, 4, 0].into_iter().enumerate() {
             escape[2 + i] = HEX[(unit >> shift & 15) as usize];
         }
-        out.push_str(std::str::from_utf8(&escape).unwrap_or_default());
+        out.push_str(::core::str::from_utf8(&escape).unwrap_or_default());
     };
     // The bytes written as they are: one test per byte in the loop that
     // copies runs (most strings are one run).
@@ -758,7 +760,7 @@ fn merge_repeats<K: AsRef<str>, V>(members: &mut Vec<(K, V)>) {
         let (first, last) = (order[run].2, order[i - 1].2);
         if first != last {
             let (head, tail) = members.split_at_mut(last);
-            std::mem::swap(&mut head[first].1, &mut tail[0].1);
+            ::core::mem::swap(&mut head[first].1, &mut tail[0].1);
         }
         run = i;
     }

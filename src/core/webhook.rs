@@ -10,6 +10,8 @@
 //!
 //! See <https://developers.facebook.com/docs/messenger-platform/webhooks>.
 
+use crate::prelude::*;
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -19,7 +21,7 @@ use super::query::Platform;
 use super::quoted::quoted;
 use super::request::{hex_digit, percent_decode};
 use super::time::{epoch_ms, graph_time};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 use super::value::{write_ascii_string, Borrowed, Number, Value, MAX_SAFE_INTEGER};
 
@@ -663,7 +665,7 @@ fn write_graph_message(
     // An array, or (seen on Instagram) a single object.
     let list = match message.get("attachments") {
         Some(Borrowed::Array(items, _)) => &items[..],
-        Some(one @ Borrowed::Object(..)) => std::slice::from_ref(one),
+        Some(one @ Borrowed::Object(..)) => ::core::slice::from_ref(one),
         _ => &[],
     };
     let is_mention = |a: &Borrowed<'_>| string_of(a.get("type")) == Some("story_mention");

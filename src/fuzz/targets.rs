@@ -335,7 +335,10 @@ pub(super) fn json_target(generator: &mut Generator) -> Case {
             keys.extend(value.entries().into_iter().map(|(k, _)| k));
             for key in &keys {
                 // A `null` member reads as absent.
-                assert_eq!(Json::get(&value, key), value.as_object().and_then(|o| o.get(key)).filter(|v| !v.is_null()).cloned());
+                assert_eq!(
+                    Json::get(&value, key),
+                    value.as_object().and_then(|o| o.get(key)).filter(|v| !v.is_null()).cloned()
+                );
                 assert_eq!(str_member(&value, key).as_deref(), value.get(key).and_then(Value::as_str));
                 assert_eq!(int_member(&value, key), whole(value.get(key)));
             }

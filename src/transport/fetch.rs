@@ -10,6 +10,8 @@
 //! No `mode`, `credentials`, `cache` or `referrer` is set: workerd rejects
 //! some of them and the defaults are right for the Graph.
 
+use crate::prelude::*;
+
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;

@@ -1,11 +1,13 @@
 //! A [`Transport`] that answers from a script: for tests of the client on
 //! the host, with no network and no JS engine.
 
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use crate::prelude::*;
+
+use ::core::cell::{Cell, RefCell};
+use ::core::future::Future;
+use ::core::pin::pin;
+use ::core::task::{Context, Poll, Waker};
+use alloc::collections::VecDeque;
 
 use serde_json::Value;
 

@@ -3,8 +3,8 @@
 //! wait before items are sent again) until every item is read. The rules
 //! are [`BatchRead`]'s.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use ::core::cell::RefCell;
+use alloc::rc::Rc;
 
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;

@@ -4,8 +4,8 @@
 //! `JsFuture`: one synchronous wasm call builds it, one sends each attempt
 //! and one reads each answer.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use ::core::cell::RefCell;
+use alloc::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;

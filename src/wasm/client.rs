@@ -1,6 +1,8 @@
 //! `GraphClient`: the JS class over [`Client`].
 
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -22,8 +24,6 @@ use crate::core::page::Node;
 use crate::core::query::ConversationQuery;
 use crate::core::request::GraphRequest;
 use crate::core::send::{SendRequest, SenderAction};
-use crate::core::usage::Usage;
-use tsify::Ts;
 
 #[wasm_bindgen]
 extern "C" {
@@ -31,14 +31,12 @@ extern "C" {
     fn console_warn(message: &str);
 }
 
-thread_local! {
-    static APP_SECRET_WARNED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
+static APP_SECRET_WARNED: ::core::sync::atomic::AtomicBool = ::core::sync::atomic::AtomicBool::new(false);
 
 /// Anyone who opens the page can read an app secret out of it: say so,
 /// once per page, without the secret.
 fn warn_app_secret_once() {
-    if !APP_SECRET_WARNED.replace(true) {
+    if !APP_SECRET_WARNED.swap(true, ::core::sync::atomic::Ordering::Relaxed) {
         console_warn(
             "graph-conversations: appSecret was given in a browser. Anyone who opens this page can read it; \
              keep app secrets on a server or an edge worker, or pass a precomputed appSecretProof from there.",
@@ -79,10 +77,10 @@ impl GraphClient {
     /// The latest `X-App-Usage`, `X-Page-Usage` and
     /// `X-Business-Use-Case-Usage` headers, parsed: how close the app and the
     /// Page are to their rate limits.
-    #[wasm_bindgen(getter)]
-    pub fn usage(&self) -> Ts<Usage> {
+    #[wasm_bindgen(getter, unchecked_return_type = "Usage")]
+    pub fn usage(&self) -> JsValue {
         // The parsed header objects, kept as JS values: typed, not copied.
-        Ts::new_unchecked(self.shared.usage().clone().into())
+        self.shared.usage().clone().into()
     }
 
     /// One page of `GET /{page-id}/conversations`, newest first.

@@ -1,6 +1,8 @@
 //! [`Error`] → a JS `GraphError` (a real `Error` subclass, defined in
 //! `js/graph_error.js` and shipped beside the glue code).
 
+use crate::prelude::*;
+
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 

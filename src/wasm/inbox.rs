@@ -1,5 +1,7 @@
 //! `Inbox`: history and live events in one view (see `core::inbox`).
 
+use crate::prelude::*;
+
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 

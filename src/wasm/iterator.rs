@@ -4,7 +4,9 @@
 //! fetched, as a JS-driven [`Call`], when the items of the one before are
 //! used up.
 
-use std::rc::Rc;
+use crate::prelude::*;
+
+use alloc::rc::Rc;
 
 use js_sys::Array;
 use wasm_bindgen::prelude::*;

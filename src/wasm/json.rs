@@ -2,6 +2,8 @@
 //! core looks into the result through `Reflect` without copying it into wasm
 //! memory. The objects then go back to the caller as they are.
 
+use crate::prelude::*;
+
 use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -8,8 +8,10 @@
 //! string that crosses into JS — URLs, bodies, texts — to look it up, and
 //! links hashbrown into the module.
 
-use std::borrow::Cow;
-use std::cell::RefCell;
+use crate::prelude::*;
+
+use ::core::cell::RefCell;
+use alloc::borrow::Cow;
 
 use wasm_bindgen::JsValue;
 
@@ -20,12 +22,12 @@ const MAX_KEPT: usize = 512;
 /// Longer names are not kept: property names of the Graph are short.
 const MAX_LEN: usize = 48;
 
-thread_local! {
-    /// `(name, its JS string)`, sorted by name. The JS strings are leaked
-    /// on purpose: they live as long as the module, and a `'static`
-    /// borrow saves a reference-table entry per lookup.
-    static KEPT: RefCell<Vec<(Box<str>, &'static JsValue)>> = const { RefCell::new(Vec::new()) };
-}
+/// `(name, its JS string)`, sorted by name. The JS strings are leaked on
+/// purpose: they live as long as the module, and a `'static` borrow saves
+/// a reference-table entry per lookup.
+type Kept = Vec<(Box<str>, &'static JsValue)>;
+
+static KEPT: super::local::Local<RefCell<Kept>> = super::local::Local(RefCell::new(Vec::new()));
 
 /// `name` as a JS string.
 pub fn key(name: &str) -> Cow<'static, JsValue> {

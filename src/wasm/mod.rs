@@ -2,6 +2,8 @@
 //! Options come in as JS objects, Graph objects go out as the JS objects the
 //! engine parsed, and every failure leaves as a `GraphError`.
 
+use crate::prelude::*;
+
 mod batch;
 mod call;
 mod client;
@@ -10,6 +12,7 @@ mod inbox;
 mod iterator;
 mod json;
 pub(crate) mod keys;
+mod local;
 mod options;
 mod state;
 mod sync;

@@ -4,6 +4,8 @@
 //! option, a number given as a string, an unknown platform — with an
 //! `invalid_argument` error before anything is sent.
 
+use crate::prelude::*;
+
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -2,8 +2,10 @@
 //! its `usage` object and the pace of its access token, drawn from the
 //! realm's registry of paces.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use ::core::cell::RefCell;
+use alloc::rc::Rc;
 
 use js_sys::{Function, Object};
 use wasm_bindgen::JsValue;
@@ -32,7 +34,8 @@ impl ClientState {
     /// The state of a new client, joined to its token's pace.
     pub fn new(config: ClientConfig, fetch: Option<Function>) -> Rc<Self> {
         let token = config.access_token.expose();
-        let pacer = PACES.with(|paces| paces.borrow_mut().pace_for(token, js_sys::Date::now()));
+        let pacer = PACES
+            .with(|paces| paces.borrow_mut().get_or_insert_with(Paces::default).pace_for(token, js_sys::Date::now()));
         let headers = auth_headers(&config);
         let lines = JsValue::from_str(&header_lines(&headers));
         let read_headers = (headers, lines);
@@ -72,7 +75,5 @@ impl ClientState {
     }
 }
 
-thread_local! {
-    /// The paces of this realm (see [`Paces`]).
-    static PACES: RefCell<Paces> = RefCell::new(Paces::default());
-}
+/// The paces of this realm (see [`Paces`]).
+static PACES: super::local::Local<RefCell<Option<Paces>>> = super::local::Local(RefCell::new(None));

@@ -3,8 +3,10 @@
 //! `concurrency` at once), whose outcomes go straight to the sync, until
 //! none is left or the sync stopped. The bookkeeping is [`SyncRun`]'s.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use crate::prelude::*;
+
+use ::core::cell::RefCell;
+use alloc::rc::Rc;
 
 use js_sys::{Array, Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;

@@ -1,6 +1,9 @@
 //! `Webhook`: Meta's subscription handshake, the signature check over the
 //! raw bytes, and the events of a body, for any Fetch-API runtime.
 
+use crate::prelude::*;
+use ::core::cell::RefCell;
+
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -272,15 +275,15 @@ fn bytes_of(array: &Uint8Array) -> Vec<u8> {
     bytes
 }
 
-thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
-}
+static ENCODER: super::local::Local<RefCell<Option<TextEncoder>>> = super::local::Local(RefCell::new(None));
 
 /// A JS string's UTF-8 bytes, written by the engine's own encoder straight
 /// into wasm memory (a body is read once and hashed or parsed where it is).
 fn utf8(text: &js_sys::JsString) -> Vec<u8> {
     let mut bytes = vec![0u8; text.length() as usize * 3];
-    let written = ENCODER.with(|encoder| encoder.encode_into(text, &mut bytes).written());
+    let written = ENCODER.with(|encoder| {
+        encoder.borrow_mut().get_or_insert_with(TextEncoder::new).encode_into(text, &mut bytes).written()
+    });
     bytes.truncate(written as usize);
     bytes
 }

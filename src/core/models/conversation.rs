@@ -1,5 +1,7 @@
 //! A conversation (the Graph's UnifiedThread).
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Message, Other, Participant};
@@ -9,7 +11,7 @@ use crate::core::page::Page;
 ///
 /// See <https://developers.facebook.com/docs/graph-api/reference/conversation>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Conversation {
     /// `t_…` on Messenger, `aWdf…` on Instagram.
     pub id: String,
@@ -64,6 +66,6 @@ pub struct Conversation {
     pub is_owner: Option<bool>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }

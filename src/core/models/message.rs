@@ -1,6 +1,8 @@
 //! A message and what it carries: attachments, reactions, shares, a story
 //! reply or mention, tags.
 
+use crate::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Other, Participant};
@@ -11,7 +13,7 @@ use crate::core::page::Page;
 ///
 /// See <https://developers.facebook.com/docs/graph-api/reference/message>.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Message {
     /// `m_…` on Messenger, `aWdf…` on Instagram.
     pub id: String,
@@ -53,13 +55,13 @@ pub struct Message {
     pub reply_to: Option<ReplyTo>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// `reply_to` of a message: the message it quotes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct ReplyTo {
     /// The quoted message's id (its mid).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,13 +71,13 @@ pub struct ReplyTo {
     pub is_self_reply: Option<bool>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// An attachment. EU-privacy answers can carry only `id` and `name`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Attachment {
     /// The attachment's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -104,11 +106,11 @@ pub struct Attachment {
     /// `"sticker"` for a sticker, `"ig_post"` for a shared Instagram post,
     /// and the Graph's other attachment types.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    #[cfg_attr(test, tsify(type = "string"))]
     pub attachment_type: Option<String>,
     /// A sticker's id (`type: "sticker"`); the Graph sends it as a number or a string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "string | number"))]
+    #[cfg_attr(test, tsify(type = "string | number"))]
     pub sticker_id: Option<serde_json::Value>,
     /// A shared Instagram post's media id (`type: "ig_post"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -121,13 +123,13 @@ pub struct Attachment {
     pub url: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// `image_data` of an [`Attachment`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct ImageData {
     /// The full image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -149,7 +151,7 @@ pub struct ImageData {
     pub max_height: Option<u32>,
     /// The image's kind (a number in the Graph's answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | string"))]
+    #[cfg_attr(test, tsify(type = "number | string"))]
     pub image_type: Option<serde_json::Value>,
     /// Whether to show it as a sticker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,13 +164,13 @@ pub struct ImageData {
     pub animated_gif_preview_url: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// `video_data` of an [`Attachment`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct VideoData {
     /// The video.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -187,20 +189,20 @@ pub struct VideoData {
     pub length: Option<f64>,
     /// The video's kind (a number in the Graph's answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | string"))]
+    #[cfg_attr(test, tsify(type = "number | string"))]
     pub video_type: Option<serde_json::Value>,
     /// Rotation in degrees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation: Option<i32>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// `generic_template` of an [`Attachment`]: a card with a button.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct GenericTemplate {
     /// The card's title.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,13 +221,13 @@ pub struct GenericTemplate {
     pub cta: Option<CallToAction>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// `cta` of a [`GenericTemplate`].
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct CallToAction {
     /// The button's label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,13 +240,13 @@ pub struct CallToAction {
     pub url: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// One reaction and who gave it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Reaction {
     /// The emoji (`❤`) or name (`love`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,14 +256,14 @@ pub struct Reaction {
     pub users: Option<Vec<Participant>>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// A shared post, link or product. Real answers can hold `null` in any of
 /// these fields.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Share {
     /// The share's id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -277,17 +279,17 @@ pub struct Share {
     pub description: Option<String>,
     /// A template the share was sent as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "unknown"))]
+    #[cfg_attr(test, tsify(type = "unknown"))]
     pub template: Option<serde_json::Value>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// Instagram: the story a message replies to or mentions.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Story {
     /// The story this message answers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -297,13 +299,13 @@ pub struct Story {
     pub mention: Option<StoryLink>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// `story.reply_to` / `story.mention`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct StoryLink {
     /// The story's media URL (it expires).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -313,19 +315,19 @@ pub struct StoryLink {
     pub id: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }
 
 /// A label on a message.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Tag {
     /// `inbox`, `read`, `source:chat`, …
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }

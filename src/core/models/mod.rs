@@ -6,7 +6,10 @@
 //! Graph returns only what was asked for; values the Graph may send as
 //! `null` are `Option`s too. A field these types do not know lands in
 //! `other` and is serialised back untouched. In JS the same shapes are the
-//! TypeScript interfaces of the package (written from these types by tsify).
+//! TypeScript interfaces of the package, which tsify writes from these
+//! types into `js/models.d.ts` (a host test keeps the file true to them).
+
+use crate::prelude::*;
 
 mod conversation;
 mod message;
@@ -26,7 +29,7 @@ pub type Other = serde_json::Map<String, serde_json::Value>;
 /// message's `from` and `to`. Messenger gives `{name, email, id}` (the
 /// email is `<PSID>@facebook.com`), Instagram `{username, id}`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[cfg_attr(test, derive(tsify::Tsify))]
 pub struct Participant {
     /// PSID, IGSID or Page id.
     pub id: String,
@@ -41,6 +44,6 @@ pub struct Participant {
     pub username: Option<String>,
     /// Fields these types do not know.
     #[serde(flatten)]
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "{ [field: string]: unknown }"))]
+    #[cfg_attr(test, tsify(type = "{ [field: string]: unknown }"))]
     pub other: Other,
 }

@@ -15,5 +15,6 @@ mod response;
 mod retry;
 mod sync;
 mod time;
+mod ts_types;
 mod usage;
 mod webhook;

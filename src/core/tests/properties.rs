@@ -661,4 +661,23 @@ proptest! {
     fn char_count_counts_as_chars(text in any::<String>()) {
         prop_assert_eq!(crate::core::quoted::char_count(&text), text.chars().count());
     }
+
+    /// The wasm build's float rounding (no `std` there) gives what std's
+    /// does, for any `f64`: whole, halves, huge, infinite, NaN.
+    #[test]
+    fn float_rounding_is_std_rounding(
+        x in prop_oneof![
+            any::<f64>(),
+            (-1e7f64..1e7),
+            (-2_000_000i64..2_000_000).prop_map(|n| n as f64 / 4.0),
+            Just(f64::INFINITY), Just(f64::NEG_INFINITY), Just(f64::NAN),
+            Just(4_503_599_627_370_495.5), Just(-0.49999999999999994), Just(9.3e18),
+        ]
+    ) {
+        use crate::float::{floor, round, trunc};
+        let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
+        prop_assert!(same(trunc(x), x.trunc()), "trunc({x}) = {}", trunc(x));
+        prop_assert!(same(floor(x), x.floor()), "floor({x}) = {}", floor(x));
+        prop_assert!(same(round(x), x.round()), "round({x}) = {}", round(x));
+    }
 }
