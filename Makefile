@@ -11,7 +11,8 @@
 # never rewrites the lock), and the Rust tools are cheap checks that install
 # only what is missing. Each test target depends only on what it needs.
 
-WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)
+# The first `wasm-bindgen = ` line: the wasm build's dependency (the host's dev-dependency is the same version).
+WASM_BINDGEN_VERSION := $(shell sed -n 's/^wasm-bindgen = .*version = "=\([0-9.]*\)".*/\1/p' Cargo.toml | head -n1)
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
