@@ -144,6 +144,7 @@ export function member(target, name) {
       if (value !== null) return value;
     } catch {}
   }
+  return undefined;
 }
 
 /**
@@ -159,6 +160,7 @@ export function element(target, index) {
     const value = target[index];
     if (value !== null) return value;
   }
+  return undefined;
 }
 
 /** The headers the client reads, in the order `exchange` gives them: the usage headers first, then the two a failure needs. */
