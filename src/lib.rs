@@ -56,6 +56,7 @@ extern crate alloc;
 #[cfg(any(target_arch = "wasm32", test))]
 mod float;
 mod prelude;
+mod text;
 
 pub mod client;
 mod core;

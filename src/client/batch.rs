@@ -14,6 +14,7 @@
 //! calls; a whole batch call was already retried: its items are not.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use alloc::collections::VecDeque;
 
@@ -71,8 +72,8 @@ impl<J: Json> BatchRead<J> {
         // is its own few hundred bytes of wasm (issue 15).
         let mut requests = Vec::with_capacity(ids.len());
         for (i, id) in ids.iter().enumerate() {
-            let id =
-                MessageId::new(id.as_str()).map_err(|e| Error::invalid_argument(format!("messageIds[{i}]: {e}")))?;
+            let id = MessageId::new(id.as_str())
+                .map_err(|e| Error::invalid_argument(cat!("messageIds[", i, "]: ", e.message())))?;
             requests.push(GraphRequest::get_message(&id, fields)?);
         }
         let mut queue = VecDeque::new();
@@ -156,10 +157,9 @@ impl<J: Json> BatchRead<J> {
     pub fn check(&self, body: &J) -> Result<(), Error> {
         match body.array_len() == Some(self.current.len()) {
             true => Ok(()),
-            false => Err(Error::decode(
-                Some(200),
-                format!("a batch answer must be an array of {} items", self.current.len()),
-            )),
+            false => {
+                Err(Error::decode(Some(200), cat!("a batch answer must be an array of ", self.current.len(), " items")))
+            }
         }
     }
 
@@ -231,11 +231,11 @@ impl<J: Json> BatchRead<J> {
 fn batch_item<J: Json>(item: Option<J>, index: usize) -> Result<J, Error> {
     // `at` gives nothing for a `null` element.
     let item = item.ok_or_else(|| {
-        Error::network(format!("the Graph did not process batch item {index} (it answered null); try it again"))
+        Error::network(cat!("the Graph did not process batch item ", index, " (it answered null); try it again"))
     })?;
     let status = int_member(&item, "code").and_then(|c| u16::try_from(c).ok());
     let (Some(status), Some(text)) = (status, item.get("body").and_then(|b| b.string())) else {
-        return Err(Error::decode(Some(200), format!("batch item {index} is not {{code, body}}")));
+        return Err(Error::decode(Some(200), cat!("batch item ", index, " is not {code, body}")));
     };
     let body = J::parse(&text).map_or(Body::Text(text), Body::Json);
     let response = HttpResponse { status, headers: ResponseHeaders::default(), body };

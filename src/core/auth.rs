@@ -4,6 +4,7 @@
 //! See <https://developers.facebook.com/docs/graph-api/securing-requests#appsecret_proof>.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use ::core::fmt;
 
@@ -36,7 +37,7 @@ impl AccessToken {
 
     /// The `Authorization` header value.
     pub fn authorization(&self) -> String {
-        format!("Bearer {}", self.0)
+        cat!("Bearer ", self.0)
     }
 
     /// `appsecret_proof`: hex HMAC-SHA256 of the token, keyed by the app
@@ -90,24 +91,28 @@ pub const MIN_APP_SECRET_CHARS: usize = 12;
 
 fn check_secret(name: &str, value: &str, min_chars: usize) -> Result<(), Error> {
     if value.is_empty() {
-        return Err(Error::invalid_argument(format!("{name} is empty")));
+        return Err(Error::invalid_argument(cat!(name, " is empty")));
     }
     if value.starts_with("Bearer ") || value.starts_with("OAuth ") {
-        return Err(Error::invalid_argument(format!(
-            "{name} must be the token alone, without \"Bearer \" or \"OAuth \""
-        )));
+        return Err(Error::invalid_argument(cat!(name, " must be the token alone, without \"Bearer \" or \"OAuth \"")));
     }
     if !value.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::invalid_argument(format!(
-            "{name} contains white space or a character that is not printable ASCII"
+        return Err(Error::invalid_argument(cat!(
+            name,
+            " contains white space or a character that is not printable ASCII"
         )));
     }
     if value.len() < min_chars {
-        return Err(Error::invalid_argument(format!(
-            "{name} is {} characters long, too short to be real (real ones have {min_chars} or more; a Page \
-             access token about 200): pass the whole value; against a mock, any printable string of \
-             {min_chars} characters or more works",
-            value.len()
+        return Err(Error::invalid_argument(cat!(
+            name,
+            " is ",
+            value.len(),
+            " characters long, too short to be real (real ones have ",
+            min_chars,
+            " or more; a Page access token about 200): pass the whole value; against a mock, any printable \
+             string of ",
+            min_chars,
+            " characters or more works"
         )));
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The client's settings (`new GraphClient({…})`), checked once.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use super::auth::{check_proof, AccessToken, AppSecret};
 use super::error::Error;
@@ -33,9 +34,10 @@ impl TokenIn {
         match text {
             "header" => Ok(Self::Header),
             "body" => Ok(Self::Body),
-            other => Err(Error::invalid_argument(format!(
-                "invalid tokenIn {}: expected \"header\" or \"body\"",
-                quoted(other)
+            other => Err(Error::invalid_argument(cat!(
+                "invalid tokenIn ",
+                quoted(other),
+                ": expected \"header\" or \"body\""
             ))),
         }
     }
@@ -101,9 +103,10 @@ impl ClientConfig {
                 .all(|part| !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit()))
         });
         if !ok {
-            return Err(Error::invalid_argument(format!(
-                "invalid apiVersion {}: expected a Graph version such as \"v24.0\"",
-                quoted(version)
+            return Err(Error::invalid_argument(cat!(
+                "invalid apiVersion ",
+                quoted(version),
+                ": expected a Graph version such as \"v24.0\""
             )));
         }
         self.api_version = version.into();

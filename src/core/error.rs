@@ -10,6 +10,8 @@ use crate::prelude::*;
 
 use ::core::fmt;
 
+use crate::text::cat;
+
 use super::quoted::contains_text;
 
 /// What kind of failure an [`Error`] is; `GraphError.kind` in JS.
@@ -282,7 +284,7 @@ impl Error {
     #[must_use]
     pub fn with_hint(mut self, hint: &str) -> Self {
         if let ErrorDetail::Graph { body, .. } = &mut *self.detail {
-            body.message = format!("{} ({hint})", body.message);
+            body.message = cat!(body.message, " (", hint, ")");
         }
         self
     }
@@ -432,37 +434,43 @@ pub const GRAPH_ERROR_FIELDS: &[(&str, FieldReader)] = &[
     ("refusal", |e| e.delivery().and(super::send::refusal(e)).map(|(name, _)| FieldValue::Text(name))),
 ];
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.detail() {
-            ErrorDetail::Graph { body, .. } => {
-                f.write_str(&body.message)?;
-                match (body.code, body.subcode) {
-                    (Some(code), Some(sub)) => write!(f, " (code {code}, subcode {sub})")?,
-                    (Some(code), None) => write!(f, " (code {code})")?,
-                    _ => {}
-                }
-            }
-            ErrorDetail::Http { status, message, .. } => write!(f, "HTTP {status}: {message}")?,
-            ErrorDetail::Network { message } => write!(f, "network error: {message}")?,
-            ErrorDetail::Timeout { after_ms } => write!(f, "no answer within {after_ms} ms")?,
-            ErrorDetail::Aborted => f.write_str("the request was aborted")?,
-            ErrorDetail::Decode { message, .. } => write!(f, "unexpected answer from the Graph: {message}")?,
-            ErrorDetail::InvalidArgument { message } => f.write_str(message)?,
-        }
+impl Error {
+    /// What went wrong, as one sentence: the `Display` text, and the
+    /// message of a `GraphError` in JS (written without `core::fmt`).
+    pub fn message(&self) -> String {
+        let mut out = match self.detail() {
+            ErrorDetail::Graph { body, .. } => match (body.code, body.subcode) {
+                (Some(code), Some(sub)) => cat!(body.message, " (code ", code, ", subcode ", sub, ")"),
+                (Some(code), None) => cat!(body.message, " (code ", code, ")"),
+                _ => body.message.clone(),
+            },
+            ErrorDetail::Http { status, message, .. } => cat!("HTTP ", *status, ": ", message),
+            ErrorDetail::Network { message } => cat!("network error: ", message),
+            ErrorDetail::Timeout { after_ms } => cat!("no answer within ", *after_ms, " ms"),
+            ErrorDetail::Aborted => "the request was aborted".to_owned(),
+            ErrorDetail::Decode { message, .. } => cat!("unexpected answer from the Graph: ", message),
+            ErrorDetail::InvalidArgument { message } => message.clone(),
+        };
         if let Some((_, advice)) = self.delivery.and(super::send::refusal(self)) {
-            write!(f, ": {advice}")?;
+            out.push_str(": ");
+            out.push_str(advice);
         }
         if self.delivery == Some(Delivery::Unknown) {
-            f.write_str(
+            out.push_str(
                 " (delivery unknown: the message may have gone out; it was not sent again, and its echo webhook will \
                  say)",
-            )?;
+            );
         }
-        match self.attempts {
-            attempts if attempts > 1 && !self.is_aborted() => write!(f, " (after {attempts} attempts)"),
-            _ => Ok(()),
+        if self.attempts > 1 && !self.is_aborted() {
+            out.push_str(&cat!(" (after ", self.attempts, " attempts)"));
         }
+        out
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
     }
 }
 

@@ -4,6 +4,7 @@
 //! path or host.
 
 use crate::prelude::*;
+use crate::text::{cat, Hex4};
 
 use ::core::fmt;
 
@@ -26,12 +27,12 @@ pub const MAX_ID_LEN: usize = 512;
 /// The message never repeats the value itself: a token pasted by mistake
 /// where an id belongs must not end up in an error message or a log.
 pub fn check_id(what: &str, value: &str) -> Result<(), Error> {
-    let refuse = |why: String| Err(Error::invalid_argument(format!("invalid {what}: {why}")));
+    let refuse = |why: String| Err(Error::invalid_argument(cat!("invalid ", what, ": ", why)));
     if value.is_empty() {
         return refuse("it is empty".into());
     }
     if value.len() > MAX_ID_LEN {
-        return refuse(format!("it is longer than {MAX_ID_LEN} characters"));
+        return refuse(cat!("it is longer than ", MAX_ID_LEN, " characters"));
     }
     if contains_text(value, "..") {
         return refuse("it contains \"..\"".into());
@@ -44,7 +45,7 @@ pub fn check_id(what: &str, value: &str) -> Result<(), Error> {
         let allowed = c.is_ascii_alphanumeric()
             || matches!(c, '_' | '-' | '.' | ':' | '=' | '+' | '@' | '!' | '~' | '*' | '\'' | '(' | ')' | ',' | ';');
         if !allowed {
-            return refuse(format!("character {} at position {at} is not allowed in an id", describe(c)));
+            return refuse(cat!("character ", describe(c), " at position ", at, " is not allowed in an id"));
         }
     }
     Ok(())
@@ -55,8 +56,8 @@ fn describe(c: char) -> String {
     match c {
         ' ' => "' ' (space)".into(),
         c if c.is_whitespace() => "(whitespace)".into(),
-        c if c.is_control() => format!("U+{:04X} (control)", c as u32),
-        c if !c.is_ascii() => format!("U+{:04X} (non-ASCII)", c as u32),
+        c if c.is_control() => cat!("U+", Hex4(c as u32), " (control)"),
+        c if !c.is_ascii() => cat!("U+", Hex4(c as u32), " (non-ASCII)"),
         c => quoted_char(c),
     }
 }

@@ -25,6 +25,7 @@
 //! that is shown, whether it came before or after the message.
 
 use crate::prelude::*;
+use crate::text::{cat, push_decimal};
 
 use ::core::cmp::Ordering;
 
@@ -154,8 +155,8 @@ enum Key {
 impl Key {
     fn text(&self) -> String {
         match self {
-            Self::Conversation(id) => format!("c:{id}"),
-            Self::Customer(id) => format!("p:{id}"),
+            Self::Conversation(id) => cat!("c:", id),
+            Self::Customer(id) => cat!("p:", id),
         }
     }
 
@@ -494,8 +495,10 @@ impl Inbox {
         for item in inputs {
             let i = parsed.len();
             let Some(input) = Input::read(item) else {
-                return Err(Error::invalid_argument(format!(
-                    "inbox.apply: input {i} is not a sync result, a webhook event or a sent message"
+                return Err(Error::invalid_argument(cat!(
+                    "inbox.apply: input ",
+                    i,
+                    " is not a sync result, a webhook event or a sent message"
                 )));
             };
             whole = whole || matches!(input, Input::Sync(_));
@@ -870,12 +873,12 @@ impl Inbox {
     pub fn snapshot(&self) -> String {
         // Written as it goes, members in the canonical (sorted) order, so
         // that no second copy of the inbox is built to write it.
-        // Pushed piece by piece: no `format!` each.
+        // Pushed piece by piece, into one text.
         let text = |value: Value| value.to_json_text();
         let mut out = String::from("{\"accountId\":");
         out.push_str(&text(Value::text(self.account_id.as_str())));
         out.push_str(",\"graphConversationsInbox\":1,\"maxMessagesPerConversation\":");
-        out.push_str(&self.max_messages.to_string());
+        push_decimal(&mut out, self.max_messages as u64, 1);
         out.push_str(",\"own\":[");
         let mut first = true;
         for id in self.own.keys() {
@@ -903,7 +906,7 @@ impl Inbox {
                     out.push(',');
                 }
                 out.push_str("{\"created\":");
-                out.push_str(&c.created.to_string());
+                out.push_str(&cat!(c.created));
                 out.push_str(",\"source\":\"");
                 out.push_str(c.source.name());
                 out.push_str("\",\"value\":");
@@ -916,7 +919,7 @@ impl Inbox {
                     out.push(',');
                 }
                 out.push('[');
-                out.push_str(&time.to_string());
+                out.push_str(&cat!(*time));
                 out.push(',');
                 out.push_str(&event.to_json_text());
                 out.push(']');
@@ -1109,7 +1112,7 @@ fn event_person(event: &WebhookEvent) -> String {
     let sender = event.raw.get("sender").and_then(|s| s.get("id"));
     match sender {
         Some(Value::String(id)) => id.clone(),
-        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::Number(n)) => n.as_str().to_owned(),
         _ => event.customer_id.clone(),
     }
 }

@@ -5,6 +5,7 @@
 //! facade all check through these, so Rust and JS callers get one contract.
 
 use crate::prelude::*;
+use crate::text::{cat, Padded};
 
 use super::error::Error;
 
@@ -38,7 +39,7 @@ impl NumberOption {
         if in_range {
             Ok(value)
         } else {
-            Err(Error::invalid_argument(format!("invalid {}: expected {}", self.name, self.expected())))
+            Err(Error::invalid_argument(cat!("invalid ", self.name, ": expected ", self.expected())))
         }
     }
 
@@ -54,7 +55,7 @@ impl NumberOption {
     pub fn expected(&self) -> String {
         let kind = if self.whole { "a whole number" } else { "a number" };
         let off = if self.zero_is_off { "0 (off) or " } else { "" };
-        format!("{off}{kind} from {} to {}", bound_text(self.min), bound_text(self.max))
+        cat!(off, kind, " from ", bound_text(self.min), " to ", bound_text(self.max))
     }
 
     /// The default, as a whole number (0 when there is none).
@@ -74,10 +75,10 @@ fn bound_text(value: f64) -> String {
     let micros = (value * 1e6).round() as i64;
     let (whole, fraction) = (micros / 1_000_000, micros % 1_000_000);
     if fraction == 0 {
-        return whole.to_string();
+        return cat!(whole);
     }
-    let digits = format!("{fraction:06}");
-    format!("{whole}.{}", digits.trim_end_matches('0'))
+    let digits = cat!(Padded(fraction.unsigned_abs(), 6));
+    cat!(whole, ".", digits.trim_end_matches('0'))
 }
 
 const fn whole(name: &'static str, min: u32, max: u32, default: Option<u32>) -> NumberOption {

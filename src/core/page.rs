@@ -7,6 +7,7 @@
 //! See <https://developers.facebook.com/docs/graph-api/results>.
 
 use crate::prelude::*;
+use crate::text::push_decimal;
 
 use serde::{Deserialize, Serialize};
 
@@ -121,7 +122,7 @@ impl Path<'_> {
             Path::Item(parent, index) => {
                 parent.write(out);
                 out.push('[');
-                out.push_str(&index.to_string());
+                push_decimal(out, *index as u64, 1);
                 out.push(']');
             }
         }

@@ -2,6 +2,7 @@
 //! limit and cursors, checked before anything is sent.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use serde::{Deserialize, Serialize};
 
@@ -36,9 +37,10 @@ impl Platform {
         match value.to_ascii_lowercase().as_str() {
             "messenger" => Ok(Self::Messenger),
             "instagram" => Ok(Self::Instagram),
-            _ => Err(Error::invalid_argument(format!(
-                "invalid platform {}: expected \"messenger\" or \"instagram\"",
-                quoted(&shorten(value))
+            _ => Err(Error::invalid_argument(cat!(
+                "invalid platform ",
+                quoted(&shorten(value)),
+                ": expected \"messenger\" or \"instagram\""
             ))),
         }
     }
@@ -80,9 +82,10 @@ impl Folder {
             "other" => Ok(Self::Other),
             "page_done" => Ok(Self::PageDone),
             "spam" => Ok(Self::Spam),
-            _ => Err(Error::invalid_argument(format!(
-                "invalid folder {}: expected \"inbox\", \"other\", \"page_done\" or \"spam\"",
-                quoted(&shorten(value))
+            _ => Err(Error::invalid_argument(cat!(
+                "invalid folder ",
+                quoted(&shorten(value)),
+                ": expected \"inbox\", \"other\", \"page_done\" or \"spam\""
             ))),
         }
     }
@@ -133,7 +136,7 @@ impl Fields {
 /// Checks a field-expansion string: names of `[A-Za-z0-9_]`, modifiers such
 /// as `.limit(5)` or `.after(QVFI…)`, nested `{…}`, no empty name.
 fn check_expansion(text: &str) -> Result<(), Error> {
-    let fail = |why: String| Err(Error::invalid_argument(format!("invalid fields: {why}")));
+    let fail = |why: String| Err(Error::invalid_argument(cat!("invalid fields: ", why)));
     if text.is_empty() {
         return fail("it is empty".into());
     }
@@ -143,27 +146,27 @@ fn check_expansion(text: &str) -> Result<(), Error> {
         let in_modifier = stack.last() == Some(&'(');
         match c {
             '{' | '(' if !(previous.is_ascii_alphanumeric() || previous == '_' || previous == ')') => {
-                return fail(format!("{} at position {at} follows no field name", quoted_char(c)));
+                return fail(cat!(quoted_char(c), " at position ", at, " follows no field name"));
             }
             '{' | '(' => stack.push(c),
             '}' | ')' => {
                 let open = if c == '}' { '{' } else { '(' };
                 if stack.pop() != Some(open) {
-                    return fail(format!("unbalanced {} at position {at}", quoted_char(c)));
+                    return fail(cat!("unbalanced ", quoted_char(c), " at position ", at));
                 }
             }
             ',' if !in_modifier && matches!(previous, ',' | '{') => {
-                return fail(format!("empty field name at position {at}"));
+                return fail(cat!("empty field name at position ", at));
             }
             c if c.is_ascii_alphanumeric() || matches!(c, '_' | ',' | '.') => {}
             // Cursors inside `.after(…)` are base64url, sometimes padded.
             '-' | '=' | '%' if in_modifier => {}
-            c => return fail(format!("character {} at position {at} has no place in a field list", quoted_char(c))),
+            c => return fail(cat!("character ", quoted_char(c), " at position ", at, " has no place in a field list")),
         }
         previous = c;
     }
     if let Some(open) = stack.last() {
-        return fail(format!("{} is never closed", quoted_char(*open)));
+        return fail(cat!(quoted_char(*open), " is never closed"));
     }
     if matches!(previous, ',' | '.') {
         return fail("it ends with a separator".into());
@@ -189,8 +192,10 @@ pub fn check_cursor(name: &str, cursor: &str) -> Result<(), Error> {
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid_argument(format!(
-            "invalid {name} cursor: expected the non-empty cursor string from paging.cursors"
+        Err(Error::invalid_argument(cat!(
+            "invalid ",
+            name,
+            " cursor: expected the non-empty cursor string from paging.cursors"
         )))
     }
 }

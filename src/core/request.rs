@@ -3,6 +3,7 @@
 //! (see [`TokenIn`]), never in a URL.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use ::core::fmt;
 
@@ -65,7 +66,7 @@ impl GraphRequest {
             params.push(("platform", platform.as_str().to_owned()));
         }
         if let Some(user) = &query.user_id {
-            params.push(("user_id", UserId::new(user.as_str())?.to_string()));
+            params.push(("user_id", UserId::new(user.as_str())?.as_str().to_owned()));
         }
         if let Some(folder) = query.folder {
             params.push(("folder", folder.as_str().to_owned()));
@@ -74,7 +75,7 @@ impl GraphRequest {
             params.push(("fields", fields.to_param()?));
         }
         push_paging(&mut params, query.limit, query.after.as_deref(), query.before.as_deref())?;
-        Ok(Self { path: format!("/{page}/conversations"), params })
+        Ok(Self { path: cat!("/", page.as_str(), "/conversations"), params })
     }
 
     /// `GET /{conversation-id}`, with `fields` or the Graph's default.
@@ -86,7 +87,7 @@ impl GraphRequest {
             Some(fields) => vec![("fields", fields.to_param()?)],
             None => Vec::new(),
         };
-        Ok(Self { path: format!("/{id}"), params })
+        Ok(Self { path: cat!("/", id.as_str()), params })
     }
 
     /// `GET /{conversation-id}/messages`, with the documented message fields
@@ -97,7 +98,7 @@ impl GraphRequest {
     pub fn list_messages(id: &ConversationId, query: &MessageQuery) -> Result<Self, Error> {
         let mut params = vec![("fields", message_fields(query.fields.as_ref())?)];
         push_paging(&mut params, query.limit, query.after.as_deref(), query.before.as_deref())?;
-        Ok(Self { path: format!("/{id}/messages"), params })
+        Ok(Self { path: cat!("/", id.as_str(), "/messages"), params })
     }
 
     /// `GET /{message-id}`, with the documented message fields unless
@@ -106,7 +107,7 @@ impl GraphRequest {
     /// # Errors
     /// [`Error::InvalidArgument`] for bad `fields`.
     pub fn get_message(id: &MessageId, fields: Option<&Fields>) -> Result<Self, Error> {
-        Ok(Self { path: format!("/{id}"), params: vec![("fields", message_fields(fields)?)] })
+        Ok(Self { path: cat!("/", id.as_str()), params: vec![("fields", message_fields(fields)?)] })
     }
 
     /// The same request with another `after` cursor (the next page).
@@ -130,7 +131,7 @@ impl GraphRequest {
         if self.params.is_empty() {
             path.to_owned()
         } else {
-            format!("{path}?{}", form_encode(&self.params))
+            cat!(path, "?", form_encode(&self.params))
         }
     }
 
@@ -141,7 +142,7 @@ impl GraphRequest {
         if let Some(proof) = &config.appsecret_proof {
             params.push(("appsecret_proof", proof.clone()));
         }
-        let mut url = format!("{}/{}{}", config.base_url, config.api_version, self.path);
+        let mut url = cat!(config.base_url, "/", config.api_version, self.path);
         match config.token_in {
             TokenIn::Header => {
                 if !params.is_empty() {
@@ -176,7 +177,7 @@ pub const MAX_BATCH: usize = 50;
 /// [`Error::InvalidArgument`] for an empty batch or more than 50 items.
 pub fn batch_request(items: &[GraphRequest], config: &ClientConfig) -> Result<HttpRequest, Error> {
     if items.is_empty() || items.len() > MAX_BATCH {
-        return Err(Error::invalid_argument(format!("a batch holds 1 to {MAX_BATCH} requests, not {}", items.len())));
+        return Err(Error::invalid_argument(cat!("a batch holds 1 to ", MAX_BATCH, " requests, not ", items.len())));
     }
     let mut batch = String::from("[");
     for item in items {
@@ -197,7 +198,7 @@ pub fn batch_request(items: &[GraphRequest], config: &ClientConfig) -> Result<Ht
     }
     Ok(HttpRequest {
         method: Method::Post,
-        url: format!("{}/{}/", config.base_url, config.api_version),
+        url: cat!(config.base_url, "/", config.api_version, "/"),
         headers: form_headers(config),
         body: Some(form_encode(&form)),
     })
@@ -217,7 +218,7 @@ fn push_paging(
         return Err(Error::invalid_argument("give either after or before, not both"));
     }
     if let Some(limit) = limit {
-        params.push(("limit", check_limit(limit)?.to_string()));
+        params.push(("limit", cat!(check_limit(limit)?)));
     }
     push_cursor(params, "after", after)?;
     push_cursor(params, "before", before)

@@ -1,6 +1,7 @@
 //! An HTTP answer → the Graph's JSON, or the one [`Error`] it stands for.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use super::error::{Error, GraphErrorBody};
 use super::json::{int_member, str_member, Json};
@@ -66,11 +67,11 @@ pub fn read_response<J: Json>(response: HttpResponse<Body<J>>, usage: &UsageValu
             }
         }
         Body::Text(text) if (200..300).contains(&status) => {
-            Err(Error::not_json(Some(status), format!("the body is not JSON: {}", snippet(&text))))
+            Err(Error::not_json(Some(status), cat!("the body is not JSON: ", snippet(&text))))
         }
         Body::Text(text) => {
             let kind = response.headers.content_type.as_deref().unwrap_or("no content type");
-            let message = format!("not a Graph answer ({kind}): {}", snippet(&text));
+            let message = cat!("not a Graph answer (", kind, "): ", snippet(&text));
             Err(Error::http(status, message, retry_after_ms()))
         }
     }
@@ -114,8 +115,8 @@ fn snippet(text: &str) -> String {
         rest = tag.get(close + 1..).unwrap_or_default();
         for hidden in ["style", "script"] {
             if name.eq_ignore_ascii_case(hidden) {
-                rest = find_ignoring_case(rest, &format!("</{hidden}"))
-                    .map_or("", |at| rest.get(at..).unwrap_or_default());
+                rest =
+                    find_ignoring_case(rest, &cat!("</", hidden)).map_or("", |at| rest.get(at..).unwrap_or_default());
             }
         }
     }

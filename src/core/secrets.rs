@@ -14,6 +14,7 @@
 //! carry one (a `paging.next` link passed back as a cursor, say).
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use super::error::Error;
 use super::quoted::{contains_text, replaced};
@@ -110,6 +111,6 @@ fn scrub_cut_secret(text: &mut String, secret: &str) {
         .rev()
         .find(|&len| secret.get(..len).is_some_and(|part| body.ends_with(part)));
     if let Some(len) = longest {
-        *text = format!("{}{REDACTED}…", body.get(..body.len() - len).unwrap_or_default());
+        *text = cat!(body.get(..body.len() - len).unwrap_or_default(), REDACTED, "…");
     }
 }

@@ -8,6 +8,7 @@
 //! <https://developers.facebook.com/docs/messenger-platform/reference/send-api>.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use super::config::ClientConfig;
 use super::error::{is_rate_limit_code, Error};
@@ -72,9 +73,10 @@ impl SenderAction {
             "typing_on" => Ok(Self::TypingOn),
             "typing_off" => Ok(Self::TypingOff),
             "mark_seen" => Ok(Self::MarkSeen),
-            other => Err(Error::invalid_argument(format!(
-                "invalid action {}: expected \"typing_on\", \"typing_off\" or \"mark_seen\"",
-                quoted(other)
+            other => Err(Error::invalid_argument(cat!(
+                "invalid action ",
+                quoted(other),
+                ": expected \"typing_on\", \"typing_off\" or \"mark_seen\""
             ))),
         }
     }
@@ -107,8 +109,8 @@ impl SendRequest {
     /// # Errors
     /// An invalid-argument error naming the rule broken; nothing is sent.
     pub fn message(account: &str, recipient: &str, message: &OutgoingMessage) -> Result<Self, Error> {
-        let account = PageId::new(account)?.to_string();
-        let recipient = UserId::new(recipient)?.to_string();
+        let account = PageId::new(account)?.as_str().to_owned();
+        let recipient = UserId::new(recipient)?.as_str().to_owned();
         let text = message.text.as_deref().filter(|t| !t.is_empty());
         if text.is_none() && message.attachment.is_none() {
             return Err(Error::invalid_argument("a message needs text or an attachment (or both)"));
@@ -120,15 +122,18 @@ impl SendRequest {
             None => None,
             Some(HUMAN_AGENT) => Some(HUMAN_AGENT),
             Some(retired) if RETIRED_TAGS.contains(&retired) => {
-                return Err(Error::invalid_argument(format!(
-                    "tag {retired} was retired on 27 April 2026; the only tag still accepted is HUMAN_AGENT (a human \
-                     agent's reply within 7 days of the person's last message)"
+                return Err(Error::invalid_argument(cat!(
+                    "tag ",
+                    retired,
+                    " was retired on 27 April 2026; the only tag still accepted is HUMAN_AGENT (a human agent's \
+                     reply within 7 days of the person's last message)"
                 )))
             }
             Some(other) => {
-                return Err(Error::invalid_argument(format!(
-                    "invalid tag {}: the only tag still accepted is \"HUMAN_AGENT\"",
-                    quoted(other)
+                return Err(Error::invalid_argument(cat!(
+                    "invalid tag ",
+                    quoted(other),
+                    ": the only tag still accepted is \"HUMAN_AGENT\""
                 )))
             }
         };
@@ -137,15 +142,17 @@ impl SendRequest {
             (None | Some("MESSAGE_TAG"), Some(_)) => "MESSAGE_TAG",
             (Some(kind @ ("RESPONSE" | "UPDATE")), None) => kind,
             (Some(kind), Some(_)) => {
-                return Err(Error::invalid_argument(format!(
-                    "messagingType {} with a tag: a tagged message is \"MESSAGE_TAG\" (or leave messagingType out)",
-                    quoted(kind)
+                return Err(Error::invalid_argument(cat!(
+                    "messagingType ",
+                    quoted(kind),
+                    " with a tag: a tagged message is \"MESSAGE_TAG\" (or leave messagingType out)"
                 )))
             }
             (Some(other), None) => {
-                return Err(Error::invalid_argument(format!(
-                    "invalid messagingType {}: expected \"RESPONSE\" or \"UPDATE\" (\"MESSAGE_TAG\" needs a tag)",
-                    quoted(other)
+                return Err(Error::invalid_argument(cat!(
+                    "invalid messagingType ",
+                    quoted(other),
+                    ": expected \"RESPONSE\" or \"UPDATE\" (\"MESSAGE_TAG\" needs a tag)"
                 )))
             }
         };
@@ -161,8 +168,11 @@ impl SendRequest {
         if let Some(metadata) = &message.metadata {
             let count = char_count(metadata);
             if count >= METADATA_CHARS {
-                return Err(Error::invalid_argument(format!(
-                    "metadata must have fewer than {METADATA_CHARS} characters, not {count}"
+                return Err(Error::invalid_argument(cat!(
+                    "metadata must have fewer than ",
+                    METADATA_CHARS,
+                    " characters, not ",
+                    count
                 )));
             }
             body.set("metadata", Value::text(metadata.as_str()));
@@ -176,7 +186,7 @@ impl SendRequest {
             fields.push(("tag", tag.to_owned()));
         }
         if let Some(mid) = &message.reply_to {
-            let mid = MessageId::new(mid.as_str())?.to_string();
+            let mid = MessageId::new(mid.as_str())?.as_str().to_owned();
             fields.push(("reply_to", Value::object().with("mid", Value::String(mid)).to_json_text()));
         }
         let node = sent_node(&account, &recipient, text, message);
@@ -196,7 +206,7 @@ impl SendRequest {
     /// # Errors
     /// An invalid-argument error for a bad id or an empty emoji.
     pub fn react(account: &str, recipient: &str, mid: &str, emoji: Option<&str>) -> Result<Self, Error> {
-        let mid = MessageId::new(mid)?.to_string();
+        let mid = MessageId::new(mid)?.as_str().to_owned();
         let mut payload = Value::object().with("message_id", Value::String(mid));
         let action = match emoji {
             Some(emoji) if emoji.trim().is_empty() => {
@@ -212,8 +222,8 @@ impl SendRequest {
     }
 
     fn sender_action(account: &str, recipient: &str, action: &str, payload: Option<Value>) -> Result<Self, Error> {
-        let account = PageId::new(account)?.to_string();
-        let recipient = UserId::new(recipient)?.to_string();
+        let account = PageId::new(account)?.as_str().to_owned();
+        let recipient = UserId::new(recipient)?.as_str().to_owned();
         let mut fields = vec![
             ("recipient", Value::object().with("id", Value::text(recipient.as_str())).to_json_text()),
             ("sender_action", action.to_owned()),
@@ -238,7 +248,7 @@ impl SendRequest {
         }
         HttpRequest {
             method: Method::Post,
-            url: format!("{}/{}/{}/messages", config.base_url, config.api_version, self.account),
+            url: cat!(config.base_url, "/", config.api_version, "/", self.account, "/messages"),
             headers,
             body: Some(form_encode(&form)),
         }
@@ -250,15 +260,22 @@ fn check_text(text: &str, platform: Platform) -> Result<(), Error> {
         Platform::Messenger => {
             let count = char_count(text);
             if count >= MESSENGER_TEXT_CHARS {
-                return Err(Error::invalid_argument(format!(
-                    "the text has {count} characters; Messenger takes fewer than {MESSENGER_TEXT_CHARS}: split it"
+                return Err(Error::invalid_argument(cat!(
+                    "the text has ",
+                    count,
+                    " characters; Messenger takes fewer than ",
+                    MESSENGER_TEXT_CHARS,
+                    ": split it"
                 )));
             }
             Ok(())
         }
-        Platform::Instagram if text.len() > INSTAGRAM_TEXT_BYTES => Err(Error::invalid_argument(format!(
-            "the text has {} bytes (UTF-8); Instagram takes at most {INSTAGRAM_TEXT_BYTES}: split it",
-            text.len()
+        Platform::Instagram if text.len() > INSTAGRAM_TEXT_BYTES => Err(Error::invalid_argument(cat!(
+            "the text has ",
+            text.len(),
+            " bytes (UTF-8); Instagram takes at most ",
+            INSTAGRAM_TEXT_BYTES,
+            ": split it"
         ))),
         _ => Ok(()),
     }
@@ -266,9 +283,10 @@ fn check_text(text: &str, platform: Platform) -> Result<(), Error> {
 
 fn check_attachment(kind: &str, url: &str) -> Result<(), Error> {
     if !matches!(kind, "image" | "video" | "audio" | "file") {
-        return Err(Error::invalid_argument(format!(
-            "invalid attachment type {}: expected \"image\", \"video\", \"audio\" or \"file\"",
-            quoted(kind)
+        return Err(Error::invalid_argument(cat!(
+            "invalid attachment type ",
+            quoted(kind),
+            ": expected \"image\", \"video\", \"audio\" or \"file\""
         )));
     }
     // No host: nothing after `https://`, or a `/`, `?` or `#` right after

@@ -10,6 +10,7 @@
 //! sync goes on without asking again for anything it already has.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
@@ -87,10 +88,11 @@ impl SyncOptions {
         for name in self.conversation_fields.as_deref().unwrap_or_default() {
             let plain = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
             if !plain || name == "messages" {
-                return Err(Error::invalid_argument(format!(
-                    "invalid fields: {} is not a conversation field name (a sync reads messages itself; \
-                     give plain names such as \"snippet\", \"unread_count\")",
-                    quoted(name)
+                return Err(Error::invalid_argument(cat!(
+                    "invalid fields: ",
+                    quoted(name),
+                    " is not a conversation field name (a sync reads messages itself; give plain names such as \
+                     \"snippet\", \"unread_count\")"
                 )));
             }
         }
@@ -195,7 +197,7 @@ impl Remaining {
         for thread in &self.threads {
             pairs.push(("tc", thread.conversation.clone()));
             pairs.push(("ta", thread.after.clone()));
-            pairs.push(("tn", thread.remaining.to_string()));
+            pairs.push(("tn", cat!(thread.remaining)));
         }
         base64url_encode(form_encode(&pairs).as_bytes())
     }
@@ -405,7 +407,7 @@ impl SyncPlan {
             (None, _) => "id,updated_time,link,snippet,message_count,unread_count,participants,can_reply".to_owned(),
         };
         let nested = self.options.messages_per_conversation.min(MESSAGES_PER_CALL);
-        format!("{conversation},messages.limit({nested}){{{DEFAULT_MESSAGE_FIELDS}}}")
+        cat!(conversation, ",messages.limit(", nested, "){", DEFAULT_MESSAGE_FIELDS, "}")
     }
 
     /// `visit` on every thread still to read, in the cursor's order: the

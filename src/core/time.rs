@@ -2,6 +2,7 @@
 //! comparing `updated_time` with a sync's `updatedSince`.
 
 use crate::prelude::*;
+use crate::text::{cat, Padded};
 
 /// Unix seconds of an ISO 8601 date-time such as the Graph writes
 /// (`2026-01-31T09:15:00+0000`), or as `Date.toISOString()` does
@@ -83,7 +84,20 @@ pub fn graph_time(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);
     let rest = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+0000", rest / 3600, rest % 3600 / 60, rest % 60)
+    cat!(
+        Padded(year.unsigned_abs(), 4),
+        "-",
+        Padded(month.unsigned_abs(), 2),
+        "-",
+        Padded(day.unsigned_abs(), 2),
+        "T",
+        Padded((rest / 3600).unsigned_abs(), 2),
+        ":",
+        Padded((rest % 3600 / 60).unsigned_abs(), 2),
+        ":",
+        Padded((rest % 60).unsigned_abs(), 2),
+        "+0000"
+    )
 }
 
 /// The date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).

@@ -9,6 +9,7 @@
 //! nor its float parser, and a number passes through exactly as written.
 
 use crate::prelude::*;
+use crate::text::{cat, push_decimal};
 
 use ::core::fmt;
 use ::core::ops::Range;
@@ -118,7 +119,7 @@ impl Number {
                 out.push_str(&text(&digits[1..]));
             }
             out.push_str(if n > 0 { "e+" } else { "e-" });
-            out.push_str(&(n - 1).unsigned_abs().to_string());
+            push_decimal(&mut out, (n - 1).unsigned_abs(), 1);
         }
         Self(out)
     }
@@ -254,13 +255,13 @@ impl<'a> Scan<'a> {
 
 impl From<i64> for Number {
     fn from(n: i64) -> Self {
-        Self(n.to_string())
+        Self(cat!(n))
     }
 }
 
 impl From<u32> for Number {
     fn from(n: u32) -> Self {
-        Self(n.to_string())
+        Self(cat!(n))
     }
 }
 

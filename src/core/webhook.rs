@@ -11,6 +11,7 @@
 //! See <https://developers.facebook.com/docs/messenger-platform/webhooks>.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -112,7 +113,13 @@ pub fn check_body(raw: &[u8]) -> Result<(), Error> {
     if raw.len() > MAX_BODY_BYTES {
         return Err(Error::decode(
             None,
-            format!("a webhook body of {} bytes is larger than any Meta sends ({MAX_BODY_BYTES} at most)", raw.len()),
+            cat!(
+                "a webhook body of ",
+                raw.len(),
+                " bytes is larger than any Meta sends (",
+                MAX_BODY_BYTES,
+                " at most)"
+            ),
         ));
     }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
@@ -133,7 +140,7 @@ pub fn check_body(raw: &[u8]) -> Result<(), Error> {
                 if depth > MAX_DEPTH {
                     return Err(Error::decode(
                         None,
-                        format!("a webhook body nested deeper than {MAX_DEPTH} levels is not one Meta sends"),
+                        cat!("a webhook body nested deeper than ", MAX_DEPTH, " levels is not one Meta sends"),
                     ));
                 }
             }
@@ -297,7 +304,7 @@ fn each_item<'a, 'b>(
     body: &'a Borrowed<'b>,
     mut found: impl FnMut(Platform, &str, Item<'a>, &'a Borrowed<'b>),
 ) -> Result<(), Error> {
-    let not_webhook = |why: &str| Error::decode(None, format!("not a Messenger or Instagram webhook: {why}"));
+    let not_webhook = |why: &str| Error::decode(None, cat!("not a Messenger or Instagram webhook: ", why));
     if !body.is_object() {
         return Err(not_webhook("the body is not a JSON object"));
     }
@@ -305,7 +312,7 @@ fn each_item<'a, 'b>(
         Some("page") => Platform::Messenger,
         Some("instagram") => Platform::Instagram,
         Some(other) => {
-            return Err(not_webhook(&format!("its object is {}, not \"page\" or \"instagram\"", quoted(other))))
+            return Err(not_webhook(&cat!("its object is ", quoted(other), ", not \"page\" or \"instagram\"")))
         }
         _ => return Err(not_webhook("it has no \"object\"")),
     };

@@ -11,6 +11,7 @@
 //! some of them and the defaults are right for the Graph.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -123,12 +124,12 @@ fn describe_js_error(error: &JsValue) -> String {
         member(&cause, "code").as_string().or_else(|| member(&cause, "message").as_string())
     });
     let base = match (text("name"), text("message")) {
-        (Some(name), Some(message)) => format!("{name}: {message}"),
+        (Some(name), Some(message)) => cat!(name, ": ", message),
         (None, Some(message)) => message,
         _ => error.as_string().unwrap_or_else(|| "fetch failed".into()),
     };
     match cause {
-        Some(cause) => format!("{base} ({cause})"),
+        Some(cause) => cat!(base, " (", cause, ")"),
         None => base,
     }
 }

@@ -129,7 +129,7 @@ impl GraphClient {
             let find = find_options(&options.unwrap_or_default())?;
             let query = ConversationQuery {
                 platform: find.platform,
-                user_id: Some(user_id.to_string()),
+                user_id: Some(user_id.as_str().to_owned()),
                 fields: find.fields,
                 ..Default::default()
             };

@@ -1,8 +1,6 @@
 //! [`Error`] → a JS `GraphError` (a real `Error` subclass, defined in
 //! `js/graph_error.js` and shipped beside the glue code).
 
-use crate::prelude::*;
-
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
@@ -31,5 +29,5 @@ pub fn to_js(error: &Error) -> JsValue {
         // Setting a plain data property on a fresh object cannot fail.
         let _ = Reflect::set(&fields, &JsValue::from_str(key), &value);
     }
-    JsGraphError::new(&error.to_string(), &fields).into()
+    JsGraphError::new(&error.message(), &fields).into()
 }

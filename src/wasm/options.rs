@@ -5,6 +5,7 @@
 //! `invalid_argument` error before anything is sent.
 
 use crate::prelude::*;
+use crate::text::cat;
 
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -31,9 +32,11 @@ pub(super) fn check_keys(name: &str, value: &JsValue, allowed: &[&str]) -> Resul
     for key in keys.iter() {
         let Some(key) = key.as_string() else { continue };
         if !allowed.contains(&key.as_str()) {
-            return Err(Error::invalid_argument(format!(
-                "{name} has no option {}; the options are {}",
+            return Err(Error::invalid_argument(cat!(
+                name,
+                " has no option ",
                 quoted(&key),
+                "; the options are ",
                 joined(&mut allowed.iter().copied(), ", ")
             )));
         }
@@ -55,7 +58,7 @@ impl<'a> Options<'a> {
             return Ok(Self { name, value });
         }
         if !value.is_object() || Array::is_array(value) || value.is_function() {
-            return Err(Error::invalid_argument(format!("{name} must be an object")));
+            return Err(Error::invalid_argument(cat!(name, " must be an object")));
         }
         check_keys(name, value, allowed)?;
         Ok(Self { name, value })
@@ -70,7 +73,7 @@ impl<'a> Options<'a> {
 
     #[inline(never)]
     fn wrong(&self, key: &str, expected: &str) -> Error {
-        Error::invalid_argument(format!("{}.{key} must be {expected}", self.name))
+        Error::invalid_argument(cat!(self.name, ".", key, " must be ", expected))
     }
 
     #[inline(never)]
@@ -367,7 +370,7 @@ pub fn sync_options(value: &JsValue) -> Result<SyncArguments, Error> {
 /// # Errors
 /// [`Error::InvalidArgument`] for anything else.
 pub fn id_argument(name: &str, value: &JsValue) -> Result<String, Error> {
-    value.as_string().ok_or_else(|| Error::invalid_argument(format!("{name} must be a string")))
+    value.as_string().ok_or_else(|| Error::invalid_argument(cat!(name, " must be a string")))
 }
 
 /// The `messageIds` argument of `getMessages`: an array of strings.
@@ -377,7 +380,7 @@ pub fn id_argument(name: &str, value: &JsValue) -> Result<String, Error> {
 pub fn id_list(value: &JsValue) -> Result<Vec<String>, Error> {
     let list =
         value.dyn_ref::<Array>().ok_or_else(|| Error::invalid_argument("messageIds must be an array of strings"))?;
-    strings(list, &|i| Error::invalid_argument(format!("messageIds[{i}] must be a string")))
+    strings(list, &|i| Error::invalid_argument(cat!("messageIds[", i, "] must be a string")))
 }
 
 /// The items of `list`, which must all be strings; `wrong(i)` is the error

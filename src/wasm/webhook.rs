@@ -2,6 +2,7 @@
 //! raw bytes, and the events of a body, for any Fetch-API runtime.
 
 use crate::prelude::*;
+use crate::text::cat;
 use ::core::cell::RefCell;
 
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
@@ -142,7 +143,7 @@ impl SignedPost {
         }
         match events_of(bytes) {
             Ok(events) => handled(200, "EVENT_RECEIVED", events),
-            Err(error) => handled(400, &format!("Bad Request: {error}"), Array::new()),
+            Err(error) => handled(400, &cat!("Bad Request: ", error.message()), Array::new()),
         }
     }
 }

@@ -662,6 +662,26 @@ proptest! {
         prop_assert_eq!(crate::core::quoted::char_count(&text), text.chars().count());
     }
 
+    /// `cat!` writes its pieces as `format!` writes them: whole numbers,
+    /// zero-padded ones, four-digit hex, text and characters.
+    #[test]
+    fn cat_writes_what_format_writes(
+        n in prop_oneof![any::<u64>(), 0u64..1000],
+        i in prop_oneof![any::<i64>(), -1000i64..1000],
+        width in 0usize..25,
+        c in prop_oneof![any::<u32>(), 0u32..0x10000],
+        text in ".{0,8}",
+    ) {
+        use crate::text::{cat, Hex4, Padded};
+        prop_assert_eq!(cat!(n), format!("{n}"));
+        prop_assert_eq!(cat!(i), format!("{i}"));
+        prop_assert_eq!(cat!(i as i32), format!("{}", i as i32));
+        prop_assert_eq!(cat!(n as u16, n as usize), format!("{}{}", n as u16, n as usize));
+        prop_assert_eq!(cat!(Padded(n, width)), format!("{n:0width$}"));
+        prop_assert_eq!(cat!(Hex4(c)), format!("{c:04X}"));
+        prop_assert_eq!(cat!(text, '|', text.clone(), &"."), format!("{text}|{text}."));
+    }
+
     /// The wasm build's float rounding (no `std` there) gives what std's
     /// does, for any `f64`: whole, halves, huge, infinite, NaN.
     #[test]
