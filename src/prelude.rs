@@ -1,16 +1,12 @@
 //! What `std`'s prelude gives, from `alloc`: the wasm build has no `std`.
+//! Not `format!` nor `ToString`, which would link `core::fmt` into the
+//! wasm build: texts are written with `crate::text::cat!` (the wasm build
+//! does not compile with either; host-only code has `std`'s).
 #[allow(unused_imports)]
 #[cfg(target_arch = "wasm32")]
 pub use self::FloatExt as _;
 #[allow(unused_imports)]
-pub use alloc::{
-    borrow::ToOwned,
-    boxed::Box,
-    format,
-    string::{String, ToString},
-    vec,
-    vec::Vec,
-};
+pub use alloc::{borrow::ToOwned, boxed::Box, string::String, vec, vec::Vec};
 
 /// What `std` adds to `f64` and the library uses: in the wasm build, whose
 /// `core` has no float rounding, from [`crate::float`].
