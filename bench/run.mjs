@@ -377,7 +377,7 @@ function report({ wasm, size, decode, work, floor, scale, webhook, live, memory,
     `(growth rows: ${opts["scale-messages"]} messages a thread, ${opts["scale-latency-ms"]} ms latency, interleaved runs as shown (${3 * opts["scale-runs"]} / ${opts["scale-runs"]} / at most 3); ` +
       `"the mock alone": the same pages fetched raw (text, no JSON.parse) from a latency-free mock, what serving them costs both clients)`,
     `(biggest contributors, gzipped alone: .wasm sections ${wasmSections}; JS ${glueFiles})`,
-    `(per call: ${opts.rounds} interleaved rounds per page; the client's side alone: 400 interleaved rounds, "cold" with a real fetch to the mock before each call; webhook bodies as Meta sends them, ${opts.rounds} rounds of 400; inbox.apply: ` +
+    `(per call: ${decode.map((page) => `${page.rounds} interleaved rounds for the ${page.key === "small" ? "small page" : "1 MB page"}`).join(", ")}; the client's side alone: 400 interleaved rounds, "cold" with a real fetch to the mock before each call; webhook bodies as Meta sends them, ${opts.rounds} rounds of 400; inbox.apply: ` +
       `${live.events} live events, 5% redelivered; memory: a fresh node --expose-gc, bench/webhook-inbox.mjs)`,
     `(2 shared cores, load average ${loadAtStart.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end; medians; the whole run took ${seconds.toFixed(0)} s)`,
   ].join("\n"));
