@@ -114,20 +114,8 @@ export function iterate(walk) {
 }
 
 /**
- * @param {unknown} target
- * @param {string} name
- * @returns {unknown} `target[name]`, or `undefined` where reading it throws.
- */
-function read(target, name) {
-  try {
-    return /** @type {Record<string, unknown>} */ (target)[name];
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * `target[name]`, for the wasm side's reads of JSON and of options: one
+ * `target[name]`, for the wasm side's reads of JSON and of options (and
+ * `exchange`'s of the answer): one
  * crossing where a check that `target` is an object, the read and a check
  * of the result were three. Undefined when `target` is not an object (or
  * is null), when the member is missing or null, and when reading it
@@ -229,10 +217,10 @@ export async function exchange(fetch, url, method, headers, body, timeoutMs, sig
       if (typeof global !== "function") throw "this runtime has no global fetch; pass options.fetch";
       response = await global.call(globalThis, url, init);
     }
-    const status = read(response, "status");
+    const status = member(response, "status");
     const answer = [status, undefined];
-    const headers = read(response, "headers");
-    const get = read(headers, "get");
+    const headers = member(response, "headers");
+    const get = member(headers, "get");
     // A good answer is read for its usage headers only: how long to wait
     // and what came instead of JSON matter to a failure alone.
     const count = typeof status === "number" && status >= 200 && status < 300 ? 3 : HEADERS.length;
@@ -259,7 +247,7 @@ export async function exchange(fetch, url, method, headers, body, timeoutMs, sig
       }
       answer.push(value);
     }
-    const text = read(response, "text");
+    const text = member(response, "text");
     if (typeof text !== "function") throw "the fetch answer is not a Response";
     answer[1] = await text.call(response);
     return answer;

@@ -220,7 +220,7 @@ impl<T: Transport> Client<T> {
     ) -> Result<Option<T::Json>, Error> {
         let query = ConversationQuery {
             platform,
-            user_id: Some(UserId::new(user_id)?.as_str().to_owned()),
+            user_id: Some(UserId::new(user_id)?.into_string()),
             fields,
             ..Default::default()
         };

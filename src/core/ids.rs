@@ -84,6 +84,11 @@ macro_rules! graph_id {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// The id's text, taken out of the checked id.
+            pub fn into_string(self) -> String {
+                self.0
+            }
         }
 
         impl fmt::Display for $name {

@@ -66,7 +66,7 @@ impl GraphRequest {
             params.push(("platform", platform.as_str().to_owned()));
         }
         if let Some(user) = &query.user_id {
-            params.push(("user_id", UserId::new(user.as_str())?.as_str().to_owned()));
+            params.push(("user_id", UserId::new(user.as_str())?.into_string()));
         }
         if let Some(folder) = query.folder {
             params.push(("folder", folder.as_str().to_owned()));

@@ -109,6 +109,11 @@ pub struct Paces {
 
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 impl Paces {
+    /// No pace yet (a `static`'s starting value).
+    pub const fn new() -> Self {
+        Self { by_token: Vec::new() }
+    }
+
     /// The pace of `token`, shared with every other holder; forgets the
     /// paces nobody holds that hold nothing back at `now_ms`.
     pub fn pace_for(&mut self, token: &str, now_ms: f64) -> Rc<RefCell<Pacer>> {

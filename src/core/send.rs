@@ -109,8 +109,8 @@ impl SendRequest {
     /// # Errors
     /// An invalid-argument error naming the rule broken; nothing is sent.
     pub fn message(account: &str, recipient: &str, message: &OutgoingMessage) -> Result<Self, Error> {
-        let account = PageId::new(account)?.as_str().to_owned();
-        let recipient = UserId::new(recipient)?.as_str().to_owned();
+        let account = PageId::new(account)?.into_string();
+        let recipient = UserId::new(recipient)?.into_string();
         let text = message.text.as_deref().filter(|t| !t.is_empty());
         if text.is_none() && message.attachment.is_none() {
             return Err(Error::invalid_argument("a message needs text or an attachment (or both)"));
@@ -186,7 +186,7 @@ impl SendRequest {
             fields.push(("tag", tag.to_owned()));
         }
         if let Some(mid) = &message.reply_to {
-            let mid = MessageId::new(mid.as_str())?.as_str().to_owned();
+            let mid = MessageId::new(mid.as_str())?.into_string();
             fields.push(("reply_to", Value::object().with("mid", Value::String(mid)).to_json_text()));
         }
         let node = sent_node(&account, &recipient, text, message);
@@ -206,7 +206,7 @@ impl SendRequest {
     /// # Errors
     /// An invalid-argument error for a bad id or an empty emoji.
     pub fn react(account: &str, recipient: &str, mid: &str, emoji: Option<&str>) -> Result<Self, Error> {
-        let mid = MessageId::new(mid)?.as_str().to_owned();
+        let mid = MessageId::new(mid)?.into_string();
         let mut payload = Value::object().with("message_id", Value::String(mid));
         let action = match emoji {
             Some(emoji) if emoji.trim().is_empty() => {
@@ -222,8 +222,8 @@ impl SendRequest {
     }
 
     fn sender_action(account: &str, recipient: &str, action: &str, payload: Option<Value>) -> Result<Self, Error> {
-        let account = PageId::new(account)?.as_str().to_owned();
-        let recipient = UserId::new(recipient)?.as_str().to_owned();
+        let account = PageId::new(account)?.into_string();
+        let recipient = UserId::new(recipient)?.into_string();
         let mut fields = vec![
             ("recipient", Value::object().with("id", Value::text(recipient.as_str())).to_json_text()),
             ("sender_action", action.to_owned()),

@@ -85,6 +85,7 @@ pub fn graph_time(seconds: i64) -> String {
     let rest = seconds.rem_euclid(86_400);
     let (year, month, day) = civil_from_days(days);
     cat!(
+        if year < 0 { "-" } else { "" },
         Padded(year.unsigned_abs(), 4),
         "-",
         Padded(month.unsigned_abs(), 2),

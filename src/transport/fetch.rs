@@ -22,7 +22,6 @@ use crate::core::error::Error;
 use crate::core::json::Json;
 use crate::core::response::HttpResponse;
 use crate::core::usage::{ResponseHeaders, UsageValues};
-use crate::wasm::keys::key;
 
 #[wasm_bindgen]
 extern "C" {
@@ -39,9 +38,9 @@ extern "C" {
     /// signal, then `[status, text, x-app-usage, x-page-usage,
     /// x-business-use-case-usage, retry-after, content-type]` of its answer
     /// (the last two only for a status outside 200–299); rejects with
-    /// `[error, timedOut]`. `headers` is `name\nvalue\n` per header. The usage headers are parsed, and each one that is an
-    /// object is set on `usage` (`client.usage`). The caller's signal
-    /// aborts the request.
+    /// `[error, timedOut]`. `headers` is `name\nvalue\n` per header. The
+    /// usage headers are parsed, and each one that is an object is set on
+    /// `usage` (`client.usage`). The caller's signal aborts the request.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn exchange(
         fetch: Option<&Function>,
@@ -112,16 +111,12 @@ pub(crate) fn http_response(answer: &JsValue) -> Received<JsValue> {
     (HttpResponse { status, headers, body: answer.get(1) }, usage)
 }
 
-fn member(target: &JsValue, name: &str) -> JsValue {
-    Reflect::get(target, &key(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// A JS exception as words: its `name: message`, or its string form.
 fn describe_js_error(error: &JsValue) -> String {
-    let text = |key: &str| member(error, key).as_string().filter(|s| !s.is_empty());
+    let text = |key: &str| error.get(key).and_then(|v| v.as_string()).filter(|s| !s.is_empty());
     let cause = text("cause").or_else(|| {
-        let cause = member(error, "cause");
-        member(&cause, "code").as_string().or_else(|| member(&cause, "message").as_string())
+        let cause = error.get("cause")?;
+        cause.get("code").and_then(|c| c.as_string()).or_else(|| cause.get("message")?.as_string())
     });
     let base = match (text("name"), text("message")) {
         (Some(name), Some(message)) => cat!(name, ": ", message),

@@ -91,7 +91,7 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "ConversationQuery & RequestOptions")] query: Option<JsValue>,
     ) -> Promise {
         let request = (|| {
-            let page_id = PageId::new(&id_argument("pageId", &page_id)?)?;
+            let page_id = PageId::new(id_argument("pageId", &page_id)?)?;
             let (query, signal) = conversation_query(&query.unwrap_or_default())?;
             Ok((GraphRequest::list_conversations(&page_id, &query)?, signal))
         })();
@@ -124,12 +124,12 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "FindConversationOptions")] options: Option<JsValue>,
     ) -> Promise {
         let request = (|| {
-            let page_id = PageId::new(&id_argument("pageId", &page_id)?)?;
-            let user_id = UserId::new(&id_argument("userId", &user_id)?)?;
+            let page_id = PageId::new(id_argument("pageId", &page_id)?)?;
+            let user_id = UserId::new(id_argument("userId", &user_id)?)?;
             let find = find_options(&options.unwrap_or_default())?;
             let query = ConversationQuery {
                 platform: find.platform,
-                user_id: Some(user_id.as_str().to_owned()),
+                user_id: Some(user_id.into_string()),
                 fields: find.fields,
                 ..Default::default()
             };
@@ -146,7 +146,7 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
         let request = (|| {
-            let id = ConversationId::new(&id_argument("conversationId", &conversation_id)?)?;
+            let id = ConversationId::new(id_argument("conversationId", &conversation_id)?)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
             Ok((GraphRequest::get_conversation(&id, fields.as_ref())?, signal))
         })();
@@ -162,7 +162,7 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "MessageQuery & RequestOptions")] query: Option<JsValue>,
     ) -> Promise {
         let request = (|| {
-            let id = ConversationId::new(&id_argument("conversationId", &conversation_id)?)?;
+            let id = ConversationId::new(id_argument("conversationId", &conversation_id)?)?;
             let (query, signal) = message_query(&query.unwrap_or_default())?;
             Ok((GraphRequest::list_messages(&id, &query)?, signal))
         })();
@@ -193,7 +193,7 @@ impl GraphClient {
         #[wasm_bindgen(unchecked_optional_param_type = "NodeOptions")] options: Option<JsValue>,
     ) -> Promise {
         let request = (|| {
-            let id = MessageId::new(&id_argument("messageId", &message_id)?)?;
+            let id = MessageId::new(id_argument("messageId", &message_id)?)?;
             let (fields, signal) = node_options(&options.unwrap_or_default())?;
             Ok((GraphRequest::get_message(&id, fields.as_ref())?, signal))
         })();

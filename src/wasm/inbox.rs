@@ -2,7 +2,6 @@
 
 use crate::prelude::*;
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::error::to_js;
@@ -106,8 +105,7 @@ fn read_options(options: &JsValue) -> Result<Core, Error> {
         ));
     }
     super::options::check_keys("options", options, &["accountId", "platform", "maxMessagesPerConversation"])?;
-    let get =
-        |key: &str| Reflect::get(options, &JsValue::from_str(key)).ok().filter(|v| !v.is_undefined() && !v.is_null());
+    let get = |key: &str| options.get(key);
     let account = get("accountId").and_then(|a| a.as_string()).filter(|a| !a.is_empty()).ok_or_else(|| {
         Error::invalid_argument("options.accountId is required: the Page or Instagram account id, or \"me\"")
     })?;

@@ -24,7 +24,7 @@ extern "C" {
     /// neither missing nor null (nor a getter that throws): one crossing
     /// into JS, where a check of `target`, `Reflect.get` and a check of
     /// the result were three.
-    pub(crate) fn member(target: &JsValue, name: &JsValue) -> Option<JsValue>;
+    fn member(target: &JsValue, name: &JsValue) -> Option<JsValue>;
     /// `target[index]` when `target` is an array and the element is
     /// neither missing nor null.
     fn element(target: &JsValue, index: u32) -> Option<JsValue>;

@@ -7,11 +7,12 @@
 use crate::prelude::*;
 use crate::text::cat;
 
-use js_sys::{Array, Function, Reflect};
+use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::core::config::{ClientConfig, TokenIn};
 use crate::core::error::Error;
+use crate::core::json::Json;
 use crate::core::options::{
     NumberOption, ALL_MESSAGES, CALLS_PER_SECOND, CONCURRENCY, LIMIT, MAX_REQUESTS, MAX_RETRIES, MAX_RETRY_DELAY_MS,
     MESSAGES_PER_CONVERSATION, PAGE_SIZE, RETRY_DELAY_MS, TIMEOUT_MS,
@@ -68,7 +69,7 @@ impl<'a> Options<'a> {
     /// (or when `options` itself was).
     #[inline(never)]
     fn get(&self, key: &str) -> Option<JsValue> {
-        super::json::member(self.value, &super::keys::key(key))
+        self.value.get(key)
     }
 
     #[inline(never)]
@@ -146,9 +147,8 @@ impl<'a> Options<'a> {
         let Some(value) = self.get("signal") else {
             return Ok(None);
         };
-        let looks_like_signal = Reflect::get(&value, &JsValue::from_str("aborted"))
-            .is_ok_and(|a| a.as_bool().is_some())
-            && Reflect::get(&value, &JsValue::from_str("addEventListener")).is_ok_and(|f| f.is_function());
+        let looks_like_signal = value.get("aborted").is_some_and(|a| a.as_bool().is_some())
+            && value.get("addEventListener").is_some_and(|f| f.is_function());
         if looks_like_signal {
             Ok(Some(value.unchecked_into()))
         } else {
@@ -235,9 +235,7 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
 /// neither.
 pub fn in_browser() -> bool {
     let global = js_sys::global();
-    ["document", "importScripts"]
-        .iter()
-        .any(|name| Reflect::get(&global, &JsValue::from_str(name)).is_ok_and(|v| !v.is_undefined()))
+    ["document", "importScripts"].iter().any(|name| global.get(name).is_some())
 }
 
 /// `query` of `listConversations` / `conversations`.

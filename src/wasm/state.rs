@@ -34,8 +34,7 @@ impl ClientState {
     /// The state of a new client, joined to its token's pace.
     pub fn new(config: ClientConfig, fetch: Option<Function>) -> Rc<Self> {
         let token = config.access_token.expose();
-        let pacer = PACES
-            .with(|paces| paces.borrow_mut().get_or_insert_with(Paces::default).pace_for(token, js_sys::Date::now()));
+        let pacer = PACES.with(|paces| paces.borrow_mut().pace_for(token, js_sys::Date::now()));
         let headers = auth_headers(&config);
         let lines = JsValue::from_str(&header_lines(&headers));
         let read_headers = (headers, lines);
@@ -76,4 +75,4 @@ impl ClientState {
 }
 
 /// The paces of this realm (see [`Paces`]).
-static PACES: super::local::Local<RefCell<Option<Paces>>> = super::local::Local(RefCell::new(None));
+static PACES: super::local::Local<RefCell<Paces>> = super::local::Local(RefCell::new(Paces::new()));

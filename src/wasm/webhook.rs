@@ -89,10 +89,10 @@ impl Webhook {
     /// its body. Resolves to `{ response, events }`.
     #[wasm_bindgen(unchecked_return_type = "Promise<WebhookHandled>")]
     pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue) -> Promise {
-        let method = member(&request, "method").as_string().unwrap_or_default().to_ascii_uppercase();
+        let method = request.get("method").and_then(|m| m.as_string()).unwrap_or_default().to_ascii_uppercase();
         let (status, text) = match method.as_str() {
             "GET" => {
-                let url = member(&request, "url").as_string().unwrap_or_default();
+                let url = request.get("url").and_then(|u| u.as_string()).unwrap_or_default();
                 match self.verify_token.as_deref().and_then(|t| challenge(&url, t)) {
                     Some(answer) => (200, answer),
                     None => (403, "Forbidden: not a subscription request with this verify token".into()),
@@ -162,7 +162,7 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
         return Err(Error::invalid_argument("new Webhook(options) needs { appSecret, verifyToken? }"));
     }
     super::options::check_keys("options", options, &["appSecret", "verifyToken"])?;
-    let secret = member(options, "appSecret");
+    let secret = options.get("appSecret").unwrap_or_default();
     let secrets: Vec<String> = if let Some(one) = secret.as_string() {
         vec![one]
     } else if Array::is_array(&secret) {
@@ -180,11 +180,11 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
     if secrets.is_empty() || secrets.iter().any(|s| s.trim().is_empty()) {
         return Err(Error::invalid_argument("options.appSecret must not be empty"));
     }
-    let verify_token = member(options, "verifyToken");
-    let verify_token = if verify_token.is_undefined() || verify_token.is_null() {
-        None
-    } else {
-        Some(verify_token.as_string().ok_or_else(|| Error::invalid_argument("options.verifyToken must be a string"))?)
+    let verify_token = match options.get("verifyToken") {
+        None => None,
+        Some(token) => {
+            Some(token.as_string().ok_or_else(|| Error::invalid_argument("options.verifyToken must be a string"))?)
+        }
     };
     Ok(Webhook { secrets, verify_token })
 }
@@ -241,13 +241,9 @@ fn events_of(bytes: Vec<u8>) -> Result<Array, Error> {
     Ok(JsValue::parse(&json).map(JsCast::unchecked_into).unwrap_or_default())
 }
 
-fn member(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-}
-
 fn header(request: &JsValue, name: &str) -> Option<String> {
-    let headers = member(request, "headers");
-    let get = member(&headers, "get").dyn_into::<Function>().ok()?;
+    let headers = request.get("headers")?;
+    let get = headers.get("get")?.dyn_into::<Function>().ok()?;
     get.call1(&headers, &JsValue::from_str(name)).ok()?.as_string()
 }
 
