@@ -60,6 +60,8 @@ try {
     module.addActiveElementSegment(segment.table, segment.name, data, module.i32.const(offset.value));
   }
   if (!module.validate()) throw new Error("the module does not validate after the slots were emptied");
+  // With the function names, for the tools that read them before wasm-opt strips them.
+  binaryen.setDebugInfo(true);
   writeFileSync(path, module.emitBinary());
   console.log(`${path}: ${emptied} table slots emptied`);
 } catch (error) {
