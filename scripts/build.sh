@@ -41,9 +41,8 @@ node_modules/.bin/wasm-opt -Oz --low-memory-unused --flatten --rereloop -Oz -Oz 
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
   "$wasm" -o "$wasm.opt"
 mv "$wasm.opt" "$wasm"
-# The functions ordered so that alike ones sit side by side for gzip: by
-# size class, then by their instructions (1.0 KB gzipped less than
-# wasm-opt's order).
+# The functions ordered so that alike ones sit side by side for gzip (1.6
+# KB gzipped less than wasm-opt's order).
 node scripts/order-functions.mjs "$wasm"
 # Short import, export and module names in the .wasm and its glue (about
 # 1.9 KB gzipped of the .wasm, and the glue's own copies of the names); the
