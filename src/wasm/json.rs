@@ -21,13 +21,28 @@ extern "C" {
 #[wasm_bindgen::prelude::wasm_bindgen(raw_module = "./calls.js")]
 extern "C" {
     /// `target[name]` when `target` is an object and the member is
-    /// neither missing nor null (nor a getter that throws): one crossing
-    /// into JS, where a check of `target`, `Reflect.get` and a check of
-    /// the result were three.
-    fn member(target: &JsValue, name: &JsValue) -> Option<JsValue>;
+    /// neither missing nor null (nor a getter that throws), else
+    /// `undefined`: one crossing into JS, where a check of `target`,
+    /// `Reflect.get` and a check of the result were three.
+    #[wasm_bindgen(js_name = member)]
+    fn member_or_undefined(target: &JsValue, name: &JsValue) -> JsValue;
     /// `target[index]` when `target` is an array and the element is
-    /// neither missing nor null.
-    fn element(target: &JsValue, index: u32) -> Option<JsValue>;
+    /// neither missing nor null, else `undefined`.
+    #[wasm_bindgen(js_name = element)]
+    fn element_or_undefined(target: &JsValue, index: u32) -> JsValue;
+}
+
+/// What `member` found. Returned as a plain JS value (`undefined` for
+/// none), which wasm-bindgen hands over as it is: an `Option` would have
+/// the glue call back into wasm and fill its table slot from JS for every
+/// value found, and still ask JS whether it is `undefined`.
+fn member(target: &JsValue, name: &JsValue) -> Option<JsValue> {
+    Some(member_or_undefined(target, name)).filter(|value| !value.is_undefined())
+}
+
+/// What `element` found (as [`member`]).
+fn element(target: &JsValue, index: u32) -> Option<JsValue> {
+    Some(element_or_undefined(target, index)).filter(|value| !value.is_undefined())
 }
 
 /// A body as a JS string: the engine searches and replaces it, and copies
