@@ -32,6 +32,7 @@ use ::core::cmp::Ordering;
 use super::account::own_ids_with;
 use super::error::Error;
 use super::query::Platform;
+use super::string_set::StringSet;
 use super::time::unix_seconds;
 use super::value::{Value, ValueRef};
 use super::webhook::{EventKind, WebhookEvent};
@@ -100,9 +101,6 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.0.iter().map(|(_, v)| v)
     }
 }
-
-/// A set of strings kept sorted.
-type StringSet = SortedMap<String, ()>;
 
 /// How deep the inbox reads an input value.
 pub const READ_DEPTH: usize = 32;
@@ -328,7 +326,7 @@ fn owner_of(key: &Key, index: &SortedMap<String, StringSet>) -> String {
     match key {
         Key::Conversation(id) => id.clone(),
         Key::Customer(person) => match index.get(person) {
-            Some(ids) if ids.len() == 1 => ids.keys().next().cloned().unwrap_or_default(),
+            Some(ids) if ids.len() == 1 => ids.iter().next().cloned().unwrap_or_default(),
             _ => person.clone(),
         },
     }
@@ -457,7 +455,7 @@ impl Inbox {
     pub fn new(account_id: &str, platform: Platform, max_messages: u32) -> Self {
         let mut own = StringSet::default();
         if !account_id.is_empty() {
-            own.insert(account_id.to_owned(), ());
+            own.insert(account_id);
         }
         Self {
             account_id: account_id.to_owned(),
@@ -553,7 +551,7 @@ impl Inbox {
     fn remaps(&self, input: &Input) -> bool {
         match input {
             Input::Sync(_) => true,
-            Input::Event(event) => !event.account_id.is_empty() && !self.own.contains_key(&event.account_id),
+            Input::Event(event) => !event.account_id.is_empty() && !self.own.contains(&event.account_id),
             Input::Sent { .. } => false,
         }
     }
@@ -567,7 +565,7 @@ impl Inbox {
             Input::Sync(mut sync) => {
                 for id in sync.get("accountIds").map(Value::items).unwrap_or_default() {
                     if let Some(id) = id.as_str().filter(|id| !id.is_empty()) {
-                        self.own.insert(id.to_owned(), ());
+                        self.own.insert(id);
                     }
                 }
                 let Some(Value::Array(conversations)) = sync.remove("conversations") else { return };
@@ -592,7 +590,7 @@ impl Inbox {
             }
             Input::Event(mut event) => {
                 if !event.account_id.is_empty() {
-                    self.own.insert(event.account_id.clone(), ());
+                    self.own.insert(&event.account_id);
                 }
                 if event.customer_id.is_empty() {
                     return;
@@ -636,18 +634,18 @@ impl Inbox {
         // The account's own ids: the ones given, and on Instagram the
         // participant every synced thread has.
         let mut known: Vec<&str> = Vec::with_capacity(self.own.len());
-        for id in self.own.keys() {
+        for id in self.own.iter() {
             known.push(id);
         }
         for id in own_ids_with::<ValueRef<'_>, _>(&known, &conversations) {
-            own.insert(id, ());
+            own.insert_owned(id);
         }
         let mut index: SortedMap<String, StringSet> = SortedMap::default();
         for (key, thread) in self.threads.iter() {
             let Key::Conversation(id) = key else { continue };
             for person in thread.participants() {
-                if !own.contains_key(&person) {
-                    index.entry(person, StringSet::default).insert(id.clone(), ());
+                if !own.contains(&person) {
+                    index.entry(person, StringSet::default).insert(id);
                 }
             }
         }
@@ -709,7 +707,7 @@ impl Inbox {
         let view = View::of(&threads, self.max_messages);
         if let (None, Some((_, c))) = (&customer, view.conversation) {
             for person in participants(c) {
-                if !own.contains_key(&person) {
+                if !own.contains(&person) {
                     customer = Some(person);
                     break;
                 }
@@ -775,7 +773,7 @@ impl Inbox {
         let mapping = self.mapping();
         let mut owners = StringSet::default();
         for key in touched {
-            owners.insert(owner_of(key, &mapping.index), ());
+            owners.insert_owned(owner_of(key, &mapping.index));
         }
         owners
     }
@@ -783,7 +781,7 @@ impl Inbox {
     fn render_keys(&self, owners: &StringSet, only: Option<&StringSet>) -> Rendered {
         let mapping = self.mapping();
         let mut out = Rendered::default();
-        for id in owners.keys() {
+        for id in owners.iter() {
             let keys = self.group(id, &mapping);
             if let Some(parts) = self.render_group(id, &keys, &mapping.own, only) {
                 out.insert(id.clone(), split(parts));
@@ -797,7 +795,7 @@ impl Inbox {
     /// not name shows the same before and after.
     fn fits(&self, owners: &StringSet, extra: usize) -> bool {
         let mapping = self.mapping();
-        for id in owners.keys() {
+        for id in owners.iter() {
             let (mut copies, mut events) = (0, 0);
             for key in self.group(id, &mapping) {
                 if let Some(thread) = self.threads.get(&key) {
@@ -881,7 +879,7 @@ impl Inbox {
         push_decimal(&mut out, self.max_messages as u64, 1);
         out.push_str(",\"own\":[");
         let mut first = true;
-        for id in self.own.keys() {
+        for id in self.own.iter() {
             if !first {
                 out.push(',');
             }
@@ -967,7 +965,7 @@ impl Inbox {
             .with("accountId", Value::String(self.account_id.clone()))
             .with("platform", Value::text(self.platform.as_str()))
             .with("maxMessagesPerConversation", Value::from(self.max_messages as i64))
-            .with("own", Value::Array(self.own.keys().cloned().map(Value::String).collect()))
+            .with("own", Value::Array(self.own.iter().cloned().map(Value::String).collect()))
             .with("threads", Value::Array(threads))
             .to_json_text()
     }
@@ -997,7 +995,7 @@ impl Inbox {
         let max = snapshot.get("maxMessagesPerConversation").and_then(Value::as_f64)?;
         let mut inbox = Self::new(account, platform, max.clamp(1.0, f64::from(u32::MAX)) as u32);
         for id in snapshot.get("own").map(Value::items).unwrap_or_default() {
-            inbox.own.insert(id.as_str()?.to_owned(), ());
+            inbox.own.insert(id.as_str()?);
         }
         for thread in snapshot.get("threads").map(Value::items).unwrap_or_default() {
             let key = Key::parse(thread.get("key").and_then(Value::as_str)?)?;
@@ -1049,7 +1047,7 @@ impl Input {
     fn mids(&self, out: &mut StringSet) {
         let mut add = |mid: Option<&str>| {
             if let Some(mid) = mid {
-                out.insert(mid.to_owned(), ());
+                out.insert(mid);
             }
         };
         match self {
@@ -1194,7 +1192,7 @@ fn render_messages<'a>(
     };
     let mut shown = Vec::with_capacity(order.len());
     for (_, mid, copies) in order {
-        let wanted = only.is_none_or(|only| only.0.binary_search_by(|(k, _)| k.as_str().cmp(mid)).is_ok());
+        let wanted = only.is_none_or(|only| only.contains(mid));
         shown.push((mid, wanted.then(|| render(mid, copies))));
     }
     shown
@@ -1314,9 +1312,7 @@ fn diff(before: &Rendered, after: &Rendered) -> Changes {
 fn sort_unique(list: &mut Vec<String>) {
     let mut set = StringSet::default();
     for mid in list.drain(..) {
-        set.insert(mid, ());
+        set.insert_owned(mid);
     }
-    for (mid, ()) in set.0 {
-        list.push(mid);
-    }
+    *list = set.into_vec();
 }

@@ -34,4 +34,31 @@ impl StringSet {
             }
         }
     }
+
+    /// Adds `value`, which the set keeps when it was not there yet.
+    pub fn insert_owned(&mut self, value: String) {
+        if let Err(at) = self.find(&value) {
+            self.0.insert(at, value);
+        }
+    }
+
+    /// Whether `value` is in the set.
+    pub fn contains(&self, value: &str) -> bool {
+        self.find(value).is_ok()
+    }
+
+    /// How many strings the set holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The strings, in order.
+    pub fn iter(&self) -> ::core::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+
+    /// The strings, in order, given up.
+    pub fn into_vec(self) -> Vec<String> {
+        self.0
+    }
 }
