@@ -34,8 +34,8 @@ node scripts/drop-dead-slots.mjs "$wasm"
 # deep stack overflow; wasm-opt then folds constant offsets into loads and
 # stores (about 1.8 KB, 0.7 KB gzipped). Then the control flow of every
 # function flattened and rebuilt by binaryen's relooper (--flatten
-# --rereloop) and optimised again: 2.3 KB less, 0.7 KB
-# gzipped. A second -Oz finds a little more.
+# --rereloop) and optimised again: 2.3 KB less, 0.7 KB gzipped. A second
+# -Oz finds a little more.
 node_modules/.bin/wasm-opt -Oz --low-memory-unused --flatten --rereloop -Oz -Oz --strip-debug --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
   --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \

@@ -23,6 +23,7 @@
 // so a module that exports its function table stops the build here.
 import { readFileSync, writeFileSync } from "node:fs";
 import binaryen from "binaryen";
+import { FEATURES } from "./wasm-binary.mjs";
 
 const DEAD = [/^wasm_bindgen::convert::closures::_::invoke::h[0-9a-f]+$/, /^js_sys::futures::jspi::task_waker::raw_\w+::h[0-9a-f]+$/];
 const TRAP = "dead_table_slot";
@@ -33,10 +34,8 @@ if (!path) {
   process.exit(2);
 }
 
-const F = binaryen.Features;
-const features = F.BulkMemory | F.BulkMemoryOpt | F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.ReferenceTypes | F.Multivalue;
 const module = binaryen.readBinary(readFileSync(path));
-module.setFeatures(features);
+module.setFeatures(FEATURES);
 try {
   const segments = [];
   for (let i = 0; i < module.getNumElementSegments(); i++) {

@@ -15,36 +15,7 @@
 // stops the build, so a change of wasm-bindgen's glue cannot pass unnoticed.
 import { execFileSync } from "node:child_process";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-
-/**
- * Reads a .wasm's bytes from just past its header: `byte()`, `leb()` (an
- * unsigned LEB128), `name()` (a length and UTF-8), and `at`, the offset.
- */
-class Reader {
-  constructor(bytes) {
-    this.bytes = bytes;
-    this.at = 8;
-  }
-  byte() {
-    return this.bytes[this.at++];
-  }
-  leb() {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = this.byte();
-      result += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if (byte < 0x80) return result;
-    }
-  }
-  name() {
-    const length = this.leb();
-    const text = new TextDecoder().decode(this.bytes.subarray(this.at, this.at + length));
-    this.at += length;
-    return text;
-  }
-}
+import { Reader, section } from "./wasm-binary.mjs";
 
 const [wasmPath, gluePath] = process.argv.slice(2);
 if (!wasmPath || !gluePath) {
@@ -208,30 +179,23 @@ function importModules(after, before) {
 
 /** The module name of each import, in order, from a .wasm's bytes. */
 function importList(bytes) {
-  const r = new Reader(bytes);
+  const r = section(bytes, 2);
+  if (!r) return [];
   const limits = () => {
     const flags = r.byte();
     r.leb();
     if (flags & 1) r.leb();
   };
-  while (r.at < bytes.length) {
-    const id = r.byte();
-    const end = r.leb() + r.at;
-    if (id === 2) {
-      const list = [];
-      for (let n = r.leb(); n > 0; n--) {
-        list.push(r.name());
-        r.name();
-        const kind = r.byte();
-        if (kind === 0) r.leb(); // a function: its type index
-        else if (kind === 1) { r.byte(); limits(); } // a table: element type, limits
-        else if (kind === 2) limits(); // a memory
-        else if (kind === 3) r.at += 2; // a global: value type, mutability
-        else fail(`an import of kind ${kind}`);
-      }
-      return list;
-    }
-    r.at = end;
+  const list = [];
+  for (let n = r.leb(); n > 0; n--) {
+    list.push(r.name());
+    r.name();
+    const kind = r.byte();
+    if (kind === 0) r.leb(); // a function: its type index
+    else if (kind === 1) { r.byte(); limits(); } // a table: element type, limits
+    else if (kind === 2) limits(); // a memory
+    else if (kind === 3) r.at += 2; // a global: value type, mutability
+    else fail(`an import of kind ${kind}`);
   }
-  return [];
+  return list;
 }

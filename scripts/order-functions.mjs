@@ -14,49 +14,12 @@
 // rewritten in place, the same for the same input (about 4 s).
 import { readFileSync, writeFileSync } from "node:fs";
 import binaryen from "binaryen";
+import { FEATURES, codeBodies } from "./wasm-binary.mjs";
 
 const [path] = process.argv.slice(2);
 if (!path) {
   console.error("usage: node scripts/order-functions.mjs <module_bg.wasm>");
   process.exit(2);
-}
-
-/** An unsigned LEB128 of `bytes` at `at.offset`, which moves past it. */
-function leb(bytes, at) {
-  let result = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at.offset++];
-    result += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return result;
-  }
-}
-
-/** Each function body of the code section: its instructions, without its size and locals. */
-function bodies(bytes) {
-  const at = { offset: 8 };
-  while (at.offset < bytes.length) {
-    const id = bytes[at.offset++];
-    const length = leb(bytes, at);
-    const end = at.offset + length;
-    if (id === 10) {
-      const list = [];
-      for (let count = leb(bytes, at); count > 0; count--) {
-        const size = leb(bytes, at);
-        const next = at.offset + size;
-        for (let groups = leb(bytes, at); groups > 0; groups--) {
-          leb(bytes, at);
-          at.offset++;
-        }
-        list.push(bytes.subarray(at.offset, next));
-        at.offset = next;
-      }
-      return list;
-    }
-    at.offset = end;
-  }
-  return [];
 }
 
 /** Byte strings this long are what two bodies are compared by. */
@@ -119,11 +82,10 @@ function similarFirst(code) {
 }
 
 const bytes = readFileSync(path);
-const code = bodies(bytes);
-const F = binaryen.Features;
+const code = codeBodies(bytes);
 const module = binaryen.readBinary(bytes);
 try {
-  module.setFeatures(F.BulkMemory | F.BulkMemoryOpt | F.MutableGlobals | F.SignExt | F.NontrappingFPToInt | F.ReferenceTypes | F.Multivalue);
+  module.setFeatures(FEATURES);
   const defined = [];
   for (let i = 0; i < module.getNumFunctions(); i++) {
     const info = binaryen.getFunctionInfo(module.getFunctionByIndex(i));

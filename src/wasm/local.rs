@@ -5,7 +5,11 @@
 /// nothing is shared between threads (what `thread_local!` gives with `std`).
 pub(crate) struct Local<T>(pub T);
 
-// SAFETY: wasm32 without the atomics feature runs one thread.
+// A build with threads would share these values unguarded: it must not compile.
+#[cfg(target_feature = "atomics")]
+compile_error!("wasm::local::Local assumes one thread: build without the atomics target feature");
+
+// SAFETY: wasm32 without the atomics feature runs one thread (checked above).
 #[allow(unsafe_code)]
 unsafe impl<T> Sync for Local<T> {}
 

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import binaryen from "binaryen";
+import { codeBodies } from "../../scripts/wasm-binary.mjs";
 
 const SCRIPTS = new URL("../../scripts/", import.meta.url);
 const SHIM = "wasm_bindgen::convert::closures::_::invoke::h0123456789abcdef";
@@ -104,34 +105,6 @@ function chainModule() {
   return emit(m);
 }
 
-/** The code section's function bodies, in order, each as hex. */
-function bodies(bytes) {
-  let at = 8;
-  const leb = () => {
-    let result = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = bytes[at++];
-      result += (byte & 0x7f) * 2 ** shift;
-      if (byte < 0x80) return result;
-    }
-  };
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const end = leb() + at;
-    if (id === 10) {
-      const list = [];
-      for (let count = leb(); count > 0; count--) {
-        const size = leb();
-        list.push(Buffer.from(bytes.subarray(at, at + size)).toString("hex"));
-        at += size;
-      }
-      return list;
-    }
-    at = end;
-  }
-  return [];
-}
-
 test("order-functions: every export gives what it gave, only the order of the functions changes", () => {
   const original = chainModule();
   const before = instantiate(original);
@@ -142,9 +115,9 @@ test("order-functions: every export gives what it gave, only the order of the fu
   assert.equal(after.viaTable(), before.viaTable());
   // The same functions (calls name them by their new indices, so only
   // their number and sizes compare), in another order.
-  const lengths = (list) => list.map((body) => body.length);
-  assert.deepEqual(lengths(bodies(bytes)).sort(), lengths(bodies(original)).sort());
-  assert.notDeepEqual(lengths(bodies(bytes)), lengths(bodies(original)));
+  const lengths = (module) => codeBodies(module).map((body) => body.length);
+  assert.deepEqual(lengths(bytes).sort(), lengths(original).sort());
+  assert.notDeepEqual(lengths(bytes), lengths(original));
   // The same input gives the same output.
   assert.deepEqual(new Uint8Array(run("order-functions.mjs", original).bytes), new Uint8Array(bytes));
 });
