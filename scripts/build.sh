@@ -76,5 +76,18 @@ done
 # (its `arg0`, `ptr0`, `deferred1_0`, `passStringToWasm0`), calls.js 1.7
 # down to 1.5 KB.
 node scripts/mangle-locals.mjs "$glue" pkg/api.js pkg/graph_error.js pkg/calls.js pkg/web.js pkg/workerd.js
+# The browser's and the Worker's entries each one file, with the glue,
+# calls.js, GraphError and the API list inside (rollup: the modules side by
+# side in one scope, their classes declared as written, so `Inbox.name` stays
+# "Inbox"): a page or a Worker loads one file, gzipped as one, and the names
+# the modules shared (`drive`, `member`, `exchange`, …) are local names now,
+# shortened too. 5.8 KB gzipped down to 4.8 KB for the web entry. node.js
+# stays beside the separate files, which it imports.
+for entry in web workerd; do
+  node_modules/.bin/rollup "pkg/$entry.js" --format es --external ./graph_conversations_bg.wasm --silent --file "pkg/$entry.bundle.js"
+  minify "pkg/$entry.bundle.js" >"pkg/$entry.js"
+  rm "pkg/$entry.bundle.js"
+done
+node scripts/mangle-locals.mjs pkg/web.js pkg/workerd.js
 mkdir -p pkg/mock && cp mock/*.mjs mock/server.d.mts pkg/mock/ # the mock Graph (graph-conversations/mock and its bin), not its tests
 echo "pkg/$(basename "$wasm"): $raw bytes before wasm-opt, $(wc -c <"$wasm") after, $(gzip -9c "$wasm" | wc -c) gzipped"

@@ -71,3 +71,15 @@ test("aborting a call under way rejects with kind aborted", async () => {
   assert.equal(error.kind, "aborted");
   assert.equal(error.transient, false);
 });
+
+test("the page loads the package as one JS file and the .wasm, its classes named as written", async () => {
+  const loaded = await env.app.page.evaluate(() =>
+    performance.getEntriesByType("resource").map((entry) => new URL(entry.name).pathname).filter((path) => path.startsWith("/pkg/")),
+  );
+  assert.deepEqual(loaded.sort(), ["/pkg/graph_conversations_bg.wasm", "/pkg/web.js"]);
+  const names = await env.app.page.evaluate(async () => {
+    const api = await import("graph-conversations/web");
+    return ["GraphClient", "GraphError", "Inbox", "Webhook", "clientDefaults", "nextCursor", "ownAccountIds"].map((name) => api[name]?.name);
+  });
+  assert.deepEqual(names, ["GraphClient", "GraphError", "Inbox", "Webhook", "clientDefaults", "nextCursor", "ownAccountIds"]);
+});
