@@ -5,7 +5,7 @@
 // and emit the .wasm with the bundle. esbuild does not: its bundle then
 // looks for the file beside itself, so a missing file gets a message that
 // says so rather than WebAssembly's "expected magic word".
-import init from "./graph_conversations.js";
+import { initSync } from "./graph_conversations.js";
 
 const url = new URL("./graph_conversations_bg.wasm", import.meta.url);
 const response = await fetch(url);
@@ -17,7 +17,16 @@ if (!response.ok || /^text\/html/i.test(response.headers.get("content-type") ?? 
       "your bundle; with esbuild add it as an entry point with the copy loader (see the package README).",
   );
 }
-await init({ module_or_path: response });
+// Compiled as it downloads (the server sends it as application/wasm), else
+// from its bytes; then instantiated by the glue's `initSync`, as in Node
+// and workerd, so the glue's own fetching `init` is left out of the bundle.
+let module;
+try {
+  module = await WebAssembly.compileStreaming(response.clone());
+} catch {
+  module = await WebAssembly.compile(await response.arrayBuffer());
+}
+initSync({ module });
 
 // The public API, listed once (written by scripts/write-types.mjs from the glue).
 export * from "./api.js";

@@ -8,10 +8,8 @@ use crate::text::cat;
 
 use ::core::fmt;
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 use super::error::Error;
+use super::sha256::{hex, hmac_sha256};
 
 /// A Page (or Instagram) access token. Travels only in the
 /// `Authorization` header; its `Debug` and `Display` never show it.
@@ -132,16 +130,5 @@ pub fn check_proof(proof: &str) -> Result<(), Error> {
 
 /// Hex HMAC-SHA256 of `token` with `app_secret` as the key.
 pub fn appsecret_proof(token: &str, app_secret: &str) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes()) else {
-        // HMAC takes keys of any length; this arm cannot be reached.
-        return String::new();
-    };
-    mac.update(token.as_bytes());
-    let mut hex = String::with_capacity(64);
-    for b in mac.finalize().into_bytes() {
-        for digit in [b >> 4, b & 15] {
-            hex.push(char::from(b"0123456789abcdef"[usize::from(digit)]));
-        }
-    }
-    hex
+    hex(&hmac_sha256(app_secret.as_bytes(), token.as_bytes()))
 }

@@ -21,6 +21,7 @@ pub mod response;
 pub mod retry;
 pub mod secrets;
 pub mod send;
+pub mod sha256;
 pub mod sort;
 pub mod string_set;
 pub mod sync;

@@ -9,10 +9,9 @@ use crate::prelude::*;
 use ::core::cell::RefCell;
 use alloc::rc::Rc;
 
-use sha2::{Digest, Sha256};
-
 use super::config::ClientConfig;
 use super::error::Error;
+use super::sha256::sha256;
 
 /// Backoff settings: exponential with full jitter, capped, never shorter
 /// than what the Graph asked for.
@@ -118,7 +117,7 @@ impl Paces {
     /// paces nobody holds that hold nothing back at `now_ms`.
     pub fn pace_for(&mut self, token: &str, now_ms: f64) -> Rc<RefCell<Pacer>> {
         self.by_token.retain(|(_, pacer)| Rc::strong_count(pacer) > 1 || !pacer.borrow().is_idle(now_ms));
-        let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        let key = sha256(token.as_bytes());
         // Few tokens are in use at once: a scan is all the lookup needs.
         if let Some((_, pacer)) = self.by_token.iter().find(|(k, _)| *k == key) {
             return pacer.clone();

@@ -13,14 +13,12 @@
 use crate::prelude::*;
 use crate::text::cat;
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 use super::error::Error;
 use super::json::Json;
 use super::query::Platform;
 use super::quoted::quoted;
 use super::request::{hex_digit, percent_decode};
+use super::sha256::{equal_in_constant_time, hex, hmac_sha256};
 use super::time::{epoch_ms, graph_time};
 use alloc::borrow::Cow;
 
@@ -41,11 +39,9 @@ pub fn verify_signature(raw: &[u8], header: Option<&str>, secrets: &[&str]) -> b
     let Some(expected) = decode_hex_32(hex) else { return false };
     let mut any = false;
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { continue };
-        mac.update(raw);
-        // `verify_slice` compares in constant time; every secret is tried,
-        // so the time does not say which one matched.
-        any |= mac.verify_slice(&expected).is_ok();
+        // Compared in constant time; every secret is tried, so the time
+        // does not say which one matched.
+        any |= equal_in_constant_time(&hmac_sha256(secret.as_bytes(), raw), &expected);
     }
     any
 }
@@ -53,15 +49,7 @@ pub fn verify_signature(raw: &[u8], header: Option<&str>, secrets: &[&str]) -> b
 /// The signature header Meta would send for `raw` signed with `secret`
 /// (for tests and for the mock Graph).
 pub fn sign(raw: &[u8], secret: &str) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
-    mac.update(raw);
-    let digest = mac.finalize().into_bytes();
-    let mut out = String::from("sha256=");
-    for b in digest {
-        out.push(char::from(b"0123456789abcdef"[usize::from(b >> 4)]));
-        out.push(char::from(b"0123456789abcdef"[usize::from(b & 15)]));
-    }
-    out
+    cat!("sha256=", hex(&hmac_sha256(secret.as_bytes(), raw)))
 }
 
 fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {

@@ -6,6 +6,7 @@
 //   const env = useBrowserApp(() => PLAIN_PAGE, { open: "/" });
 //   await env.app.run("getMessage", env.config());   // the page opened at "/"
 //   const other = await env.open("/");               // another fresh page
+//   await env.open("/", { setup: (page) => page.route(…) });  // routed before it loads
 //   env.mock.requests                                // what the mock saw; emptied before each test
 
 import { join } from "node:path";
@@ -40,7 +41,7 @@ export function useBrowserApp(mounts, { open } = {}) {
     browser: null,
     app: null,
     config: () => scenarioConfig(env.mock.url),
-    open: (path = "/") => openApp(env, path),
+    open: (path = "/", options) => openApp(env, path, options),
   };
   before(async () => {
     env.mock = await startMockGraph();
@@ -63,9 +64,11 @@ export function useBrowserApp(mounts, { open } = {}) {
  * waits until it has set `window.scenarios`. Resolves to
  * `{ page, run(name, ...args), warnings, errors, close() }`; `warnings` and
  * `errors` collect the page's console warnings and uncaught errors.
+ * `setup(page)` runs before the page loads (e.g. to route its requests).
  */
-async function openApp(env, path) {
+async function openApp(env, path, { setup } = {}) {
   const page = await env.browser.newPage();
+  await setup?.(page);
   const warnings = [];
   const errors = [];
   page.on("console", (message) => {

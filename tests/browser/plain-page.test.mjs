@@ -4,6 +4,7 @@
 // meets (a Graph error, a bad argument, an abort).
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { readFileSync } from "node:fs";
 import { threads } from "../../mock/server.mjs";
 import { MESSAGE, mockRequest, PLAIN_PAGE, THREAD, TOKEN, useBrowserApp } from "./harness.mjs";
 
@@ -82,4 +83,21 @@ test("the page loads the package as one JS file and the .wasm, its classes named
     return ["GraphClient", "GraphError", "Inbox", "Webhook", "clientDefaults", "nextCursor", "ownAccountIds"].map((name) => api[name]?.name);
   });
   assert.deepEqual(names, ["GraphClient", "GraphError", "Inbox", "Webhook", "clientDefaults", "nextCursor", "ownAccountIds"]);
+});
+
+test("a server that sends the .wasm without its media type still serves a working page", async () => {
+  const wasm = readFileSync(new URL("../../pkg/graph_conversations_bg.wasm", import.meta.url));
+  const app = await env.open("/", {
+    setup: (page) =>
+      page.route("**/graph_conversations_bg.wasm", (route) =>
+        route.fulfill({ status: 200, body: wasm, headers: { "content-type": "application/octet-stream" } }),
+      ),
+  });
+  try {
+    const page = await app.run("listConversations", env.config());
+    assert.deepEqual(page.ids, instagram.slice(0, 5).map((t) => t.id));
+    assert.deepEqual(app.errors, []);
+  } finally {
+    await app.close();
+  }
 });

@@ -13,6 +13,7 @@ mod query;
 mod request;
 mod response;
 mod retry;
+mod sha256;
 mod sync;
 mod time;
 mod ts_types;
