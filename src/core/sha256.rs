@@ -75,7 +75,9 @@ impl Sha256 {
         self.update(&bits.to_be_bytes());
         let mut out = [0u8; 32];
         for (chunk, word) in out.chunks_exact_mut(4).zip(self.state) {
-            chunk.copy_from_slice(&word.to_be_bytes());
+            for (slot, byte) in chunk.iter_mut().zip(word.to_be_bytes()) {
+                *slot = byte;
+            }
         }
         out
     }
