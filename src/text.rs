@@ -123,3 +123,130 @@ macro_rules! cat {
     }};
 }
 pub(crate) use cat;
+
+// Splitting and trimming at an ASCII byte: what `split`, `split_once`,
+// `find` and `trim_*_matches` do with a `char`, as plain loops over the
+// bytes instead of `core::str::pattern`'s searchers (their code and its
+// memchr, about 1.5 KB of wasm). An ASCII byte never stands inside a
+// longer UTF-8 sequence, so every cut falls on a character boundary.
+
+/// Where `byte` (ASCII) first stands in `text`.
+pub fn find_byte(text: &str, byte: u8) -> Option<usize> {
+    text.bytes().position(|b| b == byte)
+}
+
+/// `text` cut at its first `byte` (ASCII), which goes: `split_once(char)`.
+pub fn split_once_byte(text: &str, byte: u8) -> Option<(&str, &str)> {
+    let at = find_byte(text, byte)?;
+    Some((text.get(..at)?, text.get(at + 1..)?))
+}
+
+/// The pieces of `text` between its `byte`s (ASCII): `split(char)`.
+pub fn split_byte(text: &str, byte: u8) -> SplitByte<'_> {
+    SplitByte { rest: Some(text), byte }
+}
+
+/// What [`split_byte`] gives.
+pub struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    byte: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let text = self.rest?;
+        match split_once_byte(text, self.byte) {
+            Some((piece, rest)) => {
+                self.rest = Some(rest);
+                Some(piece)
+            }
+            None => {
+                self.rest = None;
+                Some(text)
+            }
+        }
+    }
+}
+
+/// `text` without the `byte`s (ASCII) it starts with: `trim_start_matches(char)`.
+pub fn trim_start_byte(text: &str, byte: u8) -> &str {
+    let mut start = 0;
+    while text.as_bytes().get(start) == Some(&byte) {
+        start += 1;
+    }
+    text.get(start..).unwrap_or(text)
+}
+
+/// `text` without the `byte`s (ASCII) it ends with: `trim_end_matches(char)`.
+pub fn trim_end_byte(text: &str, byte: u8) -> &str {
+    let mut end = text.len();
+    while end > 0 && text.as_bytes().get(end - 1) == Some(&byte) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or(text)
+}
+
+/// `text` without the white space around it (Unicode's, as
+/// `char::is_whitespace` says): `str::trim`, as one loop over its
+/// characters instead of a pattern searcher from each end.
+pub fn trim_white(text: &str) -> &str {
+    let (mut start, mut end) = (None, 0);
+    for (at, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            start = Some(start.unwrap_or(at));
+            end = at + c.len_utf8();
+        }
+    }
+    start.and_then(|start| text.get(start..end)).unwrap_or("")
+}
+
+/// The words of `text` (runs without white space) with one space between
+/// them: `split_whitespace` joined with `" "`.
+pub fn fold_white(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            gap = !out.is_empty();
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{find_byte, fold_white, split_byte, split_once_byte, trim_end_byte, trim_start_byte, trim_white};
+    use crate::prelude::*;
+
+    #[test]
+    fn byte_cuts_give_what_char_patterns_give() {
+        let texts = ["", "a", "&", "&&", "a&b", "&a&&b&", "héllo&wörld", "日本&語", "v=1&page=2", "//x//", "x"];
+        for text in texts {
+            for (byte, c) in [(b'&', '&'), (b'/', '/'), (b'x', 'x')] {
+                assert_eq!(find_byte(text, byte), text.find(c), "{text:?} {c:?}");
+                assert_eq!(split_once_byte(text, byte), text.split_once(c), "{text:?} {c:?}");
+                assert_eq!(split_byte(text, byte).collect::<Vec<_>>(), text.split(c).collect::<Vec<_>>(), "{text:?}");
+                assert_eq!(trim_start_byte(text, byte), text.trim_start_matches(c), "{text:?} {c:?}");
+                assert_eq!(trim_end_byte(text, byte), text.trim_end_matches(c), "{text:?} {c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn white_space_is_trimmed_and_folded_as_std_does() {
+        let texts =
+            ["", " ", "a", " a ", "\t a b \n", "a  b\u{3000}c\u{a0}", "\u{2003}日本 語\u{2003}", "x\r\ny", "  \u{85}"];
+        for text in texts {
+            assert_eq!(trim_white(text), text.trim(), "{text:?}");
+            assert_eq!(fold_white(text), text.split_whitespace().collect::<Vec<_>>().join(" "), "{text:?}");
+        }
+    }
+}

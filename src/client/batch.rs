@@ -16,8 +16,6 @@
 use crate::prelude::*;
 use crate::text::cat;
 
-use alloc::collections::VecDeque;
-
 use crate::core::config::ClientConfig;
 use crate::core::error::Error;
 use crate::core::ids::MessageId;
@@ -50,8 +48,9 @@ pub struct BatchRead<J> {
     results: Vec<Option<Result<J, Error>>>,
     /// How many times each item was sent again on its own.
     retried: Vec<u32>,
-    /// The calls of this round still to make, as item indices.
-    queue: VecDeque<Vec<usize>>,
+    /// The calls of this round still to make, as item indices, the next
+    /// one last (`pop` takes it: no `VecDeque` code in the wasm).
+    queue: Vec<Vec<usize>>,
     /// The items of the call under way.
     current: Vec<usize>,
     /// 0: the first pass over every item; then the retry round.
@@ -76,12 +75,10 @@ impl<J: Json> BatchRead<J> {
                 .map_err(|e| Error::invalid_argument(cat!("messageIds[", i, "]: ", e.message())))?;
             requests.push(GraphRequest::get_message(&id, fields)?);
         }
-        let mut queue = VecDeque::new();
-        let mut start = 0;
-        while start < requests.len() {
-            let end = (start + MAX_BATCH).min(requests.len());
-            queue.push_back((start..end).collect());
-            start = end;
+        let mut queue = Vec::new();
+        for call in (0..requests.len().div_ceil(MAX_BATCH)).rev() {
+            let start = call * MAX_BATCH;
+            queue.push((start..(start + MAX_BATCH).min(requests.len())).collect());
         }
         let mut results = Vec::with_capacity(requests.len());
         for _ in 0..requests.len() {
@@ -105,7 +102,7 @@ impl<J: Json> BatchRead<J> {
     /// # Errors
     /// The first call's error when every call of the first pass failed.
     pub fn next(&mut self, config: &ClientConfig, random: f64) -> Result<BatchStep, Error> {
-        if let Some(chunk) = self.queue.pop_front() {
+        if let Some(chunk) = self.queue.pop() {
             let mut items = Vec::with_capacity(chunk.len());
             for &i in &chunk {
                 if let Some(request) = self.requests.get(i) {
@@ -143,8 +140,8 @@ impl<J: Json> BatchRead<J> {
             self.round = self.policy.max_retries;
             return Ok(BatchStep::Done);
         };
-        for chunk in again.chunks(MAX_BATCH) {
-            self.queue.push_back(chunk.to_vec());
+        for chunk in again.chunks(MAX_BATCH).rev() {
+            self.queue.push(chunk.to_vec());
         }
         Ok(BatchStep::Wait(wait as f64))
     }

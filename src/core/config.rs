@@ -1,7 +1,7 @@
 //! The client's settings (`new GraphClient({…})`), checked once.
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, split_byte, split_once_byte, trim_end_byte};
 
 use super::auth::{check_proof, AccessToken, AppSecret};
 use super::error::Error;
@@ -96,7 +96,7 @@ impl ClientConfig {
     /// # Errors
     /// [`Error::InvalidArgument`] unless it reads `v<major>.<minor>`.
     pub fn api_version(mut self, version: &str) -> Result<Self, Error> {
-        let digits = version.strip_prefix('v').and_then(|rest| rest.split_once('.'));
+        let digits = version.strip_prefix('v').and_then(|rest| split_once_byte(rest, b'.'));
         let ok = digits.is_some_and(|(major, minor)| {
             [major, minor]
                 .iter()
@@ -120,10 +120,10 @@ impl ClientConfig {
     /// [`Error::InvalidArgument`] unless it is an `http://` or `https://` URL
     /// without user info, query or fragment.
     pub fn base_url(mut self, url: &str) -> Result<Self, Error> {
-        let trimmed = url.trim_end_matches('/');
+        let trimmed = trim_end_byte(url, b'/');
         let rest = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
         let ok = rest.is_some_and(|rest| {
-            let host = rest.split('/').next().unwrap_or("");
+            let host = split_byte(rest, b'/').next().unwrap_or("");
             !host.is_empty()
                 && !host.bytes().any(|b| b == b'@')
                 && rest.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'?' | b'#' | b'\\'))

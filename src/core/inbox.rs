@@ -25,7 +25,7 @@
 //! that is shown, whether it came before or after the message.
 
 use crate::prelude::*;
-use crate::text::{cat, push_decimal};
+use crate::text::{cat, push_decimal, split_once_byte};
 
 use ::core::cmp::Ordering;
 
@@ -159,7 +159,7 @@ impl Key {
     }
 
     fn parse(text: &str) -> Option<Self> {
-        match text.split_once(':')? {
+        match split_once_byte(text, b':')? {
             ("c", id) => Some(Self::Conversation(id.to_owned())),
             ("p", id) => Some(Self::Customer(id.to_owned())),
             _ => None,

@@ -5,7 +5,7 @@
 //! facade all check through these, so Rust and JS callers get one contract.
 
 use crate::prelude::*;
-use crate::text::{cat, Padded};
+use crate::text::{cat, trim_end_byte, Padded};
 
 use super::error::Error;
 
@@ -78,7 +78,7 @@ fn bound_text(value: f64) -> String {
         return cat!(whole);
     }
     let digits = cat!(Padded(fraction.unsigned_abs(), 6));
-    cat!(whole, ".", digits.trim_end_matches('0'))
+    cat!(whole, ".", trim_end_byte(&digits, b'0'))
 }
 
 const fn whole(name: &'static str, min: u32, max: u32, default: Option<u32>) -> NumberOption {

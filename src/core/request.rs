@@ -3,7 +3,7 @@
 //! (see [`TokenIn`]), never in a URL.
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, trim_start_byte};
 
 use ::core::fmt;
 
@@ -127,7 +127,7 @@ impl GraphRequest {
     /// `path?query`, percent-encoded, without version or credentials: the
     /// `relative_url` of a batch item.
     pub fn relative_url(&self) -> String {
-        let path = self.path.trim_start_matches('/');
+        let path = trim_start_byte(&self.path, b'/');
         if self.params.is_empty() {
             path.to_owned()
         } else {

@@ -1,11 +1,11 @@
 //! An HTTP answer → the Graph's JSON, or the one [`Error`] it stands for.
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, find_byte, fold_white};
 
 use super::error::{Error, GraphErrorBody};
 use super::json::{int_member, str_member, Json};
-use super::quoted::{first_chars, joined};
+use super::quoted::first_chars;
 use super::secrets::BodyText;
 use super::usage::{wait_ms, ResponseHeaders, UsageValues};
 
@@ -103,15 +103,16 @@ fn snippet(text: &str) -> String {
     // its end.
     let mut seen = 0;
     while seen <= SNIPPET_CHARS {
-        let Some(open) = rest.find('<') else { break };
+        let Some(open) = find_byte(rest, b'<') else { break };
         seen += push_text(&mut out, rest.get(..open).unwrap_or_default());
         let tag = rest.get(open..).unwrap_or_default();
-        let Some(close) = tag.find('>') else {
+        let Some(close) = find_byte(tag, b'>') else {
             rest = "";
             break;
         };
-        let name =
-            tag.get(1..close).unwrap_or_default().split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        let inner = tag.get(1..close).unwrap_or_default();
+        let end = inner.char_indices().find(|&(_, c)| c.is_whitespace() || c == '/').map_or(inner.len(), |(at, _)| at);
+        let name = inner.get(..end).unwrap_or_default();
         rest = tag.get(close + 1..).unwrap_or_default();
         for hidden in ["style", "script"] {
             if name.eq_ignore_ascii_case(hidden) {
@@ -123,7 +124,7 @@ fn snippet(text: &str) -> String {
     if seen <= SNIPPET_CHARS {
         push_text(&mut out, rest);
     }
-    let folded = joined(&mut out.split_whitespace(), " ");
+    let folded = fold_white(&out);
     if folded.is_empty() {
         return "(empty body)".into();
     }

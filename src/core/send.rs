@@ -209,7 +209,7 @@ impl SendRequest {
         let mid = MessageId::new(mid)?.into_string();
         let mut payload = Value::object().with("message_id", Value::String(mid));
         let action = match emoji {
-            Some(emoji) if emoji.trim().is_empty() => {
+            Some(emoji) if emoji.chars().all(char::is_whitespace) => {
                 return Err(Error::invalid_argument("a reaction is an emoji (\"❤️\"); pass null to take one back"))
             }
             Some(emoji) => {

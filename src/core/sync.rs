@@ -10,7 +10,7 @@
 //! sync goes on without asking again for anything it already has.
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, split_byte, split_once_byte};
 
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
@@ -207,8 +207,8 @@ impl Remaining {
         let mut remaining = Self::default();
         let mut thread = (None, None);
         let mut first = true;
-        for pair in text.split('&') {
-            let (key, value) = pair.split_once('=')?;
+        for pair in split_byte(&text, b'&') {
+            let (key, value) = split_once_byte(pair, b'=')?;
             let value = percent_decode(value, false)?;
             if first {
                 if (key, value.as_str()) != ("v", "1") {

@@ -4,6 +4,7 @@
 //! See <https://developers.facebook.com/docs/graph-api/overview/rate-limiting>.
 
 use crate::prelude::*;
+use crate::text::trim_white;
 
 use alloc::collections::BTreeMap;
 
@@ -72,7 +73,8 @@ pub fn wait_ms<J: Json>(usage: &UsageValues<J>, retry_after: Option<&str>) -> Op
         }
     }
     let from_usage = u64::try_from(minutes).unwrap_or(0).saturating_mul(60_000);
-    let from_retry_after = retry_after.and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(0).saturating_mul(1000);
+    let from_retry_after =
+        retry_after.and_then(|s| trim_white(s).parse::<u64>().ok()).unwrap_or(0).saturating_mul(1000);
     Some(from_usage.max(from_retry_after)).filter(|&ms| ms > 0)
 }
 

@@ -9,7 +9,7 @@
 //! nor its float parser, and a number passes through exactly as written.
 
 use crate::prelude::*;
-use crate::text::{cat, push_decimal};
+use crate::text::{cat, push_decimal, trim_start_byte};
 
 use ::core::fmt;
 use ::core::ops::Range;
@@ -170,7 +170,8 @@ impl Number {
             at += 1;
         }
         if text.get(at).is_some_and(|b| *b == b'e') {
-            let exponent = self.0.get(at + 1..).unwrap_or_default().trim_start_matches('+');
+            let exponent = self.0.get(at + 1..).unwrap_or_default();
+            let exponent = trim_start_byte(exponent, b'+');
             scale += parse_i64(exponent).unwrap_or(0);
         }
         const POWERS: [f64; 23] = [

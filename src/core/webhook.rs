@@ -11,7 +11,7 @@
 //! See <https://developers.facebook.com/docs/messenger-platform/webhooks>.
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, split_byte, split_once_byte, trim_white};
 
 use super::error::Error;
 use super::json::Json;
@@ -35,7 +35,7 @@ pub const MAX_DEPTH: usize = 64;
 /// Instagram Login app beside its Meta app), in constant time. A missing,
 /// malformed or wrong header is `false`, never an error.
 pub fn verify_signature(raw: &[u8], header: Option<&str>, secrets: &[&str]) -> bool {
-    let Some(hex) = header.map(str::trim).and_then(|h| h.strip_prefix("sha256=")) else { return false };
+    let Some(hex) = header.map(trim_white).and_then(|h| h.strip_prefix("sha256=")) else { return false };
     let Some(expected) = decode_hex_32(hex) else { return false };
     let mut any = false;
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
@@ -71,11 +71,11 @@ fn decode_hex_32(hex: &str) -> Option<[u8; 32]> {
 /// (a URL's query string, with or without `?`) is `hub.mode=subscribe`
 /// with `hub.verify_token` equal to `verify_token`; `None` otherwise.
 pub fn challenge(query: &str, verify_token: &str) -> Option<String> {
-    let query = query.split_once('?').map_or(query, |(_, q)| q);
-    let query = query.split_once('#').map_or(query, |(q, _)| q);
+    let query = split_once_byte(query, b'?').map_or(query, |(_, q)| q);
+    let query = split_once_byte(query, b'#').map_or(query, |(q, _)| q);
     let (mut mode, mut token, mut challenge) = (None, None, None);
-    for pair in query.split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+    for pair in split_byte(query, b'&') {
+        let (key, value) = split_once_byte(pair, b'=').unwrap_or((pair, ""));
         let value = percent_decode(value, true)?;
         match key {
             "hub.mode" => mode = Some(value),
@@ -518,7 +518,7 @@ fn read_item<'a>(item: &'a Borrowed<'a>, account_id: &str, entry_time: Option<f6
             .get("num_edit")
             .and_then(|n| {
                 n.number().map(|n| n.as_f64()).or_else(|| {
-                    let n = u32::try_from(n.as_str()?.trim().parse::<u64>().ok()?).ok()?;
+                    let n = u32::try_from(trim_white(n.as_str()?).parse::<u64>().ok()?).ok()?;
                     Some(f64::from(n))
                 })
             })

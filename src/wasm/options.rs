@@ -5,7 +5,7 @@
 //! `invalid_argument` error before anything is sent.
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, split_byte, trim_white};
 
 use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast, JsValue};
@@ -134,8 +134,8 @@ impl<'a> Options<'a> {
             Fields::List(names) => names,
             Fields::Expansion(text) => {
                 let mut names = Vec::new();
-                for name in text.split(',') {
-                    names.push(name.trim().to_owned());
+                for name in split_byte(&text, b',') {
+                    names.push(trim_white(name).to_owned());
                 }
                 names
             }

@@ -177,7 +177,7 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
     } else {
         return Err(Error::invalid_argument("options.appSecret is required: the app secret, or several"));
     };
-    if secrets.is_empty() || secrets.iter().any(|s| s.trim().is_empty()) {
+    if secrets.is_empty() || secrets.iter().any(|s| s.chars().all(char::is_whitespace)) {
         return Err(Error::invalid_argument("options.appSecret must not be empty"));
     }
     let verify_token = match options.get("verifyToken") {

@@ -60,6 +60,9 @@ test("getMessages: 120 ids take exactly 3 batch POSTs of at most 50 items", asyn
   const sizes = env.mock.requests.map((r) => batchItems(r).length);
   assert.ok(sizes.every((n) => n <= MAX_BATCH), `${sizes}`);
   assert.equal(sizes.reduce((x, y) => x + y, 0), 120);
+  // In the order given: the first 50 ids, the next 50, the last 20.
+  const sent = env.mock.requests.flatMap((r) => batchItems(r).map((item) => decodeURIComponent(item.relative_url.split("?")[0])));
+  assert.deepEqual(sent.map((url) => ids.findIndex((id) => url.endsWith(id))), ids.map((_, i) => i));
 });
 
 test("getMessages: a null batch item is sent again alone, and stays a transient GraphError in its place if it never comes", async () => {
