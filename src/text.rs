@@ -188,6 +188,25 @@ pub fn trim_end_byte(text: &str, byte: u8) -> &str {
     text.get(..end).unwrap_or(text)
 }
 
+/// `text` as a `u64` (an optional `+`, then decimal digits, nothing
+/// else), as `str::parse::<u64>` reads it: the crate's one integer
+/// parser, a loop instead of core's parser for every radix.
+pub fn parse_u64(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if digits.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for byte in digits.bytes() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(digit))?;
+    }
+    Some(n)
+}
+
 /// `text` without the white space around it (Unicode's, as
 /// `char::is_whitespace` says): `str::trim`, as one loop over its
 /// characters instead of a pattern searcher from each end.
@@ -223,7 +242,9 @@ pub fn fold_white(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{find_byte, fold_white, split_byte, split_once_byte, trim_end_byte, trim_start_byte, trim_white};
+    use super::{
+        find_byte, fold_white, parse_u64, split_byte, split_once_byte, trim_end_byte, trim_start_byte, trim_white,
+    };
     use crate::prelude::*;
 
     #[test]
@@ -237,6 +258,35 @@ mod tests {
                 assert_eq!(trim_start_byte(text, byte), text.trim_start_matches(c), "{text:?} {c:?}");
                 assert_eq!(trim_end_byte(text, byte), text.trim_end_matches(c), "{text:?} {c:?}");
             }
+        }
+    }
+
+    #[test]
+    fn parse_u64_reads_what_str_parse_reads() {
+        let texts = [
+            "",
+            "+",
+            "-",
+            "0",
+            "+0",
+            "-0",
+            "007",
+            "42",
+            "+42",
+            "++4",
+            "4+",
+            " 4",
+            "4 ",
+            "1e3",
+            "4.0",
+            "١٢",
+            "0x10",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+        ];
+        for text in texts {
+            assert_eq!(parse_u64(text), text.parse::<u64>().ok(), "{text:?}");
         }
     }
 

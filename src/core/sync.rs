@@ -10,7 +10,7 @@
 //! sync goes on without asking again for anything it already has.
 
 use crate::prelude::*;
-use crate::text::{cat, split_byte, split_once_byte};
+use crate::text::{cat, parse_u64, split_byte, split_once_byte};
 
 use super::error::Error;
 use super::ids::{ConversationId, PageId};
@@ -229,7 +229,7 @@ impl Remaining {
                     let (Some(conversation), Some(after)) = ::core::mem::take(&mut thread) else { return None };
                     // Read as u64, as the other numbers of the library are (one
                     // integer parser in the wasm).
-                    let wanted = u32::try_from(value.parse::<u64>().ok()?).ok()?;
+                    let wanted = u32::try_from(parse_u64(&value)?).ok()?;
                     remaining.threads.push(FollowUp { conversation, after, remaining: wanted });
                 }
                 _ => return None,

@@ -2,7 +2,7 @@
 //! comparing `updated_time` with a sync's `updatedSince`.
 
 use crate::prelude::*;
-use crate::text::{cat, trim_white, Padded};
+use crate::text::{cat, parse_u64, trim_white, Padded};
 
 /// Unix seconds of an ISO 8601 date-time such as the Graph writes
 /// (`2026-01-31T09:15:00+0000`), or as `Date.toISOString()` does
@@ -121,7 +121,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 pub fn epoch_ms(number: Option<f64>, text: Option<&str>) -> Option<f64> {
     // Whole numbers only as text: parsing decimals would link the float
     // parser into the wasm for a form no payload uses.
-    let n = number.or_else(|| text.and_then(|t| trim_white(t).parse::<u64>().ok()).map(|n| n as f64));
+    let n = number.or_else(|| text.and_then(|t| parse_u64(trim_white(t))).map(|n| n as f64));
     if let Some(n) = n.filter(|n| n.is_finite() && *n >= 0.0) {
         // Below 10^11 it cannot be milliseconds of this century.
         return Some(if n < 1e11 { (n * 1000.0).floor() } else { n.floor() });

@@ -4,7 +4,7 @@
 //! See <https://developers.facebook.com/docs/graph-api/overview/rate-limiting>.
 
 use crate::prelude::*;
-use crate::text::trim_white;
+use crate::text::{parse_u64, trim_white};
 
 use alloc::collections::BTreeMap;
 
@@ -73,8 +73,7 @@ pub fn wait_ms<J: Json>(usage: &UsageValues<J>, retry_after: Option<&str>) -> Op
         }
     }
     let from_usage = u64::try_from(minutes).unwrap_or(0).saturating_mul(60_000);
-    let from_retry_after =
-        retry_after.and_then(|s| trim_white(s).parse::<u64>().ok()).unwrap_or(0).saturating_mul(1000);
+    let from_retry_after = retry_after.and_then(|s| parse_u64(trim_white(s))).unwrap_or(0).saturating_mul(1000);
     Some(from_usage.max(from_retry_after)).filter(|&ms| ms > 0)
 }
 

@@ -9,7 +9,7 @@
 //! nor its float parser, and a number passes through exactly as written.
 
 use crate::prelude::*;
-use crate::text::{cat, push_decimal, trim_start_byte};
+use crate::text::{cat, parse_u64, push_decimal, trim_start_byte};
 
 use ::core::fmt;
 use ::core::ops::Range;
@@ -201,18 +201,18 @@ impl Number {
 }
 
 /// `text` as an `i64` (an optional `-`, then digits), read by the crate's
-/// one integer parser, `u64`'s: a second `str::parse` instantiation costs
-/// its own 0.3 KB of wasm.
+/// one integer parser ([`parse_u64`]): a second `str::parse`
+/// instantiation costs its own 0.3 KB of wasm.
 fn parse_i64(text: &str) -> Option<i64> {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(digits) => (true, digits),
         None => (false, text),
     };
-    // `u64`'s parser takes a `+`, which `i64`'s takes only without a `-`.
+    // `parse_u64` takes a `+`, which `i64`'s parser takes only without a `-`.
     if negative && digits.starts_with('+') {
         return None;
     }
-    let n = digits.parse::<u64>().ok()?;
+    let n = parse_u64(digits)?;
     if negative {
         0i64.checked_sub_unsigned(n)
     } else {

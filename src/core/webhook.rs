@@ -11,7 +11,7 @@
 //! See <https://developers.facebook.com/docs/messenger-platform/webhooks>.
 
 use crate::prelude::*;
-use crate::text::{cat, split_byte, split_once_byte, trim_white};
+use crate::text::{cat, parse_u64, split_byte, split_once_byte, trim_white};
 
 use super::error::Error;
 use super::json::Json;
@@ -518,7 +518,7 @@ fn read_item<'a>(item: &'a Borrowed<'a>, account_id: &str, entry_time: Option<f6
             .get("num_edit")
             .and_then(|n| {
                 n.number().map(|n| n.as_f64()).or_else(|| {
-                    let n = u32::try_from(trim_white(n.as_str()?).parse::<u64>().ok()?).ok()?;
+                    let n = u32::try_from(parse_u64(trim_white(n.as_str()?))?).ok()?;
                     Some(f64::from(n))
                 })
             })
