@@ -114,6 +114,19 @@ export function iterate(walk) {
 }
 
 /**
+ * Whether this runs in a browser page or a browser worker (the wasm side
+ * asks, for where the token goes by default): it has `document`, or
+ * `importScripts` (web workers). Node, Deno and Cloudflare Workers have
+ * neither.
+ *
+ * @returns {boolean}
+ */
+export function inBrowser() {
+  const global = /** @type {Record<string, unknown>} */ (globalThis);
+  return global.document != null || global.importScripts != null;
+}
+
+/**
  * `target[name]`, for the wasm side's reads of JSON and of options (and
  * `exchange`'s of the answer): one
  * crossing where a check that `target` is an object, the read and a check

@@ -229,13 +229,15 @@ pub fn client_options(value: &JsValue) -> Result<(ClientConfig, Option<Function>
     Ok((config, fetch))
 }
 
-/// A browser page or a browser worker, where a request with an
-/// `Authorization` header needs a CORS preflight: it has `document`, or
-/// `importScripts` (web workers). Node, Deno and Cloudflare Workers have
-/// neither.
-pub fn in_browser() -> bool {
-    let global = js_sys::global();
-    ["document", "importScripts"].iter().any(|name| global.get(name).is_some())
+#[wasm_bindgen::prelude::wasm_bindgen(raw_module = "./calls.js")]
+extern "C" {
+    /// A browser page or a browser worker, where a request with an
+    /// `Authorization` header needs a CORS preflight: it has `document`,
+    /// or `importScripts` (web workers). Node, Deno and Cloudflare Workers
+    /// have neither. (Asked in JS: `js_sys::global()` links 1 KB of wasm
+    /// to find the global object.)
+    #[wasm_bindgen(js_name = inBrowser)]
+    pub fn in_browser() -> bool;
 }
 
 /// `query` of `listConversations` / `conversations`.

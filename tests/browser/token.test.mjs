@@ -34,6 +34,30 @@ test("by default a page sends a form POST with method=GET: no preflight, token i
   assertNoTokenInUrls(requests);
 });
 
+test("a web worker sends the token the way a page does: a form POST, no preflight", async () => {
+  const answer = await env.app.page.evaluate(
+    (cfg) =>
+      new Promise((resolve) => {
+        const worker = new Worker("/worker.mjs", { type: "module" });
+        worker.onmessage = ({ data }) => {
+          worker.terminate();
+          resolve(data);
+        };
+        worker.onerror = (event) => resolve({ error: event.message });
+        worker.postMessage(cfg);
+      }),
+    env.config(),
+  );
+  assert.equal(answer.error, undefined, answer.error);
+  assert.equal(answer.ids.length, 2);
+  const { requests } = env.mock;
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].method, "POST");
+  assert.equal(requests[0].headers.authorization, undefined, "no Authorization header");
+  assert.equal(new URLSearchParams(requests[0].body).get("access_token"), TOKEN);
+  assertNoTokenInUrls(requests);
+});
+
 test("tokenIn: 'header' sends a GET with Authorization, after the preflight it causes", async () => {
   const id = await run("headerCall", env.config());
   assert.equal(id, env.config().threadId);
