@@ -118,7 +118,7 @@ impl Fields {
                 if names.is_empty() {
                     return Err(Error::invalid_argument("invalid fields: the list is empty"));
                 }
-                joined(&mut names.iter().map(String::as_str), ",")
+                joined(names, ",")
             }
             Self::Expansion(text) => text.clone(),
         };

@@ -38,7 +38,7 @@ pub(super) fn check_keys(name: &str, value: &JsValue, allowed: &[&str]) -> Resul
                 " has no option ",
                 quoted(&key),
                 "; the options are ",
-                joined(&mut allowed.iter().copied(), ", ")
+                joined(allowed, ", ")
             )));
         }
     }
