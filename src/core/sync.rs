@@ -411,18 +411,21 @@ impl SyncPlan {
     }
 
     /// `visit` on every thread still to read, in the cursor's order: the
-    /// calls under way, then the queue. One loop behind a callback instead
-    /// of a chain of iterators per caller.
-    fn each_pending(&self, visit: &mut dyn FnMut(&FollowUp)) {
+    /// calls under way, then the queue. One list instead of a chain of
+    /// iterators per caller, or a `dyn FnMut` (whose vtable keeps three
+    /// copies of each closure).
+    fn pending(&self) -> Vec<&FollowUp> {
+        let mut out = Vec::with_capacity(self.in_flight.len() + self.follow_ups.len());
         for (_, thread) in &self.in_flight {
-            visit(thread);
+            out.push(thread);
         }
         for thread in self.follow_ups.front.iter().rev() {
-            visit(thread);
+            out.push(thread);
         }
         for thread in &self.follow_ups.back {
-            visit(thread);
+            out.push(thread);
         }
+        out
     }
 
     /// The threads whose messages are not all read yet: a later sync from
@@ -430,11 +433,11 @@ impl SyncPlan {
     pub fn cut_short(&self) -> Vec<String> {
         let mut seen = StringSet::new();
         let mut ids = Vec::new();
-        self.each_pending(&mut |thread| {
+        for thread in self.pending() {
             if seen.insert(&thread.conversation) {
                 ids.push(thread.conversation.clone());
             }
-        });
+        }
         ids
     }
 
@@ -612,7 +615,9 @@ impl SyncPlan {
         }
         let (platform, folder) = self.scope();
         let mut threads = Vec::with_capacity(self.in_flight.len() + self.follow_ups.len());
-        self.each_pending(&mut |thread| threads.push(thread.clone()));
+        for thread in self.pending() {
+            threads.push(thread.clone());
+        }
         let remaining = Remaining {
             page: self.page.as_str().to_owned(),
             platform,

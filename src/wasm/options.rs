@@ -124,7 +124,7 @@ impl<'a> Options<'a> {
         }
         let list =
             value.dyn_into::<Array>().map_err(|_| self.wrong("fields", "an array of field names or a string"))?;
-        let names = strings(&list, &|_| self.wrong("fields", "an array of strings"))?;
+        let names = strings(&list).map_err(|_| self.wrong("fields", "an array of strings"))?;
         Ok(Some(Fields::List(names)))
     }
 
@@ -380,16 +380,18 @@ pub fn id_argument(name: &str, value: &JsValue) -> Result<String, Error> {
 pub fn id_list(value: &JsValue) -> Result<Vec<String>, Error> {
     let list =
         value.dyn_ref::<Array>().ok_or_else(|| Error::invalid_argument("messageIds must be an array of strings"))?;
-    strings(list, &|i| Error::invalid_argument(cat!("messageIds[", i, "] must be a string")))
+    strings(list).map_err(|i| Error::invalid_argument(cat!("messageIds[", i, "] must be a string")))
 }
 
-/// The items of `list`, which must all be strings; `wrong(i)` is the error
-/// for item `i` when it is not. A loop, not `map(…).collect()`: each collect
-/// shape is its own few hundred bytes of wasm.
-fn strings(list: &Array, wrong: &dyn Fn(u32) -> Error) -> Result<Vec<String>, Error> {
+/// The items of `list`, which must all be strings; else the index of the
+/// first that is not, for the caller's error (an index, not a `dyn Fn`,
+/// whose vtable keeps three copies of each closure). A loop, not
+/// `map(…).collect()`: each collect shape is its own few hundred bytes of
+/// wasm.
+fn strings(list: &Array) -> Result<Vec<String>, u32> {
     let mut out = Vec::with_capacity(list.length() as usize);
     for i in 0..list.length() {
-        out.push(list.get(i).as_string().ok_or_else(|| wrong(i))?);
+        out.push(list.get(i).as_string().ok_or(i)?);
     }
     Ok(out)
 }
