@@ -154,7 +154,10 @@ test("getMessages refuses what is not an array of strings", async () => {
   const client = env.client();
   await sendsNothing(client.getMessages(goodMessage), "a string");
   await sendsNothing(client.getMessages(undefined), "undefined");
-  await sendsNothing(client.getMessages([goodMessage, 42]), "a number inside");
+  const inside = await sendsNothing(client.getMessages([goodMessage, 42]), "a number inside");
+  assert.equal(inside.message, "messageIds[1] must be a string");
+  const field = await sendsNothing(client.listConversations(PAGE_ID, { fields: ["id", 5] }), "a field that is a number");
+  assert.equal(field.message, "query.fields must be an array of strings");
   await sendsNothing(client.getMessages(new Set([goodMessage])), "a Set");
 });
 
