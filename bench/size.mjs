@@ -14,9 +14,8 @@ const PKG = new URL("../pkg/", import.meta.url);
 const WASM = "graph_conversations_bg.wasm";
 /** The JS the node entry loads beside itself: the public API list, the wasm-bindgen glue, GraphError, calls.js. */
 const SHARED_JS = ["api.js", "graph_conversations.js", "graph_error.js", "calls.js"];
-const ENTRIES = { web: "web.js", node: "node.js", workerd: "workerd.js" };
 /** The files each entry loads: the web and workerd entries are one file each, with the rest inside (scripts/build.sh). */
-const LOADS = { web: ["web.js"], node: ["node.js", ...SHARED_JS], workerd: ["workerd.js"] };
+const ENTRIES = { web: ["web.js"], node: ["node.js", ...SHARED_JS], workerd: ["workerd.js"] };
 const PLAIN_CLIENT = new URL("./plain-client.mjs", import.meta.url);
 
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
@@ -31,13 +30,12 @@ export function measureSize() {
   const wasmBytes = readFileSync(new URL(WASM, PKG));
   const wasm = { raw: wasmBytes.length, gz: gz(wasmBytes) };
   const js = {};
-  for (const file of [...SHARED_JS, ...Object.values(ENTRIES)]) {
+  for (const file of new Set(Object.values(ENTRIES).flat())) {
     const bytes = readFileSync(new URL(file, PKG));
     js[file] = { raw: bytes.length, gz: gz(bytes) };
   }
   const entries = {};
-  for (const [name, entry] of Object.entries(ENTRIES)) {
-    const files = LOADS[name] ?? [entry];
+  for (const [name, files] of Object.entries(ENTRIES)) {
     const jsGz = files.reduce((sum, f) => sum + js[f].gz, 0);
     entries[name] = { files, gz: jsGz, total: jsGz + wasm.gz };
   }

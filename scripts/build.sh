@@ -59,14 +59,14 @@ node scripts/write-types.mjs
 # short names above, the hand-written files the web entry loads 3.2 KB down
 # to 1.7 KB. The glue's first line (`@ts-self-types`)
 # stays. node.js stays as written: its JSDoc types are checked where the
-# examples import it.
+# examples import it. web.js and workerd.js are minified below, bundled.
 minify() {
   node_modules/.bin/esbuild "$1" --format=esm --minify-whitespace --minify-syntax --legal-comments=none --log-level=warning
 }
 glue="pkg/graph_conversations.js"
 { head -n1 "$glue"; minify "$glue"; } >"$glue.min"
 mv "$glue.min" "$glue"
-for file in api.js graph_error.js calls.js web.js workerd.js; do
+for file in api.js graph_error.js calls.js; do
   minify "pkg/$file" >"pkg/$file.min"
   mv "pkg/$file.min" "pkg/$file"
 done
@@ -75,7 +75,7 @@ done
 # names of exported functions kept: the glue 4.2 KB gzipped down to 3.5 KB
 # (its `arg0`, `ptr0`, `deferred1_0`, `passStringToWasm0`), calls.js 1.7
 # down to 1.5 KB.
-node scripts/mangle-locals.mjs "$glue" pkg/api.js pkg/graph_error.js pkg/calls.js pkg/web.js pkg/workerd.js
+node scripts/mangle-locals.mjs "$glue" pkg/api.js pkg/graph_error.js pkg/calls.js
 # The browser's and the Worker's entries each one file, with the glue,
 # calls.js, GraphError and the API list inside (rollup: the modules side by
 # side in one scope, their classes declared as written, so `Inbox.name` stays

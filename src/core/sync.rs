@@ -410,8 +410,8 @@ impl SyncPlan {
         cat!(conversation, ",messages.limit(", nested, "){", DEFAULT_MESSAGE_FIELDS, "}")
     }
 
-    /// `visit` on every thread still to read, in the cursor's order: the
-    /// calls under way, then the queue. One list instead of a chain of
+    /// Every thread still to read, in the cursor's order: the calls under
+    /// way, then the queue. One list instead of a chain of
     /// iterators per caller, or a `dyn FnMut` (whose vtable keeps three
     /// copies of each closure).
     fn pending(&self) -> Vec<&FollowUp> {
