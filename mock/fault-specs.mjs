@@ -218,12 +218,12 @@ export class FaultList {
   /**
    * The fault that answers this request, or null; counts it as used.
    * `path` is the HTTP path; `call` the Graph call (the kind's `matches.when`
-   * reads its method and params).
+   * reads its method and params, and the fault's own options).
    */
   take(path, call) {
     for (const fault of this.list) {
       const when = FAULTS[fault.kind].matches?.when;
-      if (fault.remaining <= 0 || !path.includes(fault.match) || (when && !when(call))) continue;
+      if (fault.remaining <= 0 || !path.includes(fault.match) || (when && !when(call, fault))) continue;
       if (fault.skipped < fault.skip) {
         fault.skipped += 1;
         continue;

@@ -29,7 +29,7 @@
 //             (types: fault-specs.mjs); every switched fault also takes
 //             COMMON_OPTIONS
 //   matches   which requests it applies to when switched on: `path` is the
-//             default `match` (a substring of the path), `when(call)` a
+//             default `match` (a substring of the path), `when(call, fault)` a
 //             further condition, `doc` both in words
 //   switchable false when only an id turns it on
 //   ids       ids that turn it on: { id, options, doc } for one exact id, or
@@ -277,6 +277,17 @@ export const FAULTS = deepFreeze({
       doc: "GET requests with an `after` cursor, on /conversations unless `match` says otherwise",
     },
     answer: async (f, t) => repeatCursor(await t.normal(), t.call.params.after),
+  },
+  "too-much-data": {
+    family: "graph",
+    summary: "HTTP 500, code 1 \"Please reduce the amount of data you're asking for, then retry your request\", is_transient false, to a list read that asks for more than `maxLimit` items at once (what the Graph answers a heavy field expansion)",
+    options: { maxLimit: { type: "count", default: 50, doc: "the largest `limit` answered as usual (a read without `limit` asks for 25)" } },
+    matches: {
+      path: "/conversations",
+      when: (call, fault) => call.method === "GET" && Number(call.params.limit ?? 25) > fault.maxLimit,
+      doc: "GET requests on /conversations whose `limit` is over `maxLimit`, unless `match` says otherwise",
+    },
+    answer: (f, t) => t.graphError(500, oauth(1, "Please reduce the amount of data you're asking for, then retry your request", { is_transient: false })),
   },
   "huge-page": {
     family: "paging",

@@ -708,6 +708,13 @@ export interface RepeatCursorFault extends CommonFaultOptions {
   kind: "repeat-cursor";
 }
 
+/** HTTP 500, code 1 "Please reduce the amount of data you're asking for, then retry your request", is_transient false, to a list read whose `limit` is over `maxLimit` (what the Graph answers a heavy field expansion). Default `match`: "/conversations"; GET requests only. */
+export interface TooMuchDataFault extends CommonFaultOptions {
+  kind: "too-much-data";
+  /** The largest `limit` answered as usual (a read without `limit` asks for 25); default 50. */
+  maxLimit?: number | undefined;
+}
+
 /** One valid last page of 200 conversations × 25 messages, about `bytes` long. Default `match`: "/conversations"; GET requests only. */
 export interface HugePageFault extends CommonFaultOptions {
   kind: "huge-page";
@@ -731,12 +738,13 @@ export type FaultSpec =
   | Code2Fault
   | GraphErrorFault
   | RepeatCursorFault
+  | TooMuchDataFault
   | HugePageFault;
 
 /** The kinds fault() takes. */
 export type SwitchableFaultKind =
   | "http-500" | "html-502" | "http" | "truncated-json" | "reset" | "slow" | "send-then-drop" | "send-then-late" | "rate-limit-613"
-  | "80006" | "code-1" | "code-2" | "graph-error" | "repeat-cursor" | "huge-page";
+  | "80006" | "code-1" | "code-2" | "graph-error" | "repeat-cursor" | "too-much-data" | "huge-page";
 /** Every kind of the table; "null-item" only by its id (`batch-null`). */
 export type FaultKind = SwitchableFaultKind | "null-item";
 

@@ -227,6 +227,24 @@ describe("fault kinds", () => {
     assert.ok(Math.abs(Buffer.byteLength(smaller.text) - 3_000_000) < 60_000, `${smaller.text.length} bytes`);
   });
 
+  test("too-much-data: code 1 \"reduce the amount of data\" to a conversations page over maxLimit, the real page at or under it", async () => {
+    mock.fault({ kind: "too-much-data", maxLimit: 25, times: Infinity });
+    const big = await graph(conversationsPath("?limit=26"));
+    assert.equal(big.status, 500);
+    assert.equal(big.json.error.code, 1);
+    assert.equal(big.json.error.is_transient, false);
+    assert.match(big.json.error.message, /^Please reduce the amount of data you're asking for/);
+    const fits = await graph(conversationsPath("?limit=25"));
+    assert.equal(fits.status, 200);
+    assert.equal(fits.json.data.length, 25);
+    assert.equal((await graph(conversationsPath())).status, 200, "no limit asks for 25");
+    assert.equal((await graph(`/${m45.id}/messages?limit=100`)).status, 200, "only /conversations by default");
+    assert.equal(mock.faults[0].hits, 1);
+    mock.reset();
+    mock.fault({ kind: "too-much-data", maxLimit: 10 });
+    assert.deepEqual([(await graph(conversationsPath())).status, (await graph(conversationsPath())).status], [500, 200], "times 1 by default; no limit is over 10");
+  });
+
   test("echoToken puts the token and the app secret in the body", async () => {
     mock.fault({ kind: "html-502", echoToken: true });
     mock.fault({ kind: "code-1", echoToken: true });

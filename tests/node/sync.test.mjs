@@ -482,3 +482,47 @@ test("syncInbox by default asks for 100 conversations per call: the floor of cal
   assert.ok(env.mock.requests.every((r) => r.query.limit === "100"), "every page asked with limit=100");
   assertInbox(inbox.conversations, messenger, 20);
 });
+
+const pageLimits = () => env.mock.requests.filter((r) => /\/conversations$/.test(r.path)).map((r) => Number(r.query.limit));
+
+test("syncInbox on a Graph that says \"reduce the amount of data\" over 25 conversations: halves, grows back, and the client remembers", async () => {
+  env.mock.fault({ kind: "too-much-data", maxLimit: 25, times: Infinity });
+  const client = env.client();
+  const inbox = await client.syncInbox(PAGE_ID, { platform: "messenger" });
+  // 100 and 50 refused, two good pages of 25, 50 tried again after them
+  // and refused, the last 10 threads at 25.
+  assert.deepEqual(pageLimits(), [100, 50, 25, 25, 50, 25]);
+  assert.equal(inbox.complete, true);
+  assert.equal(inbox.requests, 6);
+  assertInbox(inbox.conversations, messenger, 20);
+  assert.ok(env.mock.requests.every((r) => r.status === 200 || r.code === 1), "nothing failed but the pages refused for their size");
+
+  // The same client's next sync of this Page starts at the size that worked.
+  const before = env.mock.requests.length;
+  const again = await client.syncInbox(PAGE_ID, { platform: "messenger" });
+  assert.deepEqual(pageLimits().slice(before), [25, 25, 50, 25]);
+  assertInbox(again.conversations, messenger, 20);
+
+  // A new client knows nothing yet: it starts at 100 again.
+  const fresh = env.client();
+  const count = env.mock.requests.length;
+  await fresh.syncInbox(PAGE_ID, { platform: "messenger", maxRequests: 1 });
+  assert.deepEqual(pageLimits().slice(count), [100]);
+});
+
+test("syncInbox with its own pageSize: halved only when the Graph asks for less, never grown past it", async () => {
+  env.mock.fault({ kind: "too-much-data", maxLimit: 20, times: Infinity });
+  const inbox = await env.client().syncInbox(PAGE_ID, { platform: "messenger", pageSize: 40 });
+  // 40 refused, then 20 for the rest: a pageSize given does not grow back.
+  assert.deepEqual(pageLimits(), [40, 20, 20, 20]);
+  assertInbox(inbox.conversations, messenger, 20);
+});
+
+test("syncInbox on a Graph that refuses even one conversation: the sync stops with that error, its inbox and a cursor", async () => {
+  env.mock.fault({ kind: "too-much-data", maxLimit: 0, times: Infinity });
+  const error = await rejectsWithGraphError(env.client().syncInbox(PAGE_ID, { platform: "messenger" }), { kind: "graph", code: 1, transient: false });
+  // Halved down to 1, each size asked once; then the error is the sync's.
+  assert.deepEqual(pageLimits(), [100, 50, 25, 12, 6, 3, 1]);
+  assert.equal(typeof error.cursor, "string");
+  assert.deepEqual(error.inbox.conversations, []);
+});
