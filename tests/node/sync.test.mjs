@@ -510,6 +510,19 @@ test("syncInbox on a Graph that says \"reduce the amount of data\" over 25 conve
   assert.deepEqual(pageLimits().slice(count), [100]);
 });
 
+test("syncInbox halves a page of 100 at once on a 5xx or a timeout, instead of retrying it as it was", async () => {
+  for (const [name, fault, options] of [
+    ["a 500", { kind: "http-500", match: "/conversations" }, {}],
+    ["a timeout", { kind: "slow", ms: 2_000, match: "/conversations" }, { timeoutMs: 300 }],
+  ]) {
+    env.mock.reset();
+    env.mock.fault(fault);
+    const inbox = await env.client(options).syncInbox(PAGE_ID, { platform: "messenger" });
+    assert.deepEqual(pageLimits(), [100, 50, 50], `${name}: then the 60 threads in pages of 50`);
+    assertInbox(inbox.conversations, messenger, 20);
+  }
+});
+
 test("syncInbox with its own pageSize: halved only when the Graph asks for less, never grown past it", async () => {
   env.mock.fault({ kind: "too-much-data", maxLimit: 20, times: Infinity });
   const inbox = await env.client().syncInbox(PAGE_ID, { platform: "messenger", pageSize: 40 });
