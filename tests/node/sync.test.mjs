@@ -1,6 +1,8 @@
 // syncInbox against the mock Graph: every thread, message counts, the
 // 20-newest details rule, the number of calls, updatedSince, concurrency,
-// progress, abort and resume, maxRequests, cursors and bad options.
+// progress, abort and resume, maxRequests, cursors, bad options, and the
+// page size an adaptive sync halves and grows back (the mock's too-much-data
+// fault, a 500, a timeout).
 //
 // The mock answers a nested `messages.limit(M){…}` with min(M, 100) messages,
 // so a thread never comes back short from it. `graphFetch({ capNested })`
