@@ -283,9 +283,10 @@ fn alike(a: &Value, b: &Value) -> bool {
 }
 
 /// Whether a text is the digits of a whole number past f64's exact
-/// integers (2^53 has 16 digits).
+/// integers (2^53 has 16 digits), negative ones too.
 fn long_digits(text: &str) -> bool {
-    text.len() >= 16 && text.bytes().all(|b| b.is_ascii_digit())
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    digits.len() >= 16 && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// What the wasm facade does with a body serde_json read: `events_json`
