@@ -8,7 +8,7 @@
 //! <https://developers.facebook.com/docs/messenger-platform/reference/send-api>.
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, trim_white};
 
 use super::config::ClientConfig;
 use super::error::{is_rate_limit_code, Error};
@@ -209,7 +209,7 @@ impl SendRequest {
         let mid = MessageId::new(mid)?.into_string();
         let mut payload = Value::object().with("message_id", Value::String(mid));
         let action = match emoji {
-            Some(emoji) if emoji.chars().all(char::is_whitespace) => {
+            Some(emoji) if trim_white(emoji).is_empty() => {
                 return Err(Error::invalid_argument("a reaction is an emoji (\"❤️\"); pass null to take one back"))
             }
             Some(emoji) => {

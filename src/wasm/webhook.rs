@@ -2,7 +2,7 @@
 //! raw bytes, and the events of a body, for any Fetch-API runtime.
 
 use crate::prelude::*;
-use crate::text::cat;
+use crate::text::{cat, trim_white};
 use ::core::cell::RefCell;
 
 use js_sys::{Array, Function, Promise, Reflect, Uint8Array};
@@ -177,7 +177,7 @@ fn read_options(options: &JsValue) -> Result<Webhook, Error> {
     } else {
         return Err(Error::invalid_argument("options.appSecret is required: the app secret, or several"));
     };
-    if secrets.is_empty() || secrets.iter().any(|s| s.chars().all(char::is_whitespace)) {
+    if secrets.is_empty() || secrets.iter().any(|s| trim_white(s).is_empty()) {
         return Err(Error::invalid_argument("options.appSecret must not be empty"));
     }
     let verify_token = match options.get("verifyToken") {
